@@ -1,0 +1,70 @@
+//! The one error type the UI sees. It crosses the wire as JSON, so it compiles to wasm; server-only
+//! conversions live behind `ssr`.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    ServerFnError,
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "message", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Not found.")]
+    NotFound,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    #[error("{0}")]
+    ServerFn(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value.to_string())
+    }
+}
+
+impl From<ServerFnError> for AppError {
+    fn from(value: ServerFnError) -> Self {
+        AppError::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::http::StatusCode;
+
+    impl AppError {
+        pub fn status(&self) -> StatusCode {
+            match self {
+                AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+                AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+
+        /// Sets the HTTP status of the server-function response to match this error.
+        pub fn with_status(self) -> Self {
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(self.status());
+            }
+            self
+        }
+    }
+
+    impl From<sea_orm::DbErr> for AppError {
+        fn from(err: sea_orm::DbErr) -> Self {
+            tracing::error!(error = %err, "database error");
+            AppError::Internal
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Server functions and the data they exchange with the UI. Each function authenticates, scopes
+//! to the caller's account, calls the backend and maps the error — nothing more.
+
+mod error;
+
+pub use error::AppError;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub account_name: String,
+}
+
+/// The numbers on the overview page, all for the caller's account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub prokip_connected: bool,
+    pub connections: u64,
+    pub mapped_skus: u64,
+    pub orders_synced_today: u64,
+    pub needs_attention: u64,
+}
+
+/// Who is signed in, or `None` for a visitor.
+#[server(endpoint = "current_user")]
+pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::backend::auth::session_user;
+    Ok(session_user().await?)
+}
+
+/// The overview numbers of the caller's account.
+#[server(endpoint = "overview")]
+pub async fn load_overview() -> Result<Overview, AppError> {
+    use crate::backend::{auth::require_user, db::overview, state::AppState};
+    let user = require_user().await?;
+    let state = expect_context::<AppState>();
+    Ok(overview::for_account(&state.db, user.account_id).await?)
+}

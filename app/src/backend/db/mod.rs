@@ -1,0 +1,6 @@
+//! SeaORM entities and repositories. Every function that reads tenant data takes the caller's
+//! `account_id` and filters on it.
+
+pub mod accounts;
+pub mod overview;
+pub mod users;

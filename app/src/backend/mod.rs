@@ -1,0 +1,8 @@
+//! Server-only code: database, authentication, sessions and background jobs. Compiled with the
+//! `ssr` feature only; server functions and the `server` binary call into it.
+
+pub mod auth;
+pub mod db;
+pub mod jobs;
+pub mod session_store;
+pub mod state;

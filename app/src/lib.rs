@@ -1,0 +1,92 @@
+//! The dashboard: the HTML shell, the router and its pages. Server functions live in `api`, the
+//! server-only backend in `backend` (feature `ssr`).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+mod components;
+mod pages;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+use pages::{
+    login::LoginPage,
+    not_yet::{NotFound, NotYet},
+    overview::OverviewPage,
+    register::RegisterPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the client has taken over, so browser tests know when clicks are live.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/prokip-sync.css" />
+        <Title formatter=|page: String| format!("{page} · Prokip Sync") />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("connections")
+                        view=|| view! { <NotYet title="Connections" what="Connect Prokip, your Shopify stores and your WooCommerce stores, and see the health of each connection." /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("products")
+                        view=|| view! { <NotYet title="Products" what="Every SKU with its Prokip quantity, what is committed, and what each store shows — including SKUs that do not match." /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orders")
+                        view=|| view! { <NotYet title="Orders" what="Every online order and the Prokip sale it became, with cancellations and refunds." /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("activity")
+                        view=|| view! { <NotYet title="Activity" what="A log of every sync step; each failure says why and can be retried." /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("settings")
+                        view=|| view! { <NotYet title="Settings" what="Sync intervals, payment-method mapping and how online customers appear in Prokip." /> }
+                        ssr=SsrMode::Async
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,34 @@
+//! One module per page.
+
+pub mod login;
+pub mod not_yet;
+pub mod overview;
+pub mod register;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The outcome of a form post, carried back in the query string so pages work without JavaScript:
+/// `?error=…&field=…&username=…`.
+pub(crate) struct FormOutcome {
+    pub error: Option<String>,
+    pub field: Option<String>,
+    pub username: Option<String>,
+}
+
+impl FormOutcome {
+    pub fn read() -> Self {
+        let q = use_query_map().get_untracked();
+        FormOutcome { error: q.get("error"), field: q.get("field"), username: q.get("username") }
+    }
+
+    /// The error when it belongs to `field`.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field)).then(|| self.error.clone()).flatten()
+    }
+
+    /// The error when it belongs to the form as a whole.
+    pub fn general(&self) -> Option<String> {
+        self.field.is_none().then(|| self.error.clone()).flatten()
+    }
+}

@@ -1,0 +1,59 @@
+//! The overview: the account's headline numbers, or the first step for a new account.
+
+use crate::api::{Overview, load_overview};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_overview());
+    view! {
+        <Title text="Overview" />
+        <h1>"Overview"</h1>
+        <p class="direction">"Stock flows from Prokip to your stores; online sales flow back into Prokip as sales."</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => view! { <Numbers o /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Numbers(o: Overview) -> impl IntoView {
+    let cta = (!o.prokip_connected).then(|| {
+        view! {
+            <div class="cta" data-testid="connect-prokip">
+                <h2>"Connect Prokip first"</h2>
+                <p>"Prokip is where your stock lives. Connect your Prokip account and choose the shop location, then add your Shopify and WooCommerce stores."</p>
+                <a class="button primary" href="/connections">"Connect Prokip"</a>
+            </div>
+        }
+    });
+    let cards = [
+        ("Store connections", o.connections, "connections"),
+        ("Mapped SKUs", o.mapped_skus, "mapped-skus"),
+        ("Orders synced today", o.orders_synced_today, "orders-today"),
+        ("Need attention", o.needs_attention, "needs-attention"),
+    ];
+    view! {
+        {cta}
+        <dl class="stats">
+            {cards
+                .into_iter()
+                .map(|(label, n, id)| {
+                    let alert = id == "needs-attention" && n > 0;
+                    view! {
+                        <div class="stat" class:alert=alert>
+                            <dt>{label}</dt>
+                            <dd data-testid=id>{n}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}

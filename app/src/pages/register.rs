@@ -1,0 +1,42 @@
+//! Create an account: a business and its owner.
+
+use super::FormOutcome;
+use crate::components::form::TextField;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let outcome = FormOutcome::read();
+    view! {
+        <Title text="Create an account" />
+        <main class="auth-page" id="main">
+            <section class="auth-card">
+                <h1>"Create your account"</h1>
+                <p class="lead">"One account per business. You can connect Prokip and your stores next."</p>
+                {outcome.general().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+                <form method="post" action="/register">
+                    <TextField name="business_name" label="Business name" autocomplete="organization" error=outcome.for_field("business_name").unwrap_or_default() />
+                    <TextField
+                        name="username"
+                        label="Username"
+                        value=outcome.username.clone().unwrap_or_default()
+                        autocomplete="username"
+                        hint="3 to 64 letters, digits or . _ @ -"
+                        error=outcome.for_field("username").unwrap_or_default()
+                    />
+                    <TextField
+                        name="password"
+                        label="Password"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint="At least 8 characters."
+                        error=outcome.for_field("password").unwrap_or_default()
+                    />
+                    <button type="submit" class="primary">"Create account"</button>
+                </form>
+                <p class="switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
+            </section>
+        </main>
+    }
+}

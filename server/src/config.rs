@@ -1,0 +1,191 @@
+//! Configuration from the environment (and `.env` in development). A missing or invalid value
+//! stops startup with a message that names the variable and says what to do.
+
+use std::{fmt, net::IpAddr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Test,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub bind_addr: IpAddr,
+    pub port: u16,
+    pub app_env: AppEnv,
+    /// Where browsers and platforms reach us, e.g. `https://sync.example.com`; no trailing slash.
+    pub public_url: String,
+    pub log_format: LogFormat,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
+            .field("bind_addr", &self.bind_addr)
+            .field("port", &self.port)
+            .field("app_env", &self.app_env)
+            .field("public_url", &self.public_url)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:[redacted]@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:[redacted]{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { var, message: message.into() }
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` when present.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = get("DATABASE_URL").ok_or_else(|| {
+            err(
+                "DATABASE_URL",
+                "not set. Set it to postgres://user:password@host:port/database, or start the product with \
+                 `make run`, which runs a private PostgreSQL for you.",
+            )
+        })?;
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(err("DATABASE_URL", "must start with postgres:// or postgresql://"));
+        }
+        let app_env = match get("APP_ENV").or_else(|| get("NODE_ENV")).as_deref() {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("test") => AppEnv::Test,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => {
+                return Err(err("APP_ENV", format!("`{other}` is not one of development, test, production")));
+            }
+        };
+        let port = parse(&get, "PORT", 3000u16)?;
+        let bind_addr = parse(&get, "BIND_ADDR", IpAddr::from([127, 0, 0, 1]))?;
+        let database_max_connections = parse(&get, "DATABASE_MAX_CONNECTIONS", 10u32)?;
+        if database_max_connections < 2 {
+            return Err(err("DATABASE_MAX_CONNECTIONS", "must be at least 2"));
+        }
+        let public_url = get("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://127.0.0.1:{port}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(err("PUBLIC_URL", "must be an absolute http:// or https:// URL"));
+        }
+        if app_env == AppEnv::Production && !public_url.starts_with("https://") {
+            return Err(err("PUBLIC_URL", "must be https:// in production (platforms only deliver webhooks to https)"));
+        }
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None if app_env == AppEnv::Production => LogFormat::Json,
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(err("LOG_FORMAT", format!("`{other}` is not one of pretty, json"))),
+        };
+        Ok(Config { database_url, database_max_connections, bind_addr, port, app_env, public_url, log_format })
+    }
+
+    /// Cookies carry `Secure` when the public address is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// `scheme://host[:port]` of `PUBLIC_URL`, the origin same-site requests come from.
+    pub fn public_origin(&self) -> String {
+        let rest = self.public_url.split_once("://").map(|(_, r)| r).unwrap_or("");
+        let host = rest.split('/').next().unwrap_or("");
+        let scheme = if self.secure_cookies() { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| err(var, format!("`{v}` is not valid"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    const DB: (&str, &str) = ("DATABASE_URL", "postgres://u:pw@localhost/db");
+
+    #[test]
+    fn missing_database_url_names_the_variable() {
+        assert_eq!(cfg(&[]).unwrap_err().var, "DATABASE_URL");
+    }
+
+    #[test]
+    fn bad_port_names_the_variable() {
+        assert_eq!(cfg(&[DB, ("PORT", "eighty")]).unwrap_err().var, "PORT");
+    }
+
+    #[test]
+    fn production_requires_https_public_url() {
+        assert_eq!(cfg(&[DB, ("APP_ENV", "production")]).unwrap_err().var, "PUBLIC_URL");
+        let c = cfg(&[DB, ("APP_ENV", "production"), ("PUBLIC_URL", "https://sync.example.com/")]).unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_origin(), "https://sync.example.com");
+    }
+
+    #[test]
+    fn defaults_serve_on_loopback_3000() {
+        let c = cfg(&[DB]).unwrap();
+        assert_eq!(c.port, 3000);
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn debug_hides_the_database_password() {
+        let c = cfg(&[DB]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("pw@"), "{shown}");
+        assert!(shown.contains("u:[redacted]@localhost"), "{shown}");
+    }
+}

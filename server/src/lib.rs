@@ -1,0 +1,10 @@
+//! The server: configuration, database, migrations, sessions, raw HTTP routes, background jobs,
+//! and the Leptos dashboard, wired together.
+
+pub mod config;
+pub mod db;
+pub mod jobs;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,118 @@
+//! Request guards that run before any handler: signed-out visitors go to `/login` (decided before
+//! the page streams), and state-changing requests from other sites are refused.
+
+use app::backend::auth::AuthSession;
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::sync::Arc;
+
+/// Paths anyone may GET.
+const PUBLIC: [&str; 4] = ["/login", "/register", "/healthz", "/readyz"];
+/// Prefixes that answer for themselves (JSON/server functions return 401; assets are public).
+const PUBLIC_PREFIXES: [&str; 3] = ["/api/", "/auth/", "/pkg/"];
+
+fn is_public(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    PUBLIC.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)) || last.contains('.')
+}
+
+pub async fn require_login(auth: AuthSession, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let reading = req.method() == Method::GET || req.method() == Method::HEAD;
+    if reading && auth.user.is_none() && !is_public(path) {
+        return Redirect::to("/login").into_response();
+    }
+    if reading && auth.user.is_some() && (path == "/login" || path == "/register") {
+        return Redirect::to("/").into_response();
+    }
+    next.run(req).await
+}
+
+/// The origins our own pages are served from.
+#[derive(Clone)]
+pub struct SameSite {
+    pub public_origin: Arc<str>,
+}
+
+/// Refuses non-GET requests that a browser marks as coming from another site. Requests without
+/// `Origin` and `Sec-Fetch-Site` (curl, servers, platform webhooks) carry no ambient cookies
+/// from a browser and pass.
+pub async fn refuse_cross_site(State(same): State<SameSite>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(req.headers(), &same.public_origin) {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        let body = serde_json::json!({
+            "error": "Cross-site request refused",
+            "details": "This action must be submitted from the dashboard itself.",
+        });
+        return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        if !matches!(site, "same-origin" | "none") {
+            return true;
+        }
+    }
+    match get(header::ORIGIN.as_str()) {
+        None => false,
+        Some(origin) => {
+            let own_host = get(header::HOST.as_str()).unwrap_or("");
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+            !(origin == public_origin || (!own_host.is_empty() && origin_host == own_host))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    const OWN: &str = "http://127.0.0.1:3000";
+
+    #[test]
+    fn other_origin_is_cross_site() {
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), OWN));
+    }
+
+    #[test]
+    fn same_host_origin_passes() {
+        assert!(!is_cross_site(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")]), OWN));
+    }
+
+    #[test]
+    fn fetch_metadata_cross_site_is_refused_even_without_origin() {
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), OWN));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), OWN));
+    }
+
+    #[test]
+    fn server_to_server_requests_pass() {
+        assert!(!is_cross_site(&headers(&[]), OWN));
+    }
+
+    #[test]
+    fn assets_and_auth_pages_are_public() {
+        assert!(is_public("/login"));
+        assert!(is_public("/pkg/prokip-sync.js"));
+        assert!(is_public("/favicon.ico"));
+        assert!(!is_public("/"));
+        assert!(!is_public("/connections"));
+    }
+}

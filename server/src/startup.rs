@@ -1,0 +1,132 @@
+//! Builds the application router and runs it beside the job monitor until shutdown.
+
+use crate::{
+    config::Config,
+    middleware::{SameSite, refuse_cross_site, require_login},
+    routes::{auth, health},
+};
+use app::{
+    App,
+    backend::{
+        auth::{Backend, SESSION_IDLE},
+        session_store::PgSessionStore,
+        state::AppState,
+    },
+    shell,
+};
+use axum::{
+    Router,
+    http::{HeaderName, Request},
+    middleware::{from_fn, from_fn_with_state},
+    routing::{get, post},
+};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use std::{net::SocketAddr, sync::Arc};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite as CookieSameSite, cookie::time};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks.
+pub fn router(config: &Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Router {
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let routes = generate_route_list(App);
+
+    let session_layer = SessionManagerLayer::new(PgSessionStore::new(db.clone()))
+        .with_name("prokip_sync_session")
+        .with_http_only(true)
+        .with_same_site(CookieSameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(SESSION_IDLE.as_secs() as i64)));
+    let auth_layer = AuthManagerLayerBuilder::new(Backend::new(db), session_layer).build();
+    let same_site = SameSite { public_origin: Arc::from(config.public_origin()) };
+
+    Router::new()
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .route("/login", post(auth::login_form))
+        .route("/register", post(auth::register_form))
+        .route("/logout", post(auth::logout_form))
+        .route("/auth/register", post(auth::register_json))
+        .route("/auth/login", post(auth::login_json))
+        .route("/auth/logout", post(auth::logout_json))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(require_login))
+        .layer(auth_layer)
+        .layer(from_fn_with_state(same_site, refuse_cross_site))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves HTTP and runs the job monitor until Ctrl-C / SIGTERM.
+pub async fn serve(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> anyhow::Result<()> {
+    let addr = SocketAddr::new(config.bind_addr, config.port);
+    let app = router(&config, db.clone(), leptos_options);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (is another server running? set PORT)"))?;
+    tracing::info!("dashboard at {}", config.public_url);
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let web = {
+        let mut stop = stop_rx.clone();
+        async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await
+                .map_err(anyhow::Error::from)
+        }
+    };
+    let jobs = {
+        let mut stop = stop_rx.clone();
+        async move {
+            crate::jobs::monitor(db)
+                .shutdown_timeout(std::time::Duration::from_secs(10))
+                .run_with_signal(async move {
+                    let _ = stop.changed().await;
+                    Ok(())
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("job monitor: {e}"))
+        }
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    });
+    tokio::try_join!(web, jobs)?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
