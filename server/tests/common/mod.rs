@@ -1,0 +1,162 @@
+//! `TestApp`: the real router on a random port, over a fresh database cloned from a migrated
+//! template, with a cookie-keeping HTTP client that does not follow redirects.
+
+#![allow(dead_code)]
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use server::{config::Config, db};
+use std::{net::SocketAddr, time::Duration};
+use tokio::sync::OnceCell;
+
+/// Admin URL of a PostgreSQL where tests may create databases.
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .expect("set TEST_DATABASE_URL (make test does) to a PostgreSQL URL where tests may create databases")
+}
+
+fn url_for(db_name: &str) -> String {
+    let admin = admin_url();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{db_name}")
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// One migrated template per test process.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("tpl_{}", uuid::Uuid::new_v4().simple());
+            exec_admin(&format!("CREATE DATABASE {name}")).await;
+            let conn = db::connect(&url_for(&name), 2, Duration::from_secs(10)).await.expect("connect template");
+            db::migrate(&conn).await.expect("migrate template");
+            conn.close().await.expect("close template");
+            name
+        })
+        .await
+}
+
+async fn exec_admin(sql: &str) {
+    let admin = Database::connect(admin_url()).await.expect("connect admin");
+    admin.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    admin.close().await.ok();
+}
+
+/// A fresh database for one test; dropped when the value is.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let template = template().await;
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        exec_admin(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+        TestDb { url: url_for(&name), name }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop runs inside the test's runtime; use a separate thread with its own.
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(exec_admin(&sql))
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    _database: TestDb,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    let url = database_url.to_owned();
+    Config::from_lookup(move |k| match k {
+        "DATABASE_URL" => Some(url.clone()),
+        "APP_ENV" => Some("test".into()),
+        _ => None,
+    })
+    .expect("test config")
+}
+
+pub fn leptos_options() -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder().output_name("prokip-sync").site_root("target/site").build()
+}
+
+/// Serves `router` on a random loopback port and returns its base URL.
+pub async fn spawn(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let database = TestDb::new().await;
+        let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
+        let config = test_config(&database.url);
+        let base = spawn(server::startup::router(&config, db.clone(), leptos_options())).await;
+        TestApp { base, db, client: client(), _database: database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Another browser: its own cookie jar against the same server.
+    pub fn new_browser(&self) -> reqwest::Client {
+        client()
+    }
+
+    pub async fn register(&self, c: &reqwest::Client, username: &str, password: &str, business: &str) -> reqwest::Response {
+        c.post(self.url("/register"))
+            .form(&[("username", username), ("password", password), ("business_name", business)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, c: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+        c.post(self.url("/login")).form(&[("username", username), ("password", password)]).send().await.unwrap()
+    }
+
+    /// The overview numbers as the signed-in user of `c` sees them (via the server function).
+    pub async fn overview(&self, c: &reqwest::Client) -> reqwest::Response {
+        c.post(self.url("/api/overview")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap()
+    }
+
+    pub async fn sql(&self, sql: &str) {
+        self.db.execute_raw(Statement::from_string(self.db.get_database_backend(), sql)).await.unwrap();
+    }
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+pub fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("prokip_sync_session="))
+        .map(str::to_owned)
+}

@@ -1,0 +1,54 @@
+//! Health checks, readiness and housekeeping.
+
+mod common;
+
+use common::{TestApp, TestDb, leptos_options, spawn, test_config};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, SqlxPostgresConnector, Statement, sqlx::postgres::PgPoolOptions};
+use std::time::Duration;
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_when_the_database_is_up() {
+    let app = TestApp::spawn().await;
+    let h = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(h.status(), StatusCode::OK);
+    assert!(h.headers().contains_key("x-request-id"), "every response carries a request id");
+    assert_eq!(app.client.get(app.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn readyz_is_503_while_the_database_is_unreachable_and_healthz_stays_up() {
+    // A pool pointing at a port where nothing listens: what the server sees while Postgres is down.
+    let pool = PgPoolOptions::new()
+        .acquire_timeout(Duration::from_millis(500))
+        .connect_lazy("postgres://nobody:nothing@127.0.0.1:1/none")
+        .unwrap();
+    let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    let config = test_config("postgres://nobody:nothing@127.0.0.1:1/none");
+    let base = spawn(server::startup::router(&config, db, leptos_options())).await;
+    let client = common::client();
+    assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_expired_sessions_and_old_login_failures() {
+    let database = TestDb::new().await;
+    let db = server::db::connect(&database.url, 2, Duration::from_secs(5)).await.unwrap();
+    let run = |sql: &str| db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()));
+    run("INSERT INTO sessions VALUES ('old', '\\x00', now() - interval '1 minute'), ('live', '\\x00', now() + interval '1 hour')").await.unwrap();
+    run("INSERT INTO login_failures (username, ip, at) VALUES ('a', '1', now() - interval '2 days'), ('a', '1', now())").await.unwrap();
+
+    app::backend::jobs::housekeeping::run(&db).await.unwrap();
+
+    let left = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    assert_eq!(left("SELECT count(*) FROM sessions WHERE id = 'live'").await, 1);
+    assert_eq!(left("SELECT count(*) FROM sessions").await, 1);
+    assert_eq!(left("SELECT count(*) FROM login_failures").await, 1);
+}
