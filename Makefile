@@ -1,0 +1,31 @@
+# The two commands of README: `make run` serves the product, `make test` runs every test.
+# Both install what is missing first and are safe to run again.
+SHELL := /bin/bash
+export LEPTOS_OUTPUT_NAME := prokip-sync
+export LEPTOS_SITE_ROOT := target/site
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+SERVER := $(CARGO_TARGET_DIR)/debug/server
+
+.PHONY: run dev test build db-start db-stop
+
+run: build ## serve the dashboard at http://127.0.0.1:3000
+	.ci/with-db prokip -- $(SERVER)
+
+dev: ## rebuild and restart on every change
+	.ci/ensure-tools build
+	.ci/with-db prokip -- cargo leptos watch
+
+build:
+	.ci/ensure-tools build
+	cargo leptos build
+
+test: ## unit, integration (real PostgreSQL) and end-to-end (Chromium, JavaScript on and off) tests
+	.ci/ensure-tools test
+	.ci/with-db prokip_e2e --fresh -- .ci/test
+
+db-start: ## start the private PostgreSQL (when DATABASE_URL is not set) and print its URL
+	.ci/pg start
+
+db-stop:
+	.ci/pg stop

@@ -1,0 +1,48 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium: Playwright cannot download its own browser here.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: { baseURL, trace: "retain-on-failure", launchOptions },
+  webServer: {
+    command: process.env.SERVER_BIN ?? "../target/debug/server",
+    cwd: "..",
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    env: {
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+      PORT: String(port),
+      PUBLIC_URL: baseURL,
+      APP_ENV: "test",
+      LEPTOS_SITE_ROOT: "target/site",
+      RUST_LOG: "warn",
+    },
+  },
+  projects: [
+    { name: "js-on", use: { ...devices["Desktop Chrome"], launchOptions } },
+    { name: "js-off", use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false } },
+  ],
+});

@@ -1,0 +1,79 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// A username nobody has used yet, per run and per project.
+function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+async function ready(page: Page) {
+  // With JavaScript on, wait until the page is hydrated, so clicks hit live handlers.
+  if (test.info().project.name === "js-on") {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+test("register, see the overview, sign out, fail once, then sign in", async ({ page }) => {
+  const username = uniqueName("amina");
+  await page.goto("/register");
+  await ready(page);
+  await page.getByLabel("Business name").fill("Amina Traders");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill("correct horse");
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByTestId("account-name")).toHaveText("Amina Traders");
+  await expect(page.getByRole("heading", { name: "Connect Prokip first" })).toBeVisible();
+  for (const id of ["connections", "mapped-skus", "orders-today", "needs-attention"]) {
+    await expect(page.getByTestId(id)).toHaveText("0");
+  }
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill("wrong horse");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByLabel("Username")).toHaveValue(username);
+
+  await ready(page);
+  await page.getByLabel("Password").fill("correct horse");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("account-name")).toHaveText("Amina Traders");
+});
+
+test("a signed-out visit to a private page lands on the sign-in page", async ({ page }) => {
+  await page.goto("/products");
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Sign in to Prokip Sync" })).toBeVisible();
+});
+
+test("a short password is refused next to the password field", async ({ page }) => {
+  await page.goto("/register");
+  await ready(page);
+  await page.getByLabel("Business name").fill("Short Co");
+  await page.getByLabel("Username").fill(uniqueName("short"));
+  await page.getByLabel("Password").fill("1234567");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/register\?/);
+  const password = page.getByLabel("Password");
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#password-error")).toHaveText("Password must be at least 8 characters long.");
+});
+
+test("pages not built yet say so, and the navigation reaches them", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Business name").fill("Nav Co");
+  await page.getByLabel("Username").fill(uniqueName("nav"));
+  await page.getByLabel("Password").fill("correct horse");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await ready(page);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Products" }).click();
+  await expect(page).toHaveURL(/\/products$/);
+  await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
+  await expect(page.getByText("This page is not built yet.")).toBeVisible();
+});
