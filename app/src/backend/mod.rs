@@ -4,5 +4,7 @@
 pub mod auth;
 pub mod db;
 pub mod jobs;
+pub mod platforms;
+pub mod secret;
 pub mod session_store;
 pub mod state;

@@ -1,0 +1,106 @@
+//! What every platform client shares: one configured `reqwest::Client` and a retry loop for
+//! transient failures (429 with `Retry-After`, 5xx, timeouts, resets) with capped exponential backoff.
+
+use reqwest::{RequestBuilder, Response, StatusCode};
+use std::time::Duration;
+
+/// A client with connect and total timeouts; no platform call may hang a job forever.
+pub fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("prokip-sync/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("reqwest client with static settings")
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Total tries, the first included.
+    pub attempts: u32,
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { attempts: 4, base: Duration::from_millis(200), cap: Duration::from_secs(10) }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: for tests that want to see the first failure.
+    pub fn none() -> Self {
+        RetryPolicy { attempts: 1, ..Default::default() }
+    }
+
+    /// The wait before try number `attempt + 1` (0-based `attempt`), with jitter.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.base.saturating_mul(2u32.saturating_pow(attempt));
+        let capped = exp.min(self.cap);
+        let jitter = rand::random_range(0.5..1.0);
+        capped.mul_f64(jitter)
+    }
+}
+
+/// Whether a status is worth another try.
+pub fn is_transient(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+/// `Retry-After` as seconds (fractional allowed, as Shopify's own test server sends `0.1`).
+pub fn retry_after(resp: &Response) -> Option<Duration> {
+    let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let secs: f64 = v.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(60.0)))
+}
+
+/// Sends the request built by `build`, retrying transient failures. Returns the last response
+/// (which may still be an error status) or the last transport error.
+pub async fn send_with_retry(
+    policy: RetryPolicy,
+    build: impl Fn() -> RequestBuilder,
+) -> Result<Response, reqwest::Error> {
+    let mut attempt = 0;
+    loop {
+        let result = build().send().await;
+        let last = attempt + 1 >= policy.attempts;
+        match result {
+            Ok(resp) if is_transient(resp.status()) && !last => {
+                let wait = retry_after(&resp).unwrap_or_else(|| policy.backoff(attempt));
+                tracing::warn!(status = %resp.status(), url = %redact_query(resp.url()), ?wait, "transient answer; retrying");
+                tokio::time::sleep(wait).await;
+            }
+            Err(e) if (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()) && !last => {
+                let wait = policy.backoff(attempt);
+                tracing::warn!(error = %e, ?wait, "request failed; retrying");
+                tokio::time::sleep(wait).await;
+            }
+            other => return other,
+        }
+        attempt += 1;
+    }
+}
+
+/// A URL for logs: the query string (which may carry keys) is dropped.
+pub fn redact_query(url: &reqwest::Url) -> String {
+    let mut u = url.clone();
+    if u.query().is_some() {
+        u.set_query(Some("[redacted]"));
+    }
+    u.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy { attempts: 10, base: Duration::from_millis(100), cap: Duration::from_secs(1) };
+        assert!(p.backoff(0) <= Duration::from_millis(100));
+        assert!(p.backoff(2) >= Duration::from_millis(200) && p.backoff(2) <= Duration::from_millis(400));
+        assert!(p.backoff(20) <= Duration::from_secs(1));
+    }
+}
