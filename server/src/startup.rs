@@ -35,7 +35,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks.
 pub fn router(config: &Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
 
     let session_layer = SessionManagerLayer::new(PgSessionStore::new(db.clone()))

@@ -52,3 +52,15 @@ async fn housekeeping_deletes_expired_sessions_and_old_login_failures() {
     assert_eq!(left("SELECT count(*) FROM sessions").await, 1);
     assert_eq!(left("SELECT count(*) FROM login_failures").await, 1);
 }
+
+#[tokio::test]
+async fn demo_mode_shows_a_badge_with_the_demo_credentials_and_normal_mode_does_not() {
+    let demo = TestApp::spawn_with(&[("MOCK_MODE", "true")]).await;
+    let page = demo.client.get(demo.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Demo mode"), "badge on the sign-in page");
+    assert!(page.contains("demo-password"), "the mock Prokip credentials are shown");
+
+    let normal = TestApp::spawn().await;
+    let page = normal.client.get(normal.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Demo mode"));
+}

@@ -26,6 +26,21 @@ pub struct Overview {
     pub needs_attention: u64,
 }
 
+/// Facts about this installation that every page may show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// Demo mode: the platforms are local mocks; the UI shows a badge and the demo credentials.
+    pub demo_mode: bool,
+}
+
+/// Public: the login page shows the demo badge too.
+#[server(endpoint = "app_info")]
+pub async fn load_app_info() -> Result<AppInfo, AppError> {
+    use crate::backend::state::AppState;
+    let state = expect_context::<AppState>();
+    Ok(AppInfo { demo_mode: state.config.mock_mode })
+}
+
 /// Who is signed in, or `None` for a visitor.
 #[server(endpoint = "current_user")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {

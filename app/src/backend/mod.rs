@@ -2,6 +2,7 @@
 //! `ssr` feature only; server functions and the `server` binary call into it.
 
 pub mod auth;
+pub mod config;
 pub mod db;
 pub mod jobs;
 pub mod platforms;

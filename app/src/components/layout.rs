@@ -1,6 +1,6 @@
 //! The signed-in frame: header with the account and sign-out, navigation, and the page outlet.
 
-use crate::api::load_current_user;
+use crate::{api::load_current_user, components::demo::DemoBadge};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -20,6 +20,7 @@ pub fn Layout() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">"Prokip Sync"</a>
+            <DemoBadge />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     user.await

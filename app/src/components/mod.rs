@@ -1,4 +1,5 @@
 //! Widgets shared by several pages.
 
+pub mod demo;
 pub mod form;
 pub mod layout;

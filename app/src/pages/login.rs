@@ -2,7 +2,7 @@
 //! dashboard, so it works with and without JavaScript.
 
 use super::FormOutcome;
-use crate::components::form::TextField;
+use crate::components::{demo::DemoBadge, form::TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,6 +13,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in" />
         <main class="auth-page" id="main">
             <section class="auth-card">
+                <DemoBadge />
                 <h1>"Sign in to Prokip Sync"</h1>
                 <p class="lead">"Keep your Prokip stock and your online stores' sales in step."</p>
                 {outcome.general().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}

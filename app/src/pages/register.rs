@@ -1,7 +1,7 @@
 //! Create an account: a business and its owner.
 
 use super::FormOutcome;
-use crate::components::form::TextField;
+use crate::components::{demo::DemoBadge, form::TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,6 +12,7 @@ pub fn RegisterPage() -> impl IntoView {
         <Title text="Create an account" />
         <main class="auth-page" id="main">
             <section class="auth-card">
+                <DemoBadge />
                 <h1>"Create your account"</h1>
                 <p class="lead">"One account per business. You can connect Prokip and your stores next."</p>
                 {outcome.general().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}

@@ -85,11 +85,17 @@ pub fn client() -> reqwest::Client {
 }
 
 pub fn test_config(database_url: &str) -> Config {
+    test_config_with(database_url, &[])
+}
+
+/// A test configuration with extra variables, e.g. `[("MOCK_MODE", "true")]`.
+pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
     let url = database_url.to_owned();
+    let extra: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     Config::from_lookup(move |k| match k {
         "DATABASE_URL" => Some(url.clone()),
         "APP_ENV" => Some("test".into()),
-        _ => None,
+        _ => extra.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()),
     })
     .expect("test config")
 }
@@ -110,9 +116,14 @@ pub async fn spawn(router: axum::Router) -> String {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// A server started with extra configuration variables.
+    pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
         let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
-        let config = test_config(&database.url);
+        let config = test_config_with(&database.url, vars);
         let base = spawn(server::startup::router(&config, db.clone(), leptos_options())).await;
         TestApp { base, db, client: client(), _database: database }
     }

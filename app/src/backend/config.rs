@@ -26,6 +26,8 @@ pub struct Config {
     /// Where browsers and platforms reach us, e.g. `https://sync.example.com`; no trailing slash.
     pub public_url: String,
     pub log_format: LogFormat,
+    /// Demo mode: the platforms are the local mocks, and the dashboard says so.
+    pub mock_mode: bool,
 }
 
 impl fmt::Debug for Config {
@@ -38,6 +40,7 @@ impl fmt::Debug for Config {
             .field("app_env", &self.app_env)
             .field("public_url", &self.public_url)
             .field("log_format", &self.log_format)
+            .field("mock_mode", &self.mock_mode)
             .finish()
     }
 }
@@ -115,7 +118,11 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(other) => return Err(err("LOG_FORMAT", format!("`{other}` is not one of pretty, json"))),
         };
-        Ok(Config { database_url, database_max_connections, bind_addr, port, app_env, public_url, log_format })
+        let mock_mode = parse_bool(&get, "MOCK_MODE")?;
+        if mock_mode && app_env == AppEnv::Production {
+            return Err(err("MOCK_MODE", "cannot be true in production: it points the product at the local mock platforms"));
+        }
+        Ok(Config { database_url, database_max_connections, bind_addr, port, app_env, public_url, log_format, mock_mode })
     }
 
     /// Cookies carry `Secure` when the public address is https.
@@ -140,6 +147,14 @@ fn parse<T: std::str::FromStr>(
     match get(var) {
         None => Ok(default),
         Some(v) => v.trim().parse().map_err(|_| err(var, format!("`{v}` is not valid"))),
+    }
+}
+
+fn parse_bool(get: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+    match get(var).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false") | Some("0") | Some("no") => Ok(false),
+        Some("true") | Some("1") | Some("yes") => Ok(true),
+        Some(other) => Err(err(var, format!("`{other}` is not true or false"))),
     }
 }
 
@@ -179,6 +194,14 @@ mod tests {
         assert_eq!(c.port, 3000);
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn mock_mode_is_refused_in_production() {
+        let vars = [DB, ("APP_ENV", "production"), ("PUBLIC_URL", "https://x.example"), ("MOCK_MODE", "true")];
+        assert_eq!(cfg(&vars).unwrap_err().var, "MOCK_MODE");
+        assert!(cfg(&[DB, ("MOCK_MODE", "true")]).unwrap().mock_mode);
+        assert_eq!(cfg(&[DB, ("MOCK_MODE", "maybe")]).unwrap_err().var, "MOCK_MODE");
     }
 
     #[test]
