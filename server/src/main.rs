@@ -28,7 +28,8 @@ async fn run() -> anyhow::Result<()> {
         }
         "serve" => {
             let leptos_options = leptos::config::get_configuration(None)?.leptos_options;
-            startup::serve(config, db, leptos_options).await
+            let state = app::backend::state::AppState::new(config, db, leptos_options)?;
+            startup::serve(state).await
         }
         other => anyhow::bail!("unknown command `{other}`; use `serve` (default) or `migrate`"),
     }

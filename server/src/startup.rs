@@ -1,7 +1,6 @@
 //! Builds the application router and runs it beside the job monitor until shutdown.
 
 use crate::{
-    config::Config,
     middleware::{SameSite, refuse_cross_site, require_login},
     routes::{auth, health},
 };
@@ -21,9 +20,7 @@ use axum::{
     routing::{get, post},
 };
 use axum_login::AuthManagerLayerBuilder;
-use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -34,8 +31,10 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite as CookieSame
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks.
-pub fn router(config: &Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config: Arc::new(config.clone()) };
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let db = state.db.clone();
+    let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
 
     let session_layer = SessionManagerLayer::new(PgSessionStore::new(db.clone()))
@@ -74,9 +73,11 @@ pub fn router(config: &Config, db: DatabaseConnection, leptos_options: LeptosOpt
 }
 
 /// Serves HTTP and runs the job monitor until Ctrl-C / SIGTERM.
-pub async fn serve(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> anyhow::Result<()> {
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let config = state.config.clone();
+    let db = state.db.clone();
     let addr = SocketAddr::new(config.bind_addr, config.port);
-    let app = router(&config, db.clone(), leptos_options);
+    let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (is another server running? set PORT)"))?;

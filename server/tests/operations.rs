@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestApp, TestDb, leptos_options, spawn, test_config};
+use common::{TestApp, TestDb, router, spawn, test_config};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, SqlxPostgresConnector, Statement, sqlx::postgres::PgPoolOptions};
 use std::time::Duration;
@@ -25,7 +25,7 @@ async fn readyz_is_503_while_the_database_is_unreachable_and_healthz_stays_up() 
         .unwrap();
     let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
     let config = test_config("postgres://nobody:nothing@127.0.0.1:1/none");
-    let base = spawn(server::startup::router(&config, db, leptos_options())).await;
+    let base = spawn(router(config, db)).await;
     let client = common::client();
     assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), StatusCode::OK);

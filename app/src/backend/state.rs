@@ -1,6 +1,9 @@
 //! The state shared by every request, server function and job.
 
-use super::config::Config;
+use super::{
+    config::{Config, ConfigError},
+    crypto::Keyring,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -11,4 +14,13 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    /// Seals and opens secrets at rest.
+    pub keyring: Arc<Keyring>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Result<Self, ConfigError> {
+        let keyring = Arc::new(config.encryption.keyring()?);
+        Ok(AppState { leptos_options, db, config: Arc::new(config), keyring })
+    }
 }

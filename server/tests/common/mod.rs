@@ -95,6 +95,8 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
     Config::from_lookup(move |k| match k {
         "DATABASE_URL" => Some(url.clone()),
         "APP_ENV" => Some("test".into()),
+        // A fixed test key: tests never touch the developer's data directory.
+        "ENCRYPTION_KEY" => Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
         _ => extra.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()),
     })
     .expect("test config")
@@ -102,6 +104,12 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
 
 pub fn leptos_options() -> leptos::config::LeptosOptions {
     leptos::config::LeptosOptions::builder().output_name("prokip-sync").site_root("target/site").build()
+}
+
+/// The application router over `db`.
+pub fn router(config: Config, db: DatabaseConnection) -> axum::Router {
+    let state = app::backend::state::AppState::new(config, db, leptos_options()).expect("app state");
+    server::startup::router(state)
 }
 
 /// Serves `router` on a random loopback port and returns its base URL.
@@ -124,7 +132,7 @@ impl TestApp {
         let database = TestDb::new().await;
         let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
         let config = test_config_with(&database.url, vars);
-        let base = spawn(server::startup::router(&config, db.clone(), leptos_options())).await;
+        let base = spawn(router(config, db.clone())).await;
         TestApp { base, db, client: client(), _database: database }
     }
 

@@ -1,6 +1,12 @@
 //! Configuration from the environment (and `.env` in development). A missing or invalid value
 //! stops startup with a message that names the variable and says what to do.
 
+mod encryption;
+mod platforms;
+
+pub use encryption::Encryption;
+pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
+
 use std::{fmt, net::IpAddr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +34,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Demo mode: the platforms are the local mocks, and the dashboard says so.
     pub mock_mode: bool,
+    pub platforms: Platforms,
+    pub encryption: Encryption,
 }
 
 impl fmt::Debug for Config {
@@ -41,6 +49,8 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("log_format", &self.log_format)
             .field("mock_mode", &self.mock_mode)
+            .field("platforms", &self.platforms)
+            .field("encryption", &self.encryption)
             .finish()
     }
 }
@@ -66,7 +76,7 @@ pub struct ConfigError {
     pub message: String,
 }
 
-fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+pub(crate) fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError { var, message: message.into() }
 }
 
@@ -122,7 +132,21 @@ impl Config {
         if mock_mode && app_env == AppEnv::Production {
             return Err(err("MOCK_MODE", "cannot be true in production: it points the product at the local mock platforms"));
         }
-        Ok(Config { database_url, database_max_connections, bind_addr, port, app_env, public_url, log_format, mock_mode })
+        let production = app_env == AppEnv::Production;
+        let platforms = Platforms::from_lookup(&get, mock_mode, production)?;
+        let encryption = Encryption::from_lookup(&get, production)?;
+        Ok(Config {
+            database_url,
+            database_max_connections,
+            bind_addr,
+            port,
+            app_env,
+            public_url,
+            log_format,
+            mock_mode,
+            platforms,
+            encryption,
+        })
     }
 
     /// Cookies carry `Secure` when the public address is https.
@@ -150,7 +174,7 @@ fn parse<T: std::str::FromStr>(
     }
 }
 
-fn parse_bool(get: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(get: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
     match get(var).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None | Some("false") | Some("0") | Some("no") => Ok(false),
         Some("true") | Some("1") | Some("yes") => Ok(true),
@@ -169,6 +193,46 @@ mod tests {
     }
 
     const DB: (&str, &str) = ("DATABASE_URL", "postgres://u:pw@localhost/db");
+    const PRODUCTION: [(&str, &str); 8] = [
+        DB,
+        ("APP_ENV", "production"),
+        ("PUBLIC_URL", "https://x.example"),
+        ("ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+        ("PROKIP_CLIENT_ID", "7"),
+        ("PROKIP_CLIENT_SECRET", "prokip-secret"),
+        ("SHOPIFY_CLIENT_ID", "abc"),
+        ("SHOPIFY_CLIENT_SECRET", "shpss_secret"),
+    ];
+
+    #[test]
+    fn production_requires_the_encryption_key_and_app_credentials() {
+        let without = |var: &str| PRODUCTION.iter().copied().filter(|(k, _)| *k != var).collect::<Vec<_>>();
+        assert_eq!(cfg(&without("ENCRYPTION_KEY")).unwrap_err().var, "ENCRYPTION_KEY");
+        assert_eq!(cfg(&without("SHOPIFY_CLIENT_SECRET")).unwrap_err().var, "SHOPIFY_CLIENT_SECRET");
+        let mut bad = PRODUCTION.to_vec();
+        bad[3] = ("ENCRYPTION_KEY", "c2hvcnQ=");
+        assert_eq!(cfg(&bad).unwrap_err().var, "ENCRYPTION_KEY");
+        assert!(cfg(&PRODUCTION).is_ok());
+    }
+
+    #[test]
+    fn demo_mode_points_every_platform_at_the_local_mocks() {
+        let c = cfg(&[DB, ("MOCK_MODE", "true")]).unwrap();
+        assert_eq!(c.platforms.prokip_api, DEMO_PROKIP_API);
+        assert_eq!(c.platforms.shopify_shop_url_template, DEMO_SHOPIFY_TEMPLATE);
+        assert!(c.platforms.allow_private_store_urls);
+        let real = cfg(&[DB]).unwrap();
+        assert_eq!(real.platforms.prokip_api, "https://api.prokip.africa");
+        assert!(!real.platforms.allow_private_store_urls);
+    }
+
+    #[test]
+    fn secrets_do_not_appear_in_debug_output() {
+        let shown = format!("{:?}", cfg(&PRODUCTION).unwrap());
+        for secret in ["prokip-secret", "shpss_secret", "AAECAwQFBgcICQ"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
 
     #[test]
     fn missing_database_url_names_the_variable() {
@@ -183,7 +247,9 @@ mod tests {
     #[test]
     fn production_requires_https_public_url() {
         assert_eq!(cfg(&[DB, ("APP_ENV", "production")]).unwrap_err().var, "PUBLIC_URL");
-        let c = cfg(&[DB, ("APP_ENV", "production"), ("PUBLIC_URL", "https://sync.example.com/")]).unwrap();
+        let mut vars = PRODUCTION.to_vec();
+        vars.push(("PUBLIC_URL", "https://sync.example.com/"));
+        let c = cfg(&vars).unwrap();
         assert!(c.secure_cookies());
         assert_eq!(c.public_origin(), "https://sync.example.com");
     }
@@ -198,7 +264,8 @@ mod tests {
 
     #[test]
     fn mock_mode_is_refused_in_production() {
-        let vars = [DB, ("APP_ENV", "production"), ("PUBLIC_URL", "https://x.example"), ("MOCK_MODE", "true")];
+        let mut vars = PRODUCTION.to_vec();
+        vars.push(("MOCK_MODE", "true"));
         assert_eq!(cfg(&vars).unwrap_err().var, "MOCK_MODE");
         assert!(cfg(&[DB, ("MOCK_MODE", "true")]).unwrap().mock_mode);
         assert_eq!(cfg(&[DB, ("MOCK_MODE", "maybe")]).unwrap_err().var, "MOCK_MODE");

@@ -1,0 +1,82 @@
+//! Platform settings: where Prokip, Shopify and WooCommerce are, and our app credentials there.
+//! In demo mode (`MOCK_MODE=true`) every default points at the local mock platforms.
+
+use super::{ConfigError, err, parse_bool};
+use crate::backend::secret::Secret;
+
+/// The OAuth client the mock platforms accept in demo mode (not a secret: the mocks are local).
+pub const DEMO_PROKIP_CLIENT: (&str, &str) = ("prokip-sync-demo", "demo-prokip-client-secret");
+pub const DEMO_SHOPIFY_APP: (&str, &str) = ("prokip-sync-demo", "demo-shopify-app-secret");
+pub const DEMO_PROKIP_API: &str = "http://127.0.0.1:4000";
+pub const DEMO_SHOPIFY_TEMPLATE: &str = "http://127.0.0.1:4001/{shop}";
+
+#[derive(Debug, Clone)]
+pub struct Platforms {
+    /// Prokip API origin (`PROKIP_API`).
+    pub prokip_api: String,
+    pub prokip_client_id: String,
+    pub prokip_client_secret: Secret,
+    pub shopify_client_id: String,
+    pub shopify_client_secret: Secret,
+    /// Where a shop's admin lives; `{shop}` is replaced by `name.myshopify.com`.
+    pub shopify_shop_url_template: String,
+    /// Lets store URLs be plain http on loopback/private addresses (development and demo only).
+    pub allow_private_store_urls: bool,
+}
+
+impl Platforms {
+    pub(super) fn from_lookup(
+        get: &impl Fn(&str) -> Option<String>,
+        mock_mode: bool,
+        production: bool,
+    ) -> Result<Self, ConfigError> {
+        let or_demo = |var: &'static str, demo: &str| -> Result<String, ConfigError> {
+            match get(var) {
+                Some(v) => Ok(v),
+                None if mock_mode => Ok(demo.to_owned()),
+                None => Ok(String::new()),
+            }
+        };
+        let prokip_api = get("PROKIP_API")
+            .unwrap_or_else(|| if mock_mode { DEMO_PROKIP_API } else { "https://api.prokip.africa" }.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(prokip_api.starts_with("https://") || (!production && prokip_api.starts_with("http://"))) {
+            return Err(err("PROKIP_API", "must be an https:// URL (http:// only outside production)"));
+        }
+        let template = get("SHOPIFY_SHOP_URL_TEMPLATE")
+            .unwrap_or_else(|| if mock_mode { DEMO_SHOPIFY_TEMPLATE } else { "https://{shop}" }.to_owned());
+        if !template.contains("{shop}") {
+            return Err(err("SHOPIFY_SHOP_URL_TEMPLATE", "must contain {shop}, e.g. https://{shop}"));
+        }
+        let allow_private = match get("ALLOW_PRIVATE_STORE_URLS") {
+            None => mock_mode,
+            Some(_) => parse_bool(get, "ALLOW_PRIVATE_STORE_URLS")?,
+        };
+        if allow_private && production {
+            return Err(err("ALLOW_PRIVATE_STORE_URLS", "cannot be true in production"));
+        }
+        let platforms = Platforms {
+            prokip_api,
+            prokip_client_id: or_demo("PROKIP_CLIENT_ID", DEMO_PROKIP_CLIENT.0)?,
+            prokip_client_secret: Secret::new(or_demo("PROKIP_CLIENT_SECRET", DEMO_PROKIP_CLIENT.1)?),
+            shopify_client_id: or_demo("SHOPIFY_CLIENT_ID", DEMO_SHOPIFY_APP.0)?,
+            shopify_client_secret: Secret::new(or_demo("SHOPIFY_CLIENT_SECRET", DEMO_SHOPIFY_APP.1)?),
+            shopify_shop_url_template: template,
+            allow_private_store_urls: allow_private,
+        };
+        if production {
+            for (var, value) in [
+                ("PROKIP_CLIENT_ID", &platforms.prokip_client_id),
+                ("PROKIP_CLIENT_SECRET", &platforms.prokip_client_secret.expose().to_owned()),
+                ("SHOPIFY_CLIENT_ID", &platforms.shopify_client_id),
+                ("SHOPIFY_CLIENT_SECRET", &platforms.shopify_client_secret.expose().to_owned()),
+            ] {
+                if value.is_empty() {
+                    return Err(err(var, "is required in production"));
+                }
+            }
+        }
+        Ok(platforms)
+    }
+}
