@@ -6,6 +6,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod jobs;
+pub mod net_guard;
 pub mod platforms;
 pub mod secret;
 pub mod session_store;

@@ -2,5 +2,7 @@
 //! `account_id` and filters on it.
 
 pub mod accounts;
+pub mod connections;
 pub mod overview;
+pub mod prokip_configs;
 pub mod users;

@@ -15,7 +15,7 @@ struct Row {
 const SQL: &str = r#"
 SELECT
   EXISTS (SELECT 1 FROM prokip_configs WHERE account_id = $1) AS prokip_connected,
-  (SELECT count(*) FROM connections WHERE account_id = $1) AS connections,
+  (SELECT count(*) FROM connections WHERE account_id = $1 AND status <> 'disconnected') AS connections,
   (SELECT count(*) FROM sku_map m JOIN connections c ON c.id = m.connection_id
      WHERE c.account_id = $1 AND m.prokip_variation_id IS NOT NULL) AS mapped_skus,
   (SELECT count(*) FROM sales_log s JOIN connections c ON c.id = s.connection_id

@@ -6,13 +6,16 @@ use std::time::Duration;
 
 /// A client with connect and total timeouts; no platform call may hang a job forever.
 pub fn client(timeout: Duration) -> reqwest::Client {
+    client_builder(timeout).build().expect("reqwest client with static settings")
+}
+
+/// The shared client settings, for callers that add to them.
+pub fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("prokip-sync/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("reqwest client with static settings")
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,186 @@
+//! Store connections (Shopify shops, WooCommerce sites). Every read and write is scoped to the
+//! owning account; a store belongs to at most one account (unique platform + store URL).
+
+use sea_orm::{QueryOrder, Set, entity::prelude::*};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "connections")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub platform: String,
+    pub store_url: String,
+    pub credentials_enc: Option<Vec<u8>>,
+    pub webhook_secret_enc: Option<Vec<u8>>,
+    pub location_id: Option<String>,
+    pub sync_enabled: bool,
+    pub safety_buffer: i32,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub last_sync: Option<ChronoDateTimeUtc>,
+    pub last_webhook_at: Option<ChronoDateTimeUtc>,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub const SHOPIFY: &str = "shopify";
+pub const WOOCOMMERCE: &str = "woocommerce";
+
+/// The account's connected stores (disconnected ones are history, not listed).
+pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Status.ne(DISCONNECTED))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// One connection of the account, or `None` — also when the id belongs to another account.
+pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).filter(Column::AccountId.eq(account_id)).one(db).await
+}
+
+/// The connection of a store, whichever account owns it (webhooks and OAuth callbacks).
+pub async fn by_store<C: ConnectionTrait>(db: &C, platform: &str, store_url: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Platform.eq(platform))
+        .filter(Column::StoreUrl.eq(store_url))
+        .one(db)
+        .await
+}
+
+pub struct NewConnection {
+    pub platform: &'static str,
+    pub store_url: String,
+    pub credentials_enc: Vec<u8>,
+    pub webhook_secret_enc: Option<Vec<u8>>,
+    pub location_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("this store is already connected to another Prokip Sync account")]
+    OwnedByAnotherAccount,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Creates the connection, or updates it when this account reconnects the same store.
+pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewConnection) -> Result<Model, SaveError> {
+    let now = chrono::Utc::now();
+    if let Some(existing) = by_store(db, new.platform, &new.store_url).await? {
+        if existing.account_id != account_id {
+            return Err(SaveError::OwnedByAnotherAccount);
+        }
+        let mut row: ActiveModel = existing.into();
+        row.credentials_enc = Set(Some(new.credentials_enc));
+        row.webhook_secret_enc = Set(new.webhook_secret_enc);
+        row.location_id = Set(new.location_id);
+        row.status = Set("healthy".into());
+        row.status_reason = Set(None);
+        row.updated_at = Set(now);
+        return Ok(row.update(db).await?);
+    }
+    let row = ActiveModel {
+        account_id: Set(account_id),
+        platform: Set(new.platform.into()),
+        store_url: Set(new.store_url),
+        credentials_enc: Set(Some(new.credentials_enc)),
+        webhook_secret_enc: Set(new.webhook_secret_enc),
+        location_id: Set(new.location_id),
+        sync_enabled: Set(true),
+        safety_buffer: Set(0),
+        status: Set("healthy".into()),
+        status_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match row.insert(db).await {
+        Ok(m) => Ok(m),
+        // Another account connected the same store at the same moment.
+        Err(e) if e.to_string().contains("connections_platform_store_url_key") => Err(SaveError::OwnedByAnotherAccount),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Pause or resume syncing. `false` when the connection is not the account's.
+pub async fn set_sync_enabled<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, enabled: bool) -> Result<bool, DbErr> {
+    update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await
+}
+
+pub async fn set_safety_buffer<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, buffer: i32) -> Result<bool, DbErr> {
+    update_scoped(db, account_id, id, Column::SafetyBuffer, Expr::value(buffer)).await
+}
+
+/// Marks a store as uninstalled: credentials are purged, history is kept.
+pub async fn mark_uninstalled<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Status, Expr::value("uninstalled"))
+        .col_expr(Column::StatusReason, Expr::value("The app was uninstalled from the store."))
+        .col_expr(Column::CredentialsEnc, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(Column::SyncEnabled, Expr::value(false))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub const DISCONNECTED: &str = "disconnected";
+
+/// Disconnects a store: credentials, the SKU map, the stock cache, commitments and pending events
+/// are deleted; the row and its sales history stay for audit, under a store URL that no longer
+/// blocks connecting the store again (here or to another account). `false` when not the account's.
+pub async fn disconnect<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<bool, DbErr> {
+    if get(db, account_id, id).await?.is_none_or(|c| c.status == DISCONNECTED) {
+        return Ok(false);
+    }
+    for table in ["sku_map", "inventory_cache", "commitments"] {
+        let sql = format!("DELETE FROM {table} WHERE connection_id = $1");
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(db.get_database_backend(), sql, [id.into()])).await?;
+    }
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "DELETE FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL",
+        [id.into()],
+    ))
+    .await?;
+    let res = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(DISCONNECTED))
+        .col_expr(Column::StatusReason, Expr::value(Option::<String>::None))
+        .col_expr(Column::CredentialsEnc, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(Column::WebhookSecretEnc, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(Column::SyncEnabled, Expr::value(false))
+        .col_expr(Column::StoreUrl, Expr::cust_with_values("store_url || '#disconnected-' || $1", [id]))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+async fn update_scoped<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    id: i64,
+    column: Column,
+    value: sea_orm::sea_query::SimpleExpr,
+) -> Result<bool, DbErr> {
+    let res = Entity::update_many()
+        .col_expr(column, value)
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

@@ -1,0 +1,120 @@
+//! An account's Prokip connection: API, chosen location and sealed tokens. One per account.
+
+use sea_orm::{Set, entity::prelude::*, sea_query::OnConflict};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "prokip_configs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub api_url: String,
+    pub location_id: Option<i64>,
+    pub location_name: Option<String>,
+    pub business_name: Option<String>,
+    pub access_token_enc: Vec<u8>,
+    pub refresh_token_enc: Option<Vec<u8>>,
+    pub expires_at: Option<ChronoDateTimeUtc>,
+    pub walk_in_contact_id: Option<i64>,
+    pub last_polled_at: Option<ChronoDateTimeUtc>,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::AccountId.eq(account_id)).one(db).await
+}
+
+/// What a (re)connection stores. Tokens arrive sealed.
+pub struct NewProkipConfig {
+    pub api_url: String,
+    pub business_name: Option<String>,
+    pub access_token_enc: Vec<u8>,
+    pub refresh_token_enc: Option<Vec<u8>>,
+    pub expires_at: Option<ChronoDateTimeUtc>,
+}
+
+/// Creates or replaces the account's Prokip connection; the location is chosen afterwards.
+pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewProkipConfig) -> Result<(), DbErr> {
+    let now = chrono::Utc::now();
+    let row = ActiveModel {
+        account_id: Set(account_id),
+        api_url: Set(new.api_url),
+        business_name: Set(new.business_name),
+        access_token_enc: Set(new.access_token_enc),
+        refresh_token_enc: Set(new.refresh_token_enc),
+        expires_at: Set(new.expires_at),
+        location_id: Set(None),
+        location_name: Set(None),
+        walk_in_contact_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(Column::AccountId)
+                .update_columns([
+                    Column::ApiUrl,
+                    Column::BusinessName,
+                    Column::AccessTokenEnc,
+                    Column::RefreshTokenEnc,
+                    Column::ExpiresAt,
+                    Column::LocationId,
+                    Column::LocationName,
+                    Column::WalkInContactId,
+                    Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records the chosen location (and its walk-in contact). Scoped to the account.
+pub async fn set_location<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    location_id: i64,
+    location_name: &str,
+    walk_in_contact_id: Option<i64>,
+) -> Result<bool, DbErr> {
+    let res = Entity::update_many()
+        .col_expr(Column::LocationId, Expr::value(location_id))
+        .col_expr(Column::LocationName, Expr::value(location_name))
+        .col_expr(Column::WalkInContactId, Expr::value(walk_in_contact_id))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Stores refreshed tokens.
+pub async fn save_tokens<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    access_token_enc: Vec<u8>,
+    refresh_token_enc: Option<Vec<u8>>,
+    expires_at: Option<ChronoDateTimeUtc>,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::AccessTokenEnc, Expr::value(access_token_enc))
+        .col_expr(Column::RefreshTokenEnc, Expr::value(refresh_token_enc))
+        .col_expr(Column::ExpiresAt, Expr::value(expires_at))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
+    Ok(Entity::delete_many().filter(Column::AccountId.eq(account_id)).exec(db).await?.rows_affected > 0)
+}
