@@ -18,6 +18,7 @@ use leptos_router::{
     path,
 };
 use pages::{
+    connections::ConnectionsPage,
     login::LoginPage,
     not_yet::{NotFound, NotYet},
     overview::OverviewPage,
@@ -62,11 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("connections")
-                        view=|| view! { <NotYet title="Connections" what="Connect Prokip, your Shopify stores and your WooCommerce stores, and see the health of each connection." /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("products")
                         view=|| view! { <NotYet title="Products" what="Every SKU with its Prokip quantity, what is committed, and what each store shows — including SKUs that do not match." /> }

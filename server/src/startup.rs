@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, health},
+    routes::{auth, connections, health},
 };
 use app::{
     App,
@@ -57,6 +57,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/register", post(auth::register_json))
         .route("/auth/login", post(auth::login_json))
         .route("/auth/logout", post(auth::logout_json))
+        .route("/connections/{id}/sync", post(connections::set_sync))
+        .route("/connections/{id}/buffer", post(connections::set_buffer))
+        .route("/connections/{id}/disconnect", post(connections::disconnect))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

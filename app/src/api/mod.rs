@@ -1,8 +1,10 @@
 //! Server functions and the data they exchange with the UI. Each function authenticates, scopes
 //! to the caller's account, calls the backend and maps the error — nothing more.
 
+mod connections;
 mod error;
 
+pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
 
 use leptos::prelude::*;

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod connections;
 pub mod login;
 pub mod not_yet;
 pub mod overview;
@@ -9,17 +10,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// The outcome of a form post, carried back in the query string so pages work without JavaScript:
-/// `?error=…&field=…&username=…`.
+/// `?error=…&field=…&username=…` or `?notice=…`.
 pub(crate) struct FormOutcome {
     pub error: Option<String>,
     pub field: Option<String>,
     pub username: Option<String>,
+    pub notice: Option<String>,
 }
 
 impl FormOutcome {
     pub fn read() -> Self {
         let q = use_query_map().get_untracked();
-        FormOutcome { error: q.get("error"), field: q.get("field"), username: q.get("username") }
+        FormOutcome { error: q.get("error"), field: q.get("field"), username: q.get("username"), notice: q.get("notice") }
     }
 
     /// The error when it belongs to `field`.

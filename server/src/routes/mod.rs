@@ -1,9 +1,15 @@
 //! Raw HTTP routes outside Leptos: auth forms and JSON, health checks.
 
 pub mod auth;
+pub mod connections;
 pub mod health;
 
-use axum::{extract::FromRequestParts, extract::ConnectInfo, http::request::Parts};
+use app::backend::auth::{AuthSession, User};
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::request::Parts,
+    response::{IntoResponse, Redirect, Response},
+};
 use std::{convert::Infallible, net::SocketAddr};
 
 /// The peer address, used to key login throttling.
@@ -19,5 +25,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "unknown".into());
         Ok(ClientIp(ip))
+    }
+}
+
+/// The signed-in user of a form route; anyone else is sent to the sign-in page.
+pub struct SignedIn(pub User);
+
+impl std::ops::Deref for SignedIn {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let auth = AuthSession::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        auth.user.map(SignedIn).ok_or_else(|| Redirect::to("/login").into_response())
     }
 }

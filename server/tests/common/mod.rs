@@ -162,6 +162,12 @@ impl TestApp {
         c.post(self.url("/api/overview")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap()
     }
 
+    /// The first column of the first row, as a number.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self.db.query_one_raw(Statement::from_string(self.db.get_database_backend(), sql)).await.unwrap();
+        row.unwrap_or_else(|| panic!("no row: {sql}")).try_get_by_index::<i64>(0).unwrap()
+    }
+
     pub async fn sql(&self, sql: &str) {
         self.db.execute_raw(Statement::from_string(self.db.get_database_backend(), sql)).await.unwrap();
     }

@@ -1,0 +1,94 @@
+//! Connecting and managing the account's platforms: Prokip and the stores. The routes and server
+//! functions are thin; the rules live here.
+
+use crate::{
+    api::{AppError, ConnectionsView, ProkipView, StoreView},
+    backend::{
+        db::{connections, prokip_configs},
+        state::AppState,
+    },
+};
+use sea_orm::TransactionTrait;
+
+fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Everything the Connections page shows, for one account.
+pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, AppError> {
+    let prokip = prokip_configs::for_account(&state.db, account_id).await?.map(|p| ProkipView {
+        api_url: p.api_url,
+        business_name: p.business_name,
+        location_id: p.location_id,
+        location_name: p.location_name,
+        locations: Vec::new(),
+        problem: None,
+    });
+    let stores = connections::list(&state.db, account_id)
+        .await?
+        .into_iter()
+        .map(|c| StoreView {
+            id: c.id,
+            platform: c.platform,
+            store_url: c.store_url,
+            status: c.status,
+            status_reason: c.status_reason,
+            sync_enabled: c.sync_enabled,
+            safety_buffer: c.safety_buffer,
+            last_sync: when(c.last_sync),
+            last_webhook_at: when(c.last_webhook_at),
+        })
+        .collect();
+    Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode })
+}
+
+/// Errors of store management, each with what the merchant should do.
+#[derive(Debug, thiserror::Error)]
+pub enum ManageError {
+    #[error("That connection does not exist (it may have been disconnected already).")]
+    NotFound,
+    #[error("The safety buffer must be a whole number from 0 to 100000.")]
+    BadBuffer,
+    #[error("Tick the confirmation box to disconnect the store.")]
+    NotConfirmed,
+    #[error(transparent)]
+    Internal(#[from] AppError),
+}
+
+impl From<sea_orm::DbErr> for ManageError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ManageError::Internal(e.into())
+    }
+}
+
+pub async fn set_sync(state: &AppState, account_id: i64, id: i64, enabled: bool) -> Result<String, ManageError> {
+    if !connections::set_sync_enabled(&state.db, account_id, id, enabled).await? {
+        return Err(ManageError::NotFound);
+    }
+    Ok(if enabled { "Sync resumed." } else { "Sync paused. Stock and orders wait until you resume." }.into())
+}
+
+pub async fn set_buffer(state: &AppState, account_id: i64, id: i64, raw: &str) -> Result<String, ManageError> {
+    let buffer: i32 = raw.trim().parse().map_err(|_| ManageError::BadBuffer)?;
+    if !(0..=100_000).contains(&buffer) {
+        return Err(ManageError::BadBuffer);
+    }
+    if !connections::set_safety_buffer(&state.db, account_id, id, buffer).await? {
+        return Err(ManageError::NotFound);
+    }
+    Ok(format!("Safety buffer set to {buffer}: this store will show {buffer} fewer than Prokip has available."))
+}
+
+pub async fn disconnect_store(state: &AppState, account_id: i64, id: i64, confirmed: bool) -> Result<String, ManageError> {
+    if !confirmed {
+        return Err(ManageError::NotConfirmed);
+    }
+    let store = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    let txn = state.db.begin().await?;
+    if !connections::disconnect(&txn, account_id, id).await? {
+        return Err(ManageError::NotFound);
+    }
+    txn.commit().await?;
+    tracing::info!(connection_id = id, account_id, "store disconnected");
+    Ok(format!("{} is disconnected. Its sales history is kept.", store.store_url))
+}

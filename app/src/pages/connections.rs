@@ -1,0 +1,185 @@
+//! Connections: Prokip (the stock master) and the stores it feeds. Every form posts to a plain
+//! route that redirects back here with a notice or an error, so the page works without JavaScript.
+
+use super::FormOutcome;
+use crate::{
+    api::{ConnectionsView, ProkipView, StoreView, load_connections},
+    components::form::TextField,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ConnectionsPage() -> impl IntoView {
+    let outcome = FormOutcome::read();
+    let data = Resource::new(|| (), |_| load_connections());
+    view! {
+        <Title text="Connections" />
+        <h1>"Connections"</h1>
+        <p class="direction">"Stock flows one way, from Prokip to your stores. Online orders flow back into Prokip as sales."</p>
+        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
+        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Connections v /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Connections(v: ConnectionsView) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="prokip-heading">
+            <h2 id="prokip-heading">"Prokip"</h2>
+            {match v.prokip {
+                None => view! { <ProkipConnectForms /> }.into_any(),
+                Some(p) => view! { <ProkipConnected p /> }.into_any(),
+            }}
+        </section>
+        <section class="card" aria-labelledby="stores-heading">
+            <h2 id="stores-heading">"Stores"</h2>
+            {if v.stores.is_empty() {
+                view! { <p class="muted">"No store connected yet. Add a Shopify or WooCommerce store below."</p> }.into_any()
+            } else {
+                view! { <ul class="stores">{v.stores.into_iter().map(|s| view! { <StoreRow s /> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="add-heading">
+            <h2 id="add-heading">"Add a store"</h2>
+            <div class="two-col">
+                <form method="post" action="/connections/shopify/start" class="stack">
+                    <h3>"Shopify"</h3>
+                    <TextField name="store_url" label="Shop name" hint="e.g. mystore or mystore.myshopify.com" />
+                    <button type="submit" class="primary">"Connect Shopify"</button>
+                </form>
+                <div class="stack">
+                    <h3>"WooCommerce"</h3>
+                    <form method="post" action="/connections/woocommerce/grant" class="stack">
+                        <TextField name="store_url" label="Store address" kind="url" hint="e.g. https://shop.example.com" />
+                        <button type="submit" class="primary">"Connect with WooCommerce"</button>
+                    </form>
+                    <details>
+                        <summary>"Or enter REST API keys"</summary>
+                        <form method="post" action="/connections/woocommerce" class="stack">
+                            <TextField name="store_url" label="Store address" kind="url" />
+                            <TextField name="consumer_key" label="Consumer key" hint="Starts with ck_" />
+                            <TextField name="consumer_secret" label="Consumer secret" kind="password" hint="Starts with cs_" />
+                            <button type="submit">"Connect with keys"</button>
+                        </form>
+                    </details>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ProkipConnectForms() -> impl IntoView {
+    view! {
+        <p>"Sign in with your Prokip username and password. The password is used once to get an access token and is never stored."</p>
+        <form method="post" action="/connections/prokip/login" class="stack narrow">
+            <TextField name="username" label="Prokip username" autocomplete="username" />
+            <TextField name="password" label="Prokip password" kind="password" autocomplete="current-password" />
+            <button type="submit" class="primary">"Connect Prokip"</button>
+        </form>
+        <details>
+            <summary>"Or paste an access token"</summary>
+            <form method="post" action="/connections/prokip/token" class="stack narrow">
+                <TextField name="token" label="Access token" kind="password" />
+                <button type="submit">"Connect with token"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn ProkipConnected(p: ProkipView) -> impl IntoView {
+    let chosen = p.location_id;
+    let picker = (!p.locations.is_empty()).then(|| {
+        view! {
+            <form method="post" action="/connections/prokip/location" class="inline-form">
+                <label for="location_id">{if chosen.is_some() { "Change location" } else { "Choose the shop location" }}</label>
+                <select id="location_id" name="location_id" required=true>
+                    {p.locations
+                        .into_iter()
+                        .map(|l| view! { <option value=l.id.to_string() selected=Some(l.id) == chosen>{l.name}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="primary">"Use this location"</button>
+            </form>
+        }
+    });
+    view! {
+        <dl class="facts">
+            <dt>"Business"</dt>
+            <dd data-testid="prokip-business">{p.business_name.unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Location"</dt>
+            <dd data-testid="prokip-location">{p.location_name.unwrap_or_else(|| "not chosen yet".into())}</dd>
+            <dt>"API"</dt>
+            <dd>{p.api_url}</dd>
+        </dl>
+        {p.problem.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        {picker}
+        <form method="post" action="/connections/prokip/disconnect" class="inline-form">
+            <button type="submit" class="danger">"Disconnect Prokip"</button>
+        </form>
+    }
+}
+
+fn status_label(s: &StoreView) -> (&'static str, &'static str) {
+    match s.status.as_str() {
+        "uninstalled" => ("Uninstalled", "badge bad"),
+        "needs_attention" => ("Needs attention", "badge warn"),
+        _ if !s.sync_enabled => ("Paused", "badge muted"),
+        _ => ("Healthy", "badge ok"),
+    }
+}
+
+#[component]
+fn StoreRow(s: StoreView) -> impl IntoView {
+    let (label, class) = status_label(&s);
+    let id = s.id;
+    let platform = if s.platform == "shopify" { "Shopify" } else { "WooCommerce" };
+    view! {
+        <li class="store" data-testid=format!("store-{id}")>
+            <div class="store-head">
+                <strong>{platform}</strong>
+                <span class="store-url">{s.store_url.clone()}</span>
+                <span class=class data-testid="store-status">{label}</span>
+            </div>
+            {s.status_reason.map(|r| view! { <p class="muted">{r}</p> })}
+            <dl class="facts">
+                <dt>"Last sync"</dt>
+                <dd>{s.last_sync.unwrap_or_else(|| "never".into())}</dd>
+                <dt>"Last webhook"</dt>
+                <dd>{s.last_webhook_at.unwrap_or_else(|| "none received yet".into())}</dd>
+            </dl>
+            <div class="store-actions">
+                <form method="post" action=format!("/connections/{id}/sync")>
+                    <input type="hidden" name="enabled" value=if s.sync_enabled { "false" } else { "true" } />
+                    <button type="submit">{if s.sync_enabled { "Pause sync" } else { "Resume sync" }}</button>
+                </form>
+                <form method="post" action=format!("/connections/{id}/buffer") class="inline-form">
+                    <label for=format!("buffer-{id}")>"Safety buffer"</label>
+                    <input id=format!("buffer-{id}") name="safety_buffer" type="number" min="0" max="100000" value=s.safety_buffer.to_string() />
+                    <button type="submit">"Save"</button>
+                </form>
+                <details class="danger-zone">
+                    <summary>"Disconnect…"</summary>
+                    <form method="post" action=format!("/connections/{id}/disconnect") class="stack">
+                        <p>"Stops syncing and deletes this store's credentials, SKU map and stock cache. Sales history is kept."</p>
+                        <label class="check">
+                            <input type="checkbox" name="confirm" value="yes" required=true />
+                            " Yes, disconnect this store"
+                        </label>
+                        <button type="submit" class="danger">"Disconnect"</button>
+                    </form>
+                </details>
+            </div>
+        </li>
+    }
+}
