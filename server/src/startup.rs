@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health},
+    routes::{auth, connections, health, prokip},
 };
 use app::{
     App,
@@ -57,6 +57,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/register", post(auth::register_json))
         .route("/auth/login", post(auth::login_json))
         .route("/auth/logout", post(auth::logout_json))
+        .route("/connections/prokip", post(prokip::connect_json))
+        .route("/connections/prokip/login", post(prokip::login))
+        .route("/connections/prokip/token", post(prokip::token))
+        .route("/connections/prokip/location", post(prokip::location))
+        .route("/connections/prokip/disconnect", post(prokip::disconnect))
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod connections;
 pub mod health;
+pub mod prokip;
 
 use app::backend::auth::{AuthSession, User};
 use axum::{

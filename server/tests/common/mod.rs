@@ -71,6 +71,7 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub base: String,
+    pub vars: Vec<(String, String)>,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     _database: TestDb,
@@ -133,7 +134,13 @@ impl TestApp {
         let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
         let config = test_config_with(&database.url, vars);
         let base = spawn(router(config, db.clone())).await;
-        TestApp { base, db, client: client(), _database: database }
+        let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        TestApp { base, vars, db, client: client(), _database: database }
+    }
+
+    /// A configuration variable this app was started with.
+    pub fn config_value(&self, name: &str) -> String {
+        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -5,7 +5,7 @@ use super::{ConfigError, err, parse_bool};
 use crate::backend::secret::Secret;
 
 /// The OAuth client the mock platforms accept in demo mode (not a secret: the mocks are local).
-pub const DEMO_PROKIP_CLIENT: (&str, &str) = ("prokip-sync-demo", "demo-prokip-client-secret");
+pub const DEMO_PROKIP_CLIENT: (&str, &str) = ("7", "prokip-mock-client-secret");
 pub const DEMO_SHOPIFY_APP: (&str, &str) = ("prokip-sync-demo", "demo-shopify-app-secret");
 pub const DEMO_PROKIP_API: &str = "http://127.0.0.1:4000";
 pub const DEMO_SHOPIFY_TEMPLATE: &str = "http://127.0.0.1:4001/{shop}";

@@ -1,8 +1,10 @@
 //! Connecting and managing the account's platforms: Prokip and the stores. The routes and server
 //! functions are thin; the rules live here.
 
+pub mod prokip;
+
 use crate::{
-    api::{AppError, ConnectionsView, ProkipView, StoreView},
+    api::{AppError, ConnectionsView, LocationOption, ProkipView, StoreView},
     backend::{
         db::{connections, prokip_configs},
         state::AppState,
@@ -16,14 +18,24 @@ fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
 
 /// Everything the Connections page shows, for one account.
 pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, AppError> {
-    let prokip = prokip_configs::for_account(&state.db, account_id).await?.map(|p| ProkipView {
-        api_url: p.api_url,
-        business_name: p.business_name,
-        location_id: p.location_id,
-        location_name: p.location_name,
-        locations: Vec::new(),
-        problem: None,
-    });
+    let prokip = match prokip_configs::for_account(&state.db, account_id).await? {
+        None => None,
+        Some(p) => {
+            // Listed live, so a location added in Prokip shows up here at once.
+            let (locations, problem) = match prokip::locations(state, account_id).await {
+                Ok(list) => (list.into_iter().map(|l| LocationOption { id: l.id, name: l.name }).collect(), None),
+                Err(e) => (Vec::new(), Some(format!("Could not list your Prokip locations: {e}"))),
+            };
+            Some(ProkipView {
+                api_url: p.api_url,
+                business_name: p.business_name,
+                location_id: p.location_id,
+                location_name: p.location_name,
+                locations,
+                problem,
+            })
+        }
+    };
     let stores = connections::list(&state.db, account_id)
         .await?
         .into_iter()

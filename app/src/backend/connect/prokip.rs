@@ -1,0 +1,194 @@
+//! Connecting Prokip: sign in with the Prokip login (password grant; the password is used once and
+//! never stored) or a pasted access token, pick the shop location, keep the tokens sealed and fresh.
+
+use crate::backend::{
+    db::prokip_configs::{self, NewProkipConfig},
+    platforms::prokip::{BusinessLocation, OAuthClient, ProkipClient, ProkipError, Tokens},
+    secret::Secret,
+    state::AppState,
+};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProkipConnectError {
+    #[error("Enter your Prokip {0}.")]
+    Missing(&'static str),
+    #[error("Prokip did not accept that username and password (or token). Check them and try again.")]
+    WrongLogin,
+    #[error("Prokip could not be reached ({0}). Try again in a moment.")]
+    Unreachable(String),
+    #[error("Prokip refused: {0}")]
+    Refused(String),
+    #[error("Connect Prokip first.")]
+    NotConnected,
+    #[error("That location is not one of your Prokip business locations.")]
+    UnknownLocation,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal(String),
+}
+
+impl From<ProkipError> for ProkipConnectError {
+    fn from(e: ProkipError) -> Self {
+        match e {
+            ProkipError::Unauthorized => ProkipConnectError::WrongLogin,
+            ProkipError::Http { status: 400 | 401 | 403, .. } => ProkipConnectError::WrongLogin,
+            ProkipError::Transport(e) => ProkipConnectError::Unreachable(e.to_string()),
+            ProkipError::Http { status, .. } => ProkipConnectError::Unreachable(format!("HTTP {status}")),
+            ProkipError::Rejected(m) => ProkipConnectError::Refused(m),
+            ProkipError::Decode(m) => ProkipConnectError::Unreachable(format!("unexpected answer: {m}")),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ProkipConnectError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ProkipConnectError::Internal(e.to_string())
+    }
+}
+
+fn oauth(state: &AppState) -> OAuthClient {
+    let p = &state.config.platforms;
+    OAuthClient { client_id: p.prokip_client_id.clone(), client_secret: p.prokip_client_secret.clone() }
+}
+
+fn context(account_id: i64, which: &str) -> String {
+    format!("prokip:{account_id}:{which}")
+}
+
+/// Signs in with the merchant's Prokip login and stores the tokens. When the business has exactly
+/// one active location it is chosen at once.
+pub async fn connect_with_password(
+    state: &AppState,
+    account_id: i64,
+    username: &str,
+    password: Secret,
+) -> Result<String, ProkipConnectError> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Err(ProkipConnectError::Missing("username"));
+    }
+    if password.expose().is_empty() {
+        return Err(ProkipConnectError::Missing("password"));
+    }
+    let client = ProkipClient::new(state.config.platforms.prokip_api.clone(), oauth(state), None)
+        .with_timeout(Duration::from_secs(15));
+    client.login(username, &password).await?;
+    finish_connect(state, account_id, client, None).await
+}
+
+/// Connects with a pasted access token (no refresh possible), optionally with the location id.
+pub async fn connect_with_token(
+    state: &AppState,
+    account_id: i64,
+    token: &str,
+    location_id: Option<i64>,
+) -> Result<String, ProkipConnectError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ProkipConnectError::Missing("access token"));
+    }
+    let client = ProkipClient::from_access_token(state.config.platforms.prokip_api.clone(), Secret::new(token))
+        .with_timeout(Duration::from_secs(15));
+    finish_connect(state, account_id, client, location_id).await
+}
+
+async fn finish_connect(
+    state: &AppState,
+    account_id: i64,
+    client: ProkipClient,
+    location_id: Option<i64>,
+) -> Result<String, ProkipConnectError> {
+    let user = client.logged_in_user().await?;
+    let locations: Vec<BusinessLocation> = client.business_locations().await?.into_iter().filter(|l| l.is_active).collect();
+    let tokens = client.tokens().ok_or(ProkipConnectError::WrongLogin)?;
+    let label = if user.username.is_empty() { format!("Business {}", user.business_id) } else { format!("Business {} (signed in as {})", user.business_id, user.username) };
+    save_new(state, account_id, &tokens, label).await?;
+    let chosen = match location_id {
+        Some(id) => Some(locations.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?),
+        None if locations.len() == 1 => locations.first(),
+        None => None,
+    };
+    tracing::info!(account_id, business_id = user.business_id, "Prokip connected");
+    match chosen {
+        Some(l) => {
+            use_location(state, account_id, &client, l).await?;
+            Ok(format!("Prokip is connected. Stock comes from the location {}.", l.name))
+        }
+        None => Ok("Prokip is connected. Now choose the shop location whose stock your stores should show.".into()),
+    }
+}
+
+async fn save_new(state: &AppState, account_id: i64, tokens: &Tokens, business_name: String) -> Result<(), ProkipConnectError> {
+    let k = &state.keyring;
+    let new = NewProkipConfig {
+        api_url: state.config.platforms.prokip_api.clone(),
+        business_name: Some(business_name),
+        access_token_enc: k.seal(&tokens.access, &context(account_id, "access")),
+        refresh_token_enc: tokens.refresh.as_ref().map(|r| k.seal(r, &context(account_id, "refresh"))),
+        expires_at: Some(tokens.expires_at),
+    };
+    prokip_configs::upsert(&state.db, account_id, new).await?;
+    Ok(())
+}
+
+async fn use_location(
+    state: &AppState,
+    account_id: i64,
+    client: &ProkipClient,
+    location: &BusinessLocation,
+) -> Result<(), ProkipConnectError> {
+    // The walk-in contact receives online sales by default; a missing one is not fatal here.
+    let walk_in = client.walk_in_contact().await.ok().flatten().map(|c| c.id);
+    prokip_configs::set_location(&state.db, account_id, location.id, &location.name, walk_in).await?;
+    persist_tokens(state, account_id, client).await
+}
+
+/// The account's Prokip client, from its sealed tokens.
+pub async fn client_for(state: &AppState, account_id: i64) -> Result<ProkipClient, ProkipConnectError> {
+    let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(ProkipConnectError::NotConnected)?;
+    let open = |sealed: &[u8], which| state.keyring.open(sealed, &context(account_id, which));
+    let access = open(&cfg.access_token_enc, "access").map_err(|e| ProkipConnectError::Internal(e.to_string()))?;
+    let refresh = cfg.refresh_token_enc.as_deref().map(|r| open(r, "refresh")).transpose().ok().flatten();
+    let tokens = Tokens { access, refresh, expires_at: cfg.expires_at.unwrap_or_else(chrono::Utc::now) };
+    Ok(ProkipClient::new(cfg.api_url, oauth(state), Some(tokens)).with_timeout(Duration::from_secs(15)))
+}
+
+/// Saves the client's tokens (a 401 may have refreshed them).
+pub async fn persist_tokens(state: &AppState, account_id: i64, client: &ProkipClient) -> Result<(), ProkipConnectError> {
+    let Some(t) = client.tokens() else { return Ok(()) };
+    let k = &state.keyring;
+    prokip_configs::save_tokens(
+        &state.db,
+        account_id,
+        k.seal(&t.access, &context(account_id, "access")),
+        t.refresh.as_ref().map(|r| k.seal(r, &context(account_id, "refresh"))),
+        Some(t.expires_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The business locations to choose from.
+pub async fn locations(state: &AppState, account_id: i64) -> Result<Vec<BusinessLocation>, ProkipConnectError> {
+    let client = client_for(state, account_id).await?;
+    let list = client.business_locations().await?;
+    persist_tokens(state, account_id, &client).await?;
+    Ok(list.into_iter().filter(|l| l.is_active).collect())
+}
+
+/// Chooses (or changes) the shop location; it must be one of the business's locations.
+pub async fn choose_location(state: &AppState, account_id: i64, raw_id: &str) -> Result<String, ProkipConnectError> {
+    let id: i64 = raw_id.trim().parse().map_err(|_| ProkipConnectError::UnknownLocation)?;
+    let client = client_for(state, account_id).await?;
+    let all = client.business_locations().await?;
+    let location = all.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?;
+    use_location(state, account_id, &client, location).await?;
+    Ok(format!("Stock now comes from the Prokip location {}.", location.name))
+}
+
+pub async fn disconnect(state: &AppState, account_id: i64) -> Result<String, ProkipConnectError> {
+    if !prokip_configs::delete(&state.db, account_id).await? {
+        return Err(ProkipConnectError::NotConnected);
+    }
+    Ok("Prokip is disconnected. Its tokens are deleted; connect again to resume syncing.".into())
+}

@@ -1,0 +1,92 @@
+//! Prokip connection forms, and the seed's `POST /connections/prokip` JSON route.
+
+use super::{SignedIn, connections::back};
+use app::backend::{
+    connect::prokip::{self, ProkipConnectError},
+    secret::Secret,
+    state::AppState,
+};
+use axum::{
+    Form, Json,
+    body::Bytes,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(State(state): State<AppState>, user: SignedIn, Form(f): Form<LoginForm>) -> Redirect {
+    back(prokip::connect_with_password(&state, user.account_id, &f.username, Secret::new(f.password)).await)
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn token(State(state): State<AppState>, user: SignedIn, Form(f): Form<TokenForm>) -> Redirect {
+    back(prokip::connect_with_token(&state, user.account_id, &f.token, None).await)
+}
+
+#[derive(Deserialize)]
+pub struct LocationForm {
+    #[serde(default)]
+    location_id: String,
+}
+
+pub async fn location(State(state): State<AppState>, user: SignedIn, Form(f): Form<LocationForm>) -> Redirect {
+    back(prokip::choose_location(&state, user.account_id, &f.location_id).await)
+}
+
+pub async fn disconnect(State(state): State<AppState>, user: SignedIn) -> Redirect {
+    back(prokip::disconnect(&state, user.account_id).await)
+}
+
+/// Seed parity: `{"token": "...", "locationId": 21237}` → JSON.
+#[derive(Deserialize)]
+struct SeedBody {
+    #[serde(default)]
+    token: String,
+    #[serde(default, rename = "locationId")]
+    location_id: Option<serde_json::Value>,
+}
+
+pub async fn connect_json(State(state): State<AppState>, user: SignedIn, body: Bytes) -> Response {
+    let body: SeedBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "Invalid request body", e.to_string()),
+    };
+    let location_id = match body.location_id {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => match v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
+            Some(id) => Some(id),
+            None => return error(StatusCode::BAD_REQUEST, "Invalid locationId", "locationId must be a number".into()),
+        },
+    };
+    match prokip::connect_with_token(&state, user.account_id, &body.token, location_id).await {
+        Ok(message) => Json(json!({ "message": message })).into_response(),
+        Err(e) => {
+            let status = match e {
+                ProkipConnectError::Missing(_) | ProkipConnectError::UnknownLocation => StatusCode::BAD_REQUEST,
+                ProkipConnectError::WrongLogin => StatusCode::UNAUTHORIZED,
+                ProkipConnectError::Unreachable(_) | ProkipConnectError::Refused(_) => StatusCode::BAD_GATEWAY,
+                ProkipConnectError::NotConnected | ProkipConnectError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            error(status, "Could not connect Prokip", e.to_string())
+        }
+    }
+}
+
+fn error(status: StatusCode, error: &str, details: String) -> Response {
+    (status, Json(json!({ "error": error, "details": details }))).into_response()
+}
