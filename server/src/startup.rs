@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, prokip},
+    routes::{auth, connections, health, prokip, woocommerce},
 };
 use app::{
     App,
@@ -62,6 +62,12 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/prokip/token", post(prokip::token))
         .route("/connections/prokip/location", post(prokip::location))
         .route("/connections/prokip/disconnect", post(prokip::disconnect))
+        .route("/connections/woocommerce", post(woocommerce::connect_keys))
+        .route("/connections/woocommerce/grant", post(woocommerce::grant_start))
+        .route("/connections/woocommerce/callback", post(woocommerce::grant_callback))
+        .route("/connections/woocommerce/return", get(woocommerce::grant_return))
+        .route("/connections/webhook/woocommerce", post(woocommerce::webhook))
+        .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook))
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))

@@ -27,6 +27,8 @@ pub enum CryptoError {
 struct SealingKey {
     id: u32,
     cipher: Aes256Gcm,
+    /// Keyed material for signing (see [`Keyring::signing_key`]), never the key itself.
+    signing: [u8; 32],
 }
 
 impl SealingKey {
@@ -36,7 +38,8 @@ impl SealingKey {
         }
         let digest = Sha256::digest(bytes);
         let id = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-        Ok(SealingKey { id, cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(bytes)) })
+        let signing = Sha256::new().chain_update(b"prokip-sync signing v1").chain_update(bytes).finalize().into();
+        Ok(SealingKey { id, cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(bytes)), signing })
     }
 }
 
@@ -98,6 +101,11 @@ impl Keyring {
             .decrypt(Nonce::from_slice(&sealed[5..17]), Payload { msg: &sealed[17..], aad: context.as_bytes() })
             .map_err(|_| CryptoError::Corrupt)?;
         String::from_utf8(plain).map(Secret::new).map_err(|_| CryptoError::Corrupt)
+    }
+
+    /// A key for signing short-lived tokens (e.g. OAuth state), derived from the current key.
+    pub fn signing_key(&self) -> &[u8; 32] {
+        &self.current.signing
     }
 
     /// Whether `sealed` was sealed with an older key and should be re-sealed.

@@ -12,3 +12,4 @@ pub mod platforms;
 pub mod secret;
 pub mod session_store;
 pub mod state;
+pub mod webhooks;

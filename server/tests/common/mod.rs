@@ -128,13 +128,22 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// A server started with extra configuration variables.
+    /// A server started with extra configuration variables. `PUBLIC_URL` defaults to the
+    /// server's own address, so platform mocks can deliver webhooks to it.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
         let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
-        let config = test_config_with(&database.url, vars);
-        let base = spawn(router(config, db.clone())).await;
-        let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if !vars.iter().any(|(k, _)| k == "PUBLIC_URL") {
+            vars.push(("PUBLIC_URL".into(), base.clone()));
+        }
+        let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let app = router(test_config_with(&database.url, &borrowed), db.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
         TestApp { base, vars, db, client: client(), _database: database }
     }
 

@@ -1,7 +1,9 @@
 //! Connecting and managing the account's platforms: Prokip and the stores. The routes and server
 //! functions are thin; the rules live here.
 
+mod grant_token;
 pub mod prokip;
+pub mod woocommerce;
 
 use crate::{
     api::{AppError, ConnectionsView, LocationOption, ProkipView, StoreView},

@@ -135,6 +135,44 @@ pub async fn mark_uninstalled<C: ConnectionTrait>(db: &C, id: i64) -> Result<(),
 }
 
 pub const DISCONNECTED: &str = "disconnected";
+pub const HEALTHY: &str = "healthy";
+pub const NEEDS_ATTENTION: &str = "needs_attention";
+
+/// Sets the health shown on the Connections page, with the reason when it is not healthy.
+pub async fn set_status<C: ConnectionTrait>(db: &C, id: i64, status: &str, reason: Option<&str>) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::StatusReason, Expr::value(reason.map(str::to_owned)))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec<u8>) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::WebhookSecretEnc, Expr::value(sealed))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records that a verified webhook arrived (the page shows webhook health).
+pub async fn touch_webhook<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::LastWebhookAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Any connection by id, whichever account owns it (inbound webhooks only).
+pub async fn by_id_unscoped<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
 
 /// Disconnects a store: credentials, the SKU map, the stock cache, commitments and pending events
 /// are deleted; the row and its sales history stay for audit, under a store URL that no longer

@@ -79,6 +79,12 @@ impl WooClient {
         self
     }
 
+    /// Uses this HTTP client, e.g. one whose resolver refuses private addresses.
+    pub fn with_http(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
     pub fn store(&self) -> &StoreUrl {
         &self.store
     }
