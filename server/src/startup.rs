@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, prokip, woocommerce},
+    routes::{auth, connections, health, prokip, shopify, woocommerce},
 };
 use app::{
     App,
@@ -62,6 +62,11 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/prokip/token", post(prokip::token))
         .route("/connections/prokip/location", post(prokip::location))
         .route("/connections/prokip/disconnect", post(prokip::disconnect))
+        .route("/connections/shopify/start", post(shopify::start))
+        .route("/connections/shopify/initiate", post(shopify::initiate))
+        .route("/connections/callback/shopify", get(shopify::callback))
+        .route("/connections/webhook/shopify", post(shopify::webhook))
+        .route("/connections/webhook/shopify/compliance", post(shopify::webhook))
         .route("/connections/woocommerce", post(woocommerce::connect_keys))
         .route("/connections/woocommerce/grant", post(woocommerce::grant_start))
         .route("/connections/woocommerce/callback", post(woocommerce::grant_callback))

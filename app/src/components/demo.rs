@@ -8,7 +8,10 @@ use leptos::prelude::*;
 pub const DEMO_CREDENTIALS: [(&str, &str); 3] = [
     ("Prokip", "username demo, password demo-password"),
     ("Shopify", "shop demo-store (approve on the mock's authorize page)"),
-    ("WooCommerce", "store http://127.0.0.1:4002/demo-store, key ck_demo, secret cs_demo"),
+    (
+        "WooCommerce",
+        "store http://127.0.0.1:4002/demo-store, key ck_demo0000000000000000000000000000000000000, secret cs_demo0000000000000000000000000000000000000 (or use Connect with WooCommerce)",
+    ),
 ];
 
 #[component]

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod connections;
 pub mod health;
 pub mod prokip;
+pub mod shopify;
 pub mod woocommerce;
 
 use app::backend::auth::{AuthSession, User};

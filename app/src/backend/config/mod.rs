@@ -149,6 +149,16 @@ impl Config {
         })
     }
 
+    /// Where the Shopify OAuth callback lands.
+    pub fn shopify_redirect_uri(&self) -> String {
+        self.platforms.redirect_uri.clone().unwrap_or_else(|| format!("{}/connections/callback/shopify", self.public_url))
+    }
+
+    /// The base URL platforms deliver webhooks to.
+    pub fn webhook_base(&self) -> &str {
+        self.platforms.webhook_base.as_deref().unwrap_or(&self.public_url)
+    }
+
     /// Cookies carry `Secure` when the public address is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")

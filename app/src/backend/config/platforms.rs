@@ -6,7 +6,7 @@ use crate::backend::secret::Secret;
 
 /// The OAuth client the mock platforms accept in demo mode (not a secret: the mocks are local).
 pub const DEMO_PROKIP_CLIENT: (&str, &str) = ("7", "prokip-mock-client-secret");
-pub const DEMO_SHOPIFY_APP: (&str, &str) = ("prokip-sync-demo", "demo-shopify-app-secret");
+pub const DEMO_SHOPIFY_APP: (&str, &str) = ("prokip-sync-demo", "shpss_demo_secret");
 pub const DEMO_PROKIP_API: &str = "http://127.0.0.1:4000";
 pub const DEMO_SHOPIFY_TEMPLATE: &str = "http://127.0.0.1:4001/{shop}";
 
@@ -22,6 +22,10 @@ pub struct Platforms {
     pub shopify_shop_url_template: String,
     /// Lets store URLs be plain http on loopback/private addresses (development and demo only).
     pub allow_private_store_urls: bool,
+    /// Shopify OAuth callback (`REDIRECT_URI`); default `{PUBLIC_URL}/connections/callback/shopify`.
+    pub redirect_uri: Option<String>,
+    /// Base URL platforms deliver webhooks to (`WEBHOOK_URL`); default `PUBLIC_URL`.
+    pub webhook_base: Option<String>,
 }
 
 impl Platforms {
@@ -64,6 +68,8 @@ impl Platforms {
             shopify_client_secret: Secret::new(or_demo("SHOPIFY_CLIENT_SECRET", DEMO_SHOPIFY_APP.1)?),
             shopify_shop_url_template: template,
             allow_private_store_urls: allow_private,
+            redirect_uri: get("REDIRECT_URI"),
+            webhook_base: get("WEBHOOK_URL").map(|u| u.trim_end_matches('/').to_owned()),
         };
         if production {
             for (var, value) in [

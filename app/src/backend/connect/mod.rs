@@ -3,6 +3,7 @@
 
 mod grant_token;
 pub mod prokip;
+pub mod shopify;
 pub mod woocommerce;
 
 use crate::{

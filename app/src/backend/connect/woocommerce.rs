@@ -128,7 +128,7 @@ async fn save(
 
 /// Where the store delivers webhooks for this connection.
 pub fn delivery_url(state: &AppState, connection_id: i64) -> String {
-    format!("{}/connections/webhook/woocommerce/{connection_id}", state.config.public_url)
+    format!("{}/connections/webhook/woocommerce/{connection_id}", state.config.webhook_base())
 }
 
 /// Replaces our webhooks on the store with fresh ones sharing a new secret.

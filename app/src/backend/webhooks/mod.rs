@@ -1,6 +1,7 @@
 //! Inbound webhooks: verified deliveries are stored durably in `webhook_events` (deduplicated)
 //! before we answer, so nothing accepted is ever lost; jobs process them afterwards.
 
+pub mod shopify;
 pub mod woocommerce;
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};

@@ -11,7 +11,7 @@ mod graphql;
 mod oauth;
 mod ops;
 mod orders;
-mod signing;
+pub mod signing;
 mod state;
 mod webhooks;
 

@@ -1,0 +1,95 @@
+//! Shopify: start the OAuth install (form, or the seed's JSON), the OAuth callback, and inbound
+//! webhooks (orders, refunds, products, uninstall, compliance).
+
+use super::connections::back;
+use app::backend::{
+    auth::AuthSession,
+    connect::shopify::{self as shop, PendingInstall, SESSION_KEY},
+    state::AppState,
+    webhooks::shopify::{self as hooks, Delivery, Rejected},
+};
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default, alias = "storeUrl")]
+    store_url: String,
+}
+
+async fn begin(state: &AppState, auth: &AuthSession, input: &str) -> Result<String, String> {
+    let user = auth.user.as_ref().ok_or("Please sign in to continue.")?;
+    let (url, pending) = shop::begin(state, user.account_id, input).map_err(|e| e.to_string())?;
+    auth.session.insert(SESSION_KEY, pending).await.map_err(|e| e.to_string())?;
+    Ok(url)
+}
+
+/// The Connections form: straight on to Shopify's approval page.
+pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(f): axum::Form<StartForm>) -> Redirect {
+    if auth.user.is_none() {
+        return Redirect::to("/login");
+    }
+    match begin(&state, &auth, &f.store_url).await {
+        Ok(url) => Redirect::to(&url),
+        Err(e) => back(Err::<String, _>(e)),
+    }
+}
+
+/// Seed parity: `POST /connections/shopify/initiate {"storeUrl"}` → `{"authUrl"}`.
+pub async fn initiate(State(state): State<AppState>, auth: AuthSession, body: Bytes) -> Response {
+    if auth.user.is_none() {
+        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "Unauthorized", "details": "Please sign in to continue." }))).into_response();
+    }
+    let form: StartForm = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e.to_string() }))).into_response(),
+    };
+    match begin(&state, &auth, &form.store_url).await {
+        Ok(url) => Json(json!({ "authUrl": url })).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid store", "details": e }))).into_response(),
+    }
+}
+
+/// Shopify sends the merchant back here: `/?shopify_success=true&store=…` or `/?shopify_error=…`.
+pub async fn callback(State(state): State<AppState>, auth: AuthSession, RawQuery(query): RawQuery) -> Redirect {
+    let Some(user) = auth.user.clone() else { return Redirect::to("/login") };
+    let pending: Option<PendingInstall> = auth.session.remove(SESSION_KEY).await.ok().flatten();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let q = match shop::finish(&state, pending, user.account_id, &pairs).await {
+        Ok(shop) => serde_urlencoded::to_string([("shopify_success", "true"), ("store", &shop)]),
+        Err(e) => {
+            tracing::warn!(error = %e, "Shopify install not completed");
+            serde_urlencoded::to_string([("shopify_error", e.to_string())])
+        }
+    };
+    Redirect::to(&format!("/?{}", q.unwrap_or_default()))
+}
+
+pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    // Header names are case-insensitive; `HeaderMap` already treats them so.
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let delivery = Delivery {
+        hmac: h("x-shopify-hmac-sha256"),
+        topic: h("x-shopify-topic"),
+        shop: h("x-shopify-shop-domain"),
+        webhook_id: h("x-shopify-webhook-id"),
+        event_id: h("x-shopify-event-id"),
+        body: &body,
+    };
+    match hooks::receive(&state, delivery).await {
+        Ok(_) => StatusCode::OK,
+        Err(Rejected::BadSignature) => StatusCode::UNAUTHORIZED,
+        Err(Rejected::BadBody) => StatusCode::BAD_REQUEST,
+        Err(Rejected::Unavailable(e)) => {
+            tracing::error!(error = %e, "webhook not stored: database unavailable");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

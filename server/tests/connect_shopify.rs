@@ -1,0 +1,170 @@
+//! Connecting Shopify shops from the dashboard with OAuth, against the Shopify mock; and the
+//! webhooks Shopify sends us (signed events, uninstall, compliance).
+
+mod common;
+
+use common::{TestApp, location};
+use mocks::shopify::{self as sm, ShopifyMock};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+struct World {
+    app: TestApp,
+    shopify: ShopifyMock,
+    browser: Client,
+}
+
+async fn world() -> World {
+    let shopify = ShopifyMock::new(sm::DEMO_CLIENT_ID, sm::DEMO_CLIENT_SECRET);
+    shopify.seed_demo();
+    let addr = mocks::serve(shopify.router(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let template = format!("http://{addr}/{{shop}}");
+    let app = TestApp::spawn_with(&[
+        ("SHOPIFY_SHOP_URL_TEMPLATE", &template),
+        ("SHOPIFY_CLIENT_ID", sm::DEMO_CLIENT_ID),
+        ("SHOPIFY_CLIENT_SECRET", sm::DEMO_CLIENT_SECRET),
+    ])
+    .await;
+    let browser = app.new_browser();
+    app.register(&browser, "amina", "correct horse", "Amina Traders").await;
+    World { app, shopify, browser }
+}
+
+impl World {
+    /// Connect → Shopify's approval page → `decision` → our callback. Returns where we land.
+    async fn install(&self, shop: &str, decision: &str) -> String {
+        let r = self.browser.post(self.app.url("/connections/shopify/start")).form(&[("store_url", shop)]).send().await.unwrap();
+        let authorize = location(&r);
+        assert!(authorize.contains("/admin/oauth/authorize?"), "{authorize}");
+        let r = self.browser.get(format!("{authorize}&decision={decision}")).send().await.unwrap();
+        let callback = location(&r);
+        assert!(callback.starts_with(&self.app.url("/connections/callback/shopify?")), "{callback}");
+        let r = self.browser.get(&callback).send().await.unwrap();
+        location(&r)
+    }
+}
+
+#[tokio::test]
+async fn oauth_connects_the_shop_registers_webhooks_and_lands_on_the_seed_success_url() {
+    let w = world().await;
+    let landed = w.install("demo-store", "approve").await;
+    assert_eq!(landed, "/?shopify_success=true&store=demo-store.myshopify.com");
+    let html = w.browser.get(w.app.url(&landed)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("demo-store.myshopify.com is connected."));
+
+    let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
+    let topics: Vec<&str> = state["subscriptions"].as_array().unwrap().iter().map(|s| s["topic"].as_str().unwrap()).collect();
+    for t in ["orders/create", "orders/updated", "orders/cancelled", "refunds/create", "products/update", "app/uninstalled"] {
+        assert!(topics.contains(&t), "{t} missing from {topics:?}");
+    }
+    let row = w.app.scalar("SELECT count(*) FROM connections WHERE platform = 'shopify' AND store_url = 'demo-store.myshopify.com' AND location_id IS NOT NULL").await;
+    assert_eq!(row, 1);
+
+    // Reconnecting updates the same connection and does not duplicate the subscriptions.
+    w.install("demo-store.myshopify.com", "approve").await;
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections").await, 1);
+    let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
+    assert_eq!(state["subscriptions"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn cancelling_on_shopify_or_a_tampered_callback_lands_on_the_seed_error_url() {
+    let w = world().await;
+    let landed = w.install("demo-store", "cancel").await;
+    assert!(landed.starts_with("/?shopify_error="), "{landed}");
+    assert!(landed.contains("declined"), "{landed}");
+
+    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let authorize = location(&r);
+    let r = w.browser.get(format!("{authorize}&decision=approve")).send().await.unwrap();
+    let tampered = location(&r).replace("code=", "code=x");
+    let landed = location(&w.browser.get(&tampered).send().await.unwrap());
+    assert!(landed.contains("signature"), "{landed}");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections").await, 0);
+}
+
+#[tokio::test]
+async fn a_callback_from_another_session_is_refused() {
+    let w = world().await;
+    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let r = w.browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
+    let callback = location(&r);
+    let attacker = w.app.new_browser();
+    w.app.register(&attacker, "mallory", "correct horse", "M").await;
+    let landed = location(&attacker.get(&callback).send().await.unwrap());
+    assert!(landed.starts_with("/?shopify_error="), "{landed}");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections").await, 0);
+}
+
+#[tokio::test]
+async fn bad_shop_names_are_refused_and_the_seed_initiate_route_answers_json() {
+    let w = world().await;
+    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "not a shop!")]).send().await.unwrap();
+    assert!(location(&r).starts_with("/connections?error="));
+    let r = w.browser.post(w.app.url("/connections/shopify/initiate")).json(&json!({"storeUrl": "demo-store"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["authUrl"].as_str().unwrap().contains("demo-store.myshopify.com/admin/oauth/authorize?client_id=prokip-sync-demo"));
+}
+
+#[tokio::test]
+async fn signed_order_webhooks_are_stored_once_and_unsigned_ones_refused() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    let (order, deliveries) = w
+        .shopify
+        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }], financial_status: "paid".into() })
+        .await
+        .unwrap();
+    assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");
+    let stored = w.app.scalar(&format!("SELECT count(*) FROM webhook_events WHERE topic = 'orders/create' AND payload->>'id' = '{}'", order["id"])).await;
+    assert_eq!(stored, 1);
+
+    // Shopify retries deliver the same webhook id again: stored once.
+    let first = deliveries.iter().find(|d| d.topic == "orders/create").unwrap();
+    w.shopify.redeliver(sm::DEMO_SHOP, &first.webhook_id).await.unwrap();
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE topic = 'orders/create'").await, 1);
+
+    let r = Client::new()
+        .post(w.app.url("/connections/webhook/shopify"))
+        .header("x-shopify-topic", "orders/create")
+        .header("x-shopify-shop-domain", sm::DEMO_SHOP)
+        .header("x-shopify-hmac-sha256", "bm90IGEgc2lnbmF0dXJl")
+        .body(r#"{"id":1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload->>'id' = '1'").await, 0);
+}
+
+#[tokio::test]
+async fn uninstalling_purges_credentials_and_compliance_redaction_blanks_payloads() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    let (order, _) = w
+        .shopify
+        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }], financial_status: "paid".into() })
+        .await
+        .unwrap();
+    let redact = json!({ "shop_domain": sm::DEMO_SHOP, "customer": {"id": 1}, "orders_to_redact": [order["id"]] });
+    // Compliance topics are configured in the app's settings, not subscribed: send it signed directly.
+    let body = serde_json::to_vec(&redact).unwrap();
+    let signature = sm::signing::sign_body(sm::DEMO_CLIENT_SECRET, &body);
+    let r = Client::new()
+        .post(w.app.url("/connections/webhook/shopify/compliance"))
+        .header("x-shopify-topic", "customers/redact")
+        .header("x-shopify-shop-domain", sm::DEMO_SHOP)
+        .header("x-shopify-hmac-sha256", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload ? 'line_items'").await, 0, "order payloads blanked");
+
+    w.shopify.deliver(sm::DEMO_SHOP, "app/uninstalled", json!({ "id": 1, "domain": sm::DEMO_SHOP })).await;
+    let html = w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Uninstalled"), "{html}");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NULL AND status = 'uninstalled'").await, 1);
+}
