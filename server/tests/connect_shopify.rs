@@ -168,3 +168,15 @@ async fn uninstalling_purges_credentials_and_compliance_redaction_blanks_payload
     assert!(html.contains("Uninstalled"), "{html}");
     assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NULL AND status = 'uninstalled'").await, 1);
 }
+
+#[tokio::test]
+async fn disconnecting_removes_our_subscriptions_from_the_shop() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    let id = w.app.scalar("SELECT id FROM connections").await;
+    let r = w.browser.post(w.app.url(&format!("/connections/{id}/disconnect"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    let html = w.browser.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("6 webhooks were removed from the store."), "{html}");
+    let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
+    assert!(state["subscriptions"].as_array().unwrap().is_empty());
+}

@@ -167,3 +167,14 @@ async fn a_store_of_another_account_is_refused_and_the_seed_json_route_reports_i
     assert!(err["details"].as_str().unwrap().contains("another Prokip Sync account"), "{err}");
     assert_eq!(w.app.scalar("SELECT count(DISTINCT account_id) FROM connections").await, 1);
 }
+
+#[tokio::test]
+async fn disconnecting_removes_our_webhooks_from_the_store() {
+    let w = world().await;
+    w.connect_with_keys(wm::DEMO_CONSUMER_KEY, wm::DEMO_CONSUMER_SECRET).await;
+    let id = w.connection_id().await;
+    let r = w.browser.post(w.app.url(&format!("/connections/{id}/disconnect"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    let html = w.browser.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("4 webhooks were removed from the store."), "{html}");
+    assert!(w.woo.webhooks(wm::DEMO_STORE).is_empty());
+}

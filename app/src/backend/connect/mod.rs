@@ -99,11 +99,49 @@ pub async fn disconnect_store(state: &AppState, account_id: i64, id: i64, confir
         return Err(ManageError::NotConfirmed);
     }
     let store = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    // Before the credentials are deleted: take our webhooks off the store.
+    let unregistered = unregister_webhooks(state, &store).await;
     let txn = state.db.begin().await?;
     if !connections::disconnect(&txn, account_id, id).await? {
         return Err(ManageError::NotFound);
     }
     txn.commit().await?;
     tracing::info!(connection_id = id, account_id, "store disconnected");
-    Ok(format!("{} is disconnected. Its sales history is kept.", store.store_url))
+    let webhooks = match unregistered {
+        Ok(0) => String::new(),
+        Ok(n) => format!(" {n} webhooks were removed from the store."),
+        Err(e) => format!(" Our webhooks could not be removed from the store ({e}); you can delete them in the store's admin."),
+    };
+    Ok(format!("{} is disconnected. Its sales history is kept.{webhooks}", store.store_url))
+}
+
+/// Best effort: deletes the webhooks pointing at us. Returns how many were removed.
+async fn unregister_webhooks(state: &AppState, conn: &connections::Model) -> Result<usize, String> {
+    if conn.credentials_enc.is_none() {
+        return Ok(0);
+    }
+    match conn.platform.as_str() {
+        connections::SHOPIFY => {
+            let client = shopify::client_for(state, conn).ok_or("the stored credentials could not be opened")?;
+            let ours = shopify::delivery_url(state);
+            let hooks = client.list_webhooks().await.map_err(|e| e.to_string())?;
+            let mut removed = 0;
+            for h in hooks.iter().filter(|h| h.uri == ours) {
+                client.delete_webhook(&h.id).await.map_err(|e| e.to_string())?;
+                removed += 1;
+            }
+            Ok(removed)
+        }
+        _ => {
+            let client = woocommerce::client_for(state, conn).ok_or("the stored credentials could not be opened")?;
+            let ours = woocommerce::delivery_url(state, conn.id);
+            let hooks = client.list_webhooks().await.map_err(|e| e.to_string())?;
+            let mut removed = 0;
+            for h in hooks.iter().filter(|h| h.delivery_url == ours) {
+                client.delete_webhook(h.id).await.map_err(|e| e.to_string())?;
+                removed += 1;
+            }
+            Ok(removed)
+        }
+    }
 }

@@ -126,6 +126,14 @@ async fn save(
     }
 }
 
+/// The store's API client from the connection's sealed keys.
+pub fn client_for(state: &AppState, conn: &connections::Model) -> Option<WooClient> {
+    let store = StoreUrl::parse(&conn.store_url, true).ok()?;
+    let opened = state.keyring.open(conn.credentials_enc.as_deref()?, &credentials_context(&store)).ok()?;
+    let keys: Keys = serde_json::from_str(opened.expose()).ok()?;
+    Some(client(state, store, &keys.consumer_key, keys.consumer_secret))
+}
+
 /// Where the store delivers webhooks for this connection.
 pub fn delivery_url(state: &AppState, connection_id: i64) -> String {
     format!("{}/connections/webhook/woocommerce/{connection_id}", state.config.webhook_base())
