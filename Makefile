@@ -7,18 +7,23 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 SERVER := $(CARGO_TARGET_DIR)/debug/server
 
-.PHONY: run dev test build db-start db-stop
+.PHONY: run serve dev test build db-start db-stop
 
-run: build ## serve the dashboard at http://127.0.0.1:3000
+run: build ## demo: the dashboard at http://127.0.0.1:3000 with the mock platforms (MOCK_MODE=true)
+	.ci/with-db prokip -- .ci/demo $(SERVER)
+
+serve: build ## the dashboard against the real platforms configured in the environment / .env
 	.ci/with-db prokip -- $(SERVER)
 
-dev: ## rebuild and restart on every change
+dev: ## demo mode, rebuilding and restarting on every change
 	.ci/ensure-tools build
-	.ci/with-db prokip -- cargo leptos watch
+	cargo build -p mocks
+	.ci/with-db prokip -- .ci/demo cargo leptos watch
 
 build:
 	.ci/ensure-tools build
 	cargo leptos build
+	cargo build -p mocks
 
 test: ## unit, integration (real PostgreSQL) and end-to-end (Chromium, JavaScript on and off) tests
 	.ci/ensure-tools test

@@ -16,6 +16,8 @@ const launchOptions = {
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The mock platforms, on ports of their own so a running demo does not collide with the tests.
+export const mocks = { prokip: 14000, shopify: 14001, woo: 14002 };
 
 export default defineConfig({
   testDir: "./tests",
@@ -25,7 +27,16 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [["list"]],
   use: { baseURL, trace: "retain-on-failure", launchOptions },
-  webServer: {
+  webServer: [
+    {
+      command: `${process.env.MOCKS_BIN ?? "../target/debug/mocks"} --prokip-port ${mocks.prokip} --shopify-port ${mocks.shopify} --woo-port ${mocks.woo}`,
+      cwd: "..",
+      url: `http://127.0.0.1:${mocks.prokip}/_control/state`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+    },
+    {
     command: process.env.SERVER_BIN ?? "../target/debug/server",
     cwd: "..",
     url: `${baseURL}/readyz`,
@@ -39,8 +50,13 @@ export default defineConfig({
       APP_ENV: "test",
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
+      MOCK_MODE: "true",
+      PROKIP_API: `http://127.0.0.1:${mocks.prokip}`,
+      SHOPIFY_SHOP_URL_TEMPLATE: `http://127.0.0.1:${mocks.shopify}/{shop}`,
+      ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
     },
-  },
+    },
+  ],
   projects: [
     { name: "js-on", use: { ...devices["Desktop Chrome"], launchOptions } },
     { name: "js-off", use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false } },

@@ -1,16 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-// A username nobody has used yet, per run and per project.
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-async function ready(page: Page) {
-  // With JavaScript on, wait until the page is hydrated, so clicks hit live handlers.
-  if (test.info().project.name === "js-on") {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  }
-}
+import { expect, test } from "@playwright/test";
+import { ready, uniqueName } from "./helpers";
 
 test("register, see the overview, sign out, fail once, then sign in", async ({ page }) => {
   const username = uniqueName("amina");

@@ -5,6 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn TextField(
     name: &'static str,
+    /// Element id, when the same field name appears in several forms on one page.
+    #[prop(optional)]
+    id: Option<&'static str>,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: Option<String>,
@@ -12,8 +15,9 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "off")] autocomplete: &'static str,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let described = match (error.is_some(), hint.is_some()) {
         (true, _) => Some(error_id.clone()),
         (false, true) => Some(hint_id.clone()),
@@ -22,9 +26,9 @@ pub fn TextField(
     let has_error = error.is_some();
     view! {
         <div class="field" class:has-error=has_error>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 value=value

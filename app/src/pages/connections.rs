@@ -53,19 +53,19 @@ fn Connections(v: ConnectionsView) -> impl IntoView {
             <div class="two-col">
                 <form method="post" action="/connections/shopify/start" class="stack">
                     <h3>"Shopify"</h3>
-                    <TextField name="store_url" label="Shop name" hint="e.g. mystore or mystore.myshopify.com" />
+                    <TextField name="store_url" id="shopify_store_url" label="Shop name" hint="e.g. mystore or mystore.myshopify.com" />
                     <button type="submit" class="primary">"Connect Shopify"</button>
                 </form>
                 <div class="stack">
                     <h3>"WooCommerce"</h3>
                     <form method="post" action="/connections/woocommerce/grant" class="stack">
-                        <TextField name="store_url" label="Store address" kind="url" hint="e.g. https://shop.example.com" />
+                        <TextField name="store_url" id="woo_grant_store_url" label="Store address" kind="url" hint="e.g. https://shop.example.com" />
                         <button type="submit" class="primary">"Connect with WooCommerce"</button>
                     </form>
                     <details>
                         <summary>"Or enter REST API keys"</summary>
                         <form method="post" action="/connections/woocommerce" class="stack">
-                            <TextField name="store_url" label="Store address" kind="url" />
+                            <TextField name="store_url" id="woo_store_url" label="Store address" kind="url" />
                             <TextField name="consumer_key" label="Consumer key" hint="Starts with ck_" />
                             <TextField name="consumer_secret" label="Consumer secret" kind="password" hint="Starts with cs_" />
                             <button type="submit">"Connect with keys"</button>

@@ -1,0 +1,102 @@
+import { expect, test } from "@playwright/test";
+import { mocks } from "../playwright.config";
+import { ready, registerAndSignIn, uniqueName } from "./helpers";
+
+test("demo mode shows its badge and the mock credentials", async ({ page }) => {
+  await page.goto("/login");
+  const badge = page.getByTestId("demo-badge");
+  await expect(badge).toBeVisible();
+  await badge.getByText("Demo mode").click();
+  await expect(badge).toContainText("demo-password");
+});
+
+test("connect Prokip with the Prokip login; the only location is chosen", async ({ page }) => {
+  await registerAndSignIn(page, "Prokip Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByLabel("Prokip username").fill("demo");
+  await page.getByLabel("Prokip password").fill("wrong-password");
+  await page.getByRole("button", { name: "Connect Prokip" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("Prokip did not accept that username and password");
+
+  await ready(page);
+  await page.getByLabel("Prokip username").fill("demo");
+  await page.getByLabel("Prokip password").fill("demo-password");
+  await page.getByRole("button", { name: "Connect Prokip" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stock comes from the location Main Shop");
+  await expect(page.getByTestId("prokip-location")).toHaveText("Main Shop");
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Connect Prokip first" })).toHaveCount(0);
+});
+
+test("connect a WooCommerce store with keys, pause it, then disconnect it", async ({ page, request }) => {
+  const name = uniqueName("woo");
+  const keys = await (await request.post(`http://127.0.0.1:${mocks.woo}/_control/stores`, { data: { name } })).json();
+  const storeUrl = `http://127.0.0.1:${mocks.woo}/${name}`;
+
+  await registerAndSignIn(page, "Woo Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByText("Or enter REST API keys").click();
+  const form = page.locator("form[action='/connections/woocommerce']");
+  await form.getByLabel("Store address").fill(storeUrl);
+  await form.getByLabel("Consumer key").fill(keys.consumer_key);
+  await form.getByLabel("Consumer secret").fill("cs_wrong");
+  await form.getByRole("button", { name: "Connect with keys" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("WooCommerce did not accept those keys");
+
+  await ready(page);
+  await page.getByText("Or enter REST API keys").click();
+  await form.getByLabel("Store address").fill(storeUrl);
+  await form.getByLabel("Consumer key").fill(keys.consumer_key);
+  await form.getByLabel("Consumer secret").fill(keys.consumer_secret);
+  await form.getByRole("button", { name: "Connect with keys" }).click();
+  await expect(page.getByTestId("notice")).toContainText("4 webhooks registered");
+  const store = page.locator("li.store", { hasText: storeUrl });
+  await expect(store.getByTestId("store-status")).toHaveText("Healthy");
+
+  await ready(page);
+  await store.getByRole("button", { name: "Pause sync" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Sync paused");
+  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Paused");
+
+  await ready(page);
+  const again = page.locator("li.store", { hasText: storeUrl });
+  await again.getByText("Disconnect…").click();
+  await again.getByLabel("Yes, disconnect this store").check();
+  await again.getByRole("button", { name: "Disconnect", exact: true }).click();
+  await expect(page.getByTestId("notice")).toContainText("is disconnected");
+  await expect(page.locator("li.store", { hasText: storeUrl })).toHaveCount(0);
+});
+
+test("connect a Shopify shop through its approval page", async ({ page, request }) => {
+  const handle = uniqueName("shop");
+  await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops`, { data: { shop: `${handle}.myshopify.com` } });
+
+  await registerAndSignIn(page, "Shop Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByLabel("Shop name").fill(handle);
+  await page.getByRole("button", { name: "Connect Shopify" }).click();
+  await expect(page.getByRole("heading", { name: `Install app on ${handle}.myshopify.com` })).toBeVisible();
+  await page.getByRole("button", { name: "Approve" }).click();
+
+  await expect(page).toHaveURL(/shopify_success=true/);
+  await expect(page.getByTestId("notice")).toContainText(`${handle}.myshopify.com is connected`);
+  await page.goto("/connections");
+  await expect(page.locator("li.store", { hasText: `${handle}.myshopify.com` }).getByTestId("store-status")).toHaveText("Healthy");
+});
+
+test("cancelling on Shopify's approval page says nothing was connected", async ({ page, request }) => {
+  const handle = uniqueName("shop");
+  await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops`, { data: { shop: `${handle}.myshopify.com` } });
+  await registerAndSignIn(page, "Cancel Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByLabel("Shop name").fill(handle);
+  await page.getByRole("button", { name: "Connect Shopify" }).click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page).toHaveURL(/shopify_error=/);
+  await expect(page.getByTestId("form-error")).toContainText("declined");
+});
