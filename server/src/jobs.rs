@@ -3,15 +3,16 @@
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
-use apalis_postgres::{Config as QueueConfig, PostgresStorage};
+use apalis_postgres::PostgresStorage;
 use app::backend::jobs::{HOUSEKEEPING_QUEUE, housekeeping::{self, Housekeeping}};
+use app::backend::state::AppState;
 use sea_orm::DatabaseConnection;
 use std::str::FromStr;
 
 type HousekeepingQueue = PostgresStorage<Housekeeping>;
 
 fn housekeeping_queue(db: &DatabaseConnection) -> HousekeepingQueue {
-    PostgresStorage::new(db.get_postgres_connection_pool()).with_config(QueueConfig::default().queue(HOUSEKEEPING_QUEUE))
+    app::backend::jobs::storage(db, HOUSEKEEPING_QUEUE)
 }
 
 async fn run_housekeeping(_job: Housekeeping, db: Data<DatabaseConnection>) -> Result<(), BoxDynError> {
@@ -26,7 +27,8 @@ async fn enqueue_housekeeping(tick: Tick, queue: Data<HousekeepingQueue>) -> Res
 }
 
 /// Every worker of the product.
-pub fn monitor(db: DatabaseConnection) -> Monitor {
+pub fn monitor(state: AppState) -> Monitor {
+    let db = state.db.clone();
     let queue = housekeeping_queue(&db);
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
     Monitor::new()

@@ -94,7 +94,7 @@ pub fn router(state: AppState) -> Router {
 /// Serves HTTP and runs the job monitor until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let config = state.config.clone();
-    let db = state.db.clone();
+    let jobs_state = state.clone();
     let addr = SocketAddr::new(config.bind_addr, config.port);
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -117,7 +117,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let jobs = {
         let mut stop = stop_rx.clone();
         async move {
-            crate::jobs::monitor(db)
+            crate::jobs::monitor(jobs_state)
                 .shutdown_timeout(std::time::Duration::from_secs(10))
                 .run_with_signal(async move {
                     let _ = stop.changed().await;

@@ -130,6 +130,7 @@ async fn signed_order_deliveries_are_stored_once_and_forged_ones_refused() {
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE topic = 'order.created'").await, 1);
     let stored = w.app.scalar(&format!("SELECT count(*) FROM webhook_events WHERE payload->>'id' = '{}'", created["id"])).await;
     assert_eq!(stored, 1);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE enqueued_at IS NOT NULL").await, 1, "queued for processing");
 
     // The same delivery again (same order state) is not stored twice.
     let id = w.connection_id().await;

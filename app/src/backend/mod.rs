@@ -12,4 +12,5 @@ pub mod platforms;
 pub mod secret;
 pub mod session_store;
 pub mod state;
+pub mod sync;
 pub mod webhooks;

@@ -3,6 +3,7 @@
 use super::{
     config::{Config, ConfigError},
     crypto::Keyring,
+    jobs::Queues,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -16,11 +17,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Seals and opens secrets at rest.
     pub keyring: Arc<Keyring>,
+    /// Where handlers enqueue background work.
+    pub queues: Queues,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Result<Self, ConfigError> {
         let keyring = Arc::new(config.encryption.keyring()?);
-        Ok(AppState { leptos_options, db, config: Arc::new(config), keyring })
+        let queues = Queues::new(&db);
+        Ok(AppState { leptos_options, db, config: Arc::new(config), keyring, queues })
     }
 }

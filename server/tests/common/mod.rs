@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod world;
+
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use server::{config::Config, db};
 use std::{net::SocketAddr, time::Duration};
@@ -71,6 +73,7 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub base: String,
+    pub state: app::backend::state::AppState,
     pub vars: Vec<(String, String)>,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
@@ -140,11 +143,21 @@ impl TestApp {
             vars.push(("PUBLIC_URL".into(), base.clone()));
         }
         let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let app = router(test_config_with(&database.url, &borrowed), db.clone());
+        let state = app::backend::state::AppState::new(test_config_with(&database.url, &borrowed), db.clone(), leptos_options())
+            .expect("app state");
+        let app = server::startup::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base, vars, db, client: client(), _database: database }
+        TestApp { base, state, vars, db, client: client(), _database: database }
+    }
+
+    /// Runs the background workers (webhook processing, stock pushes, cron ticks) in this test.
+    pub fn start_jobs(&self) {
+        let monitor = server::jobs::monitor(self.state.clone());
+        tokio::spawn(async move {
+            let _ = monitor.run().await;
+        });
     }
 
     /// A configuration variable this app was started with.

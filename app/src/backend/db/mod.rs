@@ -2,7 +2,9 @@
 //! `account_id` and filters on it.
 
 pub mod accounts;
+pub mod activity;
 pub mod connections;
 pub mod overview;
 pub mod prokip_configs;
+pub mod sku_map;
 pub mod users;

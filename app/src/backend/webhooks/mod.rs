@@ -16,12 +16,14 @@ pub struct Event<'a> {
     pub payload: serde_json::Value,
 }
 
-/// Stores the event; `false` when it was a duplicate.
-pub async fn store<C: ConnectionTrait>(db: &C, e: Event<'_>) -> Result<bool, DbErr> {
+/// Stores the event and enqueues its processing; `false` when it was a duplicate. An event whose
+/// enqueue fails stays stored and is picked up by the sweeper.
+pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<bool, DbErr> {
+    let db = &state.db;
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "INSERT INTO webhook_events (connection_id, platform, topic, dedupe_key, event_id, payload)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (connection_id, dedupe_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id",
         [
             e.connection_id.into(),
             e.platform.into(),
@@ -31,7 +33,22 @@ pub async fn store<C: ConnectionTrait>(db: &C, e: Event<'_>) -> Result<bool, DbE
             e.payload.into(),
         ],
     );
-    let inserted = db.execute_raw(stmt).await?.rows_affected() == 1;
+    let inserted = db.query_one_raw(stmt).await?.map(|row| row.try_get_by_index::<i64>(0)).transpose()?;
     crate::backend::db::connections::touch_webhook(db, e.connection_id).await?;
-    Ok(inserted)
+    if let Some(id) = inserted {
+        match state.queues.process_webhook(id).await {
+            Ok(()) => mark_enqueued(db, id).await?,
+            Err(err) => tracing::warn!(event_id = id, error = %err, "stored webhook not enqueued; the sweeper will"),
+        }
+    }
+    Ok(inserted.is_some())
+}
+
+async fn mark_enqueued<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE webhook_events SET enqueued_at = now() WHERE id = $1",
+        [id.into()],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
 }

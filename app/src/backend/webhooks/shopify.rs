@@ -84,7 +84,7 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
                 event_id: d.event_id,
                 payload,
             };
-            Ok(if super::store(&state.db, event).await? { Outcome::Stored } else { Outcome::Duplicate })
+            Ok(if super::store(state, event).await? { Outcome::Stored } else { Outcome::Duplicate })
         }
     }
 }

@@ -71,5 +71,5 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
         event_id: None,
         payload,
     };
-    Ok(if super::store(&state.db, event).await? { Outcome::Stored } else { Outcome::Duplicate })
+    Ok(if super::store(state, event).await? { Outcome::Stored } else { Outcome::Duplicate })
 }
