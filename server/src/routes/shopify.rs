@@ -85,7 +85,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     };
     match hooks::receive(&state, delivery).await {
         Ok(_) => StatusCode::OK,
-        Err(Rejected::BadSignature) => StatusCode::UNAUTHORIZED,
+        Err(Rejected::BadSignature | Rejected::UnknownConnection) => StatusCode::UNAUTHORIZED,
         Err(Rejected::BadBody) => StatusCode::BAD_REQUEST,
         Err(Rejected::Unavailable(e)) => {
             tracing::error!(error = %e, "webhook not stored: database unavailable");

@@ -151,22 +151,18 @@ pub async fn set_status<C: ConnectionTrait>(db: &C, id: i64, status: &str, reaso
 }
 
 pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec<u8>) -> Result<(), DbErr> {
-    Entity::update_many()
-        .col_expr(Column::WebhookSecretEnc, Expr::value(sealed))
-        .filter(Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+    set_column(db, id, Column::WebhookSecretEnc, Expr::value(sealed)).await
 }
 
 /// Records that a verified webhook arrived (the page shows webhook health).
 pub async fn touch_webhook<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    Entity::update_many()
-        .col_expr(Column::LastWebhookAt, Expr::value(chrono::Utc::now()))
-        .filter(Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+    set_column(db, id, Column::LastWebhookAt, Expr::value(chrono::Utc::now())).await
+}
+
+/// Sets one column of one connection (callers have already checked ownership or come from a
+/// verified platform request).
+async fn set_column<C: ConnectionTrait>(db: &C, id: i64, column: Column, value: sea_orm::sea_query::SimpleExpr) -> Result<(), DbErr> {
+    Entity::update_many().col_expr(column, value).filter(Column::Id.eq(id)).exec(db).await.map(|_| ())
 }
 
 /// Any connection by id, whichever account owns it (inbound webhooks only).

@@ -6,6 +6,19 @@ pub mod woocommerce;
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
+/// Why a delivery was refused; the route maps each to the status the platform expects.
+#[derive(Debug, thiserror::Error)]
+pub enum Rejected {
+    #[error("unknown connection")]
+    UnknownConnection,
+    #[error("missing or invalid signature")]
+    BadSignature,
+    #[error("body is not JSON")]
+    BadBody,
+    #[error("database unavailable")]
+    Unavailable(#[from] DbErr),
+}
+
 pub struct Event<'a> {
     pub connection_id: i64,
     pub platform: &'static str,

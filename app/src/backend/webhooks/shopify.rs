@@ -2,6 +2,7 @@
 //! refund and product events are stored for the jobs; `app/uninstalled` and the mandatory
 //! compliance topics are handled here.
 
+pub use super::Rejected;
 use super::Event;
 use crate::backend::{
     db::connections,
@@ -18,16 +19,6 @@ pub enum Outcome {
     Redacted,
     /// A shop we hold nothing for (never connected, or disconnected): acknowledged.
     Ignored,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum Rejected {
-    #[error("missing or invalid signature")]
-    BadSignature,
-    #[error("body is not JSON")]
-    BadBody,
-    #[error("database unavailable")]
-    Unavailable(#[from] sea_orm::DbErr),
 }
 
 pub struct Delivery<'a> {

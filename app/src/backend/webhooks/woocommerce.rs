@@ -1,6 +1,7 @@
 //! WooCommerce deliveries: the unsigned ping is answered and dropped; everything else must carry
 //! a valid `X-WC-Webhook-Signature` made with the connection's own secret.
 
+pub use super::Rejected;
 use super::Event;
 use crate::backend::{
     connect::woocommerce::webhook_context,
@@ -15,18 +16,6 @@ pub enum Outcome {
     Ping,
     Stored,
     Duplicate,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum Rejected {
-    #[error("unknown connection")]
-    UnknownConnection,
-    #[error("missing or invalid signature")]
-    BadSignature,
-    #[error("body is not JSON")]
-    BadBody,
-    #[error("database unavailable")]
-    Unavailable(#[from] sea_orm::DbErr),
 }
 
 pub struct Delivery<'a> {
