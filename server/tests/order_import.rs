@@ -310,3 +310,45 @@ async fn pull_orders_back_fills_an_order_whose_webhook_was_lost() {
     let again: Value = w.browser.post(w.app.url("/sync/pull-orders")).send().await.unwrap().json().await.unwrap();
     assert_eq!(again["count"], 0, "{again}");
 }
+
+#[tokio::test]
+async fn a_refused_sale_shows_prokips_reason_and_retry_sends_it_for_its_account_only() {
+    let w = mapped_world(Options::default()).await;
+    let business = w.prokip.state()["businesses"][0]["id"].as_i64().unwrap();
+    w.prokip.set_allow_overselling(business, false).unwrap();
+    w.prokip.set_stock(w.prokip_location, "AS0015", Decimal::ZERO).unwrap();
+    let id = woo_order(&w, &[("AS0015", 1)], "processing").await;
+    let invoice = format!("WOO-{}-{id}", w.woo_connection);
+    w.eventually(WAIT, "failed", || async { state_of(&w, w.woo_connection, &id.to_string()).await == "failed" }).await;
+    let entry = "SELECT id FROM activity WHERE status = 'failed' AND retry IS NOT NULL AND NOT resolved";
+    let activity_id = w.app.scalar(entry).await;
+    let reason = dump(&w, "SELECT detail FROM activity WHERE status = 'failed'").await;
+    assert!(reason.contains("Prokip refused the sale"), "{reason}");
+
+    // Someone else's account cannot retry it.
+    let other = w.app.new_browser();
+    w.app.register(&other, "mallory", "correct horse", "Other Traders").await;
+    let r = other.post(w.app.url(&format!("/activity/{activity_id}/retry"))).send().await.unwrap();
+    assert!(common::location(&r).starts_with("/activity?error="), "{}", common::location(&r));
+    let order_row = w.app.scalar(&format!("SELECT id FROM sales_log WHERE invoice_no = '{invoice}'")).await;
+    let r = other.post(w.app.url(&format!("/orders/{order_row}/retry"))).send().await.unwrap();
+    assert!(common::location(&r).starts_with("/orders?error="), "{}", common::location(&r));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(sells_with_invoice(&w, &invoice).is_empty());
+
+    // Stock arrives in Prokip; the merchant presses Retry.
+    w.prokip.set_stock(w.prokip_location, "AS0015", Decimal::from(5)).unwrap();
+    let r = w.browser.post(w.app.url(&format!("/activity/{activity_id}/retry"))).send().await.unwrap();
+    assert!(common::location(&r).starts_with("/activity?notice="), "{}", common::location(&r));
+    expect_sells(&w, &invoice, 1).await;
+    w.eventually(WAIT, "failure resolved", || async {
+        w.app.scalar("SELECT count(*) FROM activity WHERE status = 'failed' AND NOT resolved").await == 0
+    })
+    .await;
+
+    // Retrying the order again is harmless: it is already sent.
+    let r = w.browser.post(w.app.url(&format!("/orders/{order_row}/retry"))).send().await.unwrap();
+    assert!(common::location(&r).starts_with("/orders?notice="), "{}", common::location(&r));
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(sells_with_invoice(&w, &invoice).len(), 1);
+}
