@@ -84,6 +84,13 @@ impl OrderCtx<'_> {
         activity::record(&self.state.db, entry).await.map(|_| ())
     }
 
+    /// Saves the Prokip tokens after calls (a 401 may have refreshed them).
+    async fn keep_tokens(&self, client: &crate::backend::platforms::prokip::ProkipClient) {
+        if let Err(e) = crate::backend::connect::prokip::persist_tokens(self.state, self.conn.account_id, client).await {
+            tracing::warn!(error = %e, "Prokip tokens not saved");
+        }
+    }
+
     /// Prokip stock of these SKUs moved: push it to every store (cross-channel propagation). With
     /// no SKUs known (a sell adopted without its order), everything is pushed.
     async fn push_stock(&self, mut skus: Vec<String>) {

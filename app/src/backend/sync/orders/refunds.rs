@@ -5,7 +5,7 @@
 use super::model::StoreRefund;
 use super::{ImportError, OrderCtx};
 use crate::backend::{
-    connect::prokip::{client_for, persist_tokens},
+    connect::prokip::client_for,
     db::{
         activity, processed_refunds,
         sales_log::{self, Row},
@@ -17,12 +17,6 @@ use std::collections::BTreeMap;
 
 async fn client(ctx: &OrderCtx<'_>) -> Result<ProkipClient, ImportError> {
     client_for(ctx.state, ctx.conn.account_id).await.map_err(|e| ImportError::Transient(e.to_string()))
-}
-
-async fn keep_tokens(ctx: &OrderCtx<'_>, client: &ProkipClient) {
-    if let Err(e) = persist_tokens(ctx.state, ctx.conn.account_id, client).await {
-        tracing::warn!(error = %e, "Prokip tokens not saved");
-    }
 }
 
 fn name(row: &Row) -> String {
@@ -55,7 +49,7 @@ pub(super) async fn apply(ctx: &OrderCtx<'_>, row: &Row, refunds: &[StoreRefund]
     if !lines.is_empty() {
         let client = client(ctx).await?;
         let result = client.sell_return(sell_id, &lines).await;
-        keep_tokens(ctx, &client).await;
+        ctx.keep_tokens(&client).await;
         match result {
             Err(ProkipError::Rejected(m)) => {
                 ctx.problem(&name(row), activity::FAILED, &format!("Prokip refused the return: {m}")).await?;
@@ -89,7 +83,7 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
             match returned {
                 Ok(_) => (sales_log::CANCELLED, format!("Cancelled in the store: every item of Prokip sell {sell_id} returned.")),
                 Err(ProkipError::Rejected(m)) => {
-                    keep_tokens(ctx, &client).await;
+                    ctx.keep_tokens(&client).await;
                     // The sell stands: keep it `sent` (with the reason) so a retry tries again.
                     sales_log::set_state(db, row.id, sales_log::SENT, Some(&m)).await?;
                     ctx.problem(&name(row), activity::FAILED, &format!("The store cancelled the order but Prokip refused to undo the sale: {m}")).await?;
@@ -100,7 +94,7 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
         }
         Err(e) => return Err(e.into()),
     };
-    keep_tokens(ctx, &client).await;
+    ctx.keep_tokens(&client).await;
     sales_log::set_state(db, row.id, state, None).await?;
     ctx.done(&name(row), &detail).await?;
     ctx.push_stock(sold.values().map(|s| s.sku.clone()).collect()).await;

@@ -5,7 +5,7 @@
 use super::model::StoreOrder;
 use super::{ImportError, OrderCtx};
 use crate::backend::{
-    connect::prokip::{client_for, persist_tokens},
+    connect::prokip::client_for,
     db::{
         activity, prokip_configs,
         sales_log::{self, Row, SoldLine},
@@ -38,12 +38,6 @@ async fn target(ctx: &OrderCtx<'_>) -> Result<Result<Target, String>, ImportErro
     };
     let client = client_for(ctx.state, ctx.conn.account_id).await.map_err(|e| ImportError::Transient(e.to_string()))?;
     Ok(Ok(Target { client, location_id, contact_id }))
-}
-
-async fn keep_tokens(ctx: &OrderCtx<'_>, client: &ProkipClient) {
-    if let Err(e) = persist_tokens(ctx.state, ctx.conn.account_id, client).await {
-        tracing::warn!(error = %e, "Prokip tokens not saved");
-    }
 }
 
 /// Holds the order with a reason the merchant can act on (logged once per new reason).
@@ -112,7 +106,7 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
     };
     sales_log::set_state(db, row.id, sales_log::SENDING, None).await?;
     let outcome = t.client.create_sell(&new).await;
-    keep_tokens(ctx, &t.client).await;
+    ctx.keep_tokens(&t.client).await;
     // An error leaves the row `sending`: the next run looks the invoice up before sending again.
     match outcome? {
         SellOutcome::Rejected { message } => {
@@ -131,7 +125,7 @@ pub(super) async fn recover(ctx: &OrderCtx<'_>, row: &Row, o: Option<&StoreOrder
     let today = Utc::now().date_naive();
     let from = row.created_at.date_naive().min(today) - Duration::days(1);
     let sells = t.client.list_sells(t.location_id, from, today + Duration::days(1)).await;
-    keep_tokens(ctx, &t.client).await;
+    ctx.keep_tokens(&t.client).await;
     let found = sells?.into_iter().find(|s| s.invoice_no.as_deref() == Some(row.invoice_no.as_str()));
     match found {
         Some(tx) => {
