@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, prokip, shopify, woocommerce},
+    routes::{auth, connections, health, orders, prokip, shopify, woocommerce},
 };
 use app::{
     App,
@@ -76,6 +76,9 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
+        .route("/sync/pull-orders", post(orders::pull_orders))
+        .route("/orders/{id}/retry", post(orders::retry_order))
+        .route("/activity/{id}/retry", post(orders::retry_activity))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

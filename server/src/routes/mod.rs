@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod connections;
 pub mod health;
+pub mod orders;
 pub mod prokip;
 pub mod shopify;
 pub mod woocommerce;

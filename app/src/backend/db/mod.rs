@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod commitments;
 pub mod connections;
 pub mod overview;
+pub mod processed_refunds;
 pub mod prokip_configs;
+pub mod sales_log;
 pub mod sku_map;
 pub mod users;

@@ -3,6 +3,7 @@
 //! and other jobs enqueue work.
 
 pub mod housekeeping;
+pub mod process_webhook;
 
 use apalis::prelude::TaskSink;
 use apalis_postgres::{Config, PostgresStorage};

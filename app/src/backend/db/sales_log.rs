@@ -1,0 +1,187 @@
+//! The sales log: one row per store order, its exactly-once state (ARCHITECTURE §4), the Prokip
+//! sell it became and the lease that lets one worker at a time act on it.
+
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
+
+pub const PENDING: &str = "pending";
+pub const COMMITTED: &str = "committed";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const NEEDS_ATTENTION: &str = "needs_attention";
+pub const FAILED: &str = "failed";
+pub const CANCELLED: &str = "cancelled";
+pub const DELETED: &str = "deleted";
+
+/// How long a worker may hold an order before another may take it over (longer than any
+/// Prokip call with its retries).
+const LEASE_SECONDS: i64 = 180;
+
+const COLUMNS: &str = "id, connection_id, order_id, order_name, state, invoice_no, prokip_sell_id, sell_line_ids,
+    total::text AS total, currency, error, created_at, updated_at, sent_at, last_event_id";
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Row {
+    pub id: i64,
+    pub connection_id: i64,
+    pub order_id: String,
+    pub order_name: Option<String>,
+    pub state: String,
+    pub invoice_no: String,
+    pub prokip_sell_id: Option<i64>,
+    /// Order line id → [`SoldLine`] (as JSON).
+    pub sell_line_ids: serde_json::Value,
+    pub total: Option<String>,
+    pub currency: Option<String>,
+    pub error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_event_id: Option<i64>,
+}
+
+/// What we keep per sold order line: its Prokip sell line, for returns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SoldLine {
+    pub sku: String,
+    pub sell_line_id: i64,
+    pub quantity: i64,
+    pub unit_price: rust_decimal::Decimal,
+}
+
+impl Row {
+    pub fn sold_lines(&self) -> std::collections::BTreeMap<String, SoldLine> {
+        serde_json::from_value(self.sell_line_ids.clone()).unwrap_or_default()
+    }
+}
+
+pub struct NewOrder<'a> {
+    pub connection_id: i64,
+    pub order_id: &'a str,
+    pub order_name: &'a str,
+    pub invoice_no: &'a str,
+    pub total: rust_decimal::Decimal,
+    pub currency: Option<&'a str>,
+    pub event_id: Option<i64>,
+}
+
+fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+/// Creates the order's row (state `pending`) or refreshes its name, total and last event, and
+/// takes the lease. `None` while another worker holds the lease.
+pub async fn claim<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<Option<Row>, DbErr> {
+    let sql = format!(
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, lease_until)
+         VALUES ($1, $2, $3, 'pending', $4, $5::numeric, $6, $7, now() + make_interval(secs => $8))
+         ON CONFLICT (connection_id, order_id) DO UPDATE SET
+             order_name = EXCLUDED.order_name, total = EXCLUDED.total, currency = EXCLUDED.currency,
+             last_event_id = COALESCE(EXCLUDED.last_event_id, sales_log.last_event_id),
+             lease_until = EXCLUDED.lease_until
+         WHERE sales_log.lease_until IS NULL OR sales_log.lease_until < now()
+         RETURNING {COLUMNS}"
+    );
+    let values = vec![
+        o.connection_id.into(),
+        o.order_id.into(),
+        o.order_name.into(),
+        o.invoice_no.into(),
+        o.total.to_string().into(),
+        o.currency.map(str::to_owned).into(),
+        o.event_id.into(),
+        (LEASE_SECONDS as f64).into(),
+    ];
+    Row::find_by_statement(stmt(db, &sql, values)).one(db).await
+}
+
+/// Takes the lease on an existing row (refund or deletion events carry no order to create it from).
+pub async fn claim_existing<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Claim, DbErr> {
+    let sql = format!(
+        "UPDATE sales_log SET lease_until = now() + make_interval(secs => $3)
+         WHERE connection_id = $1 AND order_id = $2 AND (lease_until IS NULL OR lease_until < now())
+         RETURNING {COLUMNS}"
+    );
+    let values = vec![connection_id.into(), order_id.into(), (LEASE_SECONDS as f64).into()];
+    if let Some(row) = Row::find_by_statement(stmt(db, &sql, values)).one(db).await? {
+        return Ok(Claim::Held(Box::new(row)));
+    }
+    let exists = find(db, connection_id, order_id).await?.is_some();
+    Ok(if exists { Claim::Busy } else { Claim::Unknown })
+}
+
+pub enum Claim {
+    /// The lease is ours.
+    Held(Box<Row>),
+    /// Another worker holds the lease.
+    Busy,
+    /// We have no row for the order.
+    Unknown,
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Option<Row>, DbErr> {
+    let sql = format!("SELECT {COLUMNS} FROM sales_log WHERE connection_id = $1 AND order_id = $2");
+    Row::find_by_statement(stmt(db, &sql, vec![connection_id.into(), order_id.into()])).one(db).await
+}
+
+pub async fn release<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    db.execute_raw(stmt(db, "UPDATE sales_log SET lease_until = NULL WHERE id = $1", vec![id.into()])).await.map(|_| ())
+}
+
+/// Moves the order to `state` with an optional reason (cleared when `None`).
+pub async fn set_state<C: ConnectionTrait>(db: &C, id: i64, state: &str, error: Option<&str>) -> Result<(), DbErr> {
+    let sql = "UPDATE sales_log SET state = $2, error = $3, updated_at = now() WHERE id = $1";
+    db.execute_raw(stmt(db, sql, vec![id.into(), state.into(), error.map(str::to_owned).into()])).await.map(|_| ())
+}
+
+/// The sell exists in Prokip: keep its id and lines.
+pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64, sell_id: i64, lines: &std::collections::BTreeMap<String, SoldLine>) -> Result<(), DbErr> {
+    let sql = "UPDATE sales_log SET state = 'sent', error = NULL, prokip_sell_id = $2, sell_line_ids = $3,
+               sent_at = now(), updated_at = now() WHERE id = $1";
+    let lines = serde_json::to_value(lines).unwrap_or_default();
+    db.execute_raw(stmt(db, sql, vec![id.into(), sell_id.into(), lines.into()])).await.map(|_| ())
+}
+
+/// One order as the Orders page shows it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Listed {
+    pub id: i64,
+    pub platform: String,
+    pub store_url: String,
+    pub order_id: String,
+    pub order_name: Option<String>,
+    pub state: String,
+    pub invoice_no: String,
+    pub prokip_sell_id: Option<i64>,
+    pub error: Option<String>,
+    pub last_event_id: Option<i64>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The account's orders, most recently changed first.
+pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64, limit: u64) -> Result<Vec<Listed>, DbErr> {
+    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
+                      s.error, s.last_event_id, s.updated_at
+               FROM sales_log s JOIN connections c ON c.id = s.connection_id
+               WHERE c.account_id = $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2";
+    Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), (limit as i64).into()])).all(db).await
+}
+
+/// One order of the account (`None` for another account's id).
+pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Listed>, DbErr> {
+    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
+                      s.error, s.last_event_id, s.updated_at
+               FROM sales_log s JOIN connections c ON c.id = s.connection_id
+               WHERE c.account_id = $1 AND s.id = $2";
+    Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), id.into()])).one(db).await
+}
+
+/// Last events of orders held for unmapped SKUs (or left `sending` by a crash) that have waited
+/// at least `secs`: the sweeper runs them again.
+pub async fn stalled_events<C: ConnectionTrait>(db: &C, secs: i64) -> Result<Vec<i64>, DbErr> {
+    let sql = "SELECT last_event_id FROM sales_log
+               WHERE last_event_id IS NOT NULL AND state IN ('needs_attention', 'sending')
+                 AND updated_at < now() - make_interval(secs => $1)
+                 AND (lease_until IS NULL OR lease_until < now())";
+    let rows = db.query_all_raw(stmt(db, sql, vec![(secs as f64).into()])).await?;
+    rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}

@@ -1,0 +1,140 @@
+//! The webhook job: applies one stored `webhook_events` row (orders and refunds → order import;
+//! product topics need nothing yet), records the outcome on the row, and gives transient failures
+//! to the worker's retry with backoff. After the last attempt the failure is in the activity log
+//! with a Retry button. The sweeper re-enqueues events that never got (or lost) their job.
+
+use crate::backend::{
+    db::{
+        activity::{self, NewActivity, RetryHandle},
+        connections, sales_log,
+    },
+    state::AppState,
+    sync::orders::{ImportError, OrderCtx, import, model},
+};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+
+/// Runs of one event before its failure is shown and retries stop.
+pub const MAX_ATTEMPTS: i32 = 6;
+/// An event enqueued this long ago and still unprocessed lost its job: enqueue it again.
+const LOST_AFTER_SECS: i64 = 180;
+/// Orders held for unmapped SKUs (or stuck in `sending`) are tried again this often.
+const HELD_RETRY_SECS: i64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+#[error("webhook event {event_id}: {reason}")]
+pub struct JobError {
+    pub event_id: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct StoredEvent {
+    connection_id: i64,
+    platform: String,
+    topic: String,
+    payload: serde_json::Value,
+    attempts: i32,
+}
+
+fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+/// Counts an attempt and loads the event, unless it is already processed (or gone).
+async fn start<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredEvent>, DbErr> {
+    let sql = "UPDATE webhook_events SET attempts = attempts + 1 WHERE id = $1 AND processed_at IS NULL
+               RETURNING connection_id, platform, topic, payload, attempts";
+    StoredEvent::find_by_statement(stmt(db, sql, vec![id.into()])).one(db).await
+}
+
+async fn finish<C: ConnectionTrait>(db: &C, id: i64, error: Option<&str>) -> Result<(), DbErr> {
+    let sql = "UPDATE webhook_events SET processed_at = now(), error = $2 WHERE id = $1";
+    db.execute_raw(stmt(db, sql, vec![id.into(), error.map(str::to_owned).into()])).await.map(|_| ())
+}
+
+async fn note_error<C: ConnectionTrait>(db: &C, id: i64, error: &str) -> Result<(), DbErr> {
+    db.execute_raw(stmt(db, "UPDATE webhook_events SET error = $2 WHERE id = $1", vec![id.into(), error.into()])).await.map(|_| ())
+}
+
+/// Processes one event. `Err` asks the worker to retry later.
+pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
+    let fail = |reason: String| JobError { event_id, reason };
+    let db = &state.db;
+    let Some(ev) = start(db, event_id).await.map_err(|e| fail(e.to_string()))? else { return Ok(()) };
+    let conn = connections::by_id_unscoped(db, ev.connection_id).await.map_err(|e| fail(e.to_string()))?;
+    let Some(conn) = conn else { return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string())) };
+    let parsed = match model::parse(&ev.platform, &ev.topic, &ev.payload) {
+        Ok(p) => p,
+        Err(e) => {
+            let reason = e.to_string();
+            finish(db, event_id, Some(&reason)).await.map_err(|e| fail(e.to_string()))?;
+            give_up(state, &conn, event_id, &ev.topic, &reason).await.map_err(|e| fail(e.to_string()))?;
+            return Ok(());
+        }
+    };
+    let ctx = OrderCtx { state, conn: &conn, event_id: Some(event_id) };
+    match import::handle(&ctx, parsed).await {
+        Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
+        // Another worker has the order: try again shortly; the sweeper covers the long tail.
+        Err(ImportError::Busy) if ev.attempts >= MAX_ATTEMPTS => Ok(()),
+        Err(e) => {
+            let reason = e.to_string();
+            note_error(db, event_id, &reason).await.map_err(|e| fail(e.to_string()))?;
+            if ev.attempts < MAX_ATTEMPTS {
+                return Err(fail(reason));
+            }
+            finish(db, event_id, Some(&reason)).await.map_err(|e| fail(e.to_string()))?;
+            give_up(state, &conn, event_id, &ev.topic, &reason).await.map_err(|e| fail(e.to_string()))
+        }
+    }
+}
+
+async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str, reason: &str) -> Result<(), DbErr> {
+    tracing::warn!(event_id, topic, reason, "webhook event failed for good");
+    let subject = format!("{topic} event {event_id}");
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: "order",
+        subject: &subject,
+        status: activity::FAILED,
+        detail: Some(reason),
+        retry: Some(RetryHandle::ProcessWebhook { event_id }),
+    };
+    activity::record(&state.db, entry).await.map(|_| ())
+}
+
+/// Runs an event again from scratch (Retry button, a held order's new chance).
+pub async fn requeue(state: &AppState, event_id: i64) -> Result<(), DbErr> {
+    let db = &state.db;
+    let sql = "UPDATE webhook_events SET processed_at = NULL, error = NULL, attempts = 0, enqueued_at = now() WHERE id = $1";
+    db.execute_raw(stmt(db, sql, vec![event_id.into()])).await?;
+    if let Err(e) = state.queues.process_webhook(event_id).await {
+        // enqueued_at ages and the sweeper enqueues it.
+        tracing::warn!(event_id, error = %e, "retry not enqueued; the sweeper will");
+    }
+    Ok(())
+}
+
+/// The sweeper's pass: stored events that never got a job or lost it, and held orders. Idempotent:
+/// an event enqueued twice is processed once and skipped the second time.
+pub async fn sweep(state: &AppState) -> Result<usize, DbErr> {
+    let db = &state.db;
+    let sql = "UPDATE webhook_events SET enqueued_at = now()
+               WHERE id IN (SELECT id FROM webhook_events WHERE processed_at IS NULL
+                              AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
+                            ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
+               RETURNING id";
+    let rows = db.query_all_raw(stmt(db, sql, vec![(LOST_AFTER_SECS as f64).into()])).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect::<Result<_, _>>()?;
+    for id in &ids {
+        if let Err(e) = state.queues.process_webhook(*id).await {
+            tracing::warn!(event_id = id, error = %e, "sweeper could not enqueue");
+        }
+    }
+    let held = sales_log::stalled_events(db, HELD_RETRY_SECS).await?;
+    for id in &held {
+        requeue(state, *id).await?;
+    }
+    ids.extend(held);
+    Ok(ids.len())
+}

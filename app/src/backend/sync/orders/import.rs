@@ -1,0 +1,121 @@
+//! Order import: one store event → at most one Prokip sell per order, exactly once (ARCHITECTURE
+//! §4). Each order is acted on under its `sales_log` lease; `sending` is committed before
+//! `POST /sell`, and a later run that finds it looks the invoice up in Prokip before sending again.
+
+use super::model::{Status, StoreEvent, StoreOrder};
+use super::{ImportError, OrderCtx, refunds, sell};
+use crate::backend::db::{
+    commitments,
+    sales_log::{self, Claim, NewOrder, Row},
+};
+use std::collections::BTreeMap;
+
+/// Our invoice number for a store order: deterministic, unique across connections.
+pub fn invoice_no(platform: &str, connection_id: i64, order_id: &str) -> String {
+    let prefix = if platform == "shopify" { "SHOP" } else { "WOO" };
+    format!("{prefix}-{connection_id}-{order_id}")
+}
+
+/// Applies one parsed event of the connection.
+pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportError> {
+    match event {
+        StoreEvent::Order(order) => import_order(ctx, &order).await,
+        StoreEvent::Refund { order_id, refund } => {
+            // An order we have not sold yet carries its refunds again when it is.
+            with_existing(ctx, &order_id, |row| async move {
+                if row.state == sales_log::SENT {
+                    refunds::apply(ctx, &row, std::slice::from_ref(&refund)).await?;
+                }
+                Ok(())
+            })
+            .await
+        }
+        StoreEvent::Deleted { order_id } => with_existing(ctx, &order_id, |row| async move { cancel(ctx, &row).await }).await,
+        StoreEvent::Other => Ok(()),
+    }
+}
+
+async fn with_existing<'a, F, Fut>(ctx: &OrderCtx<'a>, order_id: &str, act: F) -> Result<(), ImportError>
+where
+    F: FnOnce(Row) -> Fut,
+    Fut: Future<Output = Result<(), ImportError>>,
+{
+    match sales_log::claim_existing(&ctx.state.db, ctx.conn.id, order_id).await? {
+        Claim::Unknown => Ok(()),
+        Claim::Busy => Err(ImportError::Busy),
+        Claim::Held(row) => {
+            let id = row.id;
+            let result = act(*row).await;
+            sales_log::release(&ctx.state.db, id).await?;
+            result
+        }
+    }
+}
+
+/// Takes the order's lease (creating its row) and moves it towards what the store says.
+pub async fn import_order(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<(), ImportError> {
+    let db = &ctx.state.db;
+    let invoice = invoice_no(&ctx.conn.platform, ctx.conn.id, &o.order_id);
+    let new = NewOrder {
+        connection_id: ctx.conn.id,
+        order_id: &o.order_id,
+        order_name: &o.name,
+        invoice_no: &invoice,
+        total: o.total(),
+        currency: o.currency.as_deref(),
+        event_id: ctx.event_id,
+    };
+    let row = sales_log::claim(db, new).await?.ok_or(ImportError::Busy)?;
+    let result = apply(ctx, &row, o).await;
+    sales_log::release(db, row.id).await?;
+    result
+}
+
+async fn apply(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<(), ImportError> {
+    let db = &ctx.state.db;
+    let state = row.state.as_str();
+    if matches!(state, sales_log::DELETED | sales_log::CANCELLED) {
+        return Ok(());
+    }
+    match o.status {
+        Status::Paid if state == sales_log::SENT => refunds::apply(ctx, row, &o.refunds).await,
+        Status::Paid => {
+            if let Some(row) = sell::sell(ctx, row, o).await? {
+                commitments::remove(db, ctx.conn.id, &o.order_id).await?;
+                refunds::apply(ctx, &row, &o.refunds).await?;
+            }
+            Ok(())
+        }
+        // Already sold: an older event, or a refunded WooCommerce order (whose refunds carry no lines).
+        Status::Unpaid | Status::Refunded if state == sales_log::SENT => Ok(()),
+        Status::Unpaid => {
+            if state == sales_log::SENDING && sell::recover(ctx, row, Some(o)).await?.is_some() {
+                return Ok(());
+            }
+            let mut qty: BTreeMap<String, i64> = BTreeMap::new();
+            for l in o.lines.iter().filter(|l| l.sku.is_some()) {
+                *qty.entry(l.sku.clone().unwrap_or_default()).or_default() += l.quantity;
+            }
+            commitments::replace(db, ctx.conn.id, &o.order_id, &qty).await?;
+            sales_log::set_state(db, row.id, sales_log::COMMITTED, None).await?;
+            Ok(())
+        }
+        Status::Cancelled | Status::Refunded => cancel(ctx, row).await,
+    }
+}
+
+/// Cancels the order: deletes (or fully returns) its sell, or drops its commitments.
+async fn cancel(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), ImportError> {
+    let sold = match row.state.as_str() {
+        sales_log::SENDING => sell::recover(ctx, row, None).await?,
+        sales_log::SENT => Some(row.clone()),
+        _ => None,
+    };
+    if let Some(sold) = sold {
+        return refunds::undo_sell(ctx, &sold).await;
+    }
+    let db = &ctx.state.db;
+    commitments::remove(db, ctx.conn.id, &row.order_id).await?;
+    sales_log::set_state(db, row.id, sales_log::CANCELLED, None).await?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Order import (stores → Prokip): the order model, the exactly-once sell, cancellations and
+//! refunds, and the back-fill of orders that webhooks missed.
+
+pub mod import;
+pub mod model;
+pub mod pull;
+mod refunds;
+pub mod retry;
+mod sell;
+
+use crate::backend::{
+    db::{
+        activity::{self, NewActivity, RetryHandle},
+        connections,
+    },
+    jobs::PushStock,
+    platforms::prokip::ProkipError,
+    state::AppState,
+};
+
+/// What every step of an import knows: the app, the store connection and the event being applied.
+pub struct OrderCtx<'a> {
+    pub state: &'a AppState,
+    pub conn: &'a connections::Model,
+    /// The stored webhook event (Retry buttons re-run it); `None` outside events.
+    pub event_id: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("another worker is handling this order right now")]
+    Busy,
+    /// Worth retrying: a database or Prokip hiccup.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl From<sea_orm::DbErr> for ImportError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ImportError::Transient(format!("database: {e}"))
+    }
+}
+
+impl From<ProkipError> for ImportError {
+    fn from(e: ProkipError) -> Self {
+        ImportError::Transient(e.to_string())
+    }
+}
+
+impl OrderCtx<'_> {
+    /// How the activity log names an order, e.g. "Shopify order #1001".
+    pub fn subject(&self, order_name: &str) -> String {
+        let store = if self.conn.platform == connections::SHOPIFY { "Shopify" } else { "WooCommerce" };
+        format!("{store} order {order_name}")
+    }
+
+    /// Logs an order problem (`failed` / `needs_attention`) with a Retry of this event.
+    async fn problem(&self, order_name: &str, status: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
+        let subject = self.subject(order_name);
+        activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
+        let entry = NewActivity {
+            account_id: self.conn.account_id,
+            kind: "order",
+            subject: &subject,
+            status,
+            detail: Some(detail),
+            retry: self.event_id.map(|event_id| RetryHandle::ProcessWebhook { event_id }),
+        };
+        activity::record(&self.state.db, entry).await.map(|_| ())
+    }
+
+    /// Logs a success and closes the order's earlier failures.
+    async fn done(&self, order_name: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
+        let subject = self.subject(order_name);
+        activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
+        let entry = NewActivity {
+            account_id: self.conn.account_id,
+            kind: "order",
+            subject: &subject,
+            status: activity::OK,
+            detail: Some(detail),
+            retry: None,
+        };
+        activity::record(&self.state.db, entry).await.map(|_| ())
+    }
+
+    /// Saves the Prokip tokens after calls (a 401 may have refreshed them).
+    async fn keep_tokens(&self, client: &crate::backend::platforms::prokip::ProkipClient) {
+        if let Err(e) = crate::backend::connect::prokip::persist_tokens(self.state, self.conn.account_id, client).await {
+            tracing::warn!(error = %e, "Prokip tokens not saved");
+        }
+    }
+
+    /// Prokip stock of these SKUs moved: push it to every store (cross-channel propagation). With
+    /// no SKUs known (a sell adopted without its order), everything is pushed.
+    async fn push_stock(&self, mut skus: Vec<String>) {
+        skus.sort();
+        skus.dedup();
+        let skus = Some(skus).filter(|s| !s.is_empty());
+        let job = PushStock { account_id: self.conn.account_id, skus, reason: "order".into() };
+        if let Err(e) = self.state.queues.push_stock(job).await {
+            tracing::warn!(error = %e, "stock push after an order not enqueued; the next reconcile fixes it");
+        }
+    }
+}

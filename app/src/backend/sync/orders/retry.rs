@@ -1,0 +1,69 @@
+//! Retry buttons: re-run what an activity entry's retry handle names, or a held or failed
+//! order's last event. Both check that the thing belongs to the caller's account.
+
+use crate::backend::{
+    db::{
+        activity::{self, RetryHandle},
+        sales_log,
+    },
+    jobs::{PushStock, process_webhook},
+    state::AppState,
+};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    #[error("There is no such entry.")]
+    NotFound,
+    #[error("That entry has nothing to retry.")]
+    NothingToRetry,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal(String),
+}
+
+impl From<DbErr> for RetryError {
+    fn from(e: DbErr) -> Self {
+        RetryError::Internal(e.to_string())
+    }
+}
+
+/// Whether the stored webhook event belongs to a store of the account.
+async fn owns_event<C: ConnectionTrait>(db: &C, account_id: i64, event_id: i64) -> Result<bool, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT 1 FROM webhook_events e JOIN connections c ON c.id = e.connection_id WHERE e.id = $1 AND c.account_id = $2",
+        [event_id.into(), account_id.into()],
+    );
+    Ok(db.query_one_raw(stmt).await?.is_some())
+}
+
+async fn rerun_event(state: &AppState, account_id: i64, event_id: i64) -> Result<(), RetryError> {
+    if !owns_event(&state.db, account_id, event_id).await? {
+        return Err(RetryError::NotFound);
+    }
+    process_webhook::requeue(state, event_id).await?;
+    Ok(())
+}
+
+/// Runs an activity entry's retry handle again.
+pub async fn retry_activity(state: &AppState, account_id: i64, id: i64) -> Result<String, RetryError> {
+    let entry = activity::get(&state.db, account_id, id).await?.ok_or(RetryError::NotFound)?;
+    let handle: RetryHandle =
+        entry.retry.and_then(|v| serde_json::from_value(v).ok()).ok_or(RetryError::NothingToRetry)?;
+    match handle {
+        RetryHandle::ProcessWebhook { event_id } => rerun_event(state, account_id, event_id).await?,
+        RetryHandle::PushStock { skus } => {
+            let job = PushStock { account_id, skus, reason: "manual".into() };
+            state.queues.push_stock(job).await.map_err(|e| RetryError::Internal(e.to_string()))?;
+        }
+    }
+    Ok(format!("Retrying “{}”.", entry.subject))
+}
+
+/// Runs a held or failed order's last event again.
+pub async fn retry_order(state: &AppState, account_id: i64, id: i64) -> Result<String, RetryError> {
+    let order = sales_log::get(&state.db, account_id, id).await?.ok_or(RetryError::NotFound)?;
+    let event_id = order.last_event_id.ok_or(RetryError::NothingToRetry)?;
+    rerun_event(state, account_id, event_id).await?;
+    Ok(format!("Retrying order {}.", order.order_name.unwrap_or(order.order_id)))
+}
