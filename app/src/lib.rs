@@ -19,6 +19,7 @@ use leptos_router::{
 };
 use pages::{
     connections::ConnectionsPage,
+    history::{ActivityPage, OrdersPage},
     login::LoginPage,
     not_yet::{NotFound, NotYet},
     overview::OverviewPage,
@@ -69,16 +70,8 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <NotYet title="Products" what="Every SKU with its Prokip quantity, what is committed, and what each store shows — including SKUs that do not match." /> }
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=path!("orders")
-                        view=|| view! { <NotYet title="Orders" what="Every online order and the Prokip sale it became, with cancellations and refunds." /> }
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("activity")
-                        view=|| view! { <NotYet title="Activity" what="A log of every sync step; each failure says why and can be retried." /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route
                         path=path!("settings")
                         view=|| view! { <NotYet title="Settings" what="Sync intervals, payment-method mapping and how online customers appear in Prokip." /> }

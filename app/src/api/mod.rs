@@ -3,9 +3,11 @@
 
 mod connections;
 mod error;
+mod history;
 
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
+pub use history::{ActivityView, OrderView, load_activity, load_orders};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

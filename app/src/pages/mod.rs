@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod connections;
+pub mod history;
 pub mod login;
 pub mod not_yet;
 pub mod overview;

@@ -1,0 +1,58 @@
+//! The Orders and Activity pages show the account's own orders and log, with Retry where it helps.
+
+mod common;
+
+use common::TestApp;
+use reqwest::Client;
+
+async fn merchant(app: &TestApp, name: &str) -> (Client, i64) {
+    let c = app.new_browser();
+    app.register(&c, name, "correct horse", name).await;
+    let account = app.scalar(&format!("SELECT account_id FROM users WHERE username = '{name}'")).await;
+    app.sql(&format!("INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, 'shopify', '{name}.myshopify.com')")).await;
+    (c, account)
+}
+
+async fn page(app: &TestApp, c: &Client, path: &str) -> String {
+    c.get(app.url(path)).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn orders_show_their_prokip_sale_or_why_they_are_held() {
+    let app = TestApp::spawn().await;
+    let (a, _) = merchant(&app, "amina").await;
+    let (b, _) = merchant(&app, "bakari").await;
+    app.sql(
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, prokip_sell_id)
+         SELECT id, '1001', '#1001', 'sent', 'SHOP-' || id || '-1001', 5550001 FROM connections WHERE store_url = 'amina.myshopify.com'",
+    )
+    .await;
+    app.sql(
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, error)
+         SELECT id, '1002', '#1002', 'needs_attention', 'SHOP-' || id || '-1002', 'SKU as0040 is not in Prokip' FROM connections WHERE store_url = 'amina.myshopify.com'",
+    )
+    .await;
+
+    let html = page(&app, &a, "/orders").await;
+    assert!(html.contains("#1001") && html.contains("Sent to Prokip") && html.contains("(sell 5550001)"), "{html}");
+    assert!(html.contains("#1002") && html.contains("Needs attention") && html.contains("SKU as0040 is not in Prokip"));
+    let other = page(&app, &b, "/orders").await;
+    assert!(!other.contains("#1001") && other.contains("No online orders yet."));
+}
+
+#[tokio::test]
+async fn activity_lists_failures_with_retry_and_filters_open_problems() {
+    let app = TestApp::spawn().await;
+    let (a, account) = merchant(&app, "amina").await;
+    app.sql(&format!(
+        "INSERT INTO activity (account_id, kind, subject, status, detail, retry) VALUES
+           ({account}, 'stock', 'SKU AS0001 → amina.myshopify.com', 'failed', 'Shopify: ITEM_NOT_STOCKED_AT_LOCATION', '{{\"job\":\"push_stock\",\"skus\":[\"AS0001\"]}}'),
+           ({account}, 'stock', 'Pushed 12 SKUs', 'ok', NULL, NULL)"
+    ))
+    .await;
+    let all = page(&app, &a, "/activity").await;
+    assert!(all.contains("ITEM_NOT_STOCKED_AT_LOCATION") && all.contains("Pushed 12 SKUs"));
+    assert!(all.contains("/retry"), "failed entries offer Retry");
+    let open = page(&app, &a, "/activity?open=1").await;
+    assert!(open.contains("ITEM_NOT_STOCKED_AT_LOCATION") && !open.contains("Pushed 12 SKUs"));
+}
