@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod catalog;
 pub mod connections;
+pub mod inventory_cache;
 pub mod overview;
 pub mod prokip_configs;
 pub mod sku_map;
+pub mod sync_ticks;
 pub mod users;

@@ -3,6 +3,7 @@
 //! and other jobs enqueue work.
 
 pub mod housekeeping;
+pub mod push_stock;
 
 use apalis::prelude::TaskSink;
 use apalis_postgres::{Config, PostgresStorage};
