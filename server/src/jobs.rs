@@ -44,7 +44,8 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
     let mut monitor = monitor.register({
         let state = state.clone();
-        move |_| WorkerBuilder::new("push-stock").backend(queue.clone()).data(state.clone()).build(push_stock::run)
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
+        move |_| WorkerBuilder::new("push-stock").backend(queue.clone().with_pubsub()).data(state.clone()).build(push_stock::run)
     });
     let sync = state.config.sync;
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
