@@ -22,6 +22,7 @@ use pages::{
     login::LoginPage,
     not_yet::{NotFound, NotYet},
     overview::OverviewPage,
+    products::ProductsPage,
     register::RegisterPage,
 };
 
@@ -64,11 +65,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("connections") view=ConnectionsPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("products")
-                        view=|| view! { <NotYet title="Products" what="Every SKU with its Prokip quantity, what is committed, and what each store shows — including SKUs that do not match." /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("orders")
                         view=|| view! { <NotYet title="Orders" what="Every online order and the Prokip sale it became, with cancellations and refunds." /> }

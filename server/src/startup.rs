@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, prokip, shopify, woocommerce},
+    routes::{auth, connections, health, prokip, shopify, sync, woocommerce},
 };
 use app::{
     App,
@@ -76,6 +76,12 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
+        .route("/sync", post(sync::sync_now))
+        .route("/sync/pause", post(sync::pause))
+        .route("/sync/resume", post(sync::resume))
+        .route("/sync/status", get(sync::status))
+        .route("/products/reindex", post(sync::reindex_form))
+        .route("/products/sync", post(sync::sync_form))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

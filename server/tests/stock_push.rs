@@ -204,3 +204,38 @@ async fn commitments_and_the_buffer_lower_what_is_published() {
     push(&w, Some(&["AS0008"]), triggers::MANUAL).await;
     assert_eq!(both(&w, "AS0008"), (Some(14 - 3 - 2), Some(14 - 3)));
 }
+
+#[tokio::test]
+async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
+    let w = World::new().await;
+    let stranger = w.app.new_browser();
+    for (method, path) in [("POST", "/sync"), ("POST", "/sync/pause"), ("POST", "/sync/resume"), ("GET", "/sync/status")] {
+        let r = stranger.request(method.parse().unwrap(), w.app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 401, "{method} {path}");
+        assert!(r.json::<Value>().await.unwrap()["error"].is_string());
+    }
+
+    let r = w.browser.post(w.app.url("/sync/pause")).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync paused for 2 stores.");
+    let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
+    let stores = status.as_array().unwrap();
+    assert_eq!(stores.len(), 2);
+    for s in stores {
+        assert_eq!(s["syncEnabled"], false);
+        assert_eq!(s["productCount"], 53);
+        assert_eq!(s["pending"], 53, "nothing pushed or read back yet");
+        for field in ["id", "platform", "storeUrl", "lastSync", "orderCount", "failed"] {
+            assert!(s.get(field).is_some(), "{field} in {s}");
+        }
+    }
+    let r = w.browser.post(w.app.url("/sync/resume")).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync resumed for 2 stores.");
+
+    set_prokip(&w, "AS0009", 1);
+    let r = w.browser.post(w.app.url("/sync")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Value>().await.unwrap()["message"].is_string());
+    w.eventually(15, "the full push reaches both stores", || async { both(&w, "AS0009") == (Some(1), Some(1)) }).await;
+    let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
+    assert!(status.as_array().unwrap().iter().all(|s| s["pending"] == 0 && s["lastSync"].is_string() && s["syncEnabled"] == true), "{status}");
+}

@@ -3,9 +3,11 @@
 
 mod connections;
 mod error;
+mod products;
 
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
+pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn, load_products};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@ pub mod connections;
 pub mod login;
 pub mod not_yet;
 pub mod overview;
+pub mod products;
 pub mod register;
 
 use leptos::prelude::*;

@@ -5,6 +5,7 @@ pub mod connections;
 pub mod health;
 pub mod prokip;
 pub mod shopify;
+pub mod sync;
 pub mod woocommerce;
 
 use app::backend::auth::{AuthSession, User};

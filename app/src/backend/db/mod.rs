@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod connections;
 pub mod inventory_cache;
 pub mod overview;
+pub mod products;
 pub mod prokip_configs;
 pub mod sku_map;
 pub mod sync_ticks;

@@ -3,6 +3,7 @@
 
 mod error;
 pub mod mapping;
+pub mod products;
 pub mod reconcile;
 pub mod stock;
 mod stock_shopify;
