@@ -239,3 +239,25 @@ async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
     let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
     assert!(status.as_array().unwrap().iter().all(|s| s["pending"] == 0 && s["lastSync"].is_string() && s["syncEnabled"] == true), "{status}");
 }
+
+#[tokio::test]
+async fn a_push_waits_for_the_one_before_and_then_reads_prokip_afresh() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // Another push of this account is in progress (it holds the account's lock).
+    let other = sea_orm::TransactionTrait::begin(&w.app.db).await.unwrap();
+    stock::lock_account(&other, w.account_id).await.unwrap();
+    set_prokip(&w, "AS0010", 20);
+    let waiting = {
+        let state = w.app.state.clone();
+        let job = PushStock { account_id: w.account_id, skus: Some(vec!["AS0010".into()]), reason: triggers::MANUAL.into() };
+        tokio::spawn(async move { stock::push(&state, &job).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the second push waits for the first");
+    // What Prokip has when the first push ends is what the waiting push publishes.
+    set_prokip(&w, "AS0010", 8);
+    other.commit().await.unwrap();
+    waiting.await.unwrap().unwrap();
+    assert_eq!(both(&w, "AS0010"), (Some(8), Some(8)));
+}

@@ -16,7 +16,7 @@ use crate::backend::{
     state::AppState,
 };
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -60,18 +60,20 @@ pub(super) fn receives_stock(c: &connections::Model) -> bool {
     c.sync_enabled && c.status == connections::HEALTHY && c.credentials_enc.is_some()
 }
 
+/// Takes the account's stock lock until `txn` ends: whoever holds it may read Prokip and write the
+/// stores; a push waits for it, so it reads Prokip only after the previous push has written.
+pub async fn lock_account(txn: &DatabaseTransaction, account_id: i64) -> Result<(), sea_orm::DbErr> {
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:push-stock:' || $1::text, 0))";
+    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()])).await.map(|_| ())
+}
+
 /// Runs one push job for the account. Stores that are paused, unhealthy or uninstalled are skipped.
 pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>, SyncError> {
     let Some(location) = prokip_configs::for_account(&state.db, job.account_id).await?.and_then(|c| c.location_id) else {
         return Ok(Vec::new());
     };
     let lock = state.db.begin().await?;
-    lock.execute_raw(Statement::from_sql_and_values(
-        lock.get_database_backend(),
-        "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:push-stock:' || $1::text, 0))",
-        [job.account_id.into()],
-    ))
-    .await?;
+    lock_account(&lock, job.account_id).await?;
     let stores: Vec<_> = connections::list(&state.db, job.account_id).await?.into_iter().filter(receives_stock).collect();
     let skus = job.skus.as_deref();
     if stores.is_empty() || skus.is_some_and(<[String]>::is_empty) {
