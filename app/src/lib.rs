@@ -23,6 +23,7 @@ use pages::{
     login::LoginPage,
     not_yet::{NotFound, NotYet},
     overview::OverviewPage,
+    products::ProductsPage,
     register::RegisterPage,
 };
 
@@ -65,11 +66,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("connections") view=ConnectionsPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("products")
-                        view=|| view! { <NotYet title="Products" what="Every SKU with its Prokip quantity, what is committed, and what each store shows — including SKUs that do not match." /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route

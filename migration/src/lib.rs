@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_initial;
 mod m20261201_000001_order_import;
+mod m20261201_000001_stock_sync;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_initial::Migration), Box::new(m20261201_000001_order_import::Migration)]
+        vec![
+            Box::new(m20261126_000001_initial::Migration),
+            Box::new(m20261201_000001_order_import::Migration),
+            Box::new(m20261201_000001_stock_sync::Migration),
+        ]
     }
 }

@@ -4,9 +4,13 @@
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
 use apalis_postgres::PostgresStorage;
-use app::backend::jobs::{HOUSEKEEPING_QUEUE, housekeeping::{self, Housekeeping}};
-use app::backend::jobs::{ProcessWebhook, WEBHOOK_QUEUE, process_webhook};
-use apalis::layers::retry::{RetryPolicy, backoff::ExponentialBackoffMaker, backoff::MakeBackoff, HasherRng};
+use apalis::layers::retry::{HasherRng, RetryPolicy, backoff::ExponentialBackoffMaker, backoff::MakeBackoff};
+use app::backend::jobs::{
+    HOUSEKEEPING_QUEUE, PUSH_STOCK_QUEUE, ProcessWebhook, PushStock, WEBHOOK_QUEUE,
+    housekeeping::{self, Housekeeping},
+    process_webhook, push_stock,
+};
+use app::backend::sync::triggers;
 use app::backend::state::AppState;
 use sea_orm::DatabaseConnection;
 use std::str::FromStr;
@@ -70,13 +74,48 @@ fn register_webhooks(monitor: Monitor, state: &AppState, every_minute: cron::Sch
         })
 }
 
+fn tick_time(tick: &Tick) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(tick.get_timestamp() as i64, 0).unwrap_or_else(chrono::Utc::now)
+}
+
+async fn prokip_poll(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
+    Ok(triggers::poll_tick(&state, tick_time(&tick)).await?)
+}
+
+async fn reconcile(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
+    Ok(triggers::reconcile_tick(&state, tick_time(&tick)).await?)
+}
+
+/// Stock pushes and the ticks that start them (poll and reconcile, when not turned off).
+fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
+    let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
+    let mut monitor = monitor.register({
+        let state = state.clone();
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
+        move |_| WorkerBuilder::new("push-stock").backend(queue.clone().with_pubsub()).data(state.clone()).build(push_stock::run)
+    });
+    let sync = state.config.sync;
+    if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
+        let state = state.clone();
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new("prokip-poll-cron").backend(CronScheduler::new(schedule.clone())).data(state.clone()).build(prokip_poll)
+        });
+    }
+    if let Some(schedule) = sync.reconcile_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new("reconcile-cron").backend(CronScheduler::new(schedule.clone())).data(state.clone()).build(reconcile)
+        });
+    }
+    monitor
+}
+
 /// Every worker of the product.
 pub fn monitor(state: AppState) -> Monitor {
     let db = state.db.clone();
     let queue = housekeeping_queue(&db);
+    let stock_state = state.clone();
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
-    let monitor = register_webhooks(Monitor::new(), &state, every_minute.clone());
-    monitor
+    stock_workers(register_webhooks(Monitor::new(), &state, every_minute.clone()), stock_state)
         .register({
             let (db, queue) = (db.clone(), queue.clone());
             move |_| {

@@ -10,8 +10,8 @@ use axum::{
 };
 use std::sync::Arc;
 
-/// Paths anyone may GET.
-const PUBLIC: [&str; 4] = ["/login", "/register", "/healthz", "/readyz"];
+/// Paths anyone may GET (`/sync/status` answers 401 JSON itself).
+const PUBLIC: [&str; 5] = ["/login", "/register", "/healthz", "/readyz", "/sync/status"];
 /// Prefixes that answer for themselves (JSON/server functions return 401; assets are public).
 const PUBLIC_PREFIXES: [&str; 3] = ["/api/", "/auth/", "/pkg/"];
 

@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, orders, prokip, shopify, woocommerce},
+    routes::{auth, connections, health, orders, prokip, shopify, sync, woocommerce},
 };
 use app::{
     App,
@@ -79,6 +79,12 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pull-orders", post(orders::pull_orders))
         .route("/orders/{id}/retry", post(orders::retry_order))
         .route("/activity/{id}/retry", post(orders::retry_activity))
+        .route("/sync", post(sync::sync_now))
+        .route("/sync/pause", post(sync::pause))
+        .route("/sync/resume", post(sync::resume))
+        .route("/sync/status", get(sync::status))
+        .route("/products/reindex", post(sync::reindex_form))
+        .route("/products/sync", post(sync::sync_form))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -12,24 +12,13 @@ use serde_json::Value;
 const SHOP: &str = sm::DEMO_SHOP;
 const WAIT: u64 = 20;
 
-/// Maps every Prokip variation's SKU for both stores (what catalog mapping produces).
-async fn map_catalog(w: &World) {
-    let client = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
-    for v in client.variations(w.prokip_location).await.unwrap() {
-        for conn in [w.woo_connection, w.shopify_connection] {
-            w.app
-                .sql(&format!(
-                    "INSERT INTO sku_map (connection_id, sku, prokip_product_id, prokip_variation_id) VALUES ({conn}, '{}', {}, {})",
-                    v.sub_sku, v.product_id, v.variation_id
-                ))
-                .await;
-        }
-    }
-}
-
+/// A world whose stores were mapped by catalog mapping when they were connected.
 async fn mapped_world(opts: Options) -> World {
     let w = World::with(opts).await;
-    map_catalog(&w).await;
+    for conn in [w.woo_connection, w.shopify_connection] {
+        let mapped = w.app.scalar(&format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn} AND sku = 'AS0001'")).await;
+        assert_eq!(mapped, 1, "connecting a store maps its catalog");
+    }
     w
 }
 
@@ -213,12 +202,12 @@ async fn an_unmapped_sku_holds_only_its_order_until_it_is_mapped() {
     assert_eq!(w.app.scalar(named).await, 1);
 
     // The mapping appears (as0040 is Prokip's AS0040); the sweeper's next pass releases the order.
-    let v = w.prokip.variation_id(w.prokip_location, "AS0040").unwrap();
+    let client = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
+    let v = client.variations(w.prokip_location).await.unwrap().into_iter().find(|v| v.sub_sku == "AS0040").unwrap();
     w.app
         .sql(&format!(
-            "INSERT INTO sku_map (connection_id, sku, prokip_product_id, prokip_variation_id)
-             SELECT {}, 'as0040', prokip_product_id, prokip_variation_id FROM sku_map WHERE prokip_variation_id = {v} LIMIT 1",
-            w.woo_connection
+            "INSERT INTO sku_map (connection_id, sku, prokip_product_id, prokip_variation_id) VALUES ({}, 'as0040', {}, {})",
+            w.woo_connection, v.product_id, v.variation_id
         ))
         .await;
     w.app.sql("UPDATE sales_log SET updated_at = now() - interval '5 minutes'").await;

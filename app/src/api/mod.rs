@@ -4,10 +4,12 @@
 mod connections;
 mod error;
 mod history;
+mod products;
 
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView, load_activity, load_orders};
+pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn, load_products};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,7 @@ pub mod history;
 pub mod login;
 pub mod not_yet;
 pub mod overview;
+pub mod products;
 pub mod register;
 
 use leptos::prelude::*;

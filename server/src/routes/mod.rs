@@ -6,6 +6,7 @@ pub mod health;
 pub mod orders;
 pub mod prokip;
 pub mod shopify;
+pub mod sync;
 pub mod woocommerce;
 
 use app::backend::auth::{AuthSession, User};

@@ -3,8 +3,10 @@
 
 mod encryption;
 mod platforms;
+mod sync;
 
 pub use encryption::Encryption;
+pub use sync::SyncSettings;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
 
 use std::{fmt, net::IpAddr};
@@ -36,6 +38,8 @@ pub struct Config {
     pub mock_mode: bool,
     pub platforms: Platforms,
     pub encryption: Encryption,
+    /// Poll and reconcile intervals.
+    pub sync: SyncSettings,
 }
 
 impl fmt::Debug for Config {
@@ -51,6 +55,7 @@ impl fmt::Debug for Config {
             .field("mock_mode", &self.mock_mode)
             .field("platforms", &self.platforms)
             .field("encryption", &self.encryption)
+            .field("sync", &self.sync)
             .finish()
     }
 }
@@ -135,6 +140,7 @@ impl Config {
         let production = app_env == AppEnv::Production;
         let platforms = Platforms::from_lookup(&get, mock_mode, production)?;
         let encryption = Encryption::from_lookup(&get, production)?;
+        let sync = SyncSettings::from_lookup(&get)?;
         Ok(Config {
             database_url,
             database_max_connections,
@@ -146,6 +152,7 @@ impl Config {
             mock_mode,
             platforms,
             encryption,
+            sync,
         })
     }
 

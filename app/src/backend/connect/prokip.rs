@@ -140,7 +140,9 @@ async fn use_location(
     // The walk-in contact receives online sales by default; a missing one is not fatal here.
     let walk_in = client.walk_in_contact().await.ok().flatten().map(|c| c.id);
     prokip_configs::set_location(&state.db, account_id, location.id, &location.name, walk_in).await?;
-    persist_tokens(state, account_id, client).await
+    persist_tokens(state, account_id, client).await?;
+    crate::backend::sync::mapping::index_after_connect(state, account_id, None).await;
+    Ok(())
 }
 
 /// The account's Prokip client, from its sealed tokens.

@@ -131,6 +131,7 @@ pub async fn finish(
     if let Err(reason) = register_webhooks(state, &client).await {
         connections::set_status(&state.db, conn.id, connections::NEEDS_ATTENTION, Some(&reason)).await?;
     }
+    crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, shop = callback.shop.as_str(), "Shopify shop connected");
     Ok(callback.shop.as_str().to_owned())
 }

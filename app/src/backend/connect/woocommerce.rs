@@ -116,6 +116,7 @@ async fn save(
         SaveError::Db(e) => e.into(),
     })?;
     let registered = register_webhooks(state, &woo, conn.id).await;
+    crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, store = store.as_str(), "WooCommerce store connected");
     match registered {
         Ok(n) => Ok(format!("{} is connected; {n} webhooks registered.", store.as_str())),

@@ -218,3 +218,25 @@ async fn update_scoped<C: ConnectionTrait>(
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Pause or resume every store of the account; how many changed.
+pub async fn set_sync_enabled_all<C: ConnectionTrait>(db: &C, account_id: i64, enabled: bool) -> Result<u64, DbErr> {
+    let res = Entity::update_many()
+        .col_expr(Column::SyncEnabled, Expr::value(enabled))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Status.is_in([HEALTHY, NEEDS_ATTENTION]))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Records that a stock push reached the store.
+pub async fn touch_sync<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::LastSync, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

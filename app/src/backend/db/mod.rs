@@ -4,10 +4,14 @@
 pub mod accounts;
 pub mod activity;
 pub mod commitments;
+pub mod catalog;
 pub mod connections;
+pub mod inventory_cache;
 pub mod overview;
 pub mod processed_refunds;
+pub mod products;
 pub mod prokip_configs;
 pub mod sales_log;
 pub mod sku_map;
+pub mod sync_ticks;
 pub mod users;

@@ -118,3 +118,18 @@ pub async fn save_tokens<C: ConnectionTrait>(
 pub async fn delete<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
     Ok(Entity::delete_many().filter(Column::AccountId.eq(account_id)).exec(db).await?.rows_affected > 0)
 }
+
+/// Every account whose Prokip location is chosen (the poll and reconcile ticks walk these).
+pub async fn ready_accounts<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::LocationId.is_not_null()).all(db).await
+}
+
+/// Remembers up to when Prokip sells have been read.
+pub async fn set_last_polled_at<C: ConnectionTrait>(db: &C, account_id: i64, at: ChronoDateTimeUtc) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::LastPolledAt, Expr::value(at))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

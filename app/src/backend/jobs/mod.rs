@@ -4,6 +4,7 @@
 
 pub mod housekeeping;
 pub mod process_webhook;
+pub mod push_stock;
 
 use apalis::prelude::TaskSink;
 use apalis_postgres::{Config, PostgresStorage};

@@ -1,4 +1,14 @@
 //! The sync engine: catalog mapping (SKU ↔ variation), stock push (Prokip → stores) and order
 //! import (stores → Prokip sells).
 
+mod error;
+pub mod mapping;
 pub mod orders;
+pub mod products;
+pub mod reconcile;
+pub mod stock;
+mod stock_shopify;
+mod stock_woo;
+pub mod triggers;
+
+pub use error::SyncError;

@@ -1,0 +1,54 @@
+//! The last catalog index of each side: Prokip's variations (with their stock then) per account,
+//! and each store's SKUs per connection. The Products page reads these; the platforms are not
+//! called to render it.
+
+use crate::backend::platforms::prokip::Variation;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+
+/// Replaces the account's Prokip index.
+pub async fn replace_prokip<C: ConnectionTrait>(db: &C, account_id: i64, variations: &[Variation]) -> Result<(), DbErr> {
+    let b = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(b, "DELETE FROM prokip_catalog WHERE account_id = $1", [account_id.into()]))
+        .await?;
+    let name = |v: &Variation| {
+        if v.variation_name.is_empty() || v.variation_name == "DUMMY" {
+            v.product_name.clone()
+        } else {
+            format!("{} - {}", v.product_name, v.variation_name)
+        }
+    };
+    let stmt = Statement::from_sql_and_values(
+        b,
+        "INSERT INTO prokip_catalog (account_id, variation_id, product_id, sku, name, qty)
+         SELECT $1, t.* FROM UNNEST($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::numeric[]) AS t
+         ON CONFLICT DO NOTHING",
+        [
+            account_id.into(),
+            variations.iter().map(|v| v.variation_id).collect::<Vec<_>>().into(),
+            variations.iter().map(|v| v.product_id).collect::<Vec<_>>().into(),
+            variations.iter().map(|v| v.sub_sku.clone()).collect::<Vec<_>>().into(),
+            variations.iter().map(name).collect::<Vec<_>>().into(),
+            variations.iter().map(|v| v.qty_available.to_string()).collect::<Vec<_>>().into(),
+        ],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
+}
+
+/// Replaces a store's index with `(variant key, sku, name)` rows (non-empty SKUs only).
+pub async fn replace_store<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[(String, String, String)]) -> Result<(), DbErr> {
+    let b = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(b, "DELETE FROM store_catalog WHERE connection_id = $1", [connection_id.into()]))
+        .await?;
+    let stmt = Statement::from_sql_and_values(
+        b,
+        "INSERT INTO store_catalog (connection_id, variant_key, sku, name)
+         SELECT $1, t.* FROM UNNEST($2::text[], $3::text[], $4::text[]) AS t ON CONFLICT DO NOTHING",
+        [
+            connection_id.into(),
+            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>().into(),
+        ],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
+}

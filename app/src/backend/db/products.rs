@@ -1,0 +1,61 @@
+//! The Products page query: every SKU of the last catalog index (Prokip's and the stores'), its
+//! match status, and what each store last showed — searched, filtered and paged in SQL, so large
+//! catalogs stay fast.
+
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Row {
+    pub sku: String,
+    pub name: String,
+    /// Prokip's quantity as decimal text.
+    pub prokip_qty: Option<String>,
+    pub committed: i64,
+    /// matched, prokip_only (missing in at least one store), store_only, duplicate
+    pub status: String,
+    pub total: i64,
+}
+
+const SQL: &str = r#"
+WITH stores AS (SELECT id FROM connections WHERE account_id = $1 AND status <> 'disconnected'),
+p AS (SELECT sku, min(name) AS name, count(*) AS n, sum(qty) AS qty
+      FROM prokip_catalog WHERE account_id = $1 AND sku <> '' GROUP BY sku),
+s AS (SELECT sc.sku, sc.connection_id, count(*) AS n, min(sc.name) AS name
+      FROM store_catalog sc JOIN stores ON stores.id = sc.connection_id GROUP BY sc.sku, sc.connection_id),
+sk AS (SELECT sku, count(*) AS stores_with, max(n) AS max_n, min(name) AS name FROM s GROUP BY sku),
+c AS (SELECT m.sku, sum(m.qty)::bigint AS qty FROM commitments m JOIN stores ON stores.id = m.connection_id GROUP BY m.sku),
+rows AS (
+  SELECT a.sku, coalesce(p.name, sk.name, '') AS name, p.qty::text AS prokip_qty, coalesce(c.qty, 0)::bigint AS committed,
+    CASE WHEN coalesce(p.n, 0) > 1 OR coalesce(sk.max_n, 0) > 1 THEN 'duplicate'
+         WHEN p.sku IS NULL THEN 'store_only'
+         WHEN coalesce(sk.stores_with, 0) < (SELECT count(*) FROM stores) THEN 'prokip_only'
+         ELSE 'matched' END AS status
+  FROM (SELECT sku FROM p UNION SELECT sku FROM sk) a
+  LEFT JOIN p ON p.sku = a.sku LEFT JOIN sk ON sk.sku = a.sku LEFT JOIN c ON c.sku = a.sku)
+SELECT *, count(*) OVER ()::bigint AS total FROM rows
+WHERE ($2 = '' OR strpos(lower(sku), lower($2)) > 0 OR strpos(lower(name), lower($2)) > 0)
+  AND ($3 = '' OR status = $3)
+ORDER BY sku LIMIT $4 OFFSET $5
+"#;
+
+/// One page of the account's SKUs matching the search text and status ('' = any).
+pub async fn page<C: ConnectionTrait>(db: &C, account_id: i64, q: &str, status: &str, limit: u64, offset: u64) -> Result<Vec<Row>, DbErr> {
+    let values = [account_id.into(), q.into(), status.into(), (limit as i64).into(), (offset as i64).into()];
+    Row::find_by_statement(Statement::from_sql_and_values(db.get_database_backend(), SQL, values)).all(db).await
+}
+
+/// What each of the account's stores last showed for these SKUs: (connection, sku) → quantity.
+pub async fn store_quantities<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -> Result<HashMap<(i64, String), i64>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT i.connection_id, i.sku, i.quantity FROM inventory_cache i JOIN connections c ON c.id = i.connection_id
+         WHERE c.account_id = $1 AND i.sku = ANY($2)",
+        [account_id.into(), skus.to_vec().into()],
+    );
+    db.query_all_raw(stmt)
+        .await?
+        .iter()
+        .map(|r| Ok(((r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<String>(1)?), r.try_get_by_index::<i64>(2)?)))
+        .collect()
+}

@@ -1,0 +1,29 @@
+//! `SyncError`: why a mapping or a stock push could not run as a whole. Failures of single items
+//! are not errors: they are reported per item in the activity log.
+
+use crate::api::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("Connect Prokip and choose its shop location first.")]
+    ProkipNotReady,
+    #[error("That store is not connected to this account.")]
+    NotFound,
+    #[error("Prokip could not be read: {0}")]
+    Prokip(String),
+    #[error("The store could not be read: {0}")]
+    Store(String),
+    #[error("the job could not be queued: {0}")]
+    Queue(String),
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+impl From<SyncError> for AppError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Db(e) => e.into(),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}

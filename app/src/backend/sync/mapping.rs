@@ -1,0 +1,269 @@
+//! Catalog mapping: Prokip variations and a store's variants matched by exact, case-sensitive SKU
+//! into the connection's SKU map, with a report of what did not match (store-only, Prokip-only,
+//! duplicate or empty SKUs). Runs on demand ("Re-index") and right after a store is connected.
+
+use super::SyncError;
+use crate::backend::{
+    connect::{prokip as prokip_connect, shopify as shopify_connect, woocommerce as woo_connect},
+    db::{catalog, connections, prokip_configs, sku_map},
+    platforms::prokip::Variation,
+    state::AppState,
+};
+use rust_decimal::Decimal;
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One sellable variant of a store, as the SKU map stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreVariant {
+    pub sku: Option<String>,
+    pub name: String,
+    pub product_id: String,
+    pub variant_id: Option<String>,
+    pub inventory_item_id: Option<String>,
+}
+
+impl StoreVariant {
+    /// A key unique within the store (the variant, else the product).
+    fn key(&self) -> String {
+        self.variant_id.clone().unwrap_or_else(|| self.product_id.clone())
+    }
+}
+
+/// What one index of one connection found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MappingReport {
+    pub connection_id: i64,
+    pub store_url: String,
+    pub matched: usize,
+    /// SKUs the store has and Prokip does not.
+    pub store_only: Vec<String>,
+    /// SKUs Prokip has and the store does not.
+    pub prokip_only: Vec<String>,
+    /// SKUs used by more than one Prokip variation (never mapped: the match would be a guess).
+    pub duplicate_prokip: Vec<String>,
+    /// SKUs used by more than one store variant (never mapped).
+    pub duplicate_store: Vec<String>,
+    pub empty_prokip: usize,
+    pub empty_store: usize,
+}
+
+impl MappingReport {
+    /// One line for the activity log and the notice after "Re-index".
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} matched, {} only in the store, {} only in Prokip, {} duplicate and {} empty SKUs",
+            self.store_url,
+            self.matched,
+            self.store_only.len(),
+            self.prokip_only.len(),
+            self.duplicate_prokip.len() + self.duplicate_store.len(),
+            self.empty_prokip + self.empty_store,
+        )
+    }
+}
+
+/// Matches by exact SKU. Pure: the rows to map and the report (sorted lists).
+pub fn match_catalog(prokip: &[Variation], store: &[StoreVariant]) -> (Vec<sku_map::NewMapping>, MappingReport) {
+    let mut report = MappingReport::default();
+    let mut by_sku: HashMap<&str, Vec<&Variation>> = HashMap::new();
+    for v in prokip {
+        if v.sub_sku.trim().is_empty() {
+            report.empty_prokip += 1;
+        } else {
+            by_sku.entry(v.sub_sku.as_str()).or_default().push(v);
+        }
+    }
+    let mut in_store: HashMap<&str, Vec<&StoreVariant>> = HashMap::new();
+    for s in store {
+        match s.sku.as_deref().filter(|k| !k.trim().is_empty()) {
+            Some(sku) => in_store.entry(sku).or_default().push(s),
+            None => report.empty_store += 1,
+        }
+    }
+    let mut rows = Vec::new();
+    for (sku, variants) in &in_store {
+        match by_sku.get(sku).map(Vec::as_slice) {
+            None => report.store_only.push((*sku).to_owned()),
+            Some(_) if variants.len() > 1 => report.duplicate_store.push((*sku).to_owned()),
+            Some([p]) => rows.push(sku_map::NewMapping {
+                sku: (*sku).to_owned(),
+                store_product_id: variants[0].product_id.clone(),
+                store_variant_id: variants[0].variant_id.clone(),
+                store_inventory_item_id: variants[0].inventory_item_id.clone(),
+                prokip_product_id: p.product_id,
+                prokip_variation_id: p.variation_id,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (sku, variants) in &by_sku {
+        if variants.len() > 1 {
+            report.duplicate_prokip.push((*sku).to_owned());
+        } else if !in_store.contains_key(sku) {
+            report.prokip_only.push((*sku).to_owned());
+        }
+    }
+    for list in [&mut report.store_only, &mut report.prokip_only, &mut report.duplicate_prokip, &mut report.duplicate_store] {
+        list.sort();
+    }
+    rows.sort_by(|a, b| a.sku.cmp(&b.sku));
+    report.matched = rows.len();
+    (rows, report)
+}
+
+/// Re-indexes every store of the account: Prokip is read once, each store once.
+pub async fn index_account(state: &AppState, account_id: i64) -> Result<Vec<MappingReport>, SyncError> {
+    let prokip = read_prokip(state, account_id).await?;
+    let mut reports = Vec::new();
+    for conn in connections::list(&state.db, account_id).await? {
+        if conn.credentials_enc.is_some() {
+            reports.push(index_store(state, &conn, &prokip).await?);
+        }
+    }
+    Ok(reports)
+}
+
+/// Re-indexes one store of the account (after it is connected).
+pub async fn index_connection(state: &AppState, account_id: i64, connection_id: i64) -> Result<MappingReport, SyncError> {
+    let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SyncError::NotFound)?;
+    let prokip = read_prokip(state, account_id).await?;
+    index_store(state, &conn, &prokip).await
+}
+
+/// Best effort after a connect: the mapping is made at once, a failure only logged (the merchant
+/// can press "Re-index"). Does nothing while Prokip has no location.
+pub async fn index_after_connect(state: &AppState, account_id: i64, connection_id: Option<i64>) {
+    let result = match connection_id {
+        Some(id) => index_connection(state, account_id, id).await.map(|r| vec![r]),
+        None => index_account(state, account_id).await,
+    };
+    match result {
+        Ok(reports) => reports.iter().for_each(|r| tracing::info!(account_id, "catalog indexed: {}", r.summary())),
+        Err(SyncError::ProkipNotReady) => {}
+        Err(e) => tracing::warn!(account_id, error = %e, "catalog index after connect failed"),
+    }
+}
+
+async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
+    let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(SyncError::ProkipNotReady)?;
+    let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
+    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let variations = client.variations(location).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    catalog::replace_prokip(&state.db, account_id, &variations).await?;
+    Ok(variations)
+}
+
+async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<StoreVariant>, SyncError> {
+    let unopened = || SyncError::Store(format!("{}: the stored credentials could not be opened", conn.store_url));
+    let failed = |e: String| SyncError::Store(format!("{}: {e}", conn.store_url));
+    if conn.platform == connections::SHOPIFY {
+        let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
+        let variants = client.all_variants().await.map_err(|e| failed(e.to_string()))?;
+        Ok(variants
+            .into_iter()
+            .map(|v| StoreVariant {
+                name: if v.title == "Default Title" { v.product_title } else { format!("{} - {}", v.product_title, v.title) },
+                sku: v.sku,
+                product_id: v.product_id,
+                variant_id: Some(v.id),
+                inventory_item_id: Some(v.inventory_item_id),
+            })
+            .collect())
+    } else {
+        let client = woo_connect::client_for(state, conn).ok_or_else(unopened)?;
+        let variants = client.all_variants().await.map_err(|e| failed(e.to_string()))?;
+        Ok(variants
+            .into_iter()
+            .map(|v| StoreVariant {
+                sku: v.sku,
+                name: v.name,
+                product_id: v.product_id.to_string(),
+                variant_id: v.variation_id.map(|id| id.to_string()),
+                inventory_item_id: None,
+            })
+            .collect())
+    }
+}
+
+async fn index_store(state: &AppState, conn: &connections::Model, prokip: &[Variation]) -> Result<MappingReport, SyncError> {
+    let store = read_store(state, conn).await?;
+    let (rows, mut report) = match_catalog(prokip, &store);
+    report.connection_id = conn.id;
+    report.store_url = conn.store_url.clone();
+    let listed: Vec<(String, String, String)> = store
+        .iter()
+        .filter_map(|s| s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| (s.key(), sku.clone(), s.name.clone())))
+        .collect();
+    let txn = state.db.begin().await?;
+    catalog::replace_store(&txn, conn.id, &listed).await?;
+    sku_map::replace(&txn, conn.id, &rows).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Prokip stock as a whole number of units (fractions are never published).
+pub fn whole_units(qty: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    qty.floor().to_i64().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::platforms::prokip::ProductType;
+
+    fn pv(id: i64, sku: &str) -> Variation {
+        Variation {
+            variation_id: id,
+            sub_sku: sku.into(),
+            product_id: id * 10,
+            product_name: format!("P{id}"),
+            variation_name: "DUMMY".into(),
+            product_type: ProductType::Single,
+            enable_stock: true,
+            qty_available: Decimal::from(5),
+            sell_price_inc_tax: Decimal::from(100),
+        }
+    }
+
+    fn sv(id: &str, sku: Option<&str>) -> StoreVariant {
+        StoreVariant {
+            sku: sku.map(str::to_owned),
+            name: id.into(),
+            product_id: format!("p{id}"),
+            variant_id: Some(id.into()),
+            inventory_item_id: Some(format!("i{id}")),
+        }
+    }
+
+    #[test]
+    fn exact_case_sensitive_matching_with_every_kind_of_mismatch() {
+        let prokip = [pv(1, "A1"), pv(2, "AS0040"), pv(3, "D"), pv(4, "D"), pv(5, ""), pv(6, "P-ONLY"), pv(7, "S2")];
+        let store = [
+            sv("1", Some("A1")),
+            sv("2", Some("as0040")),
+            sv("3", Some("D")),
+            sv("4", None),
+            sv("5", Some("S2")),
+            sv("6", Some("S2")),
+        ];
+        let (rows, r) = match_catalog(&prokip, &store);
+        assert_eq!(rows.iter().map(|m| m.sku.as_str()).collect::<Vec<_>>(), ["A1"]);
+        assert_eq!((rows[0].prokip_variation_id, rows[0].store_inventory_item_id.as_deref()), (1, Some("i1")));
+        assert_eq!(r.matched, 1);
+        assert_eq!(r.store_only, ["as0040"]);
+        assert_eq!(r.prokip_only, ["AS0040", "P-ONLY"]);
+        assert_eq!(r.duplicate_prokip, ["D"]);
+        assert_eq!(r.duplicate_store, ["S2"]);
+        assert_eq!((r.empty_prokip, r.empty_store), (1, 1));
+    }
+
+    #[test]
+    fn fractions_of_a_unit_are_not_published() {
+        assert_eq!(whole_units(Decimal::new(1999, 2)), 19);
+        assert_eq!(whole_units(Decimal::new(-5, 1)), -1);
+    }
+}

@@ -1,0 +1,88 @@
+//! Assembles the Products page from the last catalog index, the commitments, each store's buffer
+//! and its cached quantities. Input from the query string is checked here.
+
+use super::stock::available;
+use crate::{
+    api::{
+        AppError, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
+    },
+    backend::{
+        db::{connections, products},
+        state::AppState,
+    },
+};
+use rust_decimal::Decimal;
+
+pub async fn view(
+    state: &AppState,
+    account_id: i64,
+    q: &str,
+    status: &str,
+    page: u64,
+) -> Result<ProductsView, AppError> {
+    let q: String = q.trim().chars().take(100).collect();
+    if !status.is_empty() && !STATUSES.iter().any(|(s, _)| *s == status) {
+        return Err(AppError::BadRequest(format!(
+            "“{status}” is not a status to filter by."
+        )));
+    }
+    let page = page.max(1);
+    let stores: Vec<_> = connections::list(&state.db, account_id).await?;
+    let rows = products::page(
+        &state.db,
+        account_id,
+        &q,
+        status,
+        PRODUCTS_PER_PAGE,
+        (page - 1) * PRODUCTS_PER_PAGE,
+    )
+    .await?;
+    let total = rows
+        .first()
+        .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
+    let cached = products::store_quantities(&state.db, account_id, &skus).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let qty: Option<Decimal> = r.prokip_qty.as_deref().and_then(|q| q.parse().ok());
+            ProductRow {
+                stores: stores
+                    .iter()
+                    .map(|s| StoreCell {
+                        published: qty.map(|q| available(q, r.committed, s.safety_buffer)),
+                        last_known: cached.get(&(s.id, r.sku.clone())).copied(),
+                    })
+                    .collect(),
+                prokip_qty: qty.map(|q| q.normalize().to_string()),
+                sku: r.sku,
+                name: r.name,
+                committed: r.committed,
+                status: r.status,
+            }
+        })
+        .collect();
+    let platform = |p: &str| {
+        if p == connections::SHOPIFY {
+            "Shopify"
+        } else {
+            "WooCommerce"
+        }
+    };
+    Ok(ProductsView {
+        stores: stores
+            .iter()
+            .map(|s| StoreColumn {
+                id: s.id,
+                label: format!("{} {}", platform(&s.platform), s.store_url),
+                safety_buffer: s.safety_buffer,
+            })
+            .collect(),
+        rows,
+        total,
+        page,
+        pages: total.div_ceil(PRODUCTS_PER_PAGE).max(1),
+        q,
+        status: status.to_owned(),
+    })
+}

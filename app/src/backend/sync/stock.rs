@@ -1,0 +1,206 @@
+//! Stock push (Prokip → every store): read Prokip's quantities, publish
+//! `available = max(0, ⌊prokip⌋ − committed − buffer)`, and write only what differs from what the
+//! store last had (`inventory_cache`). Pushes of one account are serialized by a Postgres advisory
+//! lock held from reading Prokip to the last write, so a later push never loses to an earlier one.
+//! One failing item never fails the others: each failure becomes an activity entry with a Retry.
+
+use super::{SyncError, mapping::whole_units, reconcile, stock_shopify, stock_woo};
+use crate::backend::{
+    connect::{prokip as prokip_connect, shopify as shopify_connect, woocommerce as woo_connect},
+    db::{
+        activity::{self, NewActivity, RetryHandle},
+        connections, inventory_cache, prokip_configs,
+        sku_map::{self, MappedSku},
+    },
+    jobs::PushStock,
+    state::AppState,
+};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The reason of the scheduled full push that first reads every store's real quantities back.
+pub const RECONCILE: &str = "reconcile";
+
+/// What one push did for one store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreOutcome {
+    pub connection_id: i64,
+    pub store_url: String,
+    pub written: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    /// Why nothing could be written to this store, when that happened.
+    pub error: Option<String>,
+}
+
+/// One SKU to write: where it lives, what to publish, what we believe the store has.
+#[derive(Debug, Clone)]
+pub(super) struct Planned {
+    pub map: MappedSku,
+    pub target: i64,
+    pub cached: Option<i64>,
+}
+
+/// Per item: the quantities the store now has, and the refusals.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    pub done: Vec<(String, i64)>,
+    pub failed: Vec<(String, String)>,
+}
+
+/// What a store may show: never below zero, whole units only.
+pub fn available(prokip: Decimal, committed: i64, buffer: i32) -> i64 {
+    (whole_units(prokip) - committed - i64::from(buffer)).max(0)
+}
+
+/// Whether a store receives pushes: running, healthy, with credentials.
+pub(super) fn receives_stock(c: &connections::Model) -> bool {
+    c.sync_enabled && c.status == connections::HEALTHY && c.credentials_enc.is_some()
+}
+
+/// Takes the account's stock lock until `txn` ends: whoever holds it may read Prokip and write the
+/// stores; a push waits for it, so it reads Prokip only after the previous push has written.
+pub async fn lock_account(txn: &DatabaseTransaction, account_id: i64) -> Result<(), sea_orm::DbErr> {
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:push-stock:' || $1::text, 0))";
+    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()])).await.map(|_| ())
+}
+
+/// Runs one push job for the account. Stores that are paused, unhealthy or uninstalled are skipped.
+pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>, SyncError> {
+    let Some(location) = prokip_configs::for_account(&state.db, job.account_id).await?.and_then(|c| c.location_id) else {
+        return Ok(Vec::new());
+    };
+    let lock = state.db.begin().await?;
+    lock_account(&lock, job.account_id).await?;
+    let stores: Vec<_> = connections::list(&state.db, job.account_id).await?.into_iter().filter(receives_stock).collect();
+    let skus = job.skus.as_deref();
+    if stores.is_empty() || skus.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut outcomes = Vec::new();
+    let mut ready = Vec::new();
+    for conn in stores {
+        if job.reason == RECONCILE
+            && let Err(e) = reconcile::read_back(state, &conn).await
+        {
+            store_failed(state, &conn, job, &e).await?;
+            outcomes.push(StoreOutcome { connection_id: conn.id, store_url: conn.store_url, error: Some(e), ..Default::default() });
+            continue;
+        }
+        ready.push(conn);
+    }
+    let prokip = prokip_quantities(state, job.account_id, location, skus).await?;
+    let committed = inventory_cache::committed(&state.db, job.account_id, skus).await?;
+    for conn in ready {
+        outcomes.push(push_store(state, &conn, job, &prokip, &committed).await?);
+    }
+    lock.commit().await?;
+    Ok(outcomes)
+}
+
+/// Prokip quantity per SKU: one catalog walk for a full push, else just those variations.
+async fn prokip_quantities(
+    state: &AppState,
+    account_id: i64,
+    location: i64,
+    skus: Option<&[String]>,
+) -> Result<HashMap<String, Decimal>, SyncError> {
+    let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
+    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let qty: HashMap<i64, Decimal> = match skus {
+        None => client.variations(location).await.map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
+        Some(_) => {
+            let mut ids: Vec<i64> = by_sku.values().copied().collect();
+            ids.sort_unstable();
+            ids.dedup();
+            client.stock_for(location, &ids).await
+        }
+    }
+    .map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    Ok(by_sku.into_iter().filter_map(|(sku, id)| qty.get(&id).map(|q| (sku, *q))).collect())
+}
+
+async fn push_store(
+    state: &AppState,
+    conn: &connections::Model,
+    job: &PushStock,
+    prokip: &HashMap<String, Decimal>,
+    committed: &HashMap<String, i64>,
+) -> Result<StoreOutcome, SyncError> {
+    let skus = job.skus.as_deref();
+    let cache = inventory_cache::get(&state.db, conn.id, skus).await?;
+    let mut outcome = StoreOutcome { connection_id: conn.id, store_url: conn.store_url.clone(), ..Default::default() };
+    let mut planned = Vec::new();
+    for map in sku_map::for_connection(&state.db, conn.id, skus).await? {
+        let Some(qty) = prokip.get(&map.sku) else { continue };
+        let target = available(*qty, committed.get(&map.sku).copied().unwrap_or(0), conn.safety_buffer);
+        match cache.get(&map.sku) {
+            Some(&c) if c == target => outcome.unchanged += 1,
+            cached => planned.push(Planned { map, target, cached: cached.copied() }),
+        }
+    }
+    if planned.is_empty() {
+        connections::touch_sync(&state.db, conn.id).await?;
+        return Ok(outcome);
+    }
+    let skus_written: Vec<String> = planned.iter().map(|p| p.map.sku.clone()).collect();
+    let written = match write(state, conn, planned).await {
+        Ok(w) => w,
+        Err(e) => {
+            // Unknown what the store has now: the next push reads it again.
+            inventory_cache::forget(&state.db, conn.id, &skus_written).await?;
+            store_failed(state, conn, job, &e).await?;
+            outcome.error = Some(e);
+            return Ok(outcome);
+        }
+    };
+    inventory_cache::put(&state.db, conn.id, &written.done).await?;
+    for (sku, message) in &written.failed {
+        let subject = format!("SKU {sku} → {}", conn.store_url);
+        let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
+        let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
+        activity::record(&state.db, entry).await?;
+    }
+    outcome.written = written.done.len();
+    outcome.failed = written.failed.len();
+    connections::touch_sync(&state.db, conn.id).await?;
+    tracing::info!(connection_id = conn.id, written = outcome.written, failed = outcome.failed, reason = %job.reason, "stock pushed");
+    Ok(outcome)
+}
+
+async fn write(state: &AppState, conn: &connections::Model, planned: Vec<Planned>) -> Result<Written, String> {
+    let unopened = || "the stored credentials could not be opened; reconnect the store".to_owned();
+    if conn.platform == connections::SHOPIFY {
+        let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
+        let location = conn.location_id.as_deref().ok_or("the shop has no active location to hold stock")?;
+        stock_shopify::write(&client, location, planned).await.map_err(|e| e.to_string())
+    } else {
+        let client = woo_connect::client_for(state, conn).ok_or_else(unopened)?;
+        stock_woo::write(&client, planned).await.map_err(|e| e.to_string())
+    }
+}
+
+/// Nothing could be written to a store: one activity entry whose Retry repeats the push.
+async fn store_failed(state: &AppState, conn: &connections::Model, job: &PushStock, message: &str) -> Result<(), SyncError> {
+    let subject = format!("Stock → {}", conn.store_url);
+    let retry = Some(RetryHandle::PushStock { skus: job.skus.clone() });
+    let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
+    activity::record(&state.db, entry).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn available_subtracts_committed_and_buffer_and_never_goes_negative() {
+        assert_eq!(available(Decimal::new(1050, 2), 2, 3), 5);
+        assert_eq!(available(Decimal::from(4), 3, 2), 0);
+        assert_eq!(available(Decimal::from(-2), 0, 0), 0);
+        assert_eq!(available(Decimal::from(7), 0, 0), 7);
+    }
+}

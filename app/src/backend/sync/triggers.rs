@@ -1,0 +1,72 @@
+//! What starts a stock push besides an imported order: the Prokip poll (Prokip has no webhooks, so
+//! its recent sells are read and their SKUs pushed), the scheduled reconcile (a full push that
+//! first reads the stores back), and the merchant's "Sync now". Scheduled ticks are claimed in
+//! `sync_ticks`, so with several server processes each tick runs once.
+
+use super::{SyncError, stock::RECONCILE};
+use crate::backend::{
+    connect::prokip as prokip_connect,
+    db::{prokip_configs, sku_map, sync_ticks},
+    jobs::PushStock,
+    state::AppState,
+};
+use chrono::{DateTime, Utc};
+
+pub const POLL_TICK: &str = "prokip-poll";
+pub const RECONCILE_TICK: &str = "reconcile";
+pub const MANUAL: &str = "manual";
+
+/// One scheduled poll: claims the tick, then polls every account whose Prokip location is chosen.
+pub async fn poll_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), SyncError> {
+    let every = i64::from(state.config.sync.prokip_poll_seconds.max(1));
+    if !sync_ticks::claim(&state.db, POLL_TICK, at.timestamp().div_euclid(every)).await? {
+        return Ok(());
+    }
+    for cfg in prokip_configs::ready_accounts(&state.db).await? {
+        if let Err(e) = poll_account(state, cfg.account_id).await {
+            tracing::warn!(account_id = cfg.account_id, error = %e, "Prokip poll failed");
+        }
+    }
+    Ok(())
+}
+
+/// Reads the account's Prokip sells since the last poll and enqueues a push of their SKUs.
+/// Sells are listed by day (Prokip filters by date only); pushing a SKU again costs no store
+/// write when nothing changed. Returns the SKUs enqueued.
+pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<String>, SyncError> {
+    let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(SyncError::ProkipNotReady)?;
+    let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
+    let now = Utc::now();
+    let since = cfg.last_polled_at.unwrap_or(cfg.created_at);
+    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let sells = client.list_sells(location, since.date_naive(), now.date_naive()).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    let mut variations: Vec<i64> = sells.iter().flat_map(|s| s.sell_lines.iter().map(|l| l.variation_id)).collect();
+    variations.sort_unstable();
+    variations.dedup();
+    let skus = sku_map::skus_of_variations(&state.db, account_id, &variations).await?;
+    if !skus.is_empty() {
+        let job = PushStock { account_id, skus: Some(skus.clone()), reason: POLL_TICK.into() };
+        state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))?;
+    }
+    prokip_configs::set_last_polled_at(&state.db, account_id, now).await?;
+    Ok(skus)
+}
+
+/// One scheduled reconcile: claims the tick, then enqueues a reconciling full push per account.
+pub async fn reconcile_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), SyncError> {
+    let every = i64::from(state.config.sync.reconcile_minutes.max(1)) * 60;
+    if !sync_ticks::claim(&state.db, RECONCILE_TICK, at.timestamp().div_euclid(every)).await? {
+        return Ok(());
+    }
+    for cfg in prokip_configs::ready_accounts(&state.db).await? {
+        enqueue_full(state, cfg.account_id, RECONCILE).await?;
+    }
+    Ok(())
+}
+
+/// Enqueues a push of every mapped SKU ("Sync now", `POST /sync`, reconcile).
+pub async fn enqueue_full(state: &AppState, account_id: i64, reason: &str) -> Result<(), SyncError> {
+    let job = PushStock { account_id, skus: None, reason: reason.into() };
+    state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))
+}

@@ -1,0 +1,127 @@
+//! Products: every SKU from the last catalog index with its Prokip quantity, what is committed,
+//! and per store what we publish and what the store last showed. Search, status filter and pages
+//! travel in the query string (`?q=&status=&page=`); "Re-index" and "Sync now" are plain forms.
+
+use super::FormOutcome;
+use crate::api::{ProductRow, ProductsView, STATUSES, load_products};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ProductsPage() -> impl IntoView {
+    let outcome = FormOutcome::read();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (q.get("q").unwrap_or_default(), q.get("status").unwrap_or_default(), page)
+        },
+        |(q, status, page)| load_products(q, status, page),
+    );
+    view! {
+        <Title text="Products" />
+        <h1>"Products"</h1>
+        <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, is published to every store."</p>
+        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
+        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <div class="store-actions">
+            <form method="post" action="/products/reindex">
+                <button type="submit">"Re-index"</button>
+            </form>
+            <form method="post" action="/products/sync">
+                <button type="submit" class="primary">"Sync now"</button>
+            </form>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Products v /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    STATUSES.iter().find(|(s, _)| *s == status).map_or("Unknown", |(_, label)| label)
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn page_link(v: &ProductsView, page: u64) -> String {
+    format!("/products?q={}&status={}&page={page}", encode(&v.q), encode(&v.status))
+}
+
+#[component]
+fn Products(v: ProductsView) -> impl IntoView {
+    let status = v.status.clone();
+    let prev = (v.page > 1).then(|| page_link(&v, v.page - 1));
+    let next = (v.page < v.pages).then(|| page_link(&v, v.page + 1));
+    let columns = v.stores.clone();
+    view! {
+        <form method="get" action="/products" class="inline-form" role="search">
+            <label for="q">"Search SKU or name"</label>
+            <input id="q" name="q" type="search" value=v.q.clone() />
+            <label for="status">"Status"</label>
+            <select id="status" name="status">
+                <option value="" selected=status.is_empty()>"Any"</option>
+                {STATUSES.iter().map(|(s, label)| view! { <option value=*s selected=status == *s>{*label}</option> }).collect_view()}
+            </select>
+            <button type="submit">"Filter"</button>
+        </form>
+        <p data-testid="product-total">{format!("{} SKUs · page {} of {}", v.total, v.page, v.pages)}</p>
+        <div class="table-wrap">
+            <table class="products">
+                <caption class="visually-hidden">"SKUs with their stock in Prokip and in each store"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"SKU"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Prokip"</th>
+                        <th scope="col">"Committed"</th>
+                        {columns.iter().map(|c| view! {
+                            <th scope="col">{c.label.clone()}<br /><small>{format!("buffer {} · published / shows", c.safety_buffer)}</small></th>
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{v.rows.into_iter().map(|r| view! { <Row r /> }).collect_view()}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn Row(r: ProductRow) -> impl IntoView {
+    let dash = || "—".to_owned();
+    let class = if r.status == "matched" { "badge ok" } else { "badge warn" };
+    view! {
+        <tr data-testid=format!("sku-{}", r.sku)>
+            <th scope="row">{r.sku.clone()}</th>
+            <td>{r.name}</td>
+            <td><span class=class data-testid="match-status">{status_label(&r.status)}</span></td>
+            <td>{r.prokip_qty.unwrap_or_else(dash)}</td>
+            <td>{r.committed}</td>
+            {r.stores.into_iter().map(|c| {
+                let published = c.published.map_or_else(dash, |q| q.to_string());
+                let shows = c.last_known.map_or_else(dash, |q| q.to_string());
+                view! { <td>{format!("{published} / {shows}")}</td> }
+            }).collect_view()}
+        </tr>
+    }
+}

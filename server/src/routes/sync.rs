@@ -1,0 +1,131 @@
+//! Sync control: the seed's JSON routes (`POST /sync`, `/sync/pause`, `/sync/resume`,
+//! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index" and
+//! "Sync now" forms, which redirect back with a notice.
+
+use app::backend::{
+    auth::AuthSession,
+    db::connections,
+    state::AppState,
+    sync::{SyncError, mapping, triggers},
+};
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use sea_orm::{FromQueryResult, Statement};
+use serde::Serialize;
+use serde_json::json;
+
+fn error(status: StatusCode, error: &str, details: impl ToString) -> Response {
+    (status, Json(json!({ "error": error, "details": details.to_string() }))).into_response()
+}
+
+fn unauthorized() -> Response {
+    error(StatusCode::UNAUTHORIZED, "Not signed in", "Sign in first (POST /auth/login).")
+}
+
+fn failed(e: SyncError) -> Response {
+    let status = match e {
+        SyncError::ProkipNotReady | SyncError::NotFound => StatusCode::BAD_REQUEST,
+        SyncError::Prokip(_) | SyncError::Store(_) => StatusCode::BAD_GATEWAY,
+        SyncError::Queue(_) | SyncError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    error(status, "Sync failed", e)
+}
+
+/// Enqueues a full push of the caller's account.
+pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Response {
+    let Some(user) = auth.user else { return unauthorized() };
+    match triggers::enqueue_full(&state, user.account_id, triggers::MANUAL).await {
+        Ok(()) => Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+async fn set_all(state: &AppState, auth: AuthSession, enabled: bool) -> Response {
+    let Some(user) = auth.user else { return unauthorized() };
+    match connections::set_sync_enabled_all(&state.db, user.account_id, enabled).await {
+        Ok(n) => {
+            let what = if enabled { "resumed" } else { "paused" };
+            Json(json!({ "message": format!("Sync {what} for {n} stores.") })).into_response()
+        }
+        Err(e) => failed(e.into()),
+    }
+}
+
+pub async fn pause(State(state): State<AppState>, auth: AuthSession) -> Response {
+    set_all(&state, auth, false).await
+}
+
+pub async fn resume(State(state): State<AppState>, auth: AuthSession) -> Response {
+    set_all(&state, auth, true).await
+}
+
+#[derive(Serialize, FromQueryResult)]
+#[serde(rename_all = "camelCase")]
+struct StatusRow {
+    id: i64,
+    platform: String,
+    store_url: String,
+    last_sync: Option<chrono::DateTime<chrono::Utc>>,
+    sync_enabled: bool,
+    status: String,
+    /// Mapped SKUs.
+    product_count: i64,
+    /// Orders recorded from this store.
+    order_count: i64,
+    /// Mapped SKUs whose quantity in the store is not known yet (never pushed or read back).
+    pending: i64,
+    /// Open stock failures of this store in the activity log.
+    failed: i64,
+}
+
+const STATUS_SQL: &str = r#"
+SELECT c.id, c.platform, c.store_url, c.last_sync, c.sync_enabled, c.status,
+  (SELECT count(*) FROM sku_map m WHERE m.connection_id = c.id) AS product_count,
+  (SELECT count(*) FROM sales_log s WHERE s.connection_id = c.id) AS order_count,
+  (SELECT count(*) FROM sku_map m WHERE m.connection_id = c.id
+     AND NOT EXISTS (SELECT 1 FROM inventory_cache i WHERE i.connection_id = c.id AND i.sku = m.sku)) AS pending,
+  (SELECT count(*) FROM activity a WHERE a.account_id = c.account_id AND a.kind = 'stock' AND a.status = 'failed'
+     AND NOT a.resolved AND a.subject LIKE '%→ ' || c.store_url) AS failed
+FROM connections c WHERE c.account_id = $1 AND c.status <> 'disconnected' ORDER BY c.id
+"#;
+
+pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Response {
+    let Some(user) = auth.user else { return unauthorized() };
+    let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), STATUS_SQL, [user.account_id.into()]);
+    match StatusRow::find_by_statement(stmt).all(&state.db).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => failed(e.into()),
+    }
+}
+
+fn back(result: Result<String, SyncError>) -> Redirect {
+    let (key, text) = match result {
+        Ok(n) => ("notice", n),
+        Err(e) => ("error", e.to_string()),
+    };
+    Redirect::to(&format!("/products?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+}
+
+/// "Re-index": reads Prokip and every store again and rebuilds the SKU map.
+pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+    back(mapping::index_account(&state, user.account_id).await.map(|reports| {
+        if reports.is_empty() {
+            "No store is connected yet.".to_owned()
+        } else {
+            reports.iter().map(|r| r.summary()).collect::<Vec<_>>().join(". ") + "."
+        }
+    }))
+}
+
+/// "Sync now": enqueues a full push.
+pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+    back(
+        triggers::enqueue_full(&state, user.account_id, triggers::MANUAL)
+            .await
+            .map(|()| "Sync started: every mapped SKU is being pushed to your stores.".to_owned()),
+    )
+}

@@ -1,0 +1,104 @@
+//! Catalog mapping against the demo platforms: stores are indexed as soon as they are connected,
+//! SKUs match exactly and case-sensitively, and what does not match is reported on both sides.
+
+mod common;
+
+use app::backend::sync::mapping;
+use common::world::{Options, World};
+use mocks::catalog::{DEMO_MISMATCH_PROKIP_SKU, DEMO_MISMATCH_STORE_SKU};
+use mocks::woocommerce as wm;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn connecting_indexes_the_demo_catalog_and_reports_the_mismatch_on_both_sides() {
+    let w = World::with(Options { jobs: false }).await;
+    // The connect flows indexed both stores already.
+    let mapped = |conn: i64| format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn}");
+    assert_eq!(w.app.scalar(&mapped(w.woo_connection)).await, 53);
+    assert_eq!(w.app.scalar(&mapped(w.shopify_connection)).await, 53);
+
+    let reports = mapping::index_account(&w.app.state, w.account_id).await.expect("re-index");
+    assert_eq!(reports.len(), 2);
+    for r in &reports {
+        assert_eq!(r.matched, 53, "{}", r.summary());
+        assert_eq!(r.prokip_only, [DEMO_MISMATCH_PROKIP_SKU], "{}", r.summary());
+        assert_eq!(r.store_only, [DEMO_MISMATCH_STORE_SKU], "{}", r.summary());
+        assert!(r.duplicate_prokip.is_empty() && r.duplicate_store.is_empty());
+    }
+    // The map points at the real ids: Shopify's inventory item and Prokip's variation.
+    let item = w.shopify.inventory_item_id(mocks::shopify::DEMO_SHOP, "AS0001").unwrap();
+    let variation = w.prokip.variation_id(w.prokip_location, "AS0001").unwrap();
+    let sql = format!(
+        "SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = 'AS0001'
+         AND store_inventory_item_id = '{item}' AND prokip_variation_id = {variation}",
+        w.shopify_connection
+    );
+    assert_eq!(w.app.scalar(&sql).await, 1);
+    let mismatched = format!("SELECT count(*) FROM sku_map WHERE sku IN ('{DEMO_MISMATCH_PROKIP_SKU}', '{DEMO_MISMATCH_STORE_SKU}')");
+    assert_eq!(w.app.scalar(&mismatched).await, 0);
+}
+
+async fn products(w: &World, c: &reqwest::Client, q: &str, status: &str, page: u64) -> (reqwest::StatusCode, Value) {
+    let r = c
+        .post(w.app.url("/api/products"))
+        .form(&[("q", q), ("status", status), ("page", &page.to_string())])
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_products_page_searches_filters_and_pages_in_the_database() {
+    let w = World::with(Options { jobs: false }).await;
+    let (status, all) = products(&w, &w.browser, "", "", 1).await;
+    assert_eq!(status, 200, "{all}");
+    // 54 Prokip SKUs + the store-only spelling of the mismatch.
+    assert_eq!(all["total"], 55);
+    assert_eq!(all["pages"], 2);
+    assert_eq!(all["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(all["stores"].as_array().unwrap().len(), 2);
+    let (_, second) = products(&w, &w.browser, "", "", 2).await;
+    assert_eq!(second["rows"].as_array().unwrap().len(), 5);
+
+    let (_, unmatched) = products(&w, &w.browser, "as0040", "", 1).await;
+    let rows: Vec<(&str, &str)> =
+        unmatched["rows"].as_array().unwrap().iter().map(|r| (r["sku"].as_str().unwrap(), r["status"].as_str().unwrap())).collect();
+    assert_eq!(rows, [("AS0040", "prokip_only"), ("as0040", "store_only")]);
+
+    let (_, matched) = products(&w, &w.browser, "", "matched", 1).await;
+    assert_eq!(matched["total"], 53);
+    let first = &matched["rows"][0];
+    assert_eq!((first["sku"].as_str(), first["prokip_qty"].as_str()), (Some("AS0001"), Some("5")));
+    assert_eq!(first["stores"][0]["published"], 5);
+
+    // The page itself, rendered on the server (works without JavaScript).
+    let html = w.browser.get(w.app.url("/products?q=as0040")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Missing in a store") && html.contains("Only in a store") && html.contains("2 SKUs · page 1 of 1"), "{html}");
+
+    let (status, _) = products(&w, &w.browser, "", "nonsense", 1).await;
+    assert_eq!(status, 400);
+    let (status, _) = products(&w, &w.app.new_browser(), "", "", 1).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn reindex_picks_up_a_sku_fixed_in_the_store() {
+    let w = World::with(Options { jobs: false }).await;
+    // The merchant corrects the spelling in WooCommerce, then presses "Re-index".
+    let state = w.woo.state(wm::DEMO_STORE).unwrap();
+    let product = state["products"].as_array().unwrap().iter().find(|p| p["sku"] == DEMO_MISMATCH_STORE_SKU).unwrap()["id"].clone();
+    let url = format!("{}/wp-json/wc/v3/products/{product}", w.woo.store_url(wm::DEMO_STORE));
+    let keys = [("consumer_key", wm::DEMO_CONSUMER_KEY), ("consumer_secret", wm::DEMO_CONSUMER_SECRET)];
+    let r = reqwest::Client::new().put(url).query(&keys).json(&json!({ "sku": DEMO_MISMATCH_PROKIP_SKU })).send().await.unwrap();
+    assert!(r.status().is_success());
+
+    let r = w.browser.post(w.app.url("/products/reindex")).send().await.unwrap();
+    let to = common::location(&r);
+    assert!(to.starts_with("/products?notice=") && to.contains("54+matched") && to.contains("53+matched"), "{to}");
+    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    assert_eq!(w.app.scalar(&sql).await, 1);
+
+    let r = w.app.new_browser().post(w.app.url("/products/reindex")).send().await.unwrap();
+    assert_eq!(common::location(&r), "/login");
+}

@@ -1,0 +1,263 @@
+//! Stock push against the mock platforms: what each store shows after Prokip changes, how many
+//! calls it took, and what is reported when a store refuses an item.
+
+mod common;
+
+use app::backend::{
+    jobs::PushStock,
+    sync::{mapping, stock, triggers},
+};
+use common::world::{Options, World};
+use mocks::{catalog, shopify::DEMO_SHOP, woocommerce as wm};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+async fn quiet_world() -> World {
+    World::with(Options { jobs: false }).await
+}
+
+async fn push(w: &World, skus: Option<&[&str]>, reason: &str) -> Vec<stock::StoreOutcome> {
+    let job = PushStock { account_id: w.account_id, skus: skus.map(|s| s.iter().map(|x| x.to_string()).collect()), reason: reason.into() };
+    stock::push(&w.app.state, &job).await.expect("push")
+}
+
+/// Reads both stores back, so the cache holds what they really show.
+async fn reconcile(w: &World) {
+    push(w, None, stock::RECONCILE).await;
+}
+
+fn set_prokip(w: &World, sku: &str, qty: i64) {
+    w.prokip.set_stock(w.prokip_location, sku, Decimal::from(qty)).unwrap();
+}
+
+/// GraphQL calls Shopify accepted (a call answered THROTTLED is waited out and sent again).
+fn shopify_calls(w: &World) -> u64 {
+    let sent: u64 = w.shopify.faults().counts().iter().filter(|(k, _)| k.ends_with("/graphql.json")).map(|(_, n)| n).sum();
+    sent - w.shopify.throttled(DEMO_SHOP)
+}
+
+fn woo_batch_calls(w: &World, variations: bool) -> u64 {
+    let wanted = |k: &str| k.ends_with("/batch") && k.contains("/variations/") == variations;
+    w.woo.faults().counts().iter().filter(|(k, _)| wanted(k)).map(|(_, n)| n).sum()
+}
+
+fn both(w: &World, sku: &str) -> (Option<i64>, Option<i64>) {
+    (w.shopify.available(DEMO_SHOP, sku), w.woo.stock_of(wm::DEMO_STORE, sku))
+}
+
+/// The WooCommerce id of a simple product by SKU.
+fn woo_product_id(w: &World, sku: &str) -> u64 {
+    let state = w.woo.state(wm::DEMO_STORE).unwrap();
+    let products = state["products"].as_array().unwrap();
+    products.iter().find(|p| p["sku"] == sku).and_then(|p| p["id"].as_u64()).unwrap()
+}
+
+/// A call to the WooCommerce REST API as the merchant (or another app) would make it.
+async fn woo_rest(w: &World, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let url = format!("{}/wp-json/wc/v3{path}", w.woo.store_url(wm::DEMO_STORE));
+    let r = reqwest::Client::new()
+        .request(method, url)
+        .query(&[("consumer_key", wm::DEMO_CONSUMER_KEY), ("consumer_secret", wm::DEMO_CONSUMER_SECRET)])
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_pos_sale_reaches_both_stores_after_one_poll() {
+    let w = World::new().await;
+    assert_eq!(both(&w, "AS0001"), (Some(5), Some(5)));
+    assert_eq!(both(&w, "AS0033-2"), (Some(5), Some(5)));
+    w.prokip.pos_sale(w.prokip_location, "AS0001", Decimal::from(2)).unwrap();
+    w.prokip.pos_sale(w.prokip_location, "AS0033-2", Decimal::from(1)).unwrap();
+
+    let enqueued = triggers::poll_account(&w.app.state, w.account_id).await.expect("poll");
+    assert_eq!(enqueued, ["AS0001", "AS0033-2"]);
+    w.eventually(10, "the sales reach both stores", || async {
+        both(&w, "AS0001") == (Some(3), Some(3)) && both(&w, "AS0033-2") == (Some(4), Some(4))
+    })
+    .await;
+    assert_eq!(both(&w, "AS0002"), (Some(12), Some(12)), "other SKUs are untouched");
+    let last_sync = "SELECT count(*) FROM connections WHERE last_sync IS NOT NULL";
+    w.eventually(5, "both connections record the sync", || async { w.app.scalar(last_sync).await == 2 }).await;
+}
+
+#[tokio::test]
+async fn reconcile_repairs_a_quantity_changed_behind_our_back() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    w.shopify.merchant_sets_available(DEMO_SHOP, "AS0002", 99).await.unwrap();
+    let id = woo_product_id(&w, "AS0002");
+    woo_rest(&w, reqwest::Method::PUT, &format!("/products/{id}"), json!({ "stock_quantity": 77 })).await;
+    assert_eq!(both(&w, "AS0002"), (Some(99), Some(77)));
+
+    // A plain push trusts what we last wrote and sees nothing to do …
+    push(&w, None, triggers::MANUAL).await;
+    assert_eq!(both(&w, "AS0002"), (Some(99), Some(77)));
+    // … a reconcile reads the stores back and repairs them.
+    push(&w, None, stock::RECONCILE).await;
+    assert_eq!(both(&w, "AS0002"), (Some(12), Some(12)));
+}
+
+#[tokio::test]
+async fn a_thousand_changed_skus_take_the_fewest_calls() {
+    let w = quiet_world().await;
+    // 2,000 SKUs: 1,000 simple products and 250 variable ones with 4 variations each.
+    let generated = catalog::generated_catalog(2000);
+    w.prokip.seed(&generated);
+    w.shopify.seed(&generated);
+    w.woo.seed(&generated);
+    // A Shopify Plus budget, so the test does not spend its time waiting for the bucket to refill.
+    w.shopify.set_bucket(Some(DEMO_SHOP), 2000.0, 1000.0).unwrap();
+    let reports = mapping::index_account(&w.app.state, w.account_id).await.unwrap();
+    assert!(reports.iter().all(|r| r.matched == 53 + 2000), "{reports:?}");
+    reconcile(&w).await;
+
+    let (simple, variants): (Vec<_>, Vec<_>) = generated.iter().partition(|p| p.kind == "single");
+    for p in &simple {
+        set_prokip(&w, &p.sku, 100);
+    }
+    let (shopify_before, woo_before) = (shopify_calls(&w), woo_batch_calls(&w, false));
+    push(&w, None, triggers::MANUAL).await;
+    assert_eq!(shopify_calls(&w) - shopify_before, 1000u64.div_ceil(250));
+    assert_eq!(woo_batch_calls(&w, false) - woo_before, 1000u64.div_ceil(100));
+    assert_eq!(both(&w, "GEN000000"), (Some(100), Some(100)));
+    assert_eq!(both(&w, &simple[999].sku), (Some(100), Some(100)));
+
+    // Variations can only be batched per parent product in WooCommerce: one call per parent is the least.
+    for v in variants.iter().flat_map(|p| &p.variants) {
+        set_prokip(&w, &v.sku, 7);
+    }
+    let (shopify_before, woo_before) = (shopify_calls(&w), woo_batch_calls(&w, true));
+    push(&w, None, triggers::MANUAL).await;
+    assert_eq!(shopify_calls(&w) - shopify_before, 1000u64.div_ceil(250));
+    assert_eq!(woo_batch_calls(&w, true) - woo_before, variants.len() as u64);
+    assert_eq!(both(&w, "GEN000004-4"), (Some(7), Some(7)));
+}
+
+#[tokio::test]
+async fn a_stale_compare_and_set_retries_that_item_only() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    w.shopify.merchant_sets_available(DEMO_SHOP, "AS0003", 50).await.unwrap();
+    set_prokip(&w, "AS0003", 30);
+    set_prokip(&w, "AS0004", 31);
+    let before = shopify_calls(&w);
+    let outcomes = push(&w, Some(&["AS0003", "AS0004"]), triggers::MANUAL).await;
+    assert_eq!(both(&w, "AS0003"), (Some(30), Some(30)));
+    assert_eq!(both(&w, "AS0004"), (Some(31), Some(31)));
+    assert!(outcomes.iter().all(|o| o.failed == 0 && o.written == 2), "{outcomes:?}");
+    // Refused whole (stale), the other item alone, a re-read of the stale item, and its retry.
+    assert_eq!(shopify_calls(&w) - before, 4);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM activity WHERE status = 'failed'").await, 0);
+}
+
+#[tokio::test]
+async fn an_item_the_store_rejects_is_reported_while_the_rest_succeed() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // The product disappears from WooCommerce after it was indexed.
+    let gone = woo_product_id(&w, "AS0005");
+    woo_rest(&w, reqwest::Method::POST, "/products/batch", json!({ "delete": [gone] })).await;
+    set_prokip(&w, "AS0005", 1);
+    set_prokip(&w, "AS0006", 2);
+    push(&w, Some(&["AS0005", "AS0006"]), triggers::MANUAL).await;
+
+    assert_eq!(both(&w, "AS0006"), (Some(2), Some(2)));
+    assert_eq!(w.shopify.available(DEMO_SHOP, "AS0005"), Some(1));
+    let store = w.woo.store_url(wm::DEMO_STORE);
+    let row = format!(
+        "SELECT count(*) FROM activity WHERE account_id = {} AND kind = 'stock' AND status = 'failed'
+         AND subject = 'SKU AS0005 → {store}' AND detail LIKE '%Invalid ID%'
+         AND retry = '{{\"job\":\"push_stock\",\"skus\":[\"AS0005\"]}}'::jsonb",
+        w.account_id
+    );
+    assert_eq!(w.app.scalar(&row).await, 1);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM activity WHERE status = 'failed'").await, 1);
+}
+
+#[tokio::test]
+async fn a_paused_connection_receives_nothing() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    let r = w.browser.post(w.app.url(&format!("/connections/{}/sync", w.woo_connection))).form(&[("enabled", "false")]).send().await.unwrap();
+    assert!(common::location(&r).contains("notice="));
+    set_prokip(&w, "AS0007", 3);
+    let before = w.woo.faults().counts().values().sum::<u64>();
+    push(&w, None, stock::RECONCILE).await;
+    assert_eq!(both(&w, "AS0007"), (Some(3), Some(7)));
+    assert_eq!(w.woo.faults().counts().values().sum::<u64>(), before, "no request reached the paused store");
+}
+
+#[tokio::test]
+async fn commitments_and_the_buffer_lower_what_is_published() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    let r = w.browser.post(w.app.url(&format!("/connections/{}/buffer", w.shopify_connection))).form(&[("safety_buffer", "2")]).send().await.unwrap();
+    assert!(common::location(&r).contains("notice="));
+    // An unpaid WooCommerce order holds 3 (commitments are written by the order import).
+    w.app.sql(&format!("INSERT INTO commitments (connection_id, order_id, sku, qty) VALUES ({}, '501', 'AS0008', 3)", w.woo_connection)).await;
+    assert_eq!(w.prokip.stock(w.prokip_location, "AS0008"), Some(Decimal::from(14)));
+    push(&w, Some(&["AS0008"]), triggers::MANUAL).await;
+    assert_eq!(both(&w, "AS0008"), (Some(14 - 3 - 2), Some(14 - 3)));
+}
+
+#[tokio::test]
+async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
+    let w = World::new().await;
+    let stranger = w.app.new_browser();
+    for (method, path) in [("POST", "/sync"), ("POST", "/sync/pause"), ("POST", "/sync/resume"), ("GET", "/sync/status")] {
+        let r = stranger.request(method.parse().unwrap(), w.app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 401, "{method} {path}");
+        assert!(r.json::<Value>().await.unwrap()["error"].is_string());
+    }
+
+    let r = w.browser.post(w.app.url("/sync/pause")).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync paused for 2 stores.");
+    let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
+    let stores = status.as_array().unwrap();
+    assert_eq!(stores.len(), 2);
+    for s in stores {
+        assert_eq!(s["syncEnabled"], false);
+        assert_eq!(s["productCount"], 53);
+        assert_eq!(s["pending"], 53, "nothing pushed or read back yet");
+        for field in ["id", "platform", "storeUrl", "lastSync", "orderCount", "failed"] {
+            assert!(s.get(field).is_some(), "{field} in {s}");
+        }
+    }
+    let r = w.browser.post(w.app.url("/sync/resume")).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync resumed for 2 stores.");
+
+    set_prokip(&w, "AS0009", 1);
+    let r = w.browser.post(w.app.url("/sync")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Value>().await.unwrap()["message"].is_string());
+    w.eventually(15, "the full push reaches both stores", || async { both(&w, "AS0009") == (Some(1), Some(1)) }).await;
+    let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
+    assert!(status.as_array().unwrap().iter().all(|s| s["pending"] == 0 && s["lastSync"].is_string() && s["syncEnabled"] == true), "{status}");
+}
+
+#[tokio::test]
+async fn a_push_waits_for_the_one_before_and_then_reads_prokip_afresh() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // Another push of this account is in progress (it holds the account's lock).
+    let other = sea_orm::TransactionTrait::begin(&w.app.db).await.unwrap();
+    stock::lock_account(&other, w.account_id).await.unwrap();
+    set_prokip(&w, "AS0010", 20);
+    let waiting = {
+        let state = w.app.state.clone();
+        let job = PushStock { account_id: w.account_id, skus: Some(vec!["AS0010".into()]), reason: triggers::MANUAL.into() };
+        tokio::spawn(async move { stock::push(&state, &job).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the second push waits for the first");
+    // What Prokip has when the first push ends is what the waiting push publishes.
+    set_prokip(&w, "AS0010", 8);
+    other.commit().await.unwrap();
+    waiting.await.unwrap().unwrap();
+    assert_eq!(both(&w, "AS0010"), (Some(8), Some(8)));
+}
