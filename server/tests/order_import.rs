@@ -341,3 +341,17 @@ async fn a_refused_sale_shows_prokips_reason_and_retry_sends_it_for_its_account_
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(sells_with_invoice(&w, &invoice).len(), 1);
 }
+
+#[tokio::test]
+async fn an_order_in_shopify_lowers_the_stock_woocommerce_shows() {
+    let w = mapped_world(Options::default()).await;
+    // Publish Prokip's stock first, so each store shows what Prokip has.
+    w.app.state.queues.push_stock(app::backend::jobs::PushStock { account_id: w.account_id, skus: None, reason: "test".into() }).await.unwrap();
+    let before = stock(&w, "AS0002");
+    let shown = || w.woo.stock_of(wm::DEMO_STORE, "AS0002");
+    w.eventually(WAIT, "WooCommerce shows Prokip's stock", || async { shown() == Some(i64::try_from(before).unwrap()) }).await;
+
+    let (id, _, _) = shopify_order(&w, &[("AS0002", 3)], "paid").await;
+    expect_sells(&w, &format!("SHOP-{}-{id}", w.shopify_connection), 1).await;
+    w.eventually(WAIT, "the Shopify sale reaches WooCommerce", || async { shown() == Some(i64::try_from(before).unwrap() - 3) }).await;
+}
