@@ -61,8 +61,8 @@ test("pages not built yet say so, and the navigation reaches them", async ({ pag
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/$/);
   await ready(page);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Products" }).click();
-  await expect(page).toHaveURL(/\/products$/);
-  await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   await expect(page.getByText("This page is not built yet.")).toBeVisible();
 });
