@@ -56,10 +56,18 @@ test("connect a WooCommerce store with keys, pause it, then disconnect it", asyn
   const store = page.locator("li.store", { hasText: storeUrl });
   await expect(store.getByTestId("store-status")).toHaveText("Healthy");
 
+  // The store now holds our four webhooks.
+  const state = await (await request.get(`http://127.0.0.1:${mocks.woo}/_control/stores/${name}/state`)).json();
+  expect(state.webhooks.map((h: { topic: string }) => h.topic).sort()).toEqual(["order.created", "order.deleted", "order.updated", "product.updated"]);
+
   await ready(page);
   await store.getByRole("button", { name: "Pause sync" }).click();
   await expect(page.getByTestId("notice")).toContainText("Sync paused");
   await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Paused");
+  await ready(page);
+  await page.locator("li.store", { hasText: storeUrl }).getByRole("button", { name: "Resume sync" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Sync resumed");
+  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Healthy");
 
   await ready(page);
   const again = page.locator("li.store", { hasText: storeUrl });
@@ -99,4 +107,22 @@ test("cancelling on Shopify's approval page says nothing was connected", async (
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page).toHaveURL(/shopify_error=/);
   await expect(page.getByTestId("form-error")).toContainText("declined");
+});
+
+test("connect a WooCommerce store with the one-click key grant", async ({ page, request }) => {
+  const name = uniqueName("woo");
+  await request.post(`http://127.0.0.1:${mocks.woo}/_control/stores`, { data: { name } });
+  const storeUrl = `http://127.0.0.1:${mocks.woo}/${name}`;
+
+  await registerAndSignIn(page, "Grant Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.locator("#woo_grant_store_url").fill(storeUrl);
+  await page.getByRole("button", { name: "Connect with WooCommerce" }).click();
+  await expect(page.getByRole("heading", { name: "Prokip Sync would like to connect to your store" })).toBeVisible();
+  await page.getByRole("link", { name: "Approve" }).click();
+
+  await expect(page).toHaveURL(/\/connections\?notice=/);
+  await expect(page.getByTestId("notice")).toContainText(`${storeUrl} is connected`);
+  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Healthy");
 });

@@ -180,3 +180,51 @@ async fn disconnecting_removes_our_subscriptions_from_the_shop() {
     let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
     assert!(state["subscriptions"].as_array().unwrap().is_empty());
 }
+
+/// A callback for the pending install, re-signed correctly after changing `field` to `value`.
+async fn forged_callback(w: &World, field: &str, value: &str) -> String {
+    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let r = w.browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
+    let callback = location(&r);
+    let (base, query) = callback.split_once('?').unwrap();
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap().into_iter().filter(|(k, _)| k != "hmac").collect();
+    for p in pairs.iter_mut().filter(|(k, _)| k == field) {
+        p.1 = value.to_owned();
+    }
+    let secret = app::backend::secret::Secret::new(sm::DEMO_CLIENT_SECRET);
+    let hmac = app::backend::platforms::shopify::sign_query(&secret, &pairs);
+    pairs.push(("hmac".into(), hmac));
+    format!("{base}?{}", serde_urlencoded::to_string(&pairs).unwrap())
+}
+
+#[tokio::test]
+async fn a_stale_or_foreign_state_callback_is_refused_even_when_correctly_signed() {
+    let w = world().await;
+    let old = (chrono::Utc::now().timestamp() - 600).to_string();
+    let landed = location(&w.browser.get(forged_callback(&w, "timestamp", &old).await).send().await.unwrap());
+    assert!(landed.starts_with("/?shopify_error=") && landed.contains("too+old"), "{landed}");
+
+    let landed = location(&w.browser.get(forged_callback(&w, "state", "someone-elses-state").await).send().await.unwrap());
+    assert!(landed.starts_with("/?shopify_error=") && landed.contains("does+not+belong"), "{landed}");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections").await, 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn compliance_webhooks_with_a_bad_hmac_are_refused() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    for topic in ["customers/data_request", "customers/redact", "shop/redact"] {
+        let r = Client::new()
+            .post(w.app.url("/connections/webhook/shopify/compliance"))
+            .header("x-shopify-topic", topic)
+            .header("x-shopify-shop-domain", sm::DEMO_SHOP)
+            .header("x-shopify-hmac-sha256", "d3Jvbmc=")
+            .body(json!({ "shop_domain": sm::DEMO_SHOP }).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{topic}");
+    }
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NOT NULL").await, 1, "nothing purged");
+}

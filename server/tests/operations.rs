@@ -64,3 +64,27 @@ async fn demo_mode_shows_a_badge_with_the_demo_credentials_and_normal_mode_does_
     let page = normal.client.get(normal.url("/login")).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains("Demo mode"));
 }
+
+#[tokio::test]
+async fn a_signed_webhook_gets_503_while_the_database_is_unreachable_so_the_platform_retries() {
+    let pool = PgPoolOptions::new()
+        .acquire_timeout(Duration::from_millis(500))
+        .connect_lazy("postgres://nobody:nothing@127.0.0.1:1/none")
+        .unwrap();
+    let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    let secret = mocks::shopify::DEMO_CLIENT_SECRET;
+    let config = common::test_config_with("postgres://nobody:nothing@127.0.0.1:1/none", &[("SHOPIFY_CLIENT_SECRET", secret)]);
+    let base = spawn(router(config, db)).await;
+    let body = br#"{"id":1001,"financial_status":"paid","line_items":[]}"#;
+    let r = common::client()
+        .post(format!("{base}/connections/webhook/shopify"))
+        .header("x-shopify-topic", "orders/create")
+        .header("x-shopify-shop-domain", "demo-store.myshopify.com")
+        .header("x-shopify-webhook-id", "9b1c2f64-0000-4000-8000-000000000001")
+        .header("x-shopify-hmac-sha256", mocks::shopify::signing::sign_body(secret, body))
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
