@@ -56,31 +56,20 @@ impl OrderCtx<'_> {
 
     /// Logs an order problem (`failed` / `needs_attention`) with a Retry of this event.
     async fn problem(&self, order_name: &str, status: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
-        let subject = self.subject(order_name);
-        activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
-        let entry = NewActivity {
-            account_id: self.conn.account_id,
-            kind: "order",
-            subject: &subject,
-            status,
-            detail: Some(detail),
-            retry: self.event_id.map(|event_id| RetryHandle::ProcessWebhook { event_id }),
-        };
-        activity::record(&self.state.db, entry).await.map(|_| ())
+        let retry = self.event_id.map(|event_id| RetryHandle::ProcessWebhook { event_id });
+        self.log(order_name, status, detail, retry).await
     }
 
     /// Logs a success and closes the order's earlier failures.
     async fn done(&self, order_name: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
+        self.log(order_name, activity::OK, detail, None).await
+    }
+
+    /// One activity entry for the order; earlier open failures about it are closed first.
+    async fn log(&self, order_name: &str, status: &str, detail: &str, retry: Option<RetryHandle>) -> Result<(), sea_orm::DbErr> {
         let subject = self.subject(order_name);
         activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
-        let entry = NewActivity {
-            account_id: self.conn.account_id,
-            kind: "order",
-            subject: &subject,
-            status: activity::OK,
-            detail: Some(detail),
-            retry: None,
-        };
+        let entry = NewActivity { account_id: self.conn.account_id, kind: "order", subject: &subject, status, detail: Some(detail), retry };
         activity::record(&self.state.db, entry).await.map(|_| ())
     }
 
