@@ -115,7 +115,13 @@ pub fn monitor(state: AppState) -> Monitor {
     let queue = housekeeping_queue(&db);
     let stock_state = state.clone();
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
-    stock_workers(register_webhooks(Monitor::new(), &state, every_minute.clone()), stock_state)
+    // A worker whose backend fails (e.g. the database is briefly unreachable) is started again
+    // instead of ending the monitor; each retry waits on the pool's acquire timeout.
+    let monitor = Monitor::new().should_restart(|worker, error| {
+        tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), %error, "restarting a failed worker");
+        true
+    });
+    stock_workers(register_webhooks(monitor, &state, every_minute.clone()), stock_state)
         .register({
             let (db, queue) = (db.clone(), queue.clone());
             move |_| {
