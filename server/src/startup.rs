@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/resume", post(sync::resume))
         .route("/sync/status", get(sync::status))
         .route("/products/reindex", post(sync::reindex_form))
+        .route("/products/create/{id}", post(sync::create_form))
         .route("/products/sync", post(sync::sync_form))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

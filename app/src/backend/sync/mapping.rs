@@ -146,7 +146,7 @@ pub async fn index_after_connect(state: &AppState, account_id: i64, connection_i
     }
 }
 
-async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
+pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
     let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(SyncError::ProkipNotReady)?;
     let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
     let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
