@@ -4,6 +4,7 @@
 //! (per SKU and store, or every missing SKU of a store) are plain forms.
 
 use super::FormOutcome;
+use crate::components::sync_progress::SyncProgress;
 use crate::api::{ProductRow, ProductsView, STATUSES, StoreColumn, load_products};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,6 +28,7 @@ pub fn ProductsPage() -> impl IntoView {
         <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, is published to every store."</p>
         {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
         {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <SyncProgress />
         <div class="store-actions">
             <form method="post" action="/products/reindex">
                 <button type="submit">"Re-index"</button>

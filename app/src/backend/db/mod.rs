@@ -13,5 +13,6 @@ pub mod products;
 pub mod prokip_configs;
 pub mod sales_log;
 pub mod sku_map;
+pub mod sync_runs;
 pub mod sync_ticks;
 pub mod users;
