@@ -3,7 +3,7 @@
 //! `POST /sell`, and a later run that finds it looks the invoice up in Prokip before sending again.
 
 use super::model::{Status, StoreEvent, StoreOrder};
-use super::{ImportError, OrderCtx, refunds, sell};
+use super::{ImportError, OrderCtx, refunds, sell, woo_refunds};
 use crate::backend::db::{
     commitments,
     sales_log::{self, Claim, NewOrder, Row},
@@ -78,16 +78,19 @@ async fn apply(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<(), Impo
         return Ok(());
     }
     match o.status {
-        Status::Paid if state == sales_log::SENT => refunds::apply(ctx, row, &o.refunds).await,
+        // Sold, then (partly or fully) refunded: what the store restocked goes back to Prokip.
+        Status::Paid | Status::Refunded if state == sales_log::SENT => {
+            refunds::apply(ctx, row, &woo_refunds::with_lines(ctx, o).await?).await
+        }
         Status::Paid => {
             if let Some(row) = sell::sell(ctx, row, o).await? {
                 commitments::remove(db, ctx.conn.id, &o.order_id).await?;
-                refunds::apply(ctx, &row, &o.refunds).await?;
+                refunds::apply(ctx, &row, &woo_refunds::with_lines(ctx, o).await?).await?;
             }
             Ok(())
         }
-        // Already sold: an older event, or a refunded WooCommerce order (whose refunds carry no lines).
-        Status::Unpaid | Status::Refunded if state == sales_log::SENT => Ok(()),
+        // Already sold: an older event.
+        Status::Unpaid if state == sales_log::SENT => Ok(()),
         Status::Unpaid => {
             if state == sales_log::SENDING && sell::recover(ctx, row, Some(o)).await?.is_some() {
                 return Ok(());

@@ -116,9 +116,10 @@ fn woo_payload(o: &woocommerce::Order) -> Value {
         .line_items
         .iter()
         .map(|l| json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0) }))
+            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data }))
         .collect();
+    let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
     json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,
         "date_modified_gmt": o.date_modified_gmt.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "billing": { "email": o.billing_email() }, "line_items": lines })
+        "billing": { "email": o.billing_email() }, "line_items": lines, "refunds": refunds })
 }
