@@ -7,6 +7,7 @@ pub mod not_yet;
 pub mod overview;
 pub mod products;
 pub mod register;
+pub mod settings;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -5,6 +5,7 @@ pub mod connections;
 pub mod health;
 pub mod orders;
 pub mod prokip;
+pub mod settings;
 pub mod shopify;
 pub mod sync;
 pub mod woocommerce;
