@@ -1,5 +1,6 @@
-//! Per-account order settings: the Prokip payment method online sales are booked with, and
-//! whether online customers appear as the walk-in customer or are matched (or created) by email.
+//! Order settings: per account, the Prokip payment method online sales are booked with and
+//! whether online customers appear as the walk-in customer or are matched (or created) by email;
+//! per store connection, which order state makes the sale (WooCommerce: paid, or completed only).
 
 use sea_orm_migration::prelude::*;
 
@@ -13,9 +14,11 @@ CREATE TABLE account_settings (
     customer_mode   TEXT NOT NULL DEFAULT 'walk_in' CHECK (customer_mode IN ('walk_in', 'email')),
     updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+ALTER TABLE connections
+    ADD COLUMN order_trigger TEXT NOT NULL DEFAULT 'paid' CHECK (order_trigger IN ('paid', 'completed'));
 "#;
 
-const DOWN: &str = "DROP TABLE IF EXISTS account_settings;";
+const DOWN: &str = "ALTER TABLE connections DROP COLUMN IF EXISTS order_trigger; DROP TABLE IF EXISTS account_settings;";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

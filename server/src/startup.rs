@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/prokip/disconnect", post(prokip::disconnect))
         .route("/settings/payment-method", post(settings::payment_method))
         .route("/settings/customer", post(settings::customer))
+        .route("/settings/stores/{id}/trigger", post(settings::trigger))
         .route("/connections/shopify/start", post(shopify::start))
         .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))

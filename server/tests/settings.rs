@@ -77,3 +77,29 @@ async fn matching_by_email_creates_the_customer_once_and_reuses_it() {
     assert_eq!(named.len(), 1, "created once: {named:?}");
     assert_eq!(named[0]["id"].as_i64(), Some(contact));
 }
+
+#[tokio::test]
+async fn a_woocommerce_store_set_to_completed_only_sells_when_the_order_is_completed() {
+    let w = World::new().await;
+    let path = format!("/settings/stores/{}/trigger", w.woo_connection);
+    let refused = post(&w, &format!("/settings/stores/{}/trigger", w.shopify_connection), &[("trigger", "completed")]).await;
+    assert!(refused.contains("error="), "Shopify sells when paid: {refused}");
+    let other = w.app.new_browser();
+    w.app.register(&other, "baraka", "correct horse", "Baraka Ltd").await;
+    let r = other.post(w.app.url(&path)).form(&[("trigger", "completed")]).send().await.unwrap();
+    assert!(location(&r).contains("error="), "not another account's store");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE order_trigger = 'completed'").await, 0);
+    assert!(post(&w, &path, &[("trigger", "completed")]).await.contains("notice="));
+    let page = w.browser.get(w.app.url("/settings")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<option value="completed" selected"#), "the page shows the saved choice");
+
+    let invoice = woo_order(&w, "AS0017", "amani@example.com").await;
+    let id: u64 = invoice.rsplit('-').next().unwrap().parse().unwrap();
+    w.eventually(WAIT, "held as a commitment", || async {
+        w.app.scalar(&format!("SELECT count(*) FROM sales_log WHERE order_id = '{id}' AND state = 'committed'")).await == 1
+    })
+    .await;
+    assert!(sell_now(&w, &invoice).is_none(), "processing is not enough");
+    w.woo.set_order_status(wm::DEMO_STORE, id, "completed").await.unwrap();
+    sell(&w, &invoice).await;
+}

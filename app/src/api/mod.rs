@@ -10,7 +10,7 @@ mod settings;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView, load_activity, load_orders};
-pub use settings::{SettingsView, load_settings};
+pub use settings::{SettingsView, StoreTrigger, load_settings};
 pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn, load_products};
 
 use leptos::prelude::*;

@@ -3,7 +3,10 @@
 
 use crate::backend::{
     connect::prokip::{client_for, persist_tokens},
-    db::account_settings::{self, CustomerMode, Settings},
+    db::{
+        account_settings::{self, CustomerMode, Settings, TRIGGER_COMPLETED, TRIGGER_PAID},
+        connections,
+    },
     state::AppState,
 };
 use std::collections::BTreeMap;
@@ -18,6 +21,10 @@ pub enum SettingsError {
     UnknownMethod(String),
     #[error("Choose how online customers appear in Prokip: walk-in or matched by email.")]
     BadCustomerMode,
+    #[error("That store is not one of yours.")]
+    UnknownStore,
+    #[error("Choose when an order becomes a Prokip sale: when paid, or (WooCommerce) when completed.")]
+    BadTrigger,
     #[error("Could not save the settings; nothing was changed.")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -54,5 +61,23 @@ pub async fn set_customer_mode(state: &AppState, account_id: i64, mode: &str) ->
     Ok(match mode {
         CustomerMode::WalkIn => "Online sales now go to the walk-in customer.".into(),
         CustomerMode::Email => "Online sales now go to the Prokip customer with the order's email (created when new).".into(),
+    })
+}
+
+/// Which order state makes the sale for one of the account's stores. Only WooCommerce stores may
+/// wait for `completed`.
+pub async fn set_order_trigger(state: &AppState, account_id: i64, connection_id: i64, trigger: &str) -> Result<String, SettingsError> {
+    let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SettingsError::UnknownStore)?;
+    let trigger = match trigger.trim() {
+        TRIGGER_PAID => TRIGGER_PAID,
+        TRIGGER_COMPLETED if conn.platform == connections::WOOCOMMERCE => TRIGGER_COMPLETED,
+        _ => return Err(SettingsError::BadTrigger),
+    };
+    if !account_settings::set_order_trigger(&state.db, account_id, connection_id, trigger).await? {
+        return Err(SettingsError::UnknownStore);
+    }
+    Ok(match trigger {
+        TRIGGER_COMPLETED => format!("Orders of {} become Prokip sales when completed.", conn.store_url),
+        _ => format!("Orders of {} become Prokip sales when paid.", conn.store_url),
     })
 }

@@ -1,8 +1,8 @@
-//! Settings: how online orders are booked in Prokip — the payment method and whom the sale is
-//! for. Each form posts to a plain route that redirects back here with a notice or an error.
+//! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
+//! and per store which order state makes the sale. Each form posts to a plain route that redirects back here with a notice or an error.
 
 use super::FormOutcome;
-use crate::api::{SettingsView, load_settings};
+use crate::api::{SettingsView, StoreTrigger, load_settings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -77,5 +77,38 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                 <button type="submit" class="primary">"Save customer setting"</button>
             </form>
         </section>
+        <section class="card" aria-labelledby="trigger-heading">
+            <h2 id="trigger-heading">"When an order becomes a sale"</h2>
+            {if v.stores.is_empty() {
+                view! { <p class="muted">"No store connected yet."</p> }.into_any()
+            } else {
+                view! { <ul class="stores">{v.stores.into_iter().map(|s| view! { <TriggerRow s /> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TriggerRow(s: StoreTrigger) -> impl IntoView {
+    let id = format!("trigger-{}", s.id);
+    let completed = s.trigger == "completed";
+    view! {
+        <li>
+            {if s.platform == "woocommerce" {
+                view! {
+                    <form method="post" action=format!("/settings/stores/{}/trigger", s.id) class="inline">
+                        <label for=id.clone()>{s.store_url}</label>
+                        <select id=id name="trigger">
+                            <option value="paid" selected=!completed>"Processing or completed (paid)"</option>
+                            <option value="completed" selected=completed>"Completed only"</option>
+                        </select>
+                        <button type="submit">"Save"</button>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{s.store_url} " — when the order is paid."</p> }.into_any()
+            }}
+        </li>
     }
 }

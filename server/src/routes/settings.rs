@@ -1,9 +1,13 @@
-//! Settings forms: the payment method and the customer setting. Each answers with a redirect back
+//! Settings forms: the payment method, the customer setting and each store's order trigger. Each answers with a redirect back
 //! to the Settings page carrying a notice or an error.
 
 use super::SignedIn;
 use app::backend::{settings, state::AppState};
-use axum::{Form, extract::State, response::Redirect};
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::Redirect,
+};
 use serde::Deserialize;
 
 fn back(result: Result<String, settings::SettingsError>) -> Redirect {
@@ -32,4 +36,14 @@ pub struct CustomerForm {
 
 pub async fn customer(State(state): State<AppState>, user: SignedIn, Form(f): Form<CustomerForm>) -> Redirect {
     back(settings::set_customer_mode(&state, user.account_id, &f.customer_mode).await)
+}
+
+#[derive(Deserialize)]
+pub struct TriggerForm {
+    #[serde(default)]
+    trigger: String,
+}
+
+pub async fn trigger(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>, Form(f): Form<TriggerForm>) -> Redirect {
+    back(settings::set_order_trigger(&state, user.account_id, id, &f.trigger).await)
 }

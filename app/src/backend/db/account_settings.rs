@@ -1,5 +1,6 @@
-//! An account's order settings (one row per account, defaults until the merchant saves one): the
-//! Prokip payment method for online sales and how online customers appear in Prokip.
+//! Order settings: per account (one row, defaults until the merchant saves one) the Prokip payment
+//! method for online sales and how online customers appear in Prokip; per store connection the
+//! order state that makes the sale.
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
@@ -66,4 +67,32 @@ pub async fn set_customer_mode<C: ConnectionTrait>(db: &C, account_id: i64, mode
     let sql = "INSERT INTO account_settings (account_id, customer_mode) VALUES ($1, $2)
                ON CONFLICT (account_id) DO UPDATE SET customer_mode = EXCLUDED.customer_mode, updated_at = now()";
     db.execute_raw(stmt(db, sql, vec![account_id.into(), mode.as_str().into()])).await.map(|_| ())
+}
+
+/// Sell when the store says paid (Shopify `paid`; WooCommerce `processing` or `completed`).
+pub const TRIGGER_PAID: &str = "paid";
+/// WooCommerce only: sell when the order is `completed`; until then it is a commitment.
+pub const TRIGGER_COMPLETED: &str = "completed";
+
+/// The connection's order trigger.
+pub async fn order_trigger<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<String, DbErr> {
+    let sql = "SELECT order_trigger FROM connections WHERE id = $1";
+    let row = db.query_one_raw(stmt(db, sql, vec![connection_id.into()])).await?;
+    Ok(row.map(|r| r.try_get_by_index::<String>(0)).transpose()?.unwrap_or_else(|| TRIGGER_PAID.to_owned()))
+}
+
+/// Sets the trigger of the account's connection; `false` when the account has no such store.
+pub async fn set_order_trigger<C: ConnectionTrait>(db: &C, account_id: i64, connection_id: i64, trigger: &str) -> Result<bool, DbErr> {
+    let sql = "UPDATE connections SET order_trigger = $3 WHERE id = $2 AND account_id = $1 AND status <> 'disconnected'";
+    Ok(db.execute_raw(stmt(db, sql, vec![account_id.into(), connection_id.into(), trigger.into()])).await?.rows_affected() == 1)
+}
+
+/// (connection id, platform, store URL, trigger) of the account's stores.
+pub async fn order_triggers<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<(i64, String, String, String)>, DbErr> {
+    let sql = "SELECT id, platform, store_url, order_trigger FROM connections
+               WHERE account_id = $1 AND status <> 'disconnected' ORDER BY id";
+    let rows = db.query_all_raw(stmt(db, sql, vec![account_id.into()])).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?, r.try_get_by_index(2)?, r.try_get_by_index(3)?)))
+        .collect()
 }

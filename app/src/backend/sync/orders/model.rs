@@ -49,6 +49,8 @@ pub struct StoreOrder {
     /// What the merchant calls it, e.g. "#1001".
     pub name: String,
     pub status: Status,
+    /// The store's own word for it (`processing`, `completed`, `paid`, …).
+    pub store_status: String,
     pub lines: Vec<OrderLine>,
     pub shipping: Decimal,
     /// Order-level discount not already in the unit prices.
@@ -194,6 +196,7 @@ pub fn shopify_order(o: &shopify::Order, raw: &Value) -> StoreOrder {
         order_id: o.id.to_string(),
         name: o.name.clone(),
         status: shopify_status(o),
+        store_status: raw["financial_status"].as_str().unwrap_or_default().to_owned(),
         lines,
         shipping,
         discount: money(&raw["total_discounts"]),
@@ -236,6 +239,7 @@ pub fn woo_order(o: &woocommerce::Order, raw: &Value) -> StoreOrder {
         order_id: o.id.to_string(),
         name: format!("#{number}"),
         status: woo_status(&o.status),
+        store_status: o.status.clone(),
         lines,
         shipping: money(&raw["shipping_total"]) + money(&raw["shipping_tax"]),
         discount: Decimal::ZERO,
