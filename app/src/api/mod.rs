@@ -32,6 +32,18 @@ pub struct Overview {
     pub mapped_skus: u64,
     pub orders_synced_today: u64,
     pub needs_attention: u64,
+    /// Orders received per channel on each of the last 14 days, oldest first.
+    #[serde(default)]
+    pub chart: Vec<ChartDay>,
+}
+
+/// One day of the overview chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub shopify: u64,
+    pub woocommerce: u64,
 }
 
 /// Facts about this installation that every page may show.

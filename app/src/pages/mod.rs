@@ -5,6 +5,7 @@ pub mod history;
 pub mod login;
 pub mod not_yet;
 pub mod overview;
+pub mod overview_chart;
 pub mod products;
 pub mod register;
 pub mod settings;
