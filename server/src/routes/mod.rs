@@ -52,3 +52,12 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
         auth.user.map(SignedIn).ok_or_else(|| Redirect::to("/login").into_response())
     }
 }
+
+/// Back to `page` with `?notice=` (success) or `?error=` (the message), as every form route answers.
+pub fn back_to(page: &str, result: Result<String, impl std::fmt::Display>) -> Redirect {
+    let (key, text) = match result {
+        Ok(n) => ("notice", n),
+        Err(e) => ("error", e.to_string()),
+    };
+    Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+}

@@ -11,11 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 fn back(result: Result<String, settings::SettingsError>) -> Redirect {
-    let (key, text) = match result {
-        Ok(n) => ("notice", n),
-        Err(e) => ("error", e.to_string()),
-    };
-    Redirect::to(&format!("/settings?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+    super::back_to("/settings", result)
 }
 
 #[derive(Deserialize)]
