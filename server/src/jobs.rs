@@ -109,13 +109,27 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     monitor
 }
 
+async fn daily_order_pull(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
+    app::backend::sync::orders::pull::daily_tick(&state, tick_time(&tick)).await?;
+    Ok(())
+}
+
+/// The daily pull of orders webhooks missed (03:00 UTC; claimed once across processes).
+fn daily_pull(monitor: Monitor, state: AppState) -> Monitor {
+    let daily = cron::Schedule::from_str("0 0 3 * * *").expect("valid cron expression");
+    monitor.register(move |_| {
+        WorkerBuilder::new("daily-order-pull").backend(CronScheduler::new(daily.clone())).data(state.clone()).build(daily_order_pull)
+    })
+}
+
 /// Every worker of the product.
 pub fn monitor(state: AppState) -> Monitor {
     let db = state.db.clone();
     let queue = housekeeping_queue(&db);
     let stock_state = state.clone();
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
-    stock_workers(register_webhooks(Monitor::new(), &state, every_minute.clone()), stock_state)
+    let monitor = daily_pull(register_webhooks(Monitor::new(), &state, every_minute.clone()), state.clone());
+    stock_workers(monitor, stock_state)
         .register({
             let (db, queue) = (db.clone(), queue.clone());
             move |_| {

@@ -1,6 +1,7 @@
 //! SeaORM entities and repositories. Every function that reads tenant data takes the caller's
 //! `account_id` and filters on it.
 
+pub mod account_settings;
 pub mod accounts;
 pub mod activity;
 pub mod commitments;
