@@ -128,7 +128,13 @@ pub fn monitor(state: AppState) -> Monitor {
     let queue = housekeeping_queue(&db);
     let stock_state = state.clone();
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
-    let monitor = daily_pull(register_webhooks(Monitor::new(), &state, every_minute.clone()), state.clone());
+    // A worker whose backend fails (e.g. the database is briefly unreachable) is started again
+    // instead of ending the monitor; each retry waits on the pool's acquire timeout.
+    let monitor = Monitor::new().should_restart(|worker, error| {
+        tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), %error, "restarting a failed worker");
+        true
+    });
+    let monitor = daily_pull(register_webhooks(monitor, &state, every_minute.clone()), state.clone());
     stock_workers(monitor, stock_state)
         .register({
             let (db, queue) = (db.clone(), queue.clone());
