@@ -135,7 +135,7 @@ impl TestApp {
     /// server's own address, so platform mocks can deliver webhooks to it.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
-        let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
+        let db = db::connect(&database.url, 10, Duration::from_secs(10)).await.expect("connect test db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
