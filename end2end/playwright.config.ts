@@ -17,7 +17,9 @@ const launchOptions = {
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 // The mock platforms, on ports of their own so a running demo does not collide with the tests.
-export const mocks = { prokip: 14000, shopify: 14001, woo: 14002 };
+// E2E_MOCKS_PORT moves all three (e.g. to run beside another checkout's tests).
+const mocksPort = Number(process.env.E2E_MOCKS_PORT ?? 14000);
+export const mocks = { prokip: mocksPort, shopify: mocksPort + 1, woo: mocksPort + 2 };
 
 export default defineConfig({
   testDir: "./tests",

@@ -21,10 +21,11 @@ use pages::{
     connections::ConnectionsPage,
     history::{ActivityPage, OrdersPage},
     login::LoginPage,
-    not_yet::{NotFound, NotYet},
+    not_yet::NotFound,
     overview::OverviewPage,
     products::ProductsPage,
     register::RegisterPage,
+    settings::SettingsPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -69,11 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("settings")
-                        view=|| view! { <NotYet title="Settings" what="Sync intervals, payment-method mapping and how online customers appear in Prokip." /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -53,7 +53,7 @@ test("a short password is refused next to the password field", async ({ page }) 
   await expect(page.locator("#password-error")).toHaveText("Password must be at least 8 characters long.");
 });
 
-test("pages not built yet say so, and the navigation reaches them", async ({ page }) => {
+test("the navigation reaches the Settings page", async ({ page }) => {
   await page.goto("/register");
   await page.getByLabel("Business name").fill("Nav Co");
   await page.getByLabel("Username").fill(uniqueName("nav"));
@@ -64,5 +64,8 @@ test("pages not built yet say so, and the navigation reaches them", async ({ pag
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
-  await expect(page.getByText("This page is not built yet.")).toBeVisible();
+  await expect(page.getByText("Connect Prokip to choose among your business's payment methods.")).toBeVisible();
+  await page.getByLabel("The customer with the order's email").check();
+  await page.getByRole("button", { name: "Save customer setting" }).click();
+  await expect(page.getByTestId("notice")).toContainText("customer with the order's email");
 });

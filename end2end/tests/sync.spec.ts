@@ -61,3 +61,56 @@ test("an order placed in the store becomes a Prokip sale; cancelling it restocks
     await expect(page.getByRole("row", { name: new RegExp(order.name) }).getByTestId("order-state")).toHaveText("Cancelled: restocked", { timeout: 500 });
   }).toPass({ timeout: 20_000 });
 });
+
+const prokip = `http://127.0.0.1:${mocks.prokip}`;
+
+/// The demo Prokip business's "Main Shop" location, where the merchant's stock lives.
+async function demoLocation(request: APIRequestContext): Promise<number> {
+  const state = await (await request.get(`${prokip}/_control/state`)).json();
+  const business = state.businesses.find((b: { users: string[] }) => b.users.includes("demo"));
+  return business.locations.find((l: { name: string }) => l.name === "Main Shop").id;
+}
+
+/// What the shop's variant with `sku` has available (the mock shop has one location).
+async function shopAvailable(request: APIRequestContext, shop: string, sku: string): Promise<number | undefined> {
+  const state = await (await request.get(`${shopify}/_control/shops/${shop}/state`)).json();
+  const variant = state.variants.find((v: { sku: string }) => v.sku === sku);
+  return variant ? (Object.values(variant.inventory)[0] as number) : undefined;
+}
+
+test("Sync now says so and the store then shows Prokip's quantity", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  // A quantity the shop has never had, so the change is the push's doing.
+  const qty = 100 + Math.floor(Math.random() * 800);
+  const set = await request.post(`${prokip}/_control/stock`, {
+    data: { location_id: await demoLocation(request), sku: "AS0017", quantity: qty },
+  });
+  expect(set.ok()).toBeTruthy();
+  expect(await shopAvailable(request, shop, "AS0017")).not.toBe(qty);
+
+  await page.goto("/products?q=AS0017");
+  await ready(page);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Sync started");
+  await expect.poll(() => shopAvailable(request, shop, "AS0017"), { timeout: 20_000 }).toBe(qty);
+  // The finished run is reported on the page.
+  await expect(async () => {
+    await page.goto("/products?q=AS0017");
+    await expect(page.getByTestId("sync-progress")).toContainText("Last full sync", { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+});
+
+test("a Prokip product the shop lacks is created there and becomes matched", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  expect(await shopAvailable(request, shop, "AS0040")).toBeUndefined();
+  await page.goto("/products?q=AS0040");
+  await ready(page);
+  const row = page.getByTestId("sku-AS0040");
+  await expect(row.getByTestId("match-status")).toHaveText("Missing in a store");
+  await row.getByRole("button", { name: /Create AS0040 in Shopify/ }).click();
+  await expect(page.getByTestId("notice")).toContainText("1 created");
+
+  await page.goto("/products?q=AS0040");
+  await expect(page.getByTestId("sku-AS0040").getByTestId("match-status")).toHaveText("Matched");
+  expect(await shopAvailable(request, shop, "AS0040")).toBeDefined();
+});

@@ -6,6 +6,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_initial;
 mod m20261201_000001_order_import;
 mod m20261201_000001_stock_sync;
+mod m20261202_000001_account_settings;
+mod m20261203_000001_sync_runs;
 
 pub struct Migrator;
 
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_initial::Migration),
             Box::new(m20261201_000001_order_import::Migration),
             Box::new(m20261201_000001_stock_sync::Migration),
+            Box::new(m20261202_000001_account_settings::Migration),
+            Box::new(m20261203_000001_sync_runs::Migration),
         ]
     }
 }

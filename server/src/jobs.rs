@@ -3,7 +3,8 @@
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
-use apalis_postgres::PostgresStorage;
+use apalis::prelude::{PollWith, Strategy};
+use apalis_postgres::{PostgresStorage, Pubsub};
 use apalis::layers::retry::{HasherRng, RetryPolicy, backoff::ExponentialBackoffMaker, backoff::MakeBackoff};
 use app::backend::jobs::{
     HOUSEKEEPING_QUEUE, PUSH_STOCK_QUEUE, ProcessWebhook, PushStock, WEBHOOK_QUEUE,
@@ -16,6 +17,20 @@ use sea_orm::DatabaseConnection;
 use std::str::FromStr;
 
 type HousekeepingQueue = PostgresStorage<Housekeeping>;
+
+/// How often an idle worker looks for jobs it was not told about. LISTEN/NOTIFY wakes a worker at
+/// once for each enqueue, but a job queued while the worker is (re)connecting its listener, or one
+/// whose retry time has just come, would otherwise wait for the next heartbeat (30 s).
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A queue's worker backend: woken by LISTEN/NOTIFY on every enqueue, and polling once a second
+/// when idle so nothing waits for a heartbeat.
+fn listening<T>(queue: PostgresStorage<T>) -> PollWith<PostgresStorage<T>, Strategy> {
+    let pool = queue.pool().clone();
+    let namespace = queue.config().queue.to_string();
+    let strategy = Strategy::new().stream(Pubsub::new(pool, namespace)).interval(IDLE_POLL);
+    PollWith::new(queue, strategy)
+}
 
 fn housekeeping_queue(db: &DatabaseConnection) -> HousekeepingQueue {
     app::backend::jobs::storage(db, HOUSEKEEPING_QUEUE)
@@ -45,7 +60,7 @@ async fn sweep_webhooks(_tick: Tick, state: Data<AppState>) -> Result<(), BoxDyn
 /// exponential backoff (0.2 s doubling up to 10 s) until the job's own attempt limit.
 fn register_webhooks(monitor: Monitor, state: &AppState, every_minute: cron::Schedule) -> Monitor {
     // LISTEN/NOTIFY wakes the worker as soon as a webhook is enqueued (not at the next heartbeat).
-    let queue = app::backend::jobs::storage::<ProcessWebhook>(&state.db, WEBHOOK_QUEUE).with_pubsub();
+    let queue = listening(app::backend::jobs::storage::<ProcessWebhook>(&state.db, WEBHOOK_QUEUE));
     let worker_state = state.clone();
     let sweeper_state = state.clone();
     monitor
@@ -92,7 +107,7 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let mut monitor = monitor.register({
         let state = state.clone();
         // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
-        move |_| WorkerBuilder::new("push-stock").backend(queue.clone().with_pubsub()).data(state.clone()).build(push_stock::run)
+        move |_| WorkerBuilder::new("push-stock").backend(listening(queue.clone())).data(state.clone()).build(push_stock::run)
     });
     let sync = state.config.sync;
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
@@ -109,6 +124,19 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     monitor
 }
 
+async fn daily_order_pull(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
+    app::backend::sync::orders::pull::daily_tick(&state, tick_time(&tick)).await?;
+    Ok(())
+}
+
+/// The daily pull of orders webhooks missed (03:00 UTC; claimed once across processes).
+fn daily_pull(monitor: Monitor, state: AppState) -> Monitor {
+    let daily = cron::Schedule::from_str("0 0 3 * * *").expect("valid cron expression");
+    monitor.register(move |_| {
+        WorkerBuilder::new("daily-order-pull").backend(CronScheduler::new(daily.clone())).data(state.clone()).build(daily_order_pull)
+    })
+}
+
 /// Every worker of the product.
 pub fn monitor(state: AppState) -> Monitor {
     let db = state.db.clone();
@@ -121,12 +149,13 @@ pub fn monitor(state: AppState) -> Monitor {
         tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), %error, "restarting a failed worker");
         true
     });
-    stock_workers(register_webhooks(monitor, &state, every_minute.clone()), stock_state)
+    let monitor = daily_pull(register_webhooks(monitor, &state, every_minute.clone()), state.clone());
+    stock_workers(monitor, stock_state)
         .register({
             let (db, queue) = (db.clone(), queue.clone());
             move |_| {
                 WorkerBuilder::new("housekeeping")
-                    .backend(queue.clone())
+                    .backend(listening(queue.clone()))
                     .data(db.clone())
                     .build(run_housekeeping)
             }

@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, refuse_cross_site, require_login},
-    routes::{auth, connections, health, orders, prokip, shopify, sync, woocommerce},
+    routes::{auth, connections, health, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
     App,
@@ -62,6 +62,9 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/prokip/token", post(prokip::token))
         .route("/connections/prokip/location", post(prokip::location))
         .route("/connections/prokip/disconnect", post(prokip::disconnect))
+        .route("/settings/payment-method", post(settings::payment_method))
+        .route("/settings/customer", post(settings::customer))
+        .route("/settings/stores/{id}/trigger", post(settings::trigger))
         .route("/connections/shopify/start", post(shopify::start))
         .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))
@@ -84,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/resume", post(sync::resume))
         .route("/sync/status", get(sync::status))
         .route("/products/reindex", post(sync::reindex_form))
+        .route("/products/create/{id}", post(sync::create_form))
         .route("/products/sync", post(sync::sync_form))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

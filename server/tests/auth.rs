@@ -21,8 +21,10 @@ async fn registering_signs_in_and_shows_the_business_on_the_overview() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Amina Traders"), "account name in the header");
     assert!(html.contains("Connect Prokip first"), "a new account is told where to start");
-    let o: Value = app.overview(&app.client).await.json().await.unwrap();
+    let mut o: Value = app.overview(&app.client).await.json().await.unwrap();
+    let chart = o.as_object_mut().unwrap().remove("chart").unwrap();
     assert_eq!(o, json!({"prokip_connected": false, "connections": 0, "mapped_skus": 0, "orders_synced_today": 0, "needs_attention": 0}));
+    assert_eq!(chart.as_array().unwrap().len(), 14, "a chart of 14 empty days");
 }
 
 #[tokio::test]

@@ -82,16 +82,23 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
     assert_eq!(status, 401);
 }
 
-#[tokio::test]
-async fn reindex_picks_up_a_sku_fixed_in_the_store() {
-    let w = World::with(Options { jobs: false }).await;
-    // The merchant corrects the spelling in WooCommerce, then presses "Re-index".
+/// The merchant corrects the mismatched SKU in WooCommerce (which fires no webhook by itself);
+/// returns the product's id.
+async fn fix_the_spelling_in_woo(w: &World) -> u64 {
     let state = w.woo.state(wm::DEMO_STORE).unwrap();
     let product = state["products"].as_array().unwrap().iter().find(|p| p["sku"] == DEMO_MISMATCH_STORE_SKU).unwrap()["id"].clone();
     let url = format!("{}/wp-json/wc/v3/products/{product}", w.woo.store_url(wm::DEMO_STORE));
     let keys = [("consumer_key", wm::DEMO_CONSUMER_KEY), ("consumer_secret", wm::DEMO_CONSUMER_SECRET)];
     let r = reqwest::Client::new().put(url).query(&keys).json(&json!({ "sku": DEMO_MISMATCH_PROKIP_SKU })).send().await.unwrap();
     assert!(r.status().is_success());
+    product.as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn reindex_picks_up_a_sku_fixed_in_the_store() {
+    let w = World::with(Options { jobs: false }).await;
+    // The merchant corrects the spelling in WooCommerce, then presses "Re-index".
+    fix_the_spelling_in_woo(&w).await;
 
     let r = w.browser.post(w.app.url("/products/reindex")).send().await.unwrap();
     let to = common::location(&r);
@@ -101,4 +108,25 @@ async fn reindex_picks_up_a_sku_fixed_in_the_store() {
 
     let r = w.app.new_browser().post(w.app.url("/products/reindex")).send().await.unwrap();
     assert_eq!(common::location(&r), "/login");
+}
+
+#[tokio::test]
+async fn a_sku_fixed_in_the_store_maps_as_soon_as_the_store_reports_the_product_change() {
+    let w = World::new().await;
+    let product = fix_the_spelling_in_woo(&w).await;
+    w.woo.touch_product(wm::DEMO_STORE, product).await.unwrap();
+
+    // No "Re-index": the product.updated webhook does it.
+    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    w.eventually(20, "the fixed SKU is mapped", || async { w.app.scalar(&sql).await == 1 }).await;
+    let catalog = format!("SELECT count(*) FROM store_catalog WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_STORE_SKU}'", w.woo_connection);
+    assert_eq!(w.app.scalar(&catalog).await, 0, "the old spelling is gone from the store's index");
+    let failed = "SELECT count(*) FROM webhook_events WHERE topic = 'product.updated' AND (processed_at IS NULL OR error IS NOT NULL)";
+    assert_eq!(w.app.scalar(failed).await, 0);
+
+    // Shopify's products/update is processed the same way.
+    let shopify_product = w.shopify.state(mocks::shopify::DEMO_SHOP).unwrap()["variants"][0]["product_id"].as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    w.shopify.touch_product(mocks::shopify::DEMO_SHOP, shopify_product).await.unwrap();
+    let done = "SELECT count(*) FROM webhook_events WHERE topic = 'products/update' AND processed_at IS NOT NULL AND error IS NULL";
+    w.eventually(20, "the products/update event is processed", || async { w.app.scalar(done).await == 1 }).await;
 }

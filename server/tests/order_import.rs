@@ -189,6 +189,37 @@ async fn a_partial_refund_returns_only_its_restocked_lines_once() {
 }
 
 #[tokio::test]
+async fn a_partial_woocommerce_refund_returns_only_its_restocked_lines_once() {
+    let w = mapped_world(Options::default()).await;
+    let (a, b) = (stock(&w, "AS0011"), stock(&w, "AS0012"));
+    let id = woo_order(&w, &[("AS0011", 2), ("AS0012", 1)], "processing").await;
+    let invoice = format!("WOO-{}-{id}", w.woo_connection);
+    expect_sells(&w, &invoice, 1).await;
+    let order = w.woo.order_json(wm::DEMO_STORE, id).unwrap();
+    let line = |sku: &str| order["line_items"].as_array().unwrap().iter().find(|l| l["sku"] == sku).unwrap()["id"].as_u64().unwrap();
+    let returned = |sku: &'static str| {
+        let lines = sells_with_invoice(&w, &invoice)[0]["lines"].as_array().unwrap().clone();
+        lines.into_iter().find(|l| l["sku"] == sku).map(|l| l["quantity_returned"].as_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    let refund = |sku, restock| wm::NewRefund { line_items: vec![wm::RefundLine { line_item_id: line(sku), quantity: 1 }], restock, reason: None };
+
+    w.woo.refund_order(wm::DEMO_STORE, id, &refund("AS0011", true)).await.unwrap();
+    w.eventually(WAIT, "return of AS0011", || async { returned("AS0011") == "1" }).await;
+    // A refund that did not restock, then a later update: neither returns anything more.
+    w.woo.refund_order(wm::DEMO_STORE, id, &refund("AS0012", false)).await.unwrap();
+    w.eventually(WAIT, "second refund recorded", || async {
+        w.app.scalar(&format!("SELECT count(*) FROM processed_refunds WHERE order_id = '{id}'")).await == 2
+    })
+    .await;
+    w.woo.set_order_status(wm::DEMO_STORE, id, "completed").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!((returned("AS0011"), returned("AS0012")), ("1".to_owned(), "0".to_owned()));
+    assert_eq!(stock(&w, "AS0011"), a - Decimal::from(1));
+    assert_eq!(stock(&w, "AS0012"), b - Decimal::from(1));
+    assert_eq!(w.woo.faults().count(&format!("GET /{}/wp-json/wc/v3/orders/{id}/refunds", wm::DEMO_STORE)), 2, "each refund read once");
+}
+
+#[tokio::test]
 async fn an_unmapped_sku_holds_only_its_order_until_it_is_mapped() {
     let w = mapped_world(Options::default()).await;
     let held = woo_order(&w, &[("as0040", 1), ("AS0009", 1)], "processing").await;

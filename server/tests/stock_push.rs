@@ -261,3 +261,33 @@ async fn a_push_waits_for_the_one_before_and_then_reads_prokip_afresh() {
     waiting.await.unwrap().unwrap();
     assert_eq!(both(&w, "AS0010"), (Some(8), Some(8)));
 }
+
+#[tokio::test]
+async fn a_full_push_records_its_progress_and_the_pages_show_it() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // 53 mapped SKUs in each of the two stores, all checked, none failed; the run is finished.
+    let numbers = "SELECT (total * 10000 + done * 10 + failed)::bigint FROM sync_runs ORDER BY id DESC LIMIT 1";
+    assert_eq!(w.app.scalar(numbers).await, 106 * 10000 + 106 * 10);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM sync_runs WHERE finished_at IS NOT NULL").await, 1);
+
+    // One item refused by WooCommerce: counted as done and failed.
+    let gone = woo_product_id(&w, "AS0005");
+    woo_rest(&w, reqwest::Method::POST, "/products/batch", json!({ "delete": [gone] })).await;
+    set_prokip(&w, "AS0005", 1);
+    set_prokip(&w, "AS0006", 2);
+    push(&w, None, triggers::MANUAL).await;
+    assert_eq!(w.app.scalar(numbers).await, 106 * 10000 + 106 * 10 + 1);
+    // A push of a few SKUs is not a full sync.
+    push(&w, Some(&["AS0006"]), triggers::MANUAL).await;
+    assert_eq!(w.app.scalar(&format!("SELECT count(*) FROM sync_runs WHERE account_id = {}", w.account_id)).await, 2);
+
+    for page in ["/products", "/connections"] {
+        let html = w.browser.get(w.app.url(page)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Last full sync ") && html.contains("106 items (SKU × store), 1 failed"), "{page}: {html}");
+    }
+    // While a full sync runs, the pages say how far it is.
+    w.app.sql(&format!("INSERT INTO sync_runs (account_id, reason, total, done) VALUES ({}, 'manual', 530, 120)", w.account_id)).await;
+    let html = w.browser.get(w.app.url("/products")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Syncing: 120 / 530"), "{html}");
+}

@@ -5,10 +5,14 @@ mod connections;
 mod error;
 mod history;
 mod products;
+mod sync_runs;
+mod settings;
 
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView, load_activity, load_orders};
+pub use sync_runs::{SyncRunView, load_sync_run};
+pub use settings::{SettingsView, StoreTrigger, load_settings};
 pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn, load_products};
 
 use leptos::prelude::*;
@@ -30,6 +34,18 @@ pub struct Overview {
     pub mapped_skus: u64,
     pub orders_synced_today: u64,
     pub needs_attention: u64,
+    /// Orders received per channel on each of the last 14 days, oldest first.
+    #[serde(default)]
+    pub chart: Vec<ChartDay>,
+}
+
+/// One day of the overview chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub shopify: u64,
+    pub woocommerce: u64,
 }
 
 /// Facts about this installation that every page may show.

@@ -28,6 +28,8 @@ pub struct StoreCell {
     pub published: Option<i64>,
     /// What the store last showed (our last write or read-back).
     pub last_known: Option<i64>,
+    /// Whether the store's last index has this SKU ("Create in store" is offered when not).
+    pub in_store: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod net_guard;
 pub mod platforms;
 pub mod secret;
 pub mod session_store;
+pub mod settings;
 pub mod state;
 pub mod sync;
 pub mod webhooks;

@@ -3,3 +3,4 @@
 pub mod demo;
 pub mod form;
 pub mod layout;
+pub mod sync_progress;

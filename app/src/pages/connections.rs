@@ -17,6 +17,7 @@ pub fn ConnectionsPage() -> impl IntoView {
         <Title text="Connections" />
         <h1>"Connections"</h1>
         <p class="direction">"Stock flows one way, from Prokip to your stores. Online orders flow back into Prokip as sales."</p>
+        <crate::components::sync_progress::SyncProgress />
         {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
         {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

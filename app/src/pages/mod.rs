@@ -5,8 +5,10 @@ pub mod history;
 pub mod login;
 pub mod not_yet;
 pub mod overview;
+pub mod overview_chart;
 pub mod products;
 pub mod register;
+pub mod settings;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

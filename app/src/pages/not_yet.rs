@@ -1,19 +1,7 @@
-//! Placeholders for pages that are planned but not built, and the 404 page.
+//! The 404 page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-#[component]
-pub fn NotYet(title: &'static str, what: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title />
-        <h1>{title}</h1>
-        <div class="notice" role="status">
-            <p><strong>"This page is not built yet."</strong></p>
-            <p>{what}</p>
-        </div>
-    }
-}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

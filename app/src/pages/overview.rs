@@ -1,5 +1,6 @@
 //! The overview: the account's headline numbers, or the first step for a new account.
 
+use super::overview_chart::OrdersChart;
 use crate::api::{Overview, load_overview};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,5 +70,6 @@ fn Numbers(o: Overview) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
+        {(!o.chart.is_empty()).then(|| view! { <OrdersChart days=o.chart.clone() /> })}
     }
 }

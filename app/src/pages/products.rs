@@ -1,9 +1,11 @@
 //! Products: every SKU from the last catalog index with its Prokip quantity, what is committed,
 //! and per store what we publish and what the store last showed. Search, status filter and pages
-//! travel in the query string (`?q=&status=&page=`); "Re-index" and "Sync now" are plain forms.
+//! travel in the query string (`?q=&status=&page=`); "Re-index", "Sync now" and "Create in store"
+//! (per SKU and store, or every missing SKU of a store) are plain forms.
 
 use super::FormOutcome;
-use crate::api::{ProductRow, ProductsView, STATUSES, load_products};
+use crate::components::sync_progress::SyncProgress;
+use crate::api::{ProductRow, ProductsView, STATUSES, StoreColumn, load_products};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,6 +28,7 @@ pub fn ProductsPage() -> impl IntoView {
         <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, is published to every store."</p>
         {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
         {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <SyncProgress />
         <div class="store-actions">
             <form method="post" action="/products/reindex">
                 <button type="submit">"Re-index"</button>
@@ -80,6 +83,13 @@ fn Products(v: ProductsView) -> impl IntoView {
             </select>
             <button type="submit">"Filter"</button>
         </form>
+        <div class="store-actions">
+            {columns.iter().map(|c| view! {
+                <form method="post" action=format!("/products/create/{}", c.id)>
+                    <button type="submit">{format!("Create all missing in {}", c.label)}</button>
+                </form>
+            }.into_any()).collect_view()}
+        </div>
         <p data-testid="product-total">{format!("{} SKUs · page {} of {}", v.total, v.page, v.pages)}</p>
         <div class="table-wrap">
             <table class="products">
@@ -96,7 +106,7 @@ fn Products(v: ProductsView) -> impl IntoView {
                         }).collect_view()}
                     </tr>
                 </thead>
-                <tbody>{v.rows.into_iter().map(|r| view! { <Row r /> }).collect_view()}</tbody>
+                <tbody>{v.rows.into_iter().map(|r| view! { <Row r columns=columns.clone() /> }.into_any()).collect_view()}</tbody>
             </table>
         </div>
         <nav class="pager" aria-label="Pages">
@@ -107,7 +117,7 @@ fn Products(v: ProductsView) -> impl IntoView {
 }
 
 #[component]
-fn Row(r: ProductRow) -> impl IntoView {
+fn Row(r: ProductRow, columns: Vec<StoreColumn>) -> impl IntoView {
     let dash = || "—".to_owned();
     let class = if r.status == "matched" { "badge ok" } else { "badge warn" };
     view! {
@@ -117,10 +127,17 @@ fn Row(r: ProductRow) -> impl IntoView {
             <td><span class=class data-testid="match-status">{status_label(&r.status)}</span></td>
             <td>{r.prokip_qty.unwrap_or_else(dash)}</td>
             <td>{r.committed}</td>
-            {r.stores.into_iter().map(|c| {
+            {r.stores.into_iter().zip(columns).map(|(c, col)| {
                 let published = c.published.map_or_else(dash, |q| q.to_string());
                 let shows = c.last_known.map_or_else(dash, |q| q.to_string());
-                view! { <td>{format!("{published} / {shows}")}</td> }
+                // Prokip has the SKU, this store does not: offer to create it there.
+                let create = (!c.in_store && c.published.is_some()).then(|| view! {
+                    <form method="post" action=format!("/products/create/{}", col.id) class="inline-form">
+                        <input type="hidden" name="sku" value=r.sku.clone() />
+                        <button type="submit" aria-label=format!("Create {} in {}", r.sku, col.label)>"Create in store"</button>
+                    </form>
+                }.into_any());
+                view! { <td>{format!("{published} / {shows}")}{create}</td> }
             }).collect_view()}
         </tr>
     }

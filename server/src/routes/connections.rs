@@ -12,11 +12,7 @@ use serde::Deserialize;
 
 /// Back to the Connections page with `?notice=` or `?error=`.
 pub fn back(result: Result<String, impl std::fmt::Display>) -> Redirect {
-    let (key, text) = match result {
-        Ok(n) => ("notice", n),
-        Err(e) => ("error", e.to_string()),
-    };
-    Redirect::to(&format!("/connections?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+    super::back_to("/connections", result)
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ pub mod connections;
 pub mod health;
 pub mod orders;
 pub mod prokip;
+pub mod settings;
 pub mod shopify;
 pub mod sync;
 pub mod woocommerce;
@@ -50,4 +51,13 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
         let auth = AuthSession::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         auth.user.map(SignedIn).ok_or_else(|| Redirect::to("/login").into_response())
     }
+}
+
+/// Back to `page` with `?notice=` (success) or `?error=` (the message), as every form route answers.
+pub fn back_to(page: &str, result: Result<String, impl std::fmt::Display>) -> Redirect {
+    let (key, text) = match result {
+        Ok(n) => ("notice", n),
+        Err(e) => ("error", e.to_string()),
+    };
+    Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
 }

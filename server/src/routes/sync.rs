@@ -1,21 +1,21 @@
 //! Sync control: the seed's JSON routes (`POST /sync`, `/sync/pause`, `/sync/resume`,
-//! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index" and
-//! "Sync now" forms, which redirect back with a notice.
+//! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index", "Sync now"
+//! and "Create in store" forms, which redirect back with a notice.
 
 use app::backend::{
     auth::AuthSession,
     db::connections,
     state::AppState,
-    sync::{SyncError, mapping, triggers},
+    sync::{SyncError, create, mapping, triggers},
 };
 use axum::{
-    Json,
-    extract::State,
+    Form, Json,
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use sea_orm::{FromQueryResult, Statement};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 fn error(status: StatusCode, error: &str, details: impl ToString) -> Response {
@@ -128,4 +128,18 @@ pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> 
             .await
             .map(|()| "Sync started: every mapped SKU is being pushed to your stores.".to_owned()),
     )
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    /// One SKU; empty = every SKU the store lacks.
+    #[serde(default)]
+    sku: String,
+}
+
+/// "Create in store" (one SKU) and "Create all missing" (no SKU) for one of the caller's stores.
+pub async fn create_form(State(state): State<AppState>, user: super::SignedIn, Path(id): Path<i64>, Form(f): Form<CreateForm>) -> Redirect {
+    let sku = f.sku.trim();
+    let skus = (!sku.is_empty()).then(|| vec![sku.to_owned()]);
+    back(create::create_in_store(&state, user.account_id, id, skus).await.map(|r| r.summary() + "."))
 }

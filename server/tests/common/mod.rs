@@ -63,11 +63,14 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        // Drop runs inside the test's runtime; use a separate thread with its own.
-        let _ = std::thread::spawn(move || {
+        // Drop runs inside the test's runtime, so the drop runs on a thread of its own, and that
+        // thread is not waited for: while this runtime is blocked, a pool connection it was
+        // opening stalls in authentication, and DROP DATABASE waits for that backend until
+        // Postgres' authentication_timeout (60 s). A drop cut short by the end of the test
+        // process leaves a `t_…` database that the next `make test` removes.
+        std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(exec_admin(&sql))
-        })
-        .join();
+        });
     }
 }
 
@@ -135,7 +138,7 @@ impl TestApp {
     /// server's own address, so platform mocks can deliver webhooks to it.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
-        let db = db::connect(&database.url, 5, Duration::from_secs(10)).await.expect("connect test db");
+        let db = db::connect(&database.url, 10, Duration::from_secs(10)).await.expect("connect test db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();

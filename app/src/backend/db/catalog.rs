@@ -52,3 +52,16 @@ pub async fn replace_store<C: ConnectionTrait>(db: &C, connection_id: i64, rows:
     );
     db.execute_raw(stmt).await.map(|_| ())
 }
+
+/// SKUs of the account's last Prokip index that the store's last index lacks (sorted; SKUs Prokip
+/// has more than once are left out: creating them would be a guess).
+pub async fn missing_in_store<C: ConnectionTrait>(db: &C, account_id: i64, connection_id: i64) -> Result<Vec<String>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT p.sku FROM prokip_catalog p WHERE p.account_id = $1 AND p.sku <> ''
+           AND NOT EXISTS (SELECT 1 FROM store_catalog s WHERE s.connection_id = $2 AND s.sku = p.sku)
+         GROUP BY p.sku HAVING count(*) = 1 ORDER BY p.sku",
+        [account_id.into(), connection_id.into()],
+    );
+    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
+}

@@ -1,6 +1,7 @@
 //! SeaORM entities and repositories. Every function that reads tenant data takes the caller's
 //! `account_id` and filters on it.
 
+pub mod account_settings;
 pub mod accounts;
 pub mod activity;
 pub mod commitments;
@@ -13,5 +14,6 @@ pub mod products;
 pub mod prokip_configs;
 pub mod sales_log;
 pub mod sku_map;
+pub mod sync_runs;
 pub mod sync_ticks;
 pub mod users;

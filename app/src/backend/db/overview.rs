@@ -1,6 +1,6 @@
-//! The overview numbers of one account.
+//! The overview numbers of one account, and its orders per channel over the last 14 days.
 
-use crate::api::Overview;
+use crate::api::{ChartDay, Overview};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
 #[derive(FromQueryResult)]
@@ -24,6 +24,32 @@ SELECT
      WHERE account_id = $1 AND status IN ('failed', 'needs_attention') AND NOT resolved) AS needs_attention
 "#;
 
+#[derive(FromQueryResult)]
+struct DayRow {
+    day: String,
+    shopify: i64,
+    woocommerce: i64,
+}
+
+/// Every day of the last 14 (today included), with zero days present.
+const CHART_SQL: &str = r#"
+SELECT to_char(d, 'YYYY-MM-DD') AS day,
+  count(o.id) FILTER (WHERE o.platform = 'shopify') AS shopify,
+  count(o.id) FILTER (WHERE o.platform = 'woocommerce') AS woocommerce
+FROM generate_series(date_trunc('day', now()) - interval '13 days', date_trunc('day', now()), interval '1 day') AS d
+LEFT JOIN (SELECT s.id, s.created_at, c.platform FROM sales_log s JOIN connections c ON c.id = s.connection_id
+           WHERE c.account_id = $1) AS o
+  ON o.created_at >= d AND o.created_at < d + interval '1 day'
+GROUP BY d ORDER BY d
+"#;
+
+async fn chart<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<ChartDay>, DbErr> {
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), CHART_SQL, [account_id.into()]);
+    let rows = DayRow::find_by_statement(stmt).all(db).await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(rows.into_iter().map(|r| ChartDay { day: r.day, shopify: count(r.shopify), woocommerce: count(r.woocommerce) }).collect())
+}
+
 pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Overview, DbErr> {
     let stmt = Statement::from_sql_and_values(db.get_database_backend(), SQL, [account_id.into()]);
     let row = Row::find_by_statement(stmt)
@@ -37,5 +63,6 @@ pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<
         mapped_skus: count(row.mapped_skus),
         orders_synced_today: count(row.orders_synced_today),
         needs_attention: count(row.needs_attention),
+        chart: chart(db, account_id).await?,
     })
 }

@@ -56,3 +56,13 @@ pub async fn mark_returned<C: ConnectionTrait>(db: &C, connection_id: i64, order
     );
     db.execute_raw(stmt).await.map(|_| ())
 }
+
+/// The refunds of the order already recorded.
+pub async fn recorded_ids<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Vec<String>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT refund_id FROM processed_refunds WHERE connection_id = $1 AND order_id = $2",
+        [connection_id.into(), order_id.into()],
+    );
+    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
+}

@@ -3,7 +3,7 @@
 //! catalogs stay fast.
 
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Row {
@@ -57,5 +57,20 @@ pub async fn store_quantities<C: ConnectionTrait>(db: &C, account_id: i64, skus:
         .await?
         .iter()
         .map(|r| Ok(((r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<String>(1)?), r.try_get_by_index::<i64>(2)?)))
+        .collect()
+}
+
+/// Which of these SKUs each of the account's stores had at its last index: (connection, sku).
+pub async fn store_presence<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -> Result<HashSet<(i64, String)>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT DISTINCT s.connection_id, s.sku FROM store_catalog s JOIN connections c ON c.id = s.connection_id
+         WHERE c.account_id = $1 AND s.sku = ANY($2)",
+        [account_id.into(), skus.to_vec().into()],
+    );
+    db.query_all_raw(stmt)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<String>(1)?)))
         .collect()
 }

@@ -1,5 +1,5 @@
 //! The webhook job: applies one stored `webhook_events` row (orders and refunds → order import;
-//! product topics need nothing yet), records the outcome on the row, and gives transient failures
+//! product updates → re-index of that store), records the outcome on the row, and gives transient failures
 //! to the worker's retry with backoff. After the last attempt the failure is in the activity log
 //! with a Retry button. The sweeper re-enqueues events that never got (or lost) their job.
 
@@ -9,7 +9,10 @@ use crate::backend::{
         connections, sales_log,
     },
     state::AppState,
-    sync::orders::{ImportError, OrderCtx, import, model},
+    sync::{
+        mapping,
+        orders::{ImportError, OrderCtx, import, model},
+    },
 };
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
@@ -63,6 +66,12 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     let Some(ev) = start(db, event_id).await.map_err(|e| fail(e.to_string()))? else { return Ok(()) };
     let conn = connections::by_id_unscoped(db, ev.connection_id).await.map_err(|e| fail(e.to_string()))?;
     let Some(conn) = conn else { return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string())) };
+    if mapping::PRODUCT_TOPICS.contains(&ev.topic.as_str()) {
+        return match mapping::reindex_after_product_change(state, &conn).await {
+            Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
+            Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
+        };
+    }
     let parsed = match model::parse(&ev.platform, &ev.topic, &ev.payload) {
         Ok(p) => p,
         Err(e) => {
@@ -77,16 +86,19 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
         Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
         // Another worker has the order: try again shortly; the sweeper covers the long tail.
         Err(ImportError::Busy) if ev.attempts >= MAX_ATTEMPTS => Ok(()),
-        Err(e) => {
-            let reason = e.to_string();
-            note_error(db, event_id, &reason).await.map_err(|e| fail(e.to_string()))?;
-            if ev.attempts < MAX_ATTEMPTS {
-                return Err(fail(reason));
-            }
-            finish(db, event_id, Some(&reason)).await.map_err(|e| fail(e.to_string()))?;
-            give_up(state, &conn, event_id, &ev.topic, &reason).await.map_err(|e| fail(e.to_string()))
-        }
+        Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
     }
+}
+
+/// A failed attempt: retried with backoff, after the last one shown in the activity log.
+async fn failed(state: &AppState, conn: &connections::Model, event_id: i64, ev: &StoredEvent, reason: String) -> Result<(), JobError> {
+    let fail = |reason: String| JobError { event_id, reason };
+    note_error(&state.db, event_id, &reason).await.map_err(|e| fail(e.to_string()))?;
+    if ev.attempts < MAX_ATTEMPTS {
+        return Err(fail(reason));
+    }
+    finish(&state.db, event_id, Some(&reason)).await.map_err(|e| fail(e.to_string()))?;
+    give_up(state, conn, event_id, &ev.topic, &reason).await.map_err(|e| fail(e.to_string()))
 }
 
 async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str, reason: &str) -> Result<(), DbErr> {
@@ -94,7 +106,7 @@ async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, top
     let subject = format!("{topic} event {event_id}");
     let entry = NewActivity {
         account_id: conn.account_id,
-        kind: "order",
+        kind: if mapping::PRODUCT_TOPICS.contains(&topic) { "catalog" } else { "order" },
         subject: &subject,
         status: activity::FAILED,
         detail: Some(reason),

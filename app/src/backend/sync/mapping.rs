@@ -1,6 +1,7 @@
 //! Catalog mapping: Prokip variations and a store's variants matched by exact, case-sensitive SKU
 //! into the connection's SKU map, with a report of what did not match (store-only, Prokip-only,
-//! duplicate or empty SKUs). Runs on demand ("Re-index") and right after a store is connected.
+//! duplicate or empty SKUs). Runs on demand ("Re-index"), right after a store is connected and
+//! when a store reports a product change.
 
 use super::SyncError;
 use crate::backend::{
@@ -146,7 +147,24 @@ pub async fn index_after_connect(state: &AppState, account_id: i64, connection_i
     }
 }
 
-async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
+/// Webhook topics saying a store product changed (its SKUs may have).
+pub const PRODUCT_TOPICS: [&str; 2] = ["products/update", "product.updated"];
+
+/// A store reported a product change: re-indexes that store, so a SKU fixed there maps without
+/// "Re-index". The whole store is read again (simple and always right; one product's variants
+/// alone would be cheaper). Nothing to do while Prokip has no location.
+pub async fn reindex_after_product_change(state: &AppState, conn: &connections::Model) -> Result<(), SyncError> {
+    match index_connection(state, conn.account_id, conn.id).await {
+        Ok(report) => {
+            tracing::info!(connection_id = conn.id, "catalog re-indexed after a product change: {}", report.summary());
+            Ok(())
+        }
+        Err(SyncError::ProkipNotReady) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
     let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(SyncError::ProkipNotReady)?;
     let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
     let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;

@@ -2,6 +2,7 @@
 //! import (stores → Prokip sells).
 
 mod error;
+pub mod create;
 pub mod mapping;
 pub mod orders;
 pub mod products;

@@ -42,6 +42,7 @@ pub async fn view(
         .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
     let cached = products::store_quantities(&state.db, account_id, &skus).await?;
+    let present = products::store_presence(&state.db, account_id, &skus).await?;
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -52,6 +53,7 @@ pub async fn view(
                     .map(|s| StoreCell {
                         published: qty.map(|q| available(q, r.committed, s.safety_buffer)),
                         last_known: cached.get(&(s.id, r.sku.clone())).copied(),
+                        in_store: present.contains(&(s.id, r.sku.clone())),
                     })
                     .collect(),
                 prokip_qty: qty.map(|q| q.normalize().to_string()),

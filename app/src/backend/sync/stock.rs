@@ -3,6 +3,7 @@
 //! store last had (`inventory_cache`). Pushes of one account are serialized by a Postgres advisory
 //! lock held from reading Prokip to the last write, so a later push never loses to an earlier one.
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
+//! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
 use super::{SyncError, mapping::whole_units, reconcile, stock_shopify, stock_woo};
 use crate::backend::{
@@ -11,6 +12,7 @@ use crate::backend::{
         activity::{self, NewActivity, RetryHandle},
         connections, inventory_cache, prokip_configs,
         sku_map::{self, MappedSku},
+        sync_runs,
     },
     jobs::PushStock,
     state::AppState,
@@ -22,6 +24,10 @@ use std::collections::HashMap;
 
 /// The reason of the scheduled full push that first reads every store's real quantities back.
 pub const RECONCILE: &str = "reconcile";
+/// Items written per progress step: a multiple of Shopify's 250 and WooCommerce's 100 per call,
+/// and on WooCommerce a product's variations are never split across steps, so stepping costs no
+/// extra calls.
+const PROGRESS_STEP: usize = 1000;
 
 /// What one push did for one store.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -79,6 +85,30 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     if stores.is_empty() || skus.is_some_and(<[String]>::is_empty) {
         return Ok(Vec::new());
     }
+    let run = match skus {
+        None => {
+            let ids: Vec<i64> = stores.iter().map(|c| c.id).collect();
+            Some(sync_runs::start(&state.db, job.account_id, &job.reason, sync_runs::mapped_items(&state.db, &ids).await?).await?)
+        }
+        Some(_) => None,
+    };
+    let outcomes = push_stores(state, job, location, stores, run).await;
+    if let Some(id) = run {
+        sync_runs::finish(&state.db, id).await?;
+    }
+    let outcomes = outcomes?;
+    lock.commit().await?;
+    Ok(outcomes)
+}
+
+async fn push_stores(
+    state: &AppState,
+    job: &PushStock,
+    location: i64,
+    stores: Vec<connections::Model>,
+    run: Option<i64>,
+) -> Result<Vec<StoreOutcome>, SyncError> {
+    let skus = job.skus.as_deref();
     let mut outcomes = Vec::new();
     let mut ready = Vec::new();
     for conn in stores {
@@ -86,6 +116,10 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
             && let Err(e) = reconcile::read_back(state, &conn).await
         {
             store_failed(state, &conn, job, &e).await?;
+            if let Some(id) = run {
+                let items = sync_runs::mapped_items(&state.db, &[conn.id]).await?;
+                sync_runs::advance(&state.db, id, items, items).await?;
+            }
             outcomes.push(StoreOutcome { connection_id: conn.id, store_url: conn.store_url, error: Some(e), ..Default::default() });
             continue;
         }
@@ -94,9 +128,8 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     let prokip = prokip_quantities(state, job.account_id, location, skus).await?;
     let committed = inventory_cache::committed(&state.db, job.account_id, skus).await?;
     for conn in ready {
-        outcomes.push(push_store(state, &conn, job, &prokip, &committed).await?);
+        outcomes.push(push_store(state, &conn, job, &prokip, &committed, run).await?);
     }
-    lock.commit().await?;
     Ok(outcomes)
 }
 
@@ -129,46 +162,80 @@ async fn push_store(
     job: &PushStock,
     prokip: &HashMap<String, Decimal>,
     committed: &HashMap<String, i64>,
+    run: Option<i64>,
 ) -> Result<StoreOutcome, SyncError> {
     let skus = job.skus.as_deref();
     let cache = inventory_cache::get(&state.db, conn.id, skus).await?;
     let mut outcome = StoreOutcome { connection_id: conn.id, store_url: conn.store_url.clone(), ..Default::default() };
+    let progress = |done: usize, failed: usize| async move {
+        match run {
+            Some(id) => sync_runs::advance(&state.db, id, done, failed).await,
+            None => Ok(()),
+        }
+    };
+    let mapped = sku_map::for_connection(&state.db, conn.id, skus).await?;
     let mut planned = Vec::new();
-    for map in sku_map::for_connection(&state.db, conn.id, skus).await? {
+    for map in &mapped {
         let Some(qty) = prokip.get(&map.sku) else { continue };
         let target = available(*qty, committed.get(&map.sku).copied().unwrap_or(0), conn.safety_buffer);
         match cache.get(&map.sku) {
             Some(&c) if c == target => outcome.unchanged += 1,
-            cached => planned.push(Planned { map, target, cached: cached.copied() }),
+            cached => planned.push(Planned { map: map.clone(), target, cached: cached.copied() }),
         }
     }
-    if planned.is_empty() {
-        connections::touch_sync(&state.db, conn.id).await?;
-        return Ok(outcome);
-    }
-    let skus_written: Vec<String> = planned.iter().map(|p| p.map.sku.clone()).collect();
-    let written = match write(state, conn, planned).await {
-        Ok(w) => w,
-        Err(e) => {
-            // Unknown what the store has now: the next push reads it again.
-            inventory_cache::forget(&state.db, conn.id, &skus_written).await?;
-            store_failed(state, conn, job, &e).await?;
-            outcome.error = Some(e);
-            return Ok(outcome);
+    progress(mapped.len() - planned.len(), 0).await?;
+    let mut steps = steps(planned, conn.platform != connections::SHOPIFY).into_iter();
+    while let Some(step) = steps.next() {
+        let (step_len, skus_written) = (step.len(), step.iter().map(|p| p.map.sku.clone()).collect::<Vec<_>>());
+        let written = match write(state, conn, step).await {
+            Ok(w) => w,
+            Err(e) => {
+                // Unknown what the store has now: the next push reads it again.
+                inventory_cache::forget(&state.db, conn.id, &skus_written).await?;
+                store_failed(state, conn, job, &e).await?;
+                let unsent = step_len + steps.map(|s| s.len()).sum::<usize>();
+                progress(unsent, unsent).await?;
+                outcome.error = Some(e);
+                return Ok(outcome);
+            }
+        };
+        inventory_cache::put(&state.db, conn.id, &written.done).await?;
+        for (sku, message) in &written.failed {
+            let subject = format!("SKU {sku} → {}", conn.store_url);
+            let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
+            let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
+            activity::record(&state.db, entry).await?;
         }
-    };
-    inventory_cache::put(&state.db, conn.id, &written.done).await?;
-    for (sku, message) in &written.failed {
-        let subject = format!("SKU {sku} → {}", conn.store_url);
-        let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
-        let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
-        activity::record(&state.db, entry).await?;
+        progress(step_len, written.failed.len()).await?;
+        outcome.written += written.done.len();
+        outcome.failed += written.failed.len();
     }
-    outcome.written = written.done.len();
-    outcome.failed = written.failed.len();
     connections::touch_sync(&state.db, conn.id).await?;
     tracing::info!(connection_id = conn.id, written = outcome.written, failed = outcome.failed, reason = %job.reason, "stock pushed");
     Ok(outcome)
+}
+
+/// Splits the plan into progress steps of [`PROGRESS_STEP`] items; with `whole_products`
+/// (WooCommerce) simple products come first and a product's variations stay in one step.
+fn steps(mut planned: Vec<Planned>, whole_products: bool) -> Vec<Vec<Planned>> {
+    if whole_products {
+        planned.sort_by(|a, b| {
+            (a.map.store_variant_id.is_some(), &a.map.store_product_id).cmp(&(b.map.store_variant_id.is_some(), &b.map.store_product_id))
+        });
+    }
+    let mut out: Vec<Vec<Planned>> = Vec::new();
+    for p in planned {
+        match out.last_mut() {
+            Some(step)
+                if step.len() < PROGRESS_STEP
+                    || (whole_products && step.last().is_some_and(|l| l.map.store_product_id == p.map.store_product_id)) =>
+            {
+                step.push(p)
+            }
+            _ => out.push(vec![p]),
+        }
+    }
+    out
 }
 
 async fn write(state: &AppState, conn: &connections::Model, planned: Vec<Planned>) -> Result<Written, String> {
@@ -202,5 +269,34 @@ mod tests {
         assert_eq!(available(Decimal::from(4), 3, 2), 0);
         assert_eq!(available(Decimal::from(-2), 0, 0), 0);
         assert_eq!(available(Decimal::from(7), 0, 0), 7);
+    }
+
+    fn planned(product: usize, variant: Option<usize>) -> Planned {
+        let map = MappedSku {
+            sku: format!("{product}-{variant:?}"),
+            store_product_id: Some(format!("{product:05}")),
+            store_variant_id: variant.map(|v| v.to_string()),
+            store_inventory_item_id: None,
+            prokip_product_id: None,
+            prokip_variation_id: None,
+        };
+        Planned { map, target: 1, cached: None }
+    }
+
+    #[test]
+    fn progress_steps_cost_no_extra_calls() {
+        // Shopify: exact steps of 1000 (4 calls of 250 each).
+        let flat: Vec<Planned> = (0..2500).map(|i| planned(i, Some(i))).collect();
+        assert_eq!(steps(flat, false).iter().map(Vec::len).collect::<Vec<_>>(), [1000, 1000, 500]);
+        // WooCommerce: simple products first in steps of 1000; a product's variations never split.
+        let mut woo: Vec<Planned> = (0..998).map(|i| planned(10_000 + i, None)).collect();
+        woo.extend((0..4).flat_map(|p| (0..4).map(move |v| planned(p, Some(v)))));
+        woo.extend((0..1000).map(|i| planned(20_000 + i, None)));
+        let s = steps(woo, true);
+        // 1998 simple products, then product 0's four variations complete the second step.
+        assert_eq!(s.iter().map(Vec::len).collect::<Vec<_>>(), [1000, 1002, 12]);
+        assert!(s[0].iter().chain(&s[1][..998]).all(|p| p.map.store_variant_id.is_none()));
+        assert!(s[1][998..].iter().all(|p| p.map.store_product_id.as_deref() == Some("00000")));
+        assert!(s[2].iter().all(|p| p.map.store_variant_id.is_some()));
     }
 }

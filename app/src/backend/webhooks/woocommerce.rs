@@ -3,6 +3,7 @@
 
 pub use super::Rejected;
 use super::Event;
+use sha2::{Digest, Sha256};
 use crate::backend::{
     connect::woocommerce::webhook_context,
     db::connections,
@@ -49,14 +50,16 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     }
     let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
     let topic = d.topic.unwrap_or("unknown");
-    // Woo has no event id: the resource and its modification time identify a state.
+    // Woo has no event id: the resource and its modification time identify a state. The time has
+    // whole seconds, so a digest of the body tells apart two changes (e.g. refunds) in one second.
     let id = payload.get("id").map(|v| v.to_string()).unwrap_or_default();
     let modified = payload.get("date_modified_gmt").and_then(|v| v.as_str()).unwrap_or("");
+    let digest = Sha256::digest(d.body);
     let event = Event {
         connection_id: conn.id,
         platform: connections::WOOCOMMERCE,
         topic,
-        dedupe_key: format!("{topic}:{id}:{modified}"),
+        dedupe_key: format!("{topic}:{id}:{modified}:{:x}", u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())),
         event_id: None,
         payload,
     };

@@ -127,6 +127,7 @@ impl WooMock {
             .route(&format!("{wc}/products/{{id}}/variations/{{vid}}"), axum::routing::put(products::update_variation).post(products::update_variation))
             .route(&format!("{wc}/orders"), get(orders::list_orders))
             .route(&format!("{wc}/orders/{{id}}"), get(orders::get_order))
+            .route(&format!("{wc}/orders/{{id}}/refunds"), get(orders::list_refunds))
             .route(&format!("{wc}/webhooks"), get(webhooks::list_webhooks).post(webhooks::create_webhook))
             .route(
                 &format!("{wc}/webhooks/{{id}}"),

@@ -95,6 +95,10 @@ pub(super) struct OrderRefund {
     pub amount: Decimal,
     /// (line item id, quantity).
     pub lines: Vec<(u64, i64)>,
+    /// Id of the refund's first line item; the others follow in order.
+    pub first_item_id: u64,
+    /// Whether the refunded quantities went back in stock.
+    pub restocked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +283,12 @@ impl Store {
 impl Order {
     pub fn refunded_qty(&self, line_id: u64) -> i64 {
         self.refunds.iter().flat_map(|r| &r.lines).filter(|(id, _)| *id == line_id).map(|(_, q)| q).sum()
+    }
+
+    /// What WooCommerce keeps in the line's `_restock_refunded_items` meta.
+    pub fn restocked_qty(&self, line_id: u64) -> i64 {
+        let restocked = self.refunds.iter().filter(|r| r.restocked).flat_map(|r| &r.lines);
+        restocked.filter(|(id, _)| *id == line_id).map(|(_, q)| q).sum()
     }
 
     pub fn total(&self) -> Decimal {

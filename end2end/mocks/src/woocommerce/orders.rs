@@ -1,5 +1,5 @@
 //! Orders on the mock: the REST reads (`GET /orders` with status and date filters, paged;
-//! `GET /orders/{id}`) and what a shopper or merchant does to orders (control API): place one,
+//! `GET /orders/{id}`, `GET /orders/{id}/refunds`) and what a shopper or merchant does to orders (control API): place one,
 //! change its status, refund lines, delete it — each firing the matching webhooks.
 
 use super::{
@@ -148,11 +148,17 @@ fn add_refund(store: &mut Store, id: u64, refund: &NewRefund) -> Result<(), Mock
         amount += line.price * Decimal::from(r.quantity);
         restock.push((line.product_id, line.variation_id, r.quantity));
     }
-    let lines = refund.line_items.iter().map(|r| (r.line_item_id, r.quantity)).collect();
-    order.refunds.push(OrderRefund { id: refund_id, reason: refund.reason.clone().unwrap_or_default(), amount, lines });
+    let lines: Vec<(u64, i64)> = refund.line_items.iter().map(|r| (r.line_item_id, r.quantity)).collect();
+    let give_back = refund.restock && order.stock_reduced;
+    let reason = refund.reason.clone().unwrap_or_default();
+    let first_item_id = refund_id + 1;
+    order.refunds.push(OrderRefund { id: refund_id, reason, amount, lines, first_item_id, restocked: give_back });
     order.modified = now();
     let fully = order.lines.iter().all(|l| order.refunded_qty(l.id) >= l.quantity);
-    let give_back = refund.restock && order.stock_reduced;
+    // The refund's line items take the ids after the refund's own.
+    for _ in &refund.line_items {
+        store.next_id();
+    }
     if give_back {
         for (pid, vid, qty) in restock {
             store.adjust_stock(pid, vid, qty);
@@ -197,6 +203,21 @@ pub(super) async fn get_order(State(mock): State<WooMock>, Path((store, id)): Pa
     mock.read_store(&store, |s| s.orders.get(&id).map(render::order))?
         .map(|o| Json(o).into_response())
         .ok_or_else(|| WpErr::new(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID."))
+}
+
+/// `GET /orders/{id}/refunds`: the order's refunds, newest first, with their line items.
+pub(super) async fn list_refunds(
+    State(mock): State<WooMock>,
+    Path((store, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> WpResult {
+    let paging = Paging::parse(&query_map(&uri))?;
+    let id: u64 = id.parse().map_err(|_| WpErr::no_route())?;
+    let items = mock
+        .read_store(&store, |s| s.orders.get(&id).map(|o| o.refunds.iter().rev().map(|r| render::refund(o, r)).collect::<Vec<_>>()))?
+        .ok_or_else(|| WpErr::new(404, "woocommerce_rest_order_invalid_id", "Invalid order ID."))?;
+    Ok(paging.respond(&headers, &uri, items))
 }
 
 /// ISO 8601 with or without offset (without: taken as GMT, as with `dates_are_gmt=true`).

@@ -1,7 +1,7 @@
 //! JSON as WooCommerce REST v3 renders it: products, variations (on their own endpoint and as
 //! `type: "variation"` posts in `/products?sku=`), orders and webhooks.
 
-use super::model::{Kind, Order, Product, Store, Variation, Webhook, variation_name};
+use super::model::{Kind, Order, OrderRefund, Product, Store, Variation, Webhook, variation_name};
 use chrono::NaiveDateTime;
 use rust_decimal::{Decimal, prelude::ToPrimitive};
 use serde_json::{Value, json};
@@ -118,10 +118,19 @@ pub(super) fn order(o: &Order) -> Value {
         .iter()
         .map(|l| {
             let total = money(l.price * Decimal::from(l.quantity));
+            // WooCommerce's own line meta: stock taken off, and how much of the refunds restocked.
+            let mut meta = Vec::new();
+            if o.stock_reduced {
+                meta.push(json!({"id": l.id * 10 + 1, "key": "_reduced_stock", "value": l.quantity.to_string()}));
+            }
+            let restocked = o.restocked_qty(l.id);
+            if restocked > 0 {
+                meta.push(json!({"id": l.id * 10 + 2, "key": "_restock_refunded_items", "value": restocked.to_string()}));
+            }
             json!({
                 "id": l.id, "name": l.name, "product_id": l.product_id, "variation_id": l.variation_id,
                 "quantity": l.quantity, "tax_class": "", "subtotal": total, "subtotal_tax": "0.00",
-                "total": total, "total_tax": "0.00", "taxes": [], "meta_data": [], "sku": l.sku,
+                "total": total, "total_tax": "0.00", "taxes": [], "meta_data": meta, "sku": l.sku,
                 "price": money_number(l.price),
             })
         })
@@ -153,6 +162,32 @@ pub(super) fn order(o: &Order) -> Value {
         "payment_method": "cod",
         "line_items": lines,
         "refunds": refunds,
+    })
+}
+
+/// A refund as `GET /orders/{id}/refunds` renders it: negative quantities and totals, each line
+/// item pointing at the order line it refunds through `_refunded_item_id`.
+pub(super) fn refund(o: &Order, r: &OrderRefund) -> Value {
+    let lines: Vec<Value> = r
+        .lines
+        .iter()
+        .zip(r.first_item_id..)
+        .filter_map(|((line_id, qty), item_id)| {
+            let l = o.lines.iter().find(|l| l.id == *line_id)?;
+            let total = money(-(l.price * Decimal::from(*qty)));
+            Some(json!({
+                "id": item_id, "name": l.name, "product_id": l.product_id, "variation_id": l.variation_id,
+                "quantity": -qty, "tax_class": "", "subtotal": total, "subtotal_tax": "0.00", "total": total,
+                "total_tax": "0.00", "taxes": [], "sku": l.sku, "price": money_number(-l.price),
+                "refund_total": money_number(l.price * Decimal::from(*qty)),
+                "meta_data": [{"id": item_id * 10, "key": "_refunded_item_id", "value": line_id.to_string()}],
+            }))
+        })
+        .collect();
+    json!({
+        "id": r.id, "date_created": date(o.modified), "date_created_gmt": date(o.modified),
+        "amount": money(r.amount), "reason": r.reason, "refunded_by": 1, "refunded_payment": false,
+        "meta_data": [], "line_items": lines, "shipping_lines": [], "tax_lines": [], "fee_lines": [],
     })
 }
 

@@ -71,6 +71,15 @@ impl ProkipClient {
         Ok(page.data.into_iter().find(|c| c.is_default))
     }
 
+    /// The customer whose email is `email` (case-insensitive). `/contactapi` filters by name and
+    /// mobile only, so the customers are listed and compared here.
+    pub async fn customer_by_email(&self, email: &str) -> Result<Option<Contact>, ProkipError> {
+        let query = [("type", "customer".to_owned()), ("per_page", "-1".to_owned())];
+        let page: Page<Contact> = self.get_json("/contactapi", &query).await?;
+        let wanted = email.trim();
+        Ok(page.data.into_iter().find(|c| c.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(wanted))))
+    }
+
     /// Creates a customer contact (`first_name` and `mobile` are required by Prokip).
     pub async fn create_customer(
         &self,

@@ -13,7 +13,7 @@ mod webhooks;
 
 pub use error::WooError;
 pub use key_grant::{KeyGrant, auth_url};
-pub use orders::{Billing, LineItem, Order, Refund, is_paid_status};
+pub use orders::{Billing, LineItem, Meta, Order, OrderRefund, Refund, RefundItem, is_paid_status};
 pub use products::{CreatedVariable, NewVariant};
 pub use stock::{BATCH_LIMIT, ItemError, StockResult, StockUpdate};
 pub use store_url::{StoreUrl, StoreUrlError};

@@ -1,5 +1,6 @@
-//! Orders: the typed order (as `GET /orders/{id}` and `order.*` webhooks send it) and the paged
-//! "modified since" query used to catch up on missed webhooks.
+//! Orders: the typed order (as `GET /orders/{id}` and `order.*` webhooks send it), the paged
+//! "modified since" query used to catch up on missed webhooks, and an order's refunds with their
+//! lines (`GET /orders/{id}/refunds`; the order itself lists refunds without lines).
 
 use super::{WooClient, WooError, de};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -53,6 +54,66 @@ pub struct LineItem {
     pub price: Option<Decimal>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub total: Option<Decimal>,
+    #[serde(default)]
+    pub meta_data: Vec<Meta>,
+}
+
+/// One `meta_data` entry; WooCommerce's own keys start with `_`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Meta {
+    pub key: String,
+    #[serde(default)]
+    pub value: serde_json::Value,
+}
+
+fn meta_int(meta: &[Meta], key: &str) -> Option<i64> {
+    meta.iter().find(|m| m.key == key).and_then(|m| match &m.value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+impl LineItem {
+    /// How many of this line's refunded items WooCommerce put back in stock, over all refunds
+    /// (its `_restock_refunded_items` meta).
+    pub fn restocked_refunds(&self) -> i64 {
+        meta_int(&self.meta_data, "_restock_refunded_items").unwrap_or(0)
+    }
+}
+
+/// A refund as `GET /orders/{id}/refunds` returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderRefund {
+    pub id: u64,
+    #[serde(default)]
+    pub line_items: Vec<RefundItem>,
+}
+
+/// A refunded line: its own item id, the product, and a negative quantity.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RefundItem {
+    pub id: u64,
+    #[serde(default)]
+    pub product_id: u64,
+    #[serde(default, deserialize_with = "de::opt_id")]
+    pub variation_id: Option<u64>,
+    #[serde(deserialize_with = "de::int")]
+    pub quantity: i64,
+    #[serde(default)]
+    pub meta_data: Vec<Meta>,
+}
+
+impl RefundItem {
+    /// The order line refunded (`_refunded_item_id`), when WooCommerce says.
+    pub fn refunded_item_id(&self) -> Option<u64> {
+        meta_int(&self.meta_data, "_refunded_item_id").and_then(|id| u64::try_from(id).ok())
+    }
+
+    /// Items refunded, as a positive count.
+    pub fn refunded_quantity(&self) -> i64 {
+        self.quantity.abs()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,6 +160,11 @@ impl WooClient {
         ];
         self.get_all("/orders", &query).await
     }
+
+    /// The order's refunds with their lines, all pages.
+    pub async fn order_refunds(&self, order_id: u64) -> Result<Vec<OrderRefund>, WooError> {
+        self.get_all(&format!("/orders/{order_id}/refunds"), &[]).await
+    }
 }
 
 #[cfg(test)]
@@ -130,6 +196,19 @@ mod tests {
         assert_eq!(o.date_paid, None);
         assert_eq!(o.date_modified_gmt.unwrap().to_string(), "2026-11-26 10:00:00");
         assert!(!o.is_paid());
+    }
+
+    #[test]
+    fn a_refund_line_names_its_order_line_and_a_line_its_restocked_refunds() {
+        let body = br#"[{"id":30,"amount":"20.00","line_items":[{"id":31,"product_id":40,"variation_id":0,"quantity":-2,
+            "refund_total":20,"meta_data":[{"id":1,"key":"_refunded_item_id","value":"12"}]}]}]"#;
+        let refunds: Vec<OrderRefund> = serde_json::from_slice(body).unwrap();
+        let item = &refunds[0].line_items[0];
+        assert_eq!((item.refunded_item_id(), item.refunded_quantity(), item.variation_id), (Some(12), 2, None));
+        let order = br#"{"id":1,"line_items":[{"id":12,"quantity":3,"meta_data":[{"key":"_reduced_stock","value":"3"},
+            {"key":"_restock_refunded_items","value":"2"}]},{"id":13,"quantity":1}]}"#;
+        let o = Order::from_json(order).unwrap();
+        assert_eq!((o.line_items[0].restocked_refunds(), o.line_items[1].restocked_refunds()), (2, 0));
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! `POST /sell`, and a later run that finds it looks the invoice up in Prokip before sending again.
 
 use super::model::{Status, StoreEvent, StoreOrder};
-use super::{ImportError, OrderCtx, refunds, sell};
+use super::{ImportError, OrderCtx, refunds, sell, woo_refunds};
 use crate::backend::db::{
-    commitments,
+    account_settings, commitments, connections,
     sales_log::{self, Claim, NewOrder, Row},
 };
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ pub fn invoice_no(platform: &str, connection_id: i64, order_id: &str) -> String 
 /// Applies one parsed event of the connection.
 pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportError> {
     match event {
-        StoreEvent::Order(order) => import_order(ctx, &order).await,
+        StoreEvent::Order(order) => import_order(ctx, &with_trigger(ctx, order).await?).await,
         StoreEvent::Refund { order_id, refund } => {
             // An order we have not sold yet carries its refunds again when it is.
             with_existing(ctx, &order_id, |row| async move {
@@ -33,6 +33,15 @@ pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportE
         StoreEvent::Deleted { order_id } => with_existing(ctx, &order_id, |row| async move { cancel(ctx, &row).await }).await,
         StoreEvent::Other => Ok(()),
     }
+}
+
+/// A paid WooCommerce order of a store that sells on completion waits, committed, until completed.
+async fn with_trigger(ctx: &OrderCtx<'_>, mut o: StoreOrder) -> Result<StoreOrder, ImportError> {
+    let woo_paid = ctx.conn.platform == connections::WOOCOMMERCE && o.status == Status::Paid && o.store_status != "completed";
+    if woo_paid && account_settings::order_trigger(&ctx.state.db, ctx.conn.id).await? == account_settings::TRIGGER_COMPLETED {
+        o.status = Status::Unpaid;
+    }
+    Ok(o)
 }
 
 async fn with_existing<'a, F, Fut>(ctx: &OrderCtx<'a>, order_id: &str, act: F) -> Result<(), ImportError>
@@ -78,16 +87,19 @@ async fn apply(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<(), Impo
         return Ok(());
     }
     match o.status {
-        Status::Paid if state == sales_log::SENT => refunds::apply(ctx, row, &o.refunds).await,
+        // Sold, then (partly or fully) refunded: what the store restocked goes back to Prokip.
+        Status::Paid | Status::Refunded if state == sales_log::SENT => {
+            refunds::apply(ctx, row, &woo_refunds::with_lines(ctx, o).await?).await
+        }
         Status::Paid => {
             if let Some(row) = sell::sell(ctx, row, o).await? {
                 commitments::remove(db, ctx.conn.id, &o.order_id).await?;
-                refunds::apply(ctx, &row, &o.refunds).await?;
+                refunds::apply(ctx, &row, &woo_refunds::with_lines(ctx, o).await?).await?;
             }
             Ok(())
         }
-        // Already sold: an older event, or a refunded WooCommerce order (whose refunds carry no lines).
-        Status::Unpaid | Status::Refunded if state == sales_log::SENT => Ok(()),
+        // Already sold: an older event.
+        Status::Unpaid if state == sales_log::SENT => Ok(()),
         Status::Unpaid => {
             if state == sales_log::SENDING && sell::recover(ctx, row, Some(o)).await?.is_some() {
                 return Ok(());

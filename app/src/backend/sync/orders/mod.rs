@@ -7,6 +7,7 @@ pub mod pull;
 mod refunds;
 pub mod retry;
 mod sell;
+mod woo_refunds;
 
 use crate::backend::{
     db::{

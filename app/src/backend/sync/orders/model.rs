@@ -5,6 +5,7 @@
 use crate::backend::platforms::{shopify, woocommerce};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub struct StoreOrder {
     /// What the merchant calls it, e.g. "#1001".
     pub name: String,
     pub status: Status,
+    /// The store's own word for it (`processing`, `completed`, `paid`, …).
+    pub store_status: String,
     pub lines: Vec<OrderLine>,
     pub shipping: Decimal,
     /// Order-level discount not already in the unit prices.
@@ -55,6 +58,10 @@ pub struct StoreOrder {
     pub currency: Option<String>,
     pub email: Option<String>,
     pub refunds: Vec<StoreRefund>,
+    /// WooCommerce: ids of the refunds the order lists without their lines (read from the store).
+    pub listed_refunds: Vec<String>,
+    /// WooCommerce: per line id, how many refunded items the store put back in stock so far.
+    pub restocked: BTreeMap<String, i64>,
 }
 
 impl StoreOrder {
@@ -189,12 +196,15 @@ pub fn shopify_order(o: &shopify::Order, raw: &Value) -> StoreOrder {
         order_id: o.id.to_string(),
         name: o.name.clone(),
         status: shopify_status(o),
+        store_status: raw["financial_status"].as_str().unwrap_or_default().to_owned(),
         lines,
         shipping,
         discount: money(&raw["total_discounts"]),
         currency: o.currency.clone(),
         email: text(&raw["email"]),
         refunds: o.refunds.iter().map(shopify_refund).collect(),
+        listed_refunds: Vec::new(),
+        restocked: BTreeMap::new(),
     }
 }
 
@@ -208,7 +218,7 @@ pub fn woo_status(status: &str) -> Status {
 }
 
 /// A WooCommerce order. Line totals already carry discounts, so the order discount is zero; the
-/// order's `refunds` summary has no lines, so refunds are not read from it.
+/// order's `refunds` summary has no lines: it names the refunds to read from the store.
 pub fn woo_order(o: &woocommerce::Order, raw: &Value) -> StoreOrder {
     let raw_lines = raw["line_items"].as_array().cloned().unwrap_or_default();
     let lines = o
@@ -229,12 +239,15 @@ pub fn woo_order(o: &woocommerce::Order, raw: &Value) -> StoreOrder {
         order_id: o.id.to_string(),
         name: format!("#{number}"),
         status: woo_status(&o.status),
+        store_status: o.status.clone(),
         lines,
         shipping: money(&raw["shipping_total"]) + money(&raw["shipping_tax"]),
         discount: Decimal::ZERO,
         currency: Some(o.currency.clone()).filter(|c| !c.is_empty()),
         email: o.billing_email().map(str::to_owned),
         refunds: Vec::new(),
+        listed_refunds: o.refunds.iter().map(|r| r.id.to_string()).collect(),
+        restocked: o.line_items.iter().map(|l| (l.id.to_string(), l.restocked_refunds())).filter(|(_, q)| *q > 0).collect(),
     }
 }
 

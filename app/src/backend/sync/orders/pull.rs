@@ -1,9 +1,13 @@
 //! Pulling missed orders: every store's orders updated since its last pull (default the last 7
-//! days) are stored as events and processed by the same idempotent job as webhooks.
+//! days) are stored as events and processed by the same idempotent job as webhooks — on request,
+//! and once a day for every account by itself.
 
 use crate::backend::{
     connect::{shopify as shopify_connect, woocommerce as woo_connect},
-    db::connections::{self, Model as Connection},
+    db::{
+        connections::{self, Model as Connection},
+        sync_ticks,
+    },
     platforms::woocommerce,
     state::AppState,
     webhooks::{self, Event},
@@ -53,6 +57,33 @@ pub async fn pull_account(state: &AppState, account_id: i64) -> Result<Pulled, P
         Some(e) if total.orders == 0 => Err(e),
         _ => Ok(total),
     }
+}
+
+/// The `sync_ticks` name of the daily pull.
+pub const DAILY_TICK: &str = "daily-order-pull";
+
+/// The daily pull: claims the day (so with several server processes it runs once), then pulls
+/// every account with a store. `None` when the day was already claimed.
+pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pulled>, PullError> {
+    let day = at.timestamp().div_euclid(86_400);
+    if !sync_ticks::claim(&state.db, DAILY_TICK, day).await? {
+        return Ok(None);
+    }
+    let sql = "SELECT DISTINCT account_id FROM connections WHERE status <> $1 AND sync_enabled ORDER BY account_id";
+    let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), sql, [connections::DISCONNECTED.into()]);
+    let mut total = Pulled::default();
+    for row in state.db.query_all_raw(stmt).await? {
+        let account_id: i64 = row.try_get_by_index(0)?;
+        match pull_account(state, account_id).await {
+            Ok(p) => {
+                total.orders += p.orders;
+                total.new += p.new;
+            }
+            Err(e) => tracing::warn!(account_id, error = %e, "daily order pull failed"),
+        }
+    }
+    tracing::info!(orders = total.orders, new = total.new, "daily order pull done");
+    Ok(Some(total))
 }
 
 async fn pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
@@ -116,9 +147,10 @@ fn woo_payload(o: &woocommerce::Order) -> Value {
         .line_items
         .iter()
         .map(|l| json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0) }))
+            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data }))
         .collect();
+    let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
     json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,
         "date_modified_gmt": o.date_modified_gmt.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "billing": { "email": o.billing_email() }, "line_items": lines })
+        "billing": { "email": o.billing_email() }, "line_items": lines, "refunds": refunds })
 }

@@ -7,6 +7,7 @@ use super::{ImportError, OrderCtx};
 use crate::backend::{
     connect::prokip::client_for,
     db::{
+        account_settings::{self, CustomerMode},
         activity, prokip_configs,
         sales_log::{self, Row, SoldLine},
         sku_map,
@@ -18,9 +19,6 @@ use crate::backend::{
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-/// How online payments are booked in Prokip (a `/payment-methods` key).
-const PAYMENT_METHOD: &str = "custom_pay_1";
 
 /// Where sells go and whom they are for.
 struct Target {
@@ -88,10 +86,15 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
             return Ok(None);
         }
     };
+    let settings = account_settings::get(db, ctx.conn.account_id).await?;
+    let contact_id = match (settings.customer_mode, o.email.as_deref()) {
+        (CustomerMode::Email, Some(email)) => customer_for(&t.client, email).await?,
+        _ => t.contact_id,
+    };
     let subject = ctx.subject(&o.name);
     let new = NewSell {
         location_id: t.location_id,
-        contact_id: t.contact_id,
+        contact_id,
         transaction_date: Utc::now().naive_utc(),
         invoice_no: row.invoice_no.clone(),
         source: Some(ctx.conn.platform.clone()),
@@ -102,7 +105,7 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
         sale_note: Some(subject.clone()),
         staff_note: Some(format!("order_id={}", o.order_id)),
         products,
-        payments: vec![SellPayment { amount: o.total(), method: PAYMENT_METHOD.into(), note: Some(subject) }],
+        payments: vec![SellPayment { amount: o.total(), method: settings.payment_method, note: Some(subject) }],
     };
     sales_log::set_state(db, row.id, sales_log::SENDING, None).await?;
     let outcome = t.client.create_sell(&new).await;
@@ -116,6 +119,16 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
         }
         SellOutcome::Created(tx) => adopt(ctx, &t.client, row, tx.id, Some(o)).await.map(Some),
     }
+}
+
+/// The Prokip customer with the order's email, created the first time (Prokip requires a
+/// mobile number, which online orders do not always have).
+async fn customer_for(client: &ProkipClient, email: &str) -> Result<i64, ImportError> {
+    if let Some(c) = client.customer_by_email(email).await? {
+        return Ok(c.id);
+    }
+    let name = email.split('@').next().filter(|n| !n.is_empty()).unwrap_or(email);
+    Ok(client.create_customer(name, "not given", Some(email)).await?.id)
 }
 
 /// After a run stopped in `sending`: the sell with our invoice number, adopted as `sent`, or

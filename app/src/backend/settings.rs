@@ -1,0 +1,83 @@
+//! The Settings page's backend: what it shows (the account's order settings and the payment
+//! methods of its Prokip business) and the checked changes its forms ask for.
+
+use crate::backend::{
+    connect::prokip::{client_for, persist_tokens},
+    db::{
+        account_settings::{self, CustomerMode, Settings, TRIGGER_COMPLETED, TRIGGER_PAID},
+        connections,
+    },
+    state::AppState,
+};
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("Connect Prokip first: payment methods come from your Prokip business.")]
+    NotConnected,
+    #[error("Prokip did not answer ({0}); nothing was changed. Try again in a moment.")]
+    Prokip(String),
+    #[error("\"{0}\" is not one of your Prokip payment methods; nothing was changed.")]
+    UnknownMethod(String),
+    #[error("Choose how online customers appear in Prokip: walk-in or matched by email.")]
+    BadCustomerMode,
+    #[error("That store is not one of yours.")]
+    UnknownStore,
+    #[error("Choose when an order becomes a Prokip sale: when paid, or (WooCommerce) when completed.")]
+    BadTrigger,
+    #[error("Could not save the settings; nothing was changed.")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+/// The account's settings with the payment methods to choose from (key → label); `None` when
+/// Prokip is not connected or did not answer.
+pub async fn load(state: &AppState, account_id: i64) -> Result<(Settings, Option<BTreeMap<String, String>>), SettingsError> {
+    let settings = account_settings::get(&state.db, account_id).await?;
+    let methods = payment_methods(state, account_id).await.ok();
+    Ok((settings, methods))
+}
+
+async fn payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {
+    let client = client_for(state, account_id).await.map_err(|_| SettingsError::NotConnected)?;
+    let methods = client.payment_methods().await.map_err(|e| SettingsError::Prokip(e.to_string()));
+    if let Err(e) = persist_tokens(state, account_id, &client).await {
+        tracing::warn!(error = %e, "Prokip tokens not saved");
+    }
+    methods
+}
+
+/// Books online sales with `method`, which must be one of the business's payment methods.
+pub async fn set_payment_method(state: &AppState, account_id: i64, method: &str) -> Result<String, SettingsError> {
+    let method = method.trim();
+    let methods = payment_methods(state, account_id).await?;
+    let label = methods.get(method).ok_or_else(|| SettingsError::UnknownMethod(method.to_owned()))?;
+    account_settings::set_payment_method(&state.db, account_id, method).await?;
+    Ok(format!("Online sales are now paid with \"{label}\" in Prokip."))
+}
+
+pub async fn set_customer_mode(state: &AppState, account_id: i64, mode: &str) -> Result<String, SettingsError> {
+    let mode = CustomerMode::parse(mode.trim()).ok_or(SettingsError::BadCustomerMode)?;
+    account_settings::set_customer_mode(&state.db, account_id, mode).await?;
+    Ok(match mode {
+        CustomerMode::WalkIn => "Online sales now go to the walk-in customer.".into(),
+        CustomerMode::Email => "Online sales now go to the Prokip customer with the order's email (created when new).".into(),
+    })
+}
+
+/// Which order state makes the sale for one of the account's stores. Only WooCommerce stores may
+/// wait for `completed`.
+pub async fn set_order_trigger(state: &AppState, account_id: i64, connection_id: i64, trigger: &str) -> Result<String, SettingsError> {
+    let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SettingsError::UnknownStore)?;
+    let trigger = match trigger.trim() {
+        TRIGGER_PAID => TRIGGER_PAID,
+        TRIGGER_COMPLETED if conn.platform == connections::WOOCOMMERCE => TRIGGER_COMPLETED,
+        _ => return Err(SettingsError::BadTrigger),
+    };
+    if !account_settings::set_order_trigger(&state.db, account_id, connection_id, trigger).await? {
+        return Err(SettingsError::UnknownStore);
+    }
+    Ok(match trigger {
+        TRIGGER_COMPLETED => format!("Orders of {} become Prokip sales when completed.", conn.store_url),
+        _ => format!("Orders of {} become Prokip sales when paid.", conn.store_url),
+    })
+}

@@ -1,0 +1,47 @@
+//! The overview chart: orders per channel per day as an inline SVG bar chart (no script), named
+//! for screen readers, with the same numbers in a visually hidden table.
+
+use crate::api::ChartDay;
+use leptos::prelude::*;
+
+const HEIGHT: u64 = 120;
+const GROUP: u64 = 28;
+const BAR: u64 = 11;
+
+#[component]
+pub fn OrdersChart(days: Vec<ChartDay>) -> impl IntoView {
+    let max = days.iter().map(|d| d.shopify.max(d.woocommerce)).max().unwrap_or(0).max(1);
+    let total: u64 = days.iter().map(|d| d.shopify + d.woocommerce).sum();
+    let label = format!("Orders per channel, last {} days: {total} in all", days.len());
+    let width = GROUP * days.len() as u64;
+    let bar = move |i: usize, n: u64, offset: u64, class: &'static str| {
+        let h = n * HEIGHT / max;
+        view! { <rect class=class x=i as u64 * GROUP + offset y=HEIGHT - h width=BAR height=h /> }
+    };
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| view! { {bar(i, d.shopify, 2, "bar-shopify")} {bar(i, d.woocommerce, 2 + BAR + 1, "bar-woo")} })
+        .collect_view();
+    let rows = days
+        .iter()
+        .map(|d| view! { <tr><th scope="row">{d.day.clone()}</th><td>{d.shopify}</td><td>{d.woocommerce}</td></tr> })
+        .collect_view();
+    view! {
+        <figure class="orders-chart" data-testid="orders-chart">
+            <svg role="img" aria-labelledby="orders-chart-title" viewBox=format!("0 0 {width} {HEIGHT}") preserveAspectRatio="none">
+                <title id="orders-chart-title">{label}</title>
+                {bars}
+            </svg>
+            <figcaption>
+                "Orders per day, last 14 days: "
+                <span class="key-shopify">"Shopify"</span> " and " <span class="key-woo">"WooCommerce"</span>
+            </figcaption>
+            <table class="visually-hidden">
+                <caption>"Orders per channel per day"</caption>
+                <thead><tr><th scope="col">"Day"</th><th scope="col">"Shopify"</th><th scope="col">"WooCommerce"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </figure>
+    }
+}

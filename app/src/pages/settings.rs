@@ -1,0 +1,114 @@
+//! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
+//! and per store which order state makes the sale. Each form posts to a plain route that redirects back here with a notice or an error.
+
+use super::FormOutcome;
+use crate::api::{SettingsView, StoreTrigger, load_settings};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let outcome = FormOutcome::read();
+    let data = Resource::new(|| (), |_| load_settings());
+    view! {
+        <Title text="Settings" />
+        <h1>"Settings"</h1>
+        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
+        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <SettingsForms v /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsForms(v: SettingsView) -> impl IntoView {
+    let current = v.payment_method.clone();
+    let email = v.customer_mode == "email";
+    view! {
+        <section class="card" aria-labelledby="payment-heading">
+            <h2 id="payment-heading">"Payment method for online sales"</h2>
+            {if v.payment_methods.is_empty() {
+                view! {
+                    <p class="muted">
+                        "Online sales are paid with " <code>{current}</code>
+                        ". Connect Prokip to choose among your business's payment methods."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <form method="post" action="/settings/payment-method" class="stack">
+                        <label for="payment_method">"Prokip payment method"</label>
+                        <select id="payment_method" name="payment_method">
+                            {v.payment_methods
+                                .into_iter()
+                                .map(|(key, label)| {
+                                    let selected = key == current;
+                                    view! { <option value=key selected=selected>{label}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="primary">"Save payment method"</button>
+                    </form>
+                }
+                    .into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="customer-heading">
+            <h2 id="customer-heading">"Customer in Prokip"</h2>
+            <form method="post" action="/settings/customer" class="stack">
+                <fieldset>
+                    <legend>"Online sales are for"</legend>
+                    <label>
+                        <input type="radio" name="customer_mode" value="walk_in" checked=!email />
+                        " The walk-in customer"
+                    </label>
+                    <label>
+                        <input type="radio" name="customer_mode" value="email" checked=email />
+                        " The customer with the order's email (created in Prokip when new)"
+                    </label>
+                </fieldset>
+                <button type="submit" class="primary">"Save customer setting"</button>
+            </form>
+        </section>
+        <section class="card" aria-labelledby="trigger-heading">
+            <h2 id="trigger-heading">"When an order becomes a sale"</h2>
+            {if v.stores.is_empty() {
+                view! { <p class="muted">"No store connected yet."</p> }.into_any()
+            } else {
+                view! { <ul class="stores">{v.stores.into_iter().map(|s| view! { <TriggerRow s /> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TriggerRow(s: StoreTrigger) -> impl IntoView {
+    let id = format!("trigger-{}", s.id);
+    let completed = s.trigger == "completed";
+    view! {
+        <li>
+            {if s.platform == "woocommerce" {
+                view! {
+                    <form method="post" action=format!("/settings/stores/{}/trigger", s.id) class="inline">
+                        <label for=id.clone()>{s.store_url}</label>
+                        <select id=id name="trigger">
+                            <option value="paid" selected=!completed>"Processing or completed (paid)"</option>
+                            <option value="completed" selected=completed>"Completed only"</option>
+                        </select>
+                        <button type="submit">"Save"</button>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{s.store_url} " — when the order is paid."</p> }.into_any()
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,45 @@
+//! Settings forms: the payment method, the customer setting and each store's order trigger. Each answers with a redirect back
+//! to the Settings page carrying a notice or an error.
+
+use super::SignedIn;
+use app::backend::{settings, state::AppState};
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::Redirect,
+};
+use serde::Deserialize;
+
+fn back(result: Result<String, settings::SettingsError>) -> Redirect {
+    super::back_to("/settings", result)
+}
+
+#[derive(Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    payment_method: String,
+}
+
+pub async fn payment_method(State(state): State<AppState>, user: SignedIn, Form(f): Form<PaymentForm>) -> Redirect {
+    back(settings::set_payment_method(&state, user.account_id, &f.payment_method).await)
+}
+
+#[derive(Deserialize)]
+pub struct CustomerForm {
+    #[serde(default)]
+    customer_mode: String,
+}
+
+pub async fn customer(State(state): State<AppState>, user: SignedIn, Form(f): Form<CustomerForm>) -> Redirect {
+    back(settings::set_customer_mode(&state, user.account_id, &f.customer_mode).await)
+}
+
+#[derive(Deserialize)]
+pub struct TriggerForm {
+    #[serde(default)]
+    trigger: String,
+}
+
+pub async fn trigger(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>, Form(f): Form<TriggerForm>) -> Redirect {
+    back(settings::set_order_trigger(&state, user.account_id, id, &f.trigger).await)
+}

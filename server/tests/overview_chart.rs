@@ -1,0 +1,52 @@
+//! The overview chart: orders per channel for each of the last 14 days, for the caller's account
+//! only, drawn as an SVG with its numbers in a table.
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+
+/// A store of the account and `n` orders received `days_ago` days ago on it.
+async fn orders(app: &TestApp, account: i64, platform: &str, days_ago: i64, n: i64) {
+    let conn = app
+        .scalar(&format!(
+            "WITH c AS (INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, '{platform}', 'https://s{account}-{platform}-{days_ago}.example') RETURNING id) SELECT id FROM c"
+        ))
+        .await;
+    app.sql(&format!(
+        "INSERT INTO sales_log (connection_id, order_id, state, invoice_no, created_at)
+         SELECT {conn}, 'o' || g, 'sent', 'INV-{conn}-' || g, date_trunc('day', now()) - interval '{days_ago} days' + interval '1 hour'
+         FROM generate_series(1, {n}) g"
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
+    let app = TestApp::spawn().await;
+    app.register(&app.client, "amina", "correct horse", "Amina Traders").await;
+    let other = app.new_browser();
+    app.register(&other, "baraka", "correct horse", "Baraka Ltd").await;
+    let amina = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
+    let baraka = app.scalar("SELECT account_id FROM users WHERE username = 'baraka'").await;
+    orders(&app, amina, "shopify", 0, 3).await;
+    orders(&app, amina, "woocommerce", 0, 2).await;
+    orders(&app, amina, "woocommerce", 13, 4).await;
+    orders(&app, amina, "shopify", 14, 7).await; // too old for the chart
+    orders(&app, baraka, "shopify", 0, 50).await;
+
+    let o: Value = app.overview(&app.client).await.json().await.unwrap();
+    let chart = o["chart"].as_array().unwrap();
+    assert_eq!(chart.len(), 14);
+    let (first, today) = (&chart[0], &chart[13]);
+    assert_eq!((today["shopify"].as_u64(), today["woocommerce"].as_u64()), (Some(3), Some(2)), "{today}");
+    assert_eq!((first["shopify"].as_u64(), first["woocommerce"].as_u64()), (Some(0), Some(4)), "{first}");
+    let all: u64 = chart.iter().map(|d| d["shopify"].as_u64().unwrap() + d["woocommerce"].as_u64().unwrap()).sum();
+    assert_eq!(all, 9, "the older order and the other account's are not counted");
+
+    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<svg") && html.contains("Orders per channel, last 14 days: 9 in all"), "the SVG is named");
+    let today_row = format!("<th scope=\"row\">{}</th><td>3</td><td>2</td>", today["day"].as_str().unwrap());
+    assert!(html.contains(&today_row), "the table has today's numbers");
+    assert!(!html.contains("<td>50</td>"), "another account's orders are not shown");
+}
