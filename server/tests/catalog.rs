@@ -130,3 +130,28 @@ async fn a_sku_fixed_in_the_store_maps_as_soon_as_the_store_reports_the_product_
     let done = "SELECT count(*) FROM webhook_events WHERE topic = 'products/update' AND processed_at IS NOT NULL AND error IS NULL";
     w.eventually(20, "the products/update event is processed", || async { w.app.scalar(done).await == 1 }).await;
 }
+
+#[tokio::test]
+async fn a_burst_of_product_changes_costs_a_few_store_reads_not_one_each() {
+    let w = World::with(Options { jobs: false }).await;
+    fix_the_spelling_in_woo(&w).await;
+    // Twenty product changes arrive together (a stock push makes a store report one per product).
+    let products: Vec<u64> = w.woo.state(wm::DEMO_STORE).unwrap()["products"].as_array().unwrap().iter().take(20).map(|p| p["id"].as_u64().unwrap()).collect();
+    for id in &products {
+        w.woo.touch_product(wm::DEMO_STORE, *id).await.unwrap();
+    }
+    let stored = "SELECT count(*) FROM webhook_events WHERE topic = 'product.updated'";
+    w.eventually(20, "the deliveries stored", || async { w.app.scalar(stored).await == 20 }).await;
+    let listing = &format!("GET /{}/wp-json/wc/v3/products", wm::DEMO_STORE);
+    let before = w.woo.faults().count(listing);
+    w.app.start_jobs();
+
+    let done = "SELECT count(*) FROM webhook_events WHERE topic = 'product.updated' AND processed_at IS NOT NULL AND error IS NULL";
+    w.eventually(20, "every change processed", || async { w.app.scalar(done).await == 20 }).await;
+    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    assert_eq!(w.app.scalar(&sql).await, 1, "the fixed SKU is mapped");
+    // Each read of the store lists its products from the first page; at most one read per worker
+    // that started before the first read finished (the webhook worker runs 4 at a time).
+    let reads = w.woo.faults().count(listing) - before;
+    assert!((1..=4).contains(&reads), "{reads} reads of the store for 20 changes: {:?}", w.woo.faults().counts());
+}

@@ -3,6 +3,7 @@
 //! called to render it.
 
 use crate::backend::platforms::prokip::Variation;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// Replaces the account's Prokip index.
@@ -34,23 +35,46 @@ pub async fn replace_prokip<C: ConnectionTrait>(db: &C, account_id: i64, variati
     db.execute_raw(stmt).await.map(|_| ())
 }
 
-/// Replaces a store's index with `(variant key, sku, name)` rows (non-empty SKUs only).
-pub async fn replace_store<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[(String, String, String)]) -> Result<(), DbErr> {
+/// Replaces a store's index with `(variant key, sku, name)` rows (non-empty SKUs only), stamped
+/// with the time the store was read (`read_at`, taken before the first request).
+pub async fn replace_store<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    rows: &[(String, String, String)],
+    read_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let b = db.get_database_backend();
     db.execute_raw(Statement::from_sql_and_values(b, "DELETE FROM store_catalog WHERE connection_id = $1", [connection_id.into()]))
         .await?;
     let stmt = Statement::from_sql_and_values(
         b,
-        "INSERT INTO store_catalog (connection_id, variant_key, sku, name)
-         SELECT $1, t.* FROM UNNEST($2::text[], $3::text[], $4::text[]) AS t ON CONFLICT DO NOTHING",
+        "INSERT INTO store_catalog (connection_id, variant_key, sku, name, indexed_at)
+         SELECT $1, t.*, $5 FROM UNNEST($2::text[], $3::text[], $4::text[]) AS t ON CONFLICT DO NOTHING",
         [
             connection_id.into(),
             rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>().into(),
             rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>().into(),
             rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>().into(),
+            read_at.into(),
         ],
     );
     db.execute_raw(stmt).await.map(|_| ())
+}
+
+/// The database server's current time.
+pub async fn database_now<C: ConnectionTrait>(db: &C) -> Result<DateTime<Utc>, DbErr> {
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT now()")).await?;
+    row.ok_or_else(|| DbErr::RecordNotFound("now()".into()))?.try_get_by_index(0)
+}
+
+/// When the store's current index was read (none while it has no SKUs indexed).
+pub async fn store_read_at<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT max(indexed_at) FROM store_catalog WHERE connection_id = $1",
+        [connection_id.into()],
+    );
+    Ok(db.query_one_raw(stmt).await?.and_then(|r| r.try_get_by_index::<Option<DateTime<Utc>>>(0).ok()).flatten())
 }
 
 /// SKUs of the account's last Prokip index that the store's last index lacks (sorted; SKUs Prokip

@@ -37,6 +37,7 @@ struct StoredEvent {
     topic: String,
     payload: serde_json::Value,
     attempts: i32,
+    received_at: chrono::DateTime<chrono::Utc>,
 }
 
 fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
@@ -46,7 +47,7 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> S
 /// Counts an attempt and loads the event, unless it is already processed (or gone).
 async fn start<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredEvent>, DbErr> {
     let sql = "UPDATE webhook_events SET attempts = attempts + 1 WHERE id = $1 AND processed_at IS NULL
-               RETURNING connection_id, platform, topic, payload, attempts";
+               RETURNING connection_id, platform, topic, payload, attempts, received_at";
     StoredEvent::find_by_statement(stmt(db, sql, vec![id.into()])).one(db).await
 }
 
@@ -67,7 +68,7 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     let conn = connections::by_id_unscoped(db, ev.connection_id).await.map_err(|e| fail(e.to_string()))?;
     let Some(conn) = conn else { return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string())) };
     if mapping::PRODUCT_TOPICS.contains(&ev.topic.as_str()) {
-        return match mapping::reindex_after_product_change(state, &conn).await {
+        return match mapping::reindex_after_product_change(state, &conn, ev.received_at).await {
             Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
             Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
         };

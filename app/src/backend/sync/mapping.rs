@@ -10,6 +10,7 @@ use crate::backend::{
     platforms::prokip::Variation,
     state::AppState,
 };
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
@@ -150,10 +151,17 @@ pub async fn index_after_connect(state: &AppState, account_id: i64, connection_i
 /// Webhook topics saying a store product changed (its SKUs may have).
 pub const PRODUCT_TOPICS: [&str; 2] = ["products/update", "product.updated"];
 
-/// A store reported a product change: re-indexes that store, so a SKU fixed there maps without
-/// "Re-index". The whole store is read again (simple and always right; one product's variants
-/// alone would be cheaper). Nothing to do while Prokip has no location.
-pub async fn reindex_after_product_change(state: &AppState, conn: &connections::Model) -> Result<(), SyncError> {
+/// A store reported a product change (received at `received_at`): re-indexes that store, so a SKU
+/// fixed there maps without "Re-index". The whole store is read again (simple and always right),
+/// unless a read of it started after this change was reported: that index already holds the
+/// change. Stores report every stock write as a product change too, so a push of 1,000 SKUs
+/// brings ~1,000 of these at once; they cost a handful of reads, not one each.
+/// Nothing to do while Prokip has no location.
+pub async fn reindex_after_product_change(state: &AppState, conn: &connections::Model, received_at: DateTime<Utc>) -> Result<(), SyncError> {
+    if catalog::store_read_at(&state.db, conn.id).await?.is_some_and(|read_at| read_at >= received_at) {
+        tracing::debug!(connection_id = conn.id, "product change already covered by a newer index");
+        return Ok(());
+    }
     match index_connection(state, conn.account_id, conn.id).await {
         Ok(report) => {
             tracing::info!(connection_id = conn.id, "catalog re-indexed after a product change: {}", report.summary());
@@ -207,6 +215,8 @@ async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<S
 }
 
 async fn index_store(state: &AppState, conn: &connections::Model, prokip: &[Variation]) -> Result<MappingReport, SyncError> {
+    // The database's clock, the one that stamps webhook arrivals.
+    let read_at = catalog::database_now(&state.db).await?;
     let store = read_store(state, conn).await?;
     let (rows, mut report) = match_catalog(prokip, &store);
     report.connection_id = conn.id;
@@ -216,7 +226,7 @@ async fn index_store(state: &AppState, conn: &connections::Model, prokip: &[Vari
         .filter_map(|s| s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| (s.key(), sku.clone(), s.name.clone())))
         .collect();
     let txn = state.db.begin().await?;
-    catalog::replace_store(&txn, conn.id, &listed).await?;
+    catalog::replace_store(&txn, conn.id, &listed, read_at).await?;
     sku_map::replace(&txn, conn.id, &rows).await?;
     txn.commit().await?;
     Ok(report)
