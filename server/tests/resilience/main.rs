@@ -33,13 +33,22 @@ impl Size {
     }
 }
 
+/// Whether `RESILIENCE_ONLY` (a comma-separated list of scenario modules, e.g. `faults,crash`)
+/// selects this scenario; unset selects all.
+fn selected(module: &str) -> bool {
+    std::env::var("RESILIENCE_ONLY").map(|only| only.split(',').any(|m| m.trim() == module)).unwrap_or(true)
+}
+
 /// Runs one scenario on its own task, so a scenario that panics becomes a failed row instead of
 /// hiding the others' figures.
-async fn scenario<F, Fut>(area: &'static str, f: F) -> Vec<Row>
+async fn scenario<F, Fut>(module: &str, area: &'static str, f: F) -> Vec<Row>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Vec<Row>> + Send + 'static,
 {
+    if !selected(module) {
+        return Vec::new();
+    }
     match tokio::spawn(f()).await {
         Ok(rows) => rows,
         Err(e) => vec![Row::broken(area, format!("the scenario itself failed: {e}"))],
@@ -52,12 +61,12 @@ async fn resilience_and_security_suite() {
     let size = Size::from_env();
     let started = std::time::Instant::now();
     let mut rows = Vec::new();
-    rows.extend(scenario("platform faults", move || faults::run(size)).await);
-    rows.extend(scenario("crash", move || crash::run(size)).await);
-    rows.extend(scenario("database outage", move || outage::run(size)).await);
-    rows.extend(scenario("hostile input", move || hostile::run(size)).await);
-    rows.extend(scenario("security", move || security::run(size)).await);
-    rows.extend(scenario("scale-out", move || scaleout::run(size)).await);
+    rows.extend(scenario("faults", "platform faults", move || faults::run(size)).await);
+    rows.extend(scenario("crash", "crash", move || crash::run(size)).await);
+    rows.extend(scenario("outage", "database outage", move || outage::run(size)).await);
+    rows.extend(scenario("hostile", "hostile input", move || hostile::run(size)).await);
+    rows.extend(scenario("security", "security", move || security::run(size)).await);
+    rows.extend(scenario("scaleout", "scale-out", move || scaleout::run(size)).await);
     rows.push(logs::secrets_row());
     println!("\n{}", table::render(&rows, size, started.elapsed()));
     let bad: Vec<&Row> = rows.iter().filter(|r| r.bad > 0 || r.broken).collect();
