@@ -1,5 +1,5 @@
 //! Database outage: a child server reaches PostgreSQL through a TCP proxy, and for 10 s during a
-//! stream of paid Shopify orders the proxy drops every connection and refuses new ones (the shared
+//! stream of paid Shopify orders the proxy cuts every connection and refuses new ones (the shared
 //! PostgreSQL itself is never touched). Webhooks must get a quick 503 meanwhile (Shopify
 //! re-delivers), the server must come back by itself (readiness, workers restarted by the job
 //! monitor), and every order the server accepted must end up sold exactly once.
@@ -49,7 +49,7 @@ pub async fn run(size: Size) -> Vec<Row> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let ready_during = probe.get(server.url("/readyz")).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
     tokio::time::sleep_until((cut_at + OUTAGE).into()).await;
-    proxy.open();
+    proxy.open().await;
     let opened_at = Instant::now();
     let mut ready_after = None;
     while opened_at.elapsed() < Duration::from_secs(60) {
@@ -86,7 +86,7 @@ pub async fn run(size: Size) -> Vec<Row> {
     vec![
         Row::new(
             AREA,
-            "webhooks while PostgreSQL is unreachable → 503 at once",
+            "webhooks while PostgreSQL is unreachable → 503 within 2 s",
             during.len() as u64,
             answered_503,
             other.len() as u64 + u64::from(during.is_empty()),
