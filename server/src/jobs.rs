@@ -23,6 +23,14 @@ type HousekeepingQueue = PostgresStorage<Housekeeping>;
 /// whose retry time has just come, would otherwise wait for the next heartbeat (30 s).
 const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// The id of one start of a queue worker. apalis keeps a row per worker id and refuses a second
+/// live registration of the same id, so a fixed name would let only one process (and not a worker
+/// restarted while its first connection lives) take jobs; and it re-enqueues the jobs of an id that
+/// stopped heartbeating, which is how a killed process's running jobs come back.
+fn worker_id(name: &str) -> String {
+    format!("{name}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
 /// A queue's worker backend: woken by LISTEN/NOTIFY on every enqueue, and polling once a second
 /// when idle so nothing waits for a heartbeat.
 fn listening<T>(queue: PostgresStorage<T>) -> PollWith<PostgresStorage<T>, Strategy> {
@@ -74,7 +82,7 @@ fn register_webhooks(monitor: Monitor, state: &AppState, every_minute: cron::Sch
             .expect("valid backoff bounds")
             .make_backoff();
             let retries = (process_webhook::MAX_ATTEMPTS - 1) as usize;
-            WorkerBuilder::new("process-webhook")
+            WorkerBuilder::new(worker_id("process-webhook"))
                 .backend(queue.clone())
                 .data(worker_state.clone())
                 .concurrency(4)
@@ -106,8 +114,16 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
     let mut monitor = monitor.register({
         let state = state.clone();
-        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
-        move |_| WorkerBuilder::new("push-stock").backend(listening(queue.clone())).data(state.clone()).build(push_stock::run)
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. Two at a
+        // time: a push holds a connection (its account's lock) while it waits and writes, and
+        // unbounded pushes of one account took the whole pool from the webhook worker.
+        move |_| {
+            WorkerBuilder::new(worker_id("push-stock"))
+                .backend(listening(queue.clone()))
+                .data(state.clone())
+                .concurrency(2)
+                .build(push_stock::run)
+        }
     });
     let sync = state.config.sync;
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
@@ -154,7 +170,7 @@ pub fn monitor(state: AppState) -> Monitor {
         .register({
             let (db, queue) = (db.clone(), queue.clone());
             move |_| {
-                WorkerBuilder::new("housekeeping")
+                WorkerBuilder::new(worker_id("housekeeping"))
                     .backend(listening(queue.clone()))
                     .data(db.clone())
                     .build(run_housekeeping)

@@ -1,5 +1,6 @@
-//! `server` serves the dashboard and runs the background jobs; `server migrate` only applies
-//! database migrations.
+//! `server` serves the dashboard and runs the background jobs; `server web` only serves (the
+//! dashboard and webhooks), `server worker` only runs the jobs; `server migrate` only applies
+//! database migrations. Any number of web and worker processes can share one database.
 
 use server::{config::Config, db, startup, telemetry};
 use std::time::Duration;
@@ -26,11 +27,12 @@ async fn run() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        "serve" => {
+        "serve" | "web" | "worker" => {
             let leptos_options = leptos::config::get_configuration(None)?.leptos_options;
             let state = app::backend::state::AppState::new(config, db, leptos_options)?;
-            startup::serve(state).await
+            let roles = startup::Roles { web: command != "worker", jobs: command != "web" };
+            startup::run(state, roles).await
         }
-        other => anyhow::bail!("unknown command `{other}`; use `serve` (default) or `migrate`"),
+        other => anyhow::bail!("unknown command `{other}`; use `serve` (default), `web`, `worker` or `migrate`"),
     }
 }

@@ -104,21 +104,40 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What one process runs: the web server (dashboard and webhooks), the job monitor, or both.
+/// Every part keeps its state in PostgreSQL, so any number of each can run side by side.
+#[derive(Debug, Clone, Copy)]
+pub struct Roles {
+    pub web: bool,
+    pub jobs: bool,
+}
+
 /// Serves HTTP and runs the job monitor until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    run(state, Roles { web: true, jobs: true }).await
+}
+
+/// Runs the parts in `roles` until Ctrl-C / SIGTERM.
+pub async fn run(state: AppState, roles: Roles) -> anyhow::Result<()> {
     let config = state.config.clone();
     let jobs_state = state.clone();
     let addr = SocketAddr::new(config.bind_addr, config.port);
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (is another server running? set PORT)"))?;
-    tracing::info!("dashboard at {}", config.public_url);
+    let listener = if roles.web {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (is another server running? set PORT)"))?;
+        tracing::info!("dashboard at {}", config.public_url);
+        Some(listener)
+    } else {
+        None
+    };
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let web = {
         let mut stop = stop_rx.clone();
         async move {
+            let Some(listener) = listener else { return Ok(()) };
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async move {
                     let _ = stop.changed().await;
@@ -130,6 +149,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let jobs = {
         let mut stop = stop_rx.clone();
         async move {
+            if !roles.jobs {
+                return Ok(());
+            }
             crate::jobs::monitor(jobs_state)
                 .shutdown_timeout(std::time::Duration::from_secs(10))
                 .run_with_signal(async move {

@@ -83,7 +83,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         event_id: h("x-shopify-event-id"),
         body: &body,
     };
-    match hooks::receive(&state, delivery).await {
+    match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
         Ok(_) => StatusCode::OK,
         Err(Rejected::BadSignature | Rejected::UnknownConnection) => StatusCode::UNAUTHORIZED,
         Err(Rejected::BadBody) => StatusCode::BAD_REQUEST,

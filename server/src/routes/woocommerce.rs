@@ -105,7 +105,7 @@ pub async fn webhook(State(state): State<AppState>, path: Option<Path<i64>>, hea
         signature: h("x-wc-webhook-signature"),
         body: &body,
     };
-    match hooks::receive(&state, delivery).await {
+    match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
         Ok(Outcome::Ping | Outcome::Stored | Outcome::Duplicate) => StatusCode::OK.into_response(),
         Err(Rejected::Unavailable(e)) => {
             tracing::error!(error = %e, "webhook not stored: database unavailable");

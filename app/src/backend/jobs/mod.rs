@@ -31,8 +31,14 @@ pub struct PushStock {
     pub reason: String,
 }
 
+/// Workers heartbeat this often; a worker silent for [`MISSED_HEARTBEATS`] of them (a killed
+/// process) has its running jobs put back in the queue for the others.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5);
+const MISSED_HEARTBEATS: usize = 6;
+
 pub fn storage<T>(db: &DatabaseConnection, queue: &str) -> PostgresStorage<T> {
-    PostgresStorage::new(db.get_postgres_connection_pool()).with_config(Config::default().queue(queue))
+    let config = Config::default().queue(queue).heartbeat_interval(HEARTBEAT).missed_heartbeats(MISSED_HEARTBEATS);
+    PostgresStorage::new(db.get_postgres_connection_pool()).with_config(config)
 }
 
 /// Handles for enqueueing; cheap to clone.

@@ -6,6 +6,20 @@ pub mod woocommerce;
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
+/// How long a delivery may wait for the database before it is answered 503: less than the
+/// platforms wait for an answer (Shopify 5 s), so during an outage they see "try again" at once
+/// instead of a timeout (the pool would wait its whole acquire timeout for a connection).
+pub const DATABASE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Receiving a delivery, bounded by [`DATABASE_PATIENCE`]. A receive cut short stored nothing
+/// that counts: the platform re-delivers and the dedupe key absorbs a row that did commit.
+pub async fn patiently<T>(receive: impl Future<Output = Result<T, Rejected>>) -> Result<T, Rejected> {
+    match tokio::time::timeout(DATABASE_PATIENCE, receive).await {
+        Ok(result) => result,
+        Err(_) => Err(Rejected::Unavailable(DbErr::Custom("the database did not answer in time".into()))),
+    }
+}
+
 /// Why a delivery was refused; the route maps each to the status the platform expects.
 #[derive(Debug, thiserror::Error)]
 pub enum Rejected {

@@ -1,0 +1,7 @@
+//! (to be written)
+
+use crate::{Size, table::Row};
+
+pub async fn run(_size: Size) -> Vec<Row> {
+    vec![Row::broken("hostile", "not written yet")]
+}
