@@ -101,13 +101,25 @@ async fn reconcile(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError>
     Ok(triggers::reconcile_tick(&state, tick_time(&tick)).await?)
 }
 
+/// Pushes run at once per process: one holding the account's stock lock, one waiting for it.
+const PUSH_CONCURRENCY: usize = 2;
+
 /// Stock pushes and the ticks that start them (poll and reconcile, when not turned off).
 fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
     let mut monitor = monitor.register({
         let state = state.clone();
-        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
-        move |_| WorkerBuilder::new("push-stock").backend(listening(queue.clone())).data(state.clone()).build(push_stock::run)
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. Pushes
+        // of one account wait for its stock lock inside a transaction, each holding a pooled
+        // connection; without a limit a burst of them takes the whole pool and the push holding
+        // the lock can never get a connection to finish.
+        move |_| {
+            WorkerBuilder::new("push-stock")
+                .backend(listening(queue.clone()))
+                .data(state.clone())
+                .concurrency(PUSH_CONCURRENCY)
+                .build(push_stock::run)
+        }
     });
     let sync = state.config.sync;
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
