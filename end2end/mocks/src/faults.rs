@@ -37,6 +37,17 @@ pub enum FaultKind {
     Reset,
 }
 
+impl FaultKind {
+    fn label(&self) -> String {
+        match self {
+            FaultKind::Latency { .. } => "latency".into(),
+            FaultKind::Status { status, .. } => status.to_string(),
+            FaultKind::Timeout { .. } => "timeout".into(),
+            FaultKind::Reset => "reset".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FaultRule {
     /// Requests whose path starts with this (empty = every request).
@@ -64,6 +75,7 @@ struct Inner {
     rules: Vec<FaultRule>,
     counts: BTreeMap<String, u64>,
     injected: u64,
+    by_kind: BTreeMap<String, u64>,
 }
 
 /// Shared fault rules and request counts of one mock platform.
@@ -93,6 +105,11 @@ impl Faults {
         self.0.lock().unwrap().injected
     }
 
+    /// Faults injected per kind: `"latency"`, `"timeout"`, `"reset"` or the status (`"429"`, …).
+    pub fn injected_by_kind(&self) -> BTreeMap<String, u64> {
+        self.0.lock().unwrap().by_kind.clone()
+    }
+
     fn pick(&self, method: &str, path: &str) -> Option<FaultKind> {
         let mut inner = self.0.lock().unwrap();
         *inner.counts.entry(format!("{method} {path}")).or_default() += 1;
@@ -107,6 +124,7 @@ impl Faults {
         }
         let kind = hit.kind.clone();
         inner.injected += 1;
+        *inner.by_kind.entry(kind.label()).or_default() += 1;
         Some(kind)
     }
 
