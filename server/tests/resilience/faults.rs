@@ -22,7 +22,7 @@ const AREA: &str = "platform faults";
 /// hold a timed-out request one second longer; only a few such faults are injected per platform
 /// because each costs that much wall time.
 const CLIENT_TIMEOUT_MS: [(&str, u64); 3] = [("Prokip", 15_000), ("Shopify", 30_000), ("WooCommerce", 20_000)];
-const TIMEOUTS_PER_PLATFORM: u32 = 2;
+const TIMEOUTS_PER_PLATFORM: u32 = 1;
 /// Sells Prokip makes after the client has given up waiting (the answer is lost).
 const LOST_ANSWERS: u32 = 2;
 /// Orders that meet a Prokip refusing every sell, so that they give up and must be retried.
@@ -35,7 +35,7 @@ const KINDS: [(&str, &str); 6] = [
     ("503", "503"),
     ("reset", "connection reset"),
     ("timeout", "timeout past the client's"),
-    ("latency", "sell made, answer lost (Prokip)"),
+    ("answer_lost", "sell made, answer lost (Prokip)"),
 ];
 
 fn status(status: u16, retry_after: Option<f64>, rate: f64) -> FaultRule {
@@ -55,7 +55,7 @@ fn rules(platform: &str, timeout_ms: u64) -> Vec<FaultRule> {
         rules.push(FaultRule {
             path_prefix: "/connector/api/sell".into(),
             method: Some("POST".into()),
-            kind: FaultKind::Latency { ms: timeout_ms + 1000 },
+            kind: FaultKind::AnswerLost { ms: timeout_ms + 1000 },
             rate: 0.05,
             times: Some(LOST_ANSWERS),
         });
