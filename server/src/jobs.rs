@@ -109,19 +109,23 @@ async fn reconcile(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError>
     Ok(triggers::reconcile_tick(&state, tick_time(&tick)).await?)
 }
 
+/// Pushes run at once per process: one holding the account's stock lock, one waiting for it.
+const PUSH_CONCURRENCY: usize = 2;
+
 /// Stock pushes and the ticks that start them (poll and reconcile, when not turned off).
 fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
     let mut monitor = monitor.register({
         let state = state.clone();
-        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. Two at a
-        // time: a push holds a connection (its account's lock) while it waits and writes, and
-        // unbounded pushes of one account took the whole pool from the webhook worker.
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. Pushes
+        // of one account wait for its stock lock inside a transaction, each holding a pooled
+        // connection; without a limit a burst of them takes the whole pool and the push holding
+        // the lock can never get a connection to finish.
         move |_| {
             WorkerBuilder::new(worker_id("push-stock"))
                 .backend(listening(queue.clone()))
                 .data(state.clone())
-                .concurrency(2)
+                .concurrency(PUSH_CONCURRENCY)
                 .build(push_stock::run)
         }
     });

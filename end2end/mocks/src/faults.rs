@@ -35,6 +35,21 @@ pub enum FaultKind {
     Timeout { ms: u64 },
     /// Start a response and break the connection.
     Reset,
+    /// Do the work, then hold the answer this long: past a client's timeout the work is done
+    /// but the client never learns it (a sell made whose answer was lost).
+    AnswerLost { ms: u64 },
+}
+
+impl FaultKind {
+    fn label(&self) -> String {
+        match self {
+            FaultKind::Latency { .. } => "latency".into(),
+            FaultKind::Status { status, .. } => status.to_string(),
+            FaultKind::Timeout { .. } => "timeout".into(),
+            FaultKind::Reset => "reset".into(),
+            FaultKind::AnswerLost { .. } => "answer_lost".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +79,7 @@ struct Inner {
     rules: Vec<FaultRule>,
     counts: BTreeMap<String, u64>,
     injected: u64,
+    by_kind: BTreeMap<String, u64>,
 }
 
 /// Shared fault rules and request counts of one mock platform.
@@ -93,6 +109,11 @@ impl Faults {
         self.0.lock().unwrap().injected
     }
 
+    /// Faults injected per kind: `"latency"`, `"timeout"`, `"reset"` or the status (`"429"`, …).
+    pub fn injected_by_kind(&self) -> BTreeMap<String, u64> {
+        self.0.lock().unwrap().by_kind.clone()
+    }
+
     fn pick(&self, method: &str, path: &str) -> Option<FaultKind> {
         let mut inner = self.0.lock().unwrap();
         *inner.counts.entry(format!("{method} {path}")).or_default() += 1;
@@ -107,6 +128,7 @@ impl Faults {
         }
         let kind = hit.kind.clone();
         inner.injected += 1;
+        *inner.by_kind.entry(kind.label()).or_default() += 1;
         Some(kind)
     }
 
@@ -162,6 +184,11 @@ async fn inject(State(f): State<Faults>, req: Request, next: Next) -> Response {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
+        Some(FaultKind::AnswerLost { ms }) => {
+            let resp = next.run(req).await;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            resp
+        }
         Some(FaultKind::Reset) => {
             let broken = futures::stream::once(async {
                 Err::<axum::body::Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset"))
@@ -172,5 +199,31 @@ async fn inject(State(f): State<Faults>, req: Request, next: Next) -> Response {
                 .body(Body::from_stream(broken))
                 .unwrap()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[tokio::test]
+    async fn a_lost_answer_does_the_work_but_the_client_times_out() {
+        let done = Arc::new(AtomicU64::new(0));
+        let counter = done.clone();
+        let app = Router::new().route("/sell", post(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { StatusCode::OK }
+        }));
+        let faults = Faults::default();
+        faults.add(FaultRule { path_prefix: "/sell".into(), method: None, kind: FaultKind::AnswerLost { ms: 500 }, rate: 1.0, times: Some(1) });
+        let addr = crate::serve(faults.wrap(app), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let client = reqwest::Client::builder().timeout(Duration::from_millis(150)).build().unwrap();
+
+        let lost = client.post(format!("http://{addr}/sell")).send().await;
+        assert!(lost.is_err_and(|e| e.is_timeout()));
+        assert_eq!(done.load(Ordering::SeqCst), 1, "the work was done before the answer was held");
+        assert!(client.post(format!("http://{addr}/sell")).send().await.unwrap().status().is_success());
+        assert_eq!(faults.injected_by_kind(), BTreeMap::from([("answer_lost".to_owned(), 1)]));
     }
 }

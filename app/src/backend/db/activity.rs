@@ -71,6 +71,24 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
     Entry::find_by_statement(stmt).one(db).await
 }
 
+/// Marks stock failures about these subjects as resolved once a push covering their SKUs went
+/// through: `skus` `None` (a full push) covers every one, else those whose Retry would push only
+/// SKUs among `skus`.
+pub async fn resolve_covered<C: ConnectionTrait>(db: &C, account_id: i64, subjects: &[String], skus: Option<&[String]>) -> Result<(), DbErr> {
+    if subjects.is_empty() {
+        return Ok(());
+    }
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE activity SET resolved = true
+         WHERE account_id = $1 AND subject = ANY($2) AND status = 'failed' AND NOT resolved
+           AND ($3::text[] IS NULL OR (jsonb_typeof(retry->'skus') = 'array'
+                AND ARRAY(SELECT jsonb_array_elements_text(retry->'skus')) <@ $3::text[]))",
+        [account_id.into(), subjects.to_vec().into(), skus.map(<[String]>::to_vec).into()],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
+}
+
 /// Marks failures about `subject` as resolved (e.g. the order went through on a later try).
 pub async fn resolve<C: ConnectionTrait>(db: &C, account_id: i64, subject: &str) -> Result<(), DbErr> {
     let stmt = Statement::from_sql_and_values(

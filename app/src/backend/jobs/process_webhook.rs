@@ -69,7 +69,7 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     let Some(conn) = conn else { return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string())) };
     if mapping::PRODUCT_TOPICS.contains(&ev.topic.as_str()) {
         return match mapping::reindex_after_product_change(state, &conn, ev.received_at).await {
-            Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
+            Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
             Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
         };
     }
@@ -84,7 +84,7 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     };
     let ctx = OrderCtx { state, conn: &conn, event_id: Some(event_id) };
     match import::handle(&ctx, parsed).await {
-        Ok(()) => finish(db, event_id, None).await.map_err(|e| fail(e.to_string())),
+        Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
         // Another worker has the order: try again shortly; the sweeper covers the long tail.
         Err(ImportError::Busy) if ev.attempts >= MAX_ATTEMPTS => Ok(()),
         Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
@@ -102,9 +102,21 @@ async fn failed(state: &AppState, conn: &connections::Model, event_id: i64, ev: 
     give_up(state, conn, event_id, &ev.topic, &reason).await.map_err(|e| fail(e.to_string()))
 }
 
+/// What the activity log calls an event that failed for good.
+fn event_subject(topic: &str, event_id: i64) -> String {
+    format!("{topic} event {event_id}")
+}
+
+/// The event went through: recorded, and a failure shown for an earlier run of it (the Retry
+/// button runs it again) is closed.
+async fn succeeded(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str) -> Result<(), DbErr> {
+    finish(&state.db, event_id, None).await?;
+    activity::resolve(&state.db, conn.account_id, &event_subject(topic, event_id)).await
+}
+
 async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str, reason: &str) -> Result<(), DbErr> {
     tracing::warn!(event_id, topic, reason, "webhook event failed for good");
-    let subject = format!("{topic} event {event_id}");
+    let subject = event_subject(topic, event_id);
     let entry = NewActivity {
         account_id: conn.account_id,
         kind: if mapping::PRODUCT_TOPICS.contains(&topic) { "catalog" } else { "order" },

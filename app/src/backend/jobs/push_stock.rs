@@ -10,15 +10,23 @@ use crate::backend::{
 };
 use apalis::prelude::{BoxDynError, Data};
 
+/// What the activity log calls a push that could not run.
+const SUBJECT: &str = "Stock push";
+
 pub async fn run(job: PushStock, state: Data<AppState>) -> Result<(), BoxDynError> {
     match stock::push(&state, &job).await {
-        Ok(_) | Err(SyncError::ProkipNotReady) => Ok(()),
+        Ok(_) => {
+            // Prokip was read: an earlier push of these SKUs that could not run is done now.
+            activity::resolve_covered(&state.db, job.account_id, &[SUBJECT.to_owned()], job.skus.as_deref()).await?;
+            Ok(())
+        }
+        Err(SyncError::ProkipNotReady) => Ok(()),
         Err(e) => {
             let detail = e.to_string();
             let entry = NewActivity {
                 account_id: job.account_id,
                 kind: "stock",
-                subject: "Stock push",
+                subject: SUBJECT,
                 status: activity::FAILED,
                 detail: Some(&detail),
                 retry: Some(RetryHandle::PushStock { skus: job.skus.clone() }),

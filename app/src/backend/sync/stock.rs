@@ -185,6 +185,7 @@ async fn push_store(
     }
     progress(mapped.len() - planned.len(), 0).await?;
     let mut steps = steps(planned, conn.platform != connections::SHOPIFY).into_iter();
+    let mut done = Vec::new();
     while let Some(step) = steps.next() {
         let (step_len, skus_written) = (step.len(), step.iter().map(|p| p.map.sku.clone()).collect::<Vec<_>>());
         let written = match write(state, conn, step).await {
@@ -207,9 +208,15 @@ async fn push_store(
             activity::record(&state.db, entry).await?;
         }
         progress(step_len, written.failed.len()).await?;
+        done.extend(written.done.iter().map(|(sku, _)| sku.clone()));
         outcome.written += written.done.len();
         outcome.failed += written.failed.len();
     }
+    // Earlier failures this push has repaired are closed: the items it wrote, and the store as a
+    // whole when it covered every SKU the failed push had.
+    let items: Vec<String> = done.iter().map(|sku| format!("SKU {sku} → {}", conn.store_url)).collect();
+    activity::resolve_covered(&state.db, conn.account_id, &items, Some(&done)).await?;
+    activity::resolve_covered(&state.db, conn.account_id, &[store_subject(conn)], skus).await?;
     connections::touch_sync(&state.db, conn.id).await?;
     tracing::info!(connection_id = conn.id, written = outcome.written, failed = outcome.failed, reason = %job.reason, "stock pushed");
     Ok(outcome)
@@ -251,8 +258,12 @@ async fn write(state: &AppState, conn: &connections::Model, planned: Vec<Planned
 }
 
 /// Nothing could be written to a store: one activity entry whose Retry repeats the push.
+fn store_subject(conn: &connections::Model) -> String {
+    format!("Stock → {}", conn.store_url)
+}
+
 async fn store_failed(state: &AppState, conn: &connections::Model, job: &PushStock, message: &str) -> Result<(), SyncError> {
-    let subject = format!("Stock → {}", conn.store_url);
+    let subject = store_subject(conn);
     let retry = Some(RetryHandle::PushStock { skus: job.skus.clone() });
     let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
     activity::record(&state.db, entry).await?;
