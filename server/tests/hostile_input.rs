@@ -44,3 +44,17 @@ async fn a_signed_delivery_with_a_nul_character_is_stored_not_refused_as_unavail
     let stored = w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload->>'note' = 'gift' || chr(65533) || 'wrap'").await;
     assert_eq!(stored, 1);
 }
+
+#[tokio::test]
+async fn a_nul_in_the_username_or_business_name_is_refused_not_a_500() {
+    let app = TestApp::spawn().await;
+    let c = app.new_browser();
+    let r = c.post(app.url("/auth/login")).json(&serde_json::json!({"username": "ami\u{0}na", "password": "whatever it is"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app.login(&c, "\u{0}", "whatever it is").await;
+    assert!(common::location(&r).starts_with("/login?error="), "{}", common::location(&r));
+    let r = app.register(&c, "amina", "correct horse", "Amina\u{0}Traders").await;
+    let location = common::location(&r);
+    assert!(location.starts_with("/register?error=") && location.contains("field=business_name"), "{location}");
+    assert_eq!(app.scalar("SELECT count(*) FROM users").await, 0);
+}
