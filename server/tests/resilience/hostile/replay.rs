@@ -34,6 +34,8 @@ struct Expected {
 pub struct Outcome {
     pub orders: usize,
     pub deliveries: usize,
+    /// Deliveries answered 503 (and then sent again).
+    pub unavailable: u32,
     pub right: usize,
     pub wrong: Vec<String>,
 }
@@ -108,15 +110,27 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
     let deliveries = shuffled_with_duplicates(w, events);
     let sent = deliveries.len();
     let client = reqwest::Client::new();
-    let statuses: Vec<u16> = futures::stream::iter(deliveries)
-        .map(|req| {
+    // A 503 asks the platform to deliver again later, which both platforms do: so do we.
+    let statuses: Vec<(u16, u32)> = futures::stream::iter(deliveries)
+        .map(|d| {
             let client = client.clone();
-            async move { client.execute(req.build(&client)).await.map(|r| r.status().as_u16()).unwrap_or(0) }
+            async move {
+                let mut answers = 0;
+                loop {
+                    answers += 1;
+                    let status = client.execute(d.build(&client)).await.map(|r| r.status().as_u16()).unwrap_or(0);
+                    if status != 503 || answers == 5 {
+                        return (status, answers - 1);
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
         })
         .buffer_unordered(8)
         .collect()
         .await;
-    let mut wrong: Vec<String> = statuses.iter().filter(|s| **s != 200).map(|s| format!("a replayed delivery answered {s}")).collect();
+    let unavailable: u32 = statuses.iter().map(|(_, retried)| retried).sum();
+    let mut wrong: Vec<String> = statuses.iter().filter(|(s, _)| *s != 200).map(|(s, _)| format!("a replayed delivery answered {s}")).collect();
     super::settle(&w.app, 120).await;
     let sells = w.prokip.state()["sells"].as_array().cloned().unwrap_or_default();
     let mut right = 0;
@@ -136,7 +150,7 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
             wrong.push(format!("{}: {} sells holding {held} (want {} holding {}), stock {now} (want {}); {trail}", e.invoice, mine.len(), e.sells, e.sold, *before - Decimal::from(e.sold)));
         }
     }
-    Outcome { orders: expected.len(), deliveries: sent, right, wrong }
+    Outcome { orders: expected.len(), deliveries: sent, unavailable, right, wrong }
 }
 
 /// What the app recorded about an order, for a failure's detail.
@@ -166,10 +180,10 @@ struct Delivery {
 }
 
 impl Delivery {
-    fn build(self, client: &reqwest::Client) -> reqwest::Request {
-        let mut b = client.post(self.url).header("content-type", "application/json").body(self.body);
-        for (k, v) in self.headers {
-            b = b.header(k, v);
+    fn build(&self, client: &reqwest::Client) -> reqwest::Request {
+        let mut b = client.post(&self.url).header("content-type", "application/json").body(self.body.clone());
+        for (k, v) in &self.headers {
+            b = b.header(*k, v);
         }
         b.build().expect("request")
     }
