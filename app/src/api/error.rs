@@ -26,8 +26,16 @@ pub enum AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments the server cannot read (a missing field, `page=-1`) are the caller's mistake: 400
+    /// with the reason, not a 500.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::ServerFn(value.to_string())
+        let error = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest(value.to_string()),
+            _ => AppError::ServerFn(value.to_string()),
+        };
+        #[cfg(feature = "ssr")]
+        let error = error.with_status();
+        error
     }
 }
 

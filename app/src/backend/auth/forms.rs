@@ -84,6 +84,9 @@ impl RegisterForm {
         if business_name.chars().count() > 200 {
             return Err(invalid(Field::BusinessName, "Business name must be at most 200 characters long."));
         }
+        if business_name.chars().any(char::is_control) {
+            return Err(invalid(Field::BusinessName, "Business name may not contain control characters."));
+        }
         Ok(ValidRegistration { username, password: self.password, business_name })
     }
 }
@@ -106,6 +109,14 @@ mod tests {
 
     fn form(u: &str, p: &str, b: Option<&str>) -> RegisterForm {
         RegisterForm { username: u.into(), password: p.into(), business_name: b.map(Into::into) }
+    }
+
+    #[test]
+    fn control_characters_in_the_business_name_are_refused_on_its_field() {
+        for name in ["Amina\u{0}Traders", "Amina\nTraders", "\u{7}"] {
+            let e = form("amina", "correct horse", Some(name)).validate().err().expect("refused");
+            assert_eq!(e.field, Field::BusinessName, "{name:?}");
+        }
     }
 
     #[test]

@@ -180,7 +180,9 @@ pub async fn register(db: &DatabaseConnection, form: RegisterForm) -> Result<Use
 /// Checks the throttle, verifies the password and starts a session (with a fresh session id).
 pub async fn login(auth: &mut AuthSession, form: LoginForm, ip: &str) -> Result<User, AuthError> {
     let db = &auth.backend.db.clone();
-    let username = form.username.trim().to_owned();
+    // No username holds U+0000 (registration allows letters, digits and . _ @ -), but PostgreSQL
+    // text cannot take it: keep it out of the throttle's and the lookup's queries.
+    let username = form.username.trim().replace('\0', "\u{fffd}");
     if let Some(wait) = throttle::blocked_for(db, &username, ip).await? {
         return Err(AuthError::Throttled(wait.as_secs().max(1)));
     }

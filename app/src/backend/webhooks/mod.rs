@@ -45,8 +45,10 @@ pub struct Event<'a> {
 
 /// Stores the event and enqueues its processing; `false` when it was a duplicate. An event whose
 /// enqueue fails stays stored and is picked up by the sweeper.
-pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<bool, DbErr> {
+pub async fn store(state: &crate::backend::state::AppState, mut e: Event<'_>) -> Result<bool, DbErr> {
     let db = &state.db;
+    without_nul(&mut e.payload);
+    let dedupe_key = e.dedupe_key.replace('\0', "\u{fffd}");
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "INSERT INTO webhook_events (connection_id, platform, topic, dedupe_key, event_id, payload)
@@ -55,7 +57,7 @@ pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Res
             e.connection_id.into(),
             e.platform.into(),
             e.topic.into(),
-            e.dedupe_key.into(),
+            dedupe_key.into(),
             e.event_id.map(str::to_owned).into(),
             e.payload.into(),
         ],
@@ -71,6 +73,25 @@ pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Res
     Ok(inserted.is_some())
 }
 
+/// PostgreSQL text and `jsonb` cannot hold U+0000, which JSON allows (`"\u0000"`): a signed
+/// delivery carrying one (say in a customer note) is kept with U+FFFD in its place instead of
+/// failing to store on every retry.
+fn without_nul(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    const NUL: char = '\0';
+    match v {
+        Value::String(s) if s.contains(NUL) => *s = s.replace(NUL, "\u{fffd}"),
+        Value::Array(items) => items.iter_mut().for_each(without_nul),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains(NUL)) {
+                *map = std::mem::take(map).into_iter().map(|(k, v)| (k.replace(NUL, "\u{fffd}"), v)).collect();
+            }
+            map.values_mut().for_each(without_nul);
+        }
+        _ => {}
+    }
+}
+
 async fn mark_enqueued<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -78,4 +99,18 @@ async fn mark_enqueued<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr>
         [id.into()],
     );
     db.execute_raw(stmt).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_nul;
+    use serde_json::json;
+
+    #[test]
+    fn nul_characters_are_replaced_in_strings_and_keys_at_any_depth() {
+        let mut v = json!({"note": "a\u{0}b", "lines": [{"sku": "\u{0}"}], "k\u{0}": 1, "n": 5});
+        without_nul(&mut v);
+        assert_eq!(v, json!({"note": "a\u{fffd}b", "lines": [{"sku": "\u{fffd}"}], "k\u{fffd}": 1, "n": 5}));
+        assert!(!v.to_string().contains("\\u0000"));
+    }
 }

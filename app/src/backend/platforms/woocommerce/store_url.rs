@@ -1,7 +1,7 @@
 //! `StoreUrl`: a WooCommerce store address as the merchant types it, validated and normalised
 //! once (scheme, no trailing slash, sub-directory installs kept, HTTPS unless a local test store).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreUrlError {
@@ -120,23 +120,11 @@ fn is_local(host: &url::Host<String>) -> bool {
     }
 }
 
+/// Anything the SSRF guard would refuse at connect time (private, loopback, link-local, CGNAT,
+/// unique-local, multicast, documentation, …), so a typed address is refused up front, the same
+/// way on every path (keys and the one-click grant, whose redirect happens before any request).
 fn is_local_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_local_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_local_v4(v4),
-            None => is_local_v6(v6),
-        },
-    }
-}
-
-fn is_local_v4(ip: Ipv4Addr) -> bool {
-    ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.octets()[0] == 0
-}
-
-fn is_local_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    ip.is_loopback() || ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+    !crate::backend::net_guard::is_public(ip)
 }
 
 #[cfg(test)]
@@ -179,7 +167,8 @@ mod tests {
 
     #[test]
     fn private_hosts_are_refused_unless_allowed() {
-        for input in ["https://127.0.0.1", "https://10.1.2.3", "https://192.168.1.1", "https://169.254.169.254", "https://localhost", "https://[fd00::1]"] {
+        for input in ["https://127.0.0.1", "https://10.1.2.3", "https://192.168.1.1", "https://169.254.169.254", "https://localhost", "https://[fd00::1]",
+            "https://100.64.0.1", "https://224.0.0.1", "https://[::ffff:100.64.0.1]"] {
             assert!(matches!(StoreUrl::parse(input, false), Err(StoreUrlError::PrivateAddress(_))), "{input}");
         }
         assert_eq!(ok("https://10.1.2.3", true), "https://10.1.2.3");

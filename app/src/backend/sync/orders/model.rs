@@ -102,6 +102,9 @@ pub struct ParseError {
 /// Parses a stored event of `platform` (`shopify` / `woocommerce`) and `topic`.
 pub fn parse(platform: &str, topic: &str, payload: &Value) -> Result<StoreEvent, ParseError> {
     let bad = |reason: String| ParseError { topic: topic.to_owned(), reason };
+    if let Some(reason) = out_of_range(payload) {
+        return Err(bad(reason));
+    }
     match (platform, topic) {
         ("shopify", "refunds/create") => {
             let r: shopify::Refund = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
@@ -121,6 +124,33 @@ pub fn parse(platform: &str, topic: &str, payload: &Value) -> Result<StoreEvent,
             Ok(StoreEvent::Order(woo_order(&o, payload)))
         }
         _ => Ok(StoreEvent::Other),
+    }
+}
+
+/// No real order carries amounts or quantities near these; beyond them the sums and products the
+/// import computes (in `Decimal`, max ≈ 7.9e28) could overflow.
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+const MAX_QUANTITY: i64 = 10_000_000;
+const AMOUNT_KEYS: [&str; 11] = [
+    "price", "total", "total_tax", "subtotal", "subtotal_tax", "shipping_total", "shipping_tax", "total_discounts", "amount",
+    "total_price", "discount_total",
+];
+
+/// Why a payload cannot be an order: an amount or quantity anywhere in it out of range.
+fn out_of_range(v: &Value) -> Option<String> {
+    match v {
+        Value::Array(items) => items.iter().find_map(out_of_range),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let amount = || v.is_string() || v.is_number();
+            if AMOUNT_KEYS.contains(&k.as_str()) && amount() && money(v).abs() > Decimal::from(MAX_AMOUNT) {
+                return Some(format!("{k} {v} is out of range"));
+            }
+            if k == "quantity" && v.is_number() && !v.as_i64().is_some_and(|q| (0..=MAX_QUANTITY).contains(&q)) {
+                return Some(format!("quantity {v} is out of range"));
+            }
+            out_of_range(v)
+        }),
+        _ => None,
     }
 }
 

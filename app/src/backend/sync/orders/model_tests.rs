@@ -104,3 +104,28 @@ fn woo_deleted_and_other_topics() {
     assert_eq!(parse("shopify", "products/update", &json!({"id": 9})).unwrap(), StoreEvent::Other);
     assert!(parse("woocommerce", "order.updated", &json!({"status": "x"})).is_err());
 }
+
+#[test]
+fn amounts_and_quantities_that_would_overflow_the_totals_are_refused_not_a_panic() {
+    let max = "79228162514264337593543950335";
+    let cases = [
+        ("shopify", "orders/paid", "/line_items/0/price", json!(max)),
+        ("shopify", "orders/paid", "/total_discounts", json!(format!("-{max}"))),
+        ("shopify", "orders/paid", "/line_items/0/quantity", json!(i64::MAX)),
+        ("shopify", "orders/paid", "/line_items/0/quantity", json!(-3)),
+        ("shopify", "orders/paid", "/total_shipping_price_set/shop_money/amount", json!(max)),
+    ];
+    for (platform, topic, path, value) in cases {
+        let mut payload = shopify("paid", None);
+        *payload.pointer_mut(path).unwrap() = value.clone();
+        let e = parse(platform, topic, &payload).unwrap_err();
+        assert!(e.reason.contains("out of range"), "{path} = {value}: {e}");
+    }
+    let woo = json!({"id": 1, "status": "processing", "shipping_total": max, "line_items": []});
+    assert!(parse("woocommerce", "order.updated", &woo).unwrap_err().reason.contains("shipping_total"));
+    // A big but real order still parses, and its total is exact.
+    let mut big = shopify("paid", None);
+    big["line_items"][0]["price"] = json!("999999999.99");
+    big["line_items"][0]["quantity"] = json!(9_999_999);
+    assert_eq!(order(parse("shopify", "orders/paid", &big).unwrap()).total(), Decimal::from_str("9999998999900000.01").unwrap() + Decimal::from(3) - Decimal::from(5) + Decimal::from(10));
+}
