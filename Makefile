@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 SERVER := $(CARGO_TARGET_DIR)/debug/server
 
-.PHONY: run serve dev test resilience build db-start db-stop
+.PHONY: run serve dev test resilience bench build db-start db-stop
 
 run: build ## demo: the dashboard at http://127.0.0.1:3000 with the mock platforms (MOCK_MODE=true)
 	.ci/with-db prokip -- .ci/demo $(SERVER)
@@ -31,6 +31,11 @@ test: ## unit, integration (real PostgreSQL) and end-to-end (Chromium, JavaScrip
 
 resilience: ## the resilience and security suite at full size (500-order bursts; RESILIENCE_ORDERS, RESILIENCE_ONLY)
 	.ci/with-db prokip_resilience -- cargo test -p server --features app/ssr --test resilience -- --nocapture
+
+bench: ## benchmark figures (release build): reconcile of 10,000 SKUs × 3 stores, webhook ingest, order → store latency
+	cargo build --release -p mocks --bin mocks
+	.ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_reconcile
+	.ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_orders
 
 db-start: ## start the private PostgreSQL (when DATABASE_URL is not set) and print its URL
 	.ci/pg start

@@ -1,0 +1,166 @@
+//! (a) of `bench_orders`: distinct signed Shopify `orders/paid` deliveries posted at a fixed
+//! concurrency to the real router (workers off), beside pgbench's single-row-insert TPS on the same
+//! PostgreSQL at the same concurrency.
+
+use super::bench_common::{ms, percentile, table::{Table, verdict}};
+use mocks::shopify::{self as sm, signing::sign_body};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use std::{
+    sync::{Arc, atomic::{AtomicUsize, Ordering}},
+    time::{Duration, Instant},
+};
+
+/// What a platform sends: the body, its signature and the delivery id.
+struct Delivery {
+    body: Vec<u8>,
+    hmac: String,
+    webhook_id: String,
+}
+
+/// A delivery of the same shape as `template` (an order the Shopify mock rendered) for order `i`.
+fn delivery(template: &Value, i: usize) -> Delivery {
+    let mut o = template.clone();
+    let id = 9_000_000_000u64 + i as u64;
+    o["id"] = json!(id);
+    o["admin_graphql_api_id"] = json!(format!("gid://shopify/Order/{id}"));
+    o["order_number"] = json!(100_000 + i);
+    o["name"] = json!(format!("#{}", 100_000 + i));
+    let body = serde_json::to_vec(&o).unwrap();
+    Delivery { hmac: sign_body(sm::DEMO_CLIENT_SECRET, &body), body, webhook_id: format!("bench-{i}") }
+}
+
+/// Posts every delivery with `clients` concurrent clients; latency of each 200, and how many were not 200.
+async fn post_all(url: &str, deliveries: Arc<Vec<Delivery>>, clients: usize) -> (Vec<Duration>, usize) {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, next, deliveries, url) = (http.clone(), next.clone(), deliveries.clone(), url.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let (mut latencies, mut failed) = (Vec::new(), 0usize);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(d) = deliveries.get(i) else { break };
+                let started = Instant::now();
+                let r = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("x-shopify-topic", "orders/paid")
+                    .header("x-shopify-shop-domain", sm::DEMO_SHOP)
+                    .header("x-shopify-api-version", "2025-10")
+                    .header("x-shopify-webhook-id", &d.webhook_id)
+                    .header("x-shopify-hmac-sha256", &d.hmac)
+                    .body(d.body.clone())
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().is_success() => latencies.push(started.elapsed()),
+                    _ => failed += 1,
+                }
+            }
+            (latencies, failed)
+        }));
+    }
+    let (mut all, mut failed) = (Vec::new(), 0);
+    for t in tasks {
+        let (l, f) = t.await.unwrap();
+        all.extend(l);
+        failed += f;
+    }
+    all.sort_unstable();
+    (all, failed)
+}
+
+fn pgbench_bin() -> Option<std::path::PathBuf> {
+    let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|d| d.path().join("bin/pgbench"))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    found.pop().or_else(|| {
+        let ok = std::process::Command::new("pgbench").arg("--version").output().is_ok_and(|o| o.status.success());
+        ok.then(|| "pgbench".into())
+    })
+}
+
+/// pgbench inserting one row per transaction into a scratch table, `clients` connections, 10 s.
+async fn pgbench_tps(db: &sea_orm::DatabaseConnection, url: &str, clients: usize) -> Result<f64, String> {
+    let bin = pgbench_bin().ok_or("pgbench not found (install postgresql-contrib / the PostgreSQL client)")?;
+    let scratch = "CREATE TABLE IF NOT EXISTS bench_scratch (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())";
+    db.execute_unprepared(scratch).await.map_err(|e| e.to_string())?;
+    let script = std::env::temp_dir().join(format!("prokip-bench-insert-{}.sql", std::process::id()));
+    std::fs::write(&script, "INSERT INTO bench_scratch (body) VALUES ('{\"id\": 1}');\n").map_err(|e| e.to_string())?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(clients);
+    let out = tokio::process::Command::new(&bin)
+        .args(["-n", "-c", &clients.to_string(), "-j", &threads.to_string(), "-T", "10", "-f"])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .await
+        .map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&script);
+    let out = out?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("pgbench said: {}", String::from_utf8_lossy(&out.stderr).trim()))
+}
+
+pub async fn run(deliveries: usize, clients: usize) {
+    let w = super::world("ingest", 0, false).await;
+    let lines = vec![
+        sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 },
+        sm::NewOrderLine { sku: "AS0033-2".into(), quantity: 2 },
+    ];
+    let (template, _) = w.shopify.create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: lines, financial_status: "paid".into() }).await.unwrap();
+    let url = w.app.url("/connections/webhook/shopify");
+    let warmup = clients * 10;
+    let all: Vec<Delivery> = (0..warmup + deliveries).map(|i| delivery(&template, i)).collect();
+    let body_bytes = all[0].body.len();
+    let (warm, measured): (Vec<_>, Vec<_>) = all.into_iter().enumerate().partition(|(i, _)| *i < warmup);
+    let strip = |v: Vec<(usize, Delivery)>| Arc::new(v.into_iter().map(|(_, d)| d).collect::<Vec<_>>());
+    post_all(&url, strip(warm), clients).await;
+    let started = Instant::now();
+    let (latencies, failed) = post_all(&url, strip(measured), clients).await;
+    let wall = started.elapsed();
+    let stored = w.app.scalar("SELECT count(*) FROM webhook_events WHERE dedupe_key LIKE 'bench-%'").await;
+    let rate = latencies.len() as f64 / wall.as_secs_f64();
+    let (p50, p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
+    let tps = pgbench_tps(w.app.db(), &w.db.url, clients).await;
+
+    let mut t = Table::new(
+        "(a) Signed Shopify orders/paid webhooks → verified, stored, enqueued (workers off; app pool 10 connections)",
+        &["deliveries", "body bytes", "clients", "wall s", "webhooks/s", "p50 ms", "p99 ms", "max ms", "not 200", "rows stored"],
+    );
+    t.row(vec![
+        deliveries.to_string(),
+        body_bytes.to_string(),
+        clients.to_string(),
+        format!("{:.2}", wall.as_secs_f64()),
+        format!("{rate:.0}"),
+        format!("{:.1}", ms(p50)),
+        format!("{:.1}", ms(p99)),
+        format!("{:.1}", ms(latencies.last().copied().unwrap_or_default())),
+        failed.to_string(),
+        format!("{stored} (incl. {warmup} warm-up)"),
+    ]);
+    t.print();
+    let ratio = tps.as_ref().ok().map(|tps| rate / tps);
+    match &tps {
+        Ok(tps) => println!("  pgbench, one INSERT per transaction, {clients} connections, 10 s: {tps:.0} TPS; webhooks/s ÷ TPS = {:.2}", rate / tps),
+        Err(e) => println!("  pgbench not run: {e}"),
+    }
+    let mut targets = Table::new("Targets (a)", &["figure", "measured", "target", "verdict"]);
+    targets.row(vec!["throughput".into(), format!("{rate:.0} webhooks/s"), "≥ 2,000 /s".into(), verdict(rate >= 2000.0)]);
+    targets.row(vec!["p99 latency".into(), format!("{:.1} ms", ms(p99)), "≤ 50 ms".into(), verdict(p99 <= Duration::from_millis(50))]);
+    let ratio_cell = ratio.map_or("n/a".into(), |r| format!("{r:.2}"));
+    targets.row(vec!["ratio to pgbench".into(), ratio_cell, "≥ 0.5".into(), verdict(ratio.is_some_and(|r| r >= 0.5))]);
+    targets.print();
+    w.close().await;
+}

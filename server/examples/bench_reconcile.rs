@@ -1,0 +1,271 @@
+//! `bench_reconcile`: the scheduled reconcile (read every store's quantities back, then a full
+//! stock push — the body of the `push_stock` job the reconcile tick enqueues) for 10,000 SKUs in
+//! three stores: the demo Shopify shop, a second Shopify shop and the demo WooCommerce store.
+//!
+//! The mocks run as a separate process with no added latency. The merchant registers and connects
+//! everything through the real forms (each store is indexed as it connects). Each measured phase
+//! runs in a fresh child process, so its peak RSS (`VmHWM`) is that reconcile's alone. Calls per
+//! platform come from the mocks' request counts and are printed beside the fewest the platforms'
+//! APIs allow. Figures are printed, never asserted.
+//!
+//! `cargo run --release -p server --example bench_reconcile [-- --shopify-throttle]` with
+//! `DATABASE_URL`/`TEST_DATABASE_URL` set (`make bench` does). By default the Shopify mock's
+//! query-cost bucket refills at once, so the app's own cost is measured; `--shopify-throttle`
+//! keeps Shopify's standard bucket (1,000 points, 50 restored per second).
+
+mod bench_common;
+
+use app::backend::{jobs::PushStock, sync::stock};
+use bench_common::{App, BenchDb, Platforms, mocks_process::MocksProcess, table::{Table, verdict}};
+use mocks::{catalog, shopify as sm, woocommerce as wm};
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::{Value, json};
+use std::{collections::BTreeMap, time::Instant};
+
+const SKUS: usize = 10_000;
+const CHANGED: usize = 1_000;
+const SECOND_SHOP: &str = "bench-two.myshopify.com";
+/// Page and batch sizes: Prokip's the app uses (`per_page=-1` is slow on a real Prokip), the most
+/// Shopify allows per query/mutation, the most WooCommerce allows per page/batch.
+const PROKIP_PAGE: usize = 200;
+const SHOPIFY_BATCH: usize = 250;
+const WOO_BATCH: usize = 100;
+
+#[tokio::main]
+async fn main() {
+    bench_common::init_logging();
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--phase") {
+        Some(i) => child(&args[i + 1]).await,
+        None => parent(args.iter().any(|a| a == "--shopify-throttle")).await,
+    }
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} not set"))
+}
+
+/// One measured reconcile in this (fresh) process; prints a `RESULT {json}` line.
+async fn child(phase: &str) {
+    let vars = app_vars(&env("BENCH_PROKIP_API"), &env("BENCH_SHOPIFY_TEMPLATE"));
+    let state = bench_common::state(&env("BENCH_DB_URL"), &vars).await;
+    let account_id: i64 = env("BENCH_ACCOUNT").parse().unwrap();
+    let rss_before = bench_common::peak_rss_mib();
+    let job = PushStock { account_id, skus: None, reason: stock::RECONCILE.into() };
+    let started = Instant::now();
+    let outcomes = stock::push(&state, &job).await.expect("reconcile");
+    let secs = started.elapsed().as_secs_f64();
+    let result = json!({ "phase": phase, "secs": secs, "rss_before_mib": rss_before, "rss_peak_mib": bench_common::peak_rss_mib(), "outcomes": outcomes });
+    println!("RESULT {result}");
+}
+
+fn app_vars(prokip: &str, shopify_template: &str) -> Vec<(String, String)> {
+    vec![
+        ("MOCK_MODE".into(), "true".into()),
+        ("PROKIP_API".into(), prokip.into()),
+        ("SHOPIFY_SHOP_URL_TEMPLATE".into(), shopify_template.into()),
+    ]
+}
+
+async fn run_child(phase: &str, db: &BenchDb, mocks: &MocksProcess, template: &str, account_id: i64) -> Value {
+    let out = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--phase", phase])
+        .env("BENCH_DB_URL", &db.url)
+        .env("BENCH_PROKIP_API", &mocks.prokip)
+        .env("BENCH_SHOPIFY_TEMPLATE", template)
+        .env("BENCH_ACCOUNT", account_id.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).unwrap_or_else(|| panic!("phase {phase} failed: {stdout}"));
+    serde_json::from_str(line).unwrap()
+}
+
+/// A SKU of the generated catalog: its seeded stock and, for a variation, its parent product.
+struct Sku {
+    sku: String,
+    stock: i64,
+    parent: Option<usize>,
+}
+
+fn flatten(catalog: &[catalog::CatalogProduct]) -> Vec<Sku> {
+    let mut out = Vec::new();
+    for (i, p) in catalog.iter().enumerate() {
+        for v in &p.variants {
+            let stock = v.stock.trunc().to_i64().unwrap_or(0);
+            out.push(Sku { sku: v.sku.clone(), stock, parent: (p.kind == "variable").then_some(i) });
+        }
+    }
+    out
+}
+
+/// Fewest calls for each platform in one reconcile that writes `changed` SKUs.
+struct Minimum {
+    prokip: usize,
+    shopify: usize,
+    woo_reads: usize,
+    woo_writes: usize,
+}
+
+fn minimum(catalog: &[catalog::CatalogProduct], skus: usize, changed: &[&Sku]) -> Minimum {
+    let variable = catalog.iter().filter(|p| p.kind == "variable").count();
+    let simple_changed = changed.iter().filter(|s| s.parent.is_none()).count();
+    let mut parents: Vec<usize> = changed.iter().filter_map(|s| s.parent).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    Minimum {
+        prokip: skus.div_ceil(PROKIP_PAGE),
+        shopify: skus.div_ceil(SHOPIFY_BATCH) + changed.len().div_ceil(SHOPIFY_BATCH),
+        // Every page of products, then each variable product's variations (one page of ≤ 100 each).
+        woo_reads: catalog.len().div_ceil(WOO_BATCH) + variable,
+        // Simple products in batches of 100; variations batched per parent product, as the API requires.
+        woo_writes: simple_changed.div_ceil(WOO_BATCH) + parents.len(),
+    }
+}
+
+fn sum(counts: &BTreeMap<String, u64>, keep: impl Fn(&str) -> bool) -> u64 {
+    counts.iter().filter(|(k, _)| keep(k)).map(|(_, n)| n).sum()
+}
+
+async fn parent(throttle: bool) {
+    println!("Reconcile benchmark: {SKUS} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store)");
+    let (mocks, seeded) = MocksProcess::start(SKUS).await;
+    println!("mocks process: {seeded}");
+    let catalog = catalog::generated_catalog(SKUS);
+    let flat = flatten(&catalog);
+    mocks.seed_shop(SECOND_SHOP, &catalog).await;
+    if !throttle {
+        for shop in [sm::DEMO_SHOP, SECOND_SHOP] {
+            mocks.set_bucket(shop, 1000.0, 1e9).await;
+        }
+    }
+    let db = BenchDb::fresh("reconcile").await;
+    let template = format!("{}/{{shop}}", mocks.shopify);
+    let vars = app_vars(&mocks.prokip, &template);
+    let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let app = App::serve(&db.url, &borrowed).await;
+    let started = Instant::now();
+    let platforms = Platforms {
+        woo_store_url: format!("{}/{}", mocks.woo, wm::DEMO_STORE),
+        woo_key: wm::DEMO_CONSUMER_KEY.into(),
+        woo_secret: wm::DEMO_CONSUMER_SECRET.into(),
+        shops: vec!["demo-store".into(), "bench-two".into()],
+    };
+    let account_id = bench_common::connect_merchant(&app, &platforms).await;
+    let mapped = app.scalar("SELECT count(*) FROM sku_map").await;
+    println!("merchant registered, Prokip + 3 stores connected and indexed in {:.1} s ({mapped} SKU mappings)", started.elapsed().as_secs_f64());
+    let location = app.scalar(&format!("SELECT location_id FROM prokip_configs WHERE account_id = {account_id}")).await;
+    let total = flat.len();
+    let changed: Vec<&Sku> = flat.iter().step_by(total / CHANGED).take(CHANGED).collect();
+
+    let phases = [("first", "first reconcile after connecting"), ("unchanged", "(a) nothing changed"), ("changed", "(b) 1,000 SKUs changed in Prokip")];
+    let mut results = Table::new(
+        "Reconcile: wall time, peak RSS (VmHWM of a fresh process), API calls actual/minimum",
+        &["phase", "wall s", "RSS start MiB", "RSS peak MiB", "Prokip", "Shopify demo", "Shopify two", "Woo reads", "Woo writes", "written per store"],
+    );
+    let mut targets = Table::new("Targets", &["figure", "measured", "target", "verdict"]);
+    for (phase, label) in phases {
+        let written: &[&Sku] = if phase == "changed" { &changed } else { &[] };
+        if phase == "changed" {
+            for s in &changed {
+                mocks.set_prokip_stock(location, &s.sku, s.stock + 5).await;
+            }
+        }
+        mocks.reset_counts().await;
+        let r = run_child(phase, &db, &mocks, &template, account_id).await;
+        let [prokip, shopify, woo] = mocks.counts().await;
+        let min = minimum(&catalog, total, written);
+        let prokip_calls = sum(&prokip, |_| true);
+        let shop_calls = |shop: &str| sum(&shopify, |k| k.contains(&format!("/{shop}/")));
+        let (demo, two) = (shop_calls(sm::DEMO_SHOP), shop_calls(SECOND_SHOP));
+        let (woo_reads, woo_writes) = (sum(&woo, |k| k.starts_with("GET ")), sum(&woo, |k| !k.starts_with("GET ")));
+        let outcomes = r["outcomes"].as_array().cloned().unwrap_or_default();
+        let per_store: Vec<String> = outcomes
+            .iter()
+            .map(|o| match o["error"].as_str() {
+                Some(e) => format!("error: {e}"),
+                None => format!("{}/{}f", o["written"], o["failed"]),
+            })
+            .collect();
+        let (secs, peak) = (r["secs"].as_f64().unwrap_or(f64::NAN), r["rss_peak_mib"].as_f64().unwrap_or(f64::NAN));
+        let pair = |a: u64, m: usize| format!("{a}/{m}");
+        results.row(vec![
+            label.into(),
+            format!("{secs:.2}"),
+            format!("{:.0}", r["rss_before_mib"].as_f64().unwrap_or(f64::NAN)),
+            format!("{peak:.0}"),
+            pair(prokip_calls, min.prokip),
+            pair(demo, min.shopify),
+            pair(two, min.shopify),
+            pair(woo_reads, min.woo_reads),
+            pair(woo_writes, min.woo_writes),
+            per_store.join(", "),
+        ]);
+        let at_min = prokip_calls as usize == min.prokip
+            && demo as usize == min.shopify
+            && two as usize == min.shopify
+            && woo_reads as usize == min.woo_reads
+            && woo_writes as usize == min.woo_writes;
+        if phase == "unchanged" {
+            targets.row(vec!["(a) wall time".into(), format!("{secs:.2} s"), "≤ 10 s".into(), verdict(secs <= 10.0)]);
+            targets.row(vec!["(a) peak RSS".into(), format!("{peak:.0} MiB"), "≤ 300 MB".into(), verdict(peak * 1.048_576 <= 300.0)]);
+        }
+        if phase != "first" {
+            targets.row(vec![format!("{label}: calls"), if at_min { "= minimum".into() } else { "above minimum".into() }, "= minimum".into(), verdict(at_min)]);
+        }
+        if phase != "unchanged" {
+            print_breakdown(label, &[("Prokip", &prokip), ("Shopify", &shopify), ("WooCommerce", &woo)]);
+        }
+    }
+    verify_changed(&mocks, &changed).await;
+    results.print();
+    targets.print();
+    print_throttle_note(&flat, throttle);
+    app.state.db.clone().close().await.ok();
+    db.drop().await;
+    mocks.stop().await;
+}
+
+/// Endpoint-level counts (ids collapsed) for a phase, so extra calls can be traced to their source.
+fn print_breakdown(label: &str, platforms: &[(&str, &BTreeMap<String, u64>)]) {
+    println!("\ncalls in \"{label}\" by endpoint:");
+    for (name, counts) in platforms {
+        let mut grouped: BTreeMap<String, u64> = BTreeMap::new();
+        for (k, n) in counts.iter() {
+            let key: Vec<String> = k.split('/').map(|seg| if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() { "{id}".into() } else { seg.into() }).collect();
+            *grouped.entry(key.join("/")).or_default() += n;
+        }
+        for (k, n) in grouped {
+            println!("  {name:<12} {n:>6}  {k}");
+        }
+    }
+}
+
+/// What the stores show after (b): the changed SKUs at Prokip's new quantity.
+async fn verify_changed(mocks: &MocksProcess, changed: &[&Sku]) {
+    let shown = [
+        ("demo Shopify shop", mocks.shop_quantities(sm::DEMO_SHOP).await),
+        ("second Shopify shop", mocks.shop_quantities(SECOND_SHOP).await),
+        ("demo WooCommerce store", mocks.store_quantities(wm::DEMO_STORE).await),
+    ];
+    println!();
+    for (store, quantities) in shown {
+        let ok = changed.iter().filter(|s| quantities.get(&s.sku) == Some(&(s.stock + 5))).count();
+        println!("after (b), {store} shows Prokip's new quantity for {ok} of {} changed SKUs", changed.len());
+    }
+}
+
+/// Shopify's cost budget: what reading every level back costs on a standard plan.
+fn print_throttle_note(flat: &[Sku], throttle: bool) {
+    let queries = flat.len().div_ceil(SHOPIFY_BATCH);
+    let points = queries * 10 + flat.len();
+    let secs = (points as f64 - 1000.0).max(0.0) / 50.0;
+    let mode = if throttle { "ran with" } else { "ran without" };
+    println!(
+        "\nShopify query cost ({mode} the mock's throttle): reading {} levels back is {queries} queries ≈ {points} cost points per shop; \
+         with a standard bucket (1,000 points, 50/s) that alone takes ≥ {secs:.0} s per shop (run with --shopify-throttle to measure).",
+        flat.len()
+    );
+}
