@@ -60,7 +60,7 @@ fn rules(platform: &str, timeout_ms: u64) -> Vec<FaultRule> {
             times: Some(LOST_ANSWERS),
         });
     }
-    rules.push(status(429, Some(0.3), 0.07));
+    rules.push(status(429, Some(0.3), 0.08));
     rules.push(status(500, None, 0.05));
     rules.push(status(503, None, 0.045));
     rules.push(FaultRule { path_prefix: String::new(), method: None, kind: FaultKind::Reset, rate: 0.045, times: None });
@@ -122,9 +122,10 @@ pub async fn run(size: Size) -> Vec<Row> {
 
     // Without faults: what the same work costs in calls.
     let n0 = size.orders;
+    let patience = |base: u64| Duration::from_secs(base + size.orders as u64 / 2);
     let c0 = probe::calls(&w);
     let mut placed = probe::place_orders(&w, 0, n0, &skus).await;
-    probe::settle(&w, Duration::from_secs(120)).await.expect("the fault-free burst settles");
+    probe::settle(&w, patience(60)).await.expect("the fault-free burst settles");
     let c1 = probe::calls(&w);
     probe::reconcile(&w).await;
     probe::settle(&w, Duration::from_secs(60)).await.expect("the fault-free reconcile settles");
@@ -138,14 +139,18 @@ pub async fn run(size: Size) -> Vec<Row> {
     let c2 = probe::calls(&w);
     placed.extend(probe::place_orders(&w, n0, size.orders, &skus).await);
     probe::reconcile(&w).await;
-    let settled = probe::settle(&w, Duration::from_secs(300)).await;
+    let settled = probe::settle(&w, patience(240)).await;
     let took = started.elapsed().as_secs_f64();
     let faulted_calls = diff(&c2, &probe::calls(&w));
     let (pairs_on, equal_on, _) = probe::convergence(&w).await;
     let gave_up = open_failures(&w).await.len();
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
-    for (_, f) in probe::platforms(&w) {
-        f.injected_by_kind().into_iter().for_each(|(k, n)| *by_kind.entry(k).or_default() += n);
+    let mut where_: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, f) in probe::platforms(&w) {
+        for (k, n) in f.injected_by_kind() {
+            *by_kind.entry(k.clone()).or_default() += n;
+            where_.entry(k).or_default().push(format!("{name} {n}"));
+        }
         f.clear();
     }
 
@@ -197,7 +202,8 @@ pub async fn run(size: Size) -> Vec<Row> {
     for (key, label) in KINDS {
         let n = by_kind.get(key).copied().unwrap_or(0);
         let lost = if clean { 0 } else { n };
-        rows.push(Row::new(AREA, format!("faults injected / recovered: {label}"), n, n - lost, lost, "all three platforms, nothing left lost at the end"));
+        let detail = where_.get(key).map(|w| w.join(", ")).unwrap_or_default();
+        rows.push(Row::new(AREA, format!("faults injected / recovered: {label}"), n, n - lost, lost, detail));
     }
     let total: u64 = faulted_calls.values().sum();
     rows.push(Row::new(
