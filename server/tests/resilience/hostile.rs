@@ -123,8 +123,9 @@ fn sells(w: &World) -> Vec<String> {
     out
 }
 
+/// The first few items, each cut to a readable length (an item may quote a 100 KiB input).
 fn first(list: &[String]) -> String {
-    list.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+    list.iter().take(3).map(|s| s.chars().take(160).collect::<String>()).collect::<Vec<_>>().join("; ")
 }
 
 pub async fn run(size: Size) -> Vec<Row> {
@@ -220,7 +221,7 @@ async fn forms_row() -> Row {
         let kinds: std::collections::BTreeSet<&str> = o.taken.iter().filter_map(|t| t.split([' ', '=']).next()).collect();
         detail += &format!("; taken on: {}", kinds.into_iter().collect::<Vec<_>>().join(", "));
     }
-    Row::new(AREA, "forms, JSON routes, server functions: mutated fields", o.sent, o.refused, bad, detail)
+    Row::new(AREA, "forms, JSON routes, server functions: mutated fields", o.sent, o.refused, bad, detail.chars().take(900).collect::<String>())
 }
 
 async fn replayed(size: Size) -> Row {

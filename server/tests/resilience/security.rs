@@ -30,7 +30,7 @@ impl Check {
     }
 
     fn row(self, check: &str) -> Row {
-        let detail = if self.failures.is_empty() { String::new() } else { self.failures.iter().take(3).cloned().collect::<Vec<_>>().join("; ") };
+        let detail = if self.failures.is_empty() { String::new() } else { self.failures.iter().take(3).map(|f| f.chars().take(200).collect::<String>()).collect::<Vec<_>>().join("; ") };
         Row::new(AREA, check, self.run, self.passed, self.run - self.passed, detail)
     }
 }

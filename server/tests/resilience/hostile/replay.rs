@@ -131,7 +131,10 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
         .await;
     let unavailable: u32 = statuses.iter().map(|(_, retried)| retried).sum();
     let mut wrong: Vec<String> = statuses.iter().filter(|(s, _)| *s != 200).map(|(s, _)| format!("a replayed delivery answered {s}")).collect();
-    super::settle(&w.app, 120).await;
+    // An event that lost every race for its order's lease waits for the sweeper (180 s).
+    if !super::settle(&w.app, 240).await {
+        wrong.push("webhook events still unprocessed after 240 s".into());
+    }
     let sells = w.prokip.state()["sells"].as_array().cloned().unwrap_or_default();
     let mut right = 0;
     for (before, e) in &expected {

@@ -52,9 +52,10 @@ async fn merchant_b(w: &World) -> (Client, i64) {
     (b, account)
 }
 
-/// A gets a sold order and a held one (an unmapped SKU), so it has orders and activity to aim at.
+/// A gets two sold orders, so it has orders and activity to aim at. (Not a held one: the sweeper
+/// re-runs held orders every minute, which would change A's data while B attacks.)
 async fn give_a_history(w: &World) {
-    for sku in ["AS0003", catalog::DEMO_MISMATCH_STORE_SKU] {
+    for sku in ["AS0003", "AS0004"] {
         let order = sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 1 }], financial_status: "paid".into() };
         w.shopify.create_order(sm::DEMO_SHOP, order).await.expect("A's order");
     }
