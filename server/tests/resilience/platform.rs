@@ -55,6 +55,7 @@ pub fn spec(w: &World, command: &'static str, vars: &[(&str, &str)]) -> Spec {
 pub struct Delivery {
     pub webhook_id: String,
     pub event_id: String,
+    pub triggered_at: String,
     pub body: String,
 }
 
@@ -70,7 +71,8 @@ pub fn orders_paid(order_id: u64) -> Delivery {
         "fulfillment_status": null, "cancelled_at": null, "cancel_reason": null, "currency": "KES", "total_price": "100.00",
         "line_items": [line], "refunds": [],
     });
-    Delivery { webhook_id: uuid::Uuid::new_v4().to_string(), event_id: uuid::Uuid::new_v4().to_string(), body: body.to_string() }
+    let (webhook_id, event_id) = (uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string());
+    Delivery { webhook_id, event_id, triggered_at: now, body: body.to_string() }
 }
 
 /// What the platform saw while delivering one webhook.
@@ -78,8 +80,6 @@ pub fn orders_paid(order_id: u64) -> Delivery {
 pub struct Attempts {
     /// Statuses answered, by code (0 = no answer: refused, reset or timed out).
     pub statuses: BTreeMap<u16, u64>,
-    /// The slowest answer (or failure) seen.
-    pub slowest: Duration,
     pub accepted: bool,
     /// Every attempt: when it started, how long its answer took, the status.
     pub tries: Vec<(Instant, Duration, u16)>,
@@ -101,11 +101,10 @@ pub async fn deliver(client: &reqwest::Client, url: &str, d: &Delivery, pause: D
             .header("X-Shopify-API-Version", "2026-01")
             .header("X-Shopify-Webhook-Id", &d.webhook_id)
             .header("X-Shopify-Event-Id", &d.event_id)
-            .header("X-Shopify-Triggered-At", chrono::Utc::now().to_rfc3339())
+            .header("X-Shopify-Triggered-At", &d.triggered_at)
             .body(d.body.clone())
             .send()
             .await;
-        seen.slowest = seen.slowest.max(started.elapsed());
         let status = result.map(|r| r.status().as_u16()).unwrap_or(0);
         seen.tries.push((started, started.elapsed(), status));
         *seen.statuses.entry(status).or_default() += 1;

@@ -4,47 +4,57 @@
 
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex},
+    sync::Mutex,
 };
-use tokio::{net::TcpListener, task::AbortHandle};
+use tokio::{net::TcpListener, sync::watch, task::AbortHandle};
 
 pub struct Proxy {
     pub addr: SocketAddr,
     upstream: SocketAddr,
-    /// The accept loop (while open) and every forwarded connection.
-    tasks: Arc<Mutex<Vec<AbortHandle>>>,
+    /// Counts the cuts; every forwarded connection ends when it changes.
+    cuts: watch::Sender<u64>,
+    /// The accept loop, while the port is open.
+    accept: Mutex<Option<AbortHandle>>,
 }
 
 impl Proxy {
     /// Listens on a free loopback port and forwards to `upstream`.
     pub async fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let proxy = Proxy { addr: listener.local_addr().unwrap(), upstream, tasks: Arc::default() };
+        let addr = listener.local_addr().unwrap();
+        let proxy = Proxy { addr, upstream, cuts: watch::channel(0).0, accept: Mutex::default() };
         proxy.serve(listener);
         proxy
     }
 
     fn serve(&self, listener: TcpListener) {
-        let (upstream, tasks) = (self.upstream, self.tasks.clone());
+        let upstream = self.upstream;
+        let cuts = self.cuts.subscribe();
+        let generation = *cuts.borrow();
         let accept = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
-                let forward = tokio::spawn(async move {
+                let mut cut = cuts.clone();
+                if *cut.borrow_and_update() != generation {
+                    break;
+                }
+                tokio::spawn(async move {
                     if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                            _ = cut.changed() => {}
+                        }
                     }
                 });
-                let mut tasks = tasks.lock().unwrap();
-                tasks.retain(|t| !t.is_finished());
-                tasks.push(forward.abort_handle());
             }
         });
-        self.tasks.lock().unwrap().push(accept.abort_handle());
+        *self.accept.lock().unwrap() = Some(accept.abort_handle());
     }
 
     /// The database becomes unreachable: open connections are cut and the port is closed.
     pub fn cut(&self) {
-        for task in self.tasks.lock().unwrap().drain(..) {
-            task.abort();
+        self.cuts.send_modify(|n| *n += 1);
+        if let Some(accept) = self.accept.lock().unwrap().take() {
+            accept.abort();
         }
     }
 
