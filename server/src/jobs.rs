@@ -23,6 +23,9 @@ type HousekeepingQueue = PostgresStorage<Housekeeping>;
 /// whose retry time has just come, would otherwise wait for the next heartbeat (30 s).
 const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Stock pushes run at once per process (see `stock_workers`).
+const PUSH_CONCURRENCY: usize = 2;
+
 /// A queue's worker backend: woken by LISTEN/NOTIFY on every enqueue, and polling once a second
 /// when idle so nothing waits for a heartbeat.
 fn listening<T>(queue: PostgresStorage<T>) -> PollWith<PostgresStorage<T>, Strategy> {
@@ -106,8 +109,17 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
     let mut monitor = monitor.register({
         let state = state.clone();
-        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat.
-        move |_| WorkerBuilder::new("push-stock").backend(listening(queue.clone())).data(state.clone()).build(push_stock::run)
+        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. At most
+        // two at a time: pushes of one account wait for each other on an advisory lock, each
+        // holding pool connections while it waits, so unbounded pushes (one per imported order)
+        // drained the pool and starved the other workers' heartbeats.
+        move |_| {
+            WorkerBuilder::new("push-stock")
+                .backend(listening(queue.clone()))
+                .data(state.clone())
+                .concurrency(PUSH_CONCURRENCY)
+                .build(push_stock::run)
+        }
     });
     let sync = state.config.sync;
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
