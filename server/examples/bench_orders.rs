@@ -145,10 +145,24 @@ async fn order_to_store(orders: usize, rate: f64) {
             None
         }));
     }
-    let mut latencies = Vec::new();
+    let mut in_order = Vec::new();
     for t in tasks {
-        latencies.extend(t.await.unwrap());
+        in_order.push(t.await.unwrap());
     }
+    // Whether latency grows during the run (a backlog) or is flat.
+    let per_tenth: Vec<String> = in_order
+        .chunks(orders.div_ceil(10).max(1))
+        .map(|c| {
+            let mut shown: Vec<Duration> = c.iter().flatten().copied().collect();
+            shown.sort_unstable();
+            match shown.len() {
+                n if n == c.len() => format!("{:.0}", ms(percentile(&shown, 0.5))),
+                n => format!("{:.0} ({} missing)", ms(percentile(&shown, 0.5)), c.len() - n),
+            }
+        })
+        .collect();
+    println!("\n(b) p50 ms per tenth of the orders, in the order placed: {}", per_tenth.join(", "));
+    let mut latencies: Vec<Duration> = in_order.into_iter().flatten().collect();
     let wall = started.elapsed();
     latencies.sort_unstable();
     let timed_out = orders - latencies.len();
