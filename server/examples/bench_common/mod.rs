@@ -11,6 +11,7 @@ use app::backend::state::AppState;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use server::{config::Config, db};
 use std::{net::SocketAddr, time::Duration};
+use tracing_subscriber::{EnvFilter, Registry, layer::SubscriberExt, reload, util::SubscriberInitExt};
 
 /// A fixed key for the benchmark's own throwaway data.
 const BENCH_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -195,8 +196,21 @@ pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+static LOG_FILTER: std::sync::OnceLock<reload::Handle<EnvFilter, Registry>> = std::sync::OnceLock::new();
+
 /// Logs at `warn` unless `RUST_LOG` says otherwise, so figures are not buried in info lines.
 pub fn init_logging() {
-    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = EnvFilter::new(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()));
+    let (filter, handle) = reload::Layer::new(filter);
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    if tracing_subscriber::registry().with(filter).with(fmt).try_init().is_ok() {
+        let _ = LOG_FILTER.set(handle);
+    }
+}
+
+/// Silences logging, for the end of a run whose workers are about to lose their database.
+pub fn quiet_logging() {
+    if let Some(handle) = LOG_FILTER.get() {
+        let _ = handle.modify(|f| *f = EnvFilter::new("off"));
+    }
 }
