@@ -8,6 +8,7 @@ mod m20261201_000001_order_import;
 mod m20261201_000001_stock_sync;
 mod m20261202_000001_account_settings;
 mod m20261203_000001_sync_runs;
+mod m20261204_000001_pending_pushes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_stock_sync::Migration),
             Box::new(m20261202_000001_account_settings::Migration),
             Box::new(m20261203_000001_sync_runs::Migration),
+            Box::new(m20261204_000001_pending_pushes::Migration),
         ]
     }
 }

@@ -236,8 +236,13 @@ async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
     assert_eq!(r.status(), 200);
     assert!(r.json::<Value>().await.unwrap()["message"].is_string());
     w.eventually(15, "the full push reaches both stores", || async { both(&w, "AS0009") == (Some(1), Some(1)) }).await;
-    let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
-    assert!(status.as_array().unwrap().iter().all(|s| s["pending"] == 0 && s["lastSync"].is_string() && s["syncEnabled"] == true), "{status}");
+    // The push records each store's sync once all of them are written.
+    let synced = |s: &Value| s["pending"] == 0 && s["lastSync"].is_string() && s["syncEnabled"] == true;
+    w.eventually(15, "the status reports both stores synced", || async {
+        let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
+        status.as_array().unwrap().iter().all(synced)
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -290,4 +295,33 @@ async fn a_full_push_records_its_progress_and_the_pages_show_it() {
     w.app.sql(&format!("INSERT INTO sync_runs (account_id, reason, total, done) VALUES ({}, 'manual', 530, 120)", w.account_id)).await;
     let html = w.browser.get(w.app.url("/products")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Syncing: 120 / 530"), "{html}");
+}
+
+#[tokio::test]
+async fn pushes_after_orders_take_every_waiting_sku_and_a_push_with_none_left_calls_no_store() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // Three orders moved three SKUs in Prokip; each queued its SKU and a push.
+    let skus = ["AS0001", "AS0002", "AS0003"];
+    for (i, sku) in skus.iter().enumerate() {
+        set_prokip(&w, sku, 40 + i as i64);
+        app::backend::db::pending_pushes::add(&w.app.state.db, w.account_id, &[sku.to_string()]).await.unwrap();
+    }
+    // The first push to run writes all three.
+    let outcomes = push(&w, Some(&["AS0001"]), stock::AFTER_ORDER).await;
+    assert!(outcomes.iter().all(|o| o.written == 3 && o.failed == 0), "{outcomes:?}");
+    for (i, sku) in skus.iter().enumerate() {
+        assert_eq!(both(&w, sku), (Some(40 + i as i64), Some(40 + i as i64)), "{sku}");
+    }
+    // The other two pushes find their SKUs written after their orders: no store is called.
+    let calls = (shopify_calls(&w), woo_batch_calls(&w, false), w.prokip.faults().counts().values().sum::<u64>());
+    for sku in ["AS0002", "AS0003"] {
+        assert!(push(&w, Some(&[sku]), stock::AFTER_ORDER).await.is_empty());
+    }
+    let after = (shopify_calls(&w), woo_batch_calls(&w, false), w.prokip.faults().counts().values().sum::<u64>());
+    assert_eq!(after, calls, "no platform called by pushes with nothing left");
+    // Pushes for other reasons still push what they name.
+    set_prokip(&w, "AS0002", 7);
+    push(&w, Some(&["AS0002"]), triggers::MANUAL).await;
+    assert_eq!(both(&w, "AS0002"), (Some(7), Some(7)));
 }

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod connections;
 pub mod inventory_cache;
 pub mod overview;
+pub mod pending_pushes;
 pub mod processed_refunds;
 pub mod products;
 pub mod prokip_configs;

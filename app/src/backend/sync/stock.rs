@@ -10,7 +10,7 @@ use crate::backend::{
     connect::{prokip as prokip_connect, shopify as shopify_connect, woocommerce as woo_connect},
     db::{
         activity::{self, NewActivity, RetryHandle},
-        connections, inventory_cache, prokip_configs,
+        connections, inventory_cache, pending_pushes, prokip_configs,
         sku_map::{self, MappedSku},
         sync_runs,
     },
@@ -24,6 +24,10 @@ use std::collections::HashMap;
 
 /// The reason of the scheduled full push that first reads every store's real quantities back.
 pub const RECONCILE: &str = "reconcile";
+/// The reason of the push after an order. Such pushes are coalesced: each pushes every SKU of its
+/// account waiting in `pending_pushes`, and one that finds none has nothing left to do (a push that
+/// began after its SKUs were queued read Prokip after the order and wrote them).
+pub const AFTER_ORDER: &str = "order";
 /// Items written per progress step: a multiple of Shopify's 250 and WooCommerce's 100 per call,
 /// and on WooCommerce a product's variations are never split across steps, so stepping costs no
 /// extra calls.
@@ -80,6 +84,17 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     };
     let lock = state.db.begin().await?;
     lock_account(&lock, job.account_id).await?;
+    let coalesced;
+    let job = if job.reason == AFTER_ORDER && job.skus.is_some() {
+        let waiting = pending_pushes::take(&lock, job.account_id).await?;
+        if waiting.is_empty() {
+            return Ok(Vec::new());
+        }
+        coalesced = PushStock { skus: Some(waiting), ..job.clone() };
+        &coalesced
+    } else {
+        job
+    };
     let stores: Vec<_> = connections::list(&state.db, job.account_id).await?.into_iter().filter(receives_stock).collect();
     let skus = job.skus.as_deref();
     if stores.is_empty() || skus.is_some_and(<[String]>::is_empty) {

@@ -12,11 +12,12 @@ mod woo_refunds;
 use crate::backend::{
     db::{
         activity::{self, NewActivity, RetryHandle},
-        connections,
+        connections, pending_pushes,
     },
     jobs::PushStock,
     platforms::prokip::ProkipError,
     state::AppState,
+    sync::stock,
 };
 
 /// What every step of an import knows: the app, the store connection and the event being applied.
@@ -87,7 +88,13 @@ impl OrderCtx<'_> {
         skus.sort();
         skus.dedup();
         let skus = Some(skus).filter(|s| !s.is_empty());
-        let job = PushStock { account_id: self.conn.account_id, skus, reason: "order".into() };
+        if let Some(skus) = &skus
+            && let Err(e) = pending_pushes::add(&self.state.db, self.conn.account_id, skus).await
+        {
+            tracing::warn!(error = %e, "stock push after an order not recorded; the next reconcile fixes it");
+            return;
+        }
+        let job = PushStock { account_id: self.conn.account_id, skus, reason: stock::AFTER_ORDER.into() };
         if let Err(e) = self.state.queues.push_stock(job).await {
             tracing::warn!(error = %e, "stock push after an order not enqueued; the next reconcile fixes it");
         }
