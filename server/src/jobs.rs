@@ -157,6 +157,16 @@ fn daily_pull(monitor: Monitor, state: AppState) -> Monitor {
     })
 }
 
+/// Waits before a worker restarts. apalis asks for the restart inside the monitor's poll, so the
+/// pause blocks that thread: on the multi-threaded runtime the other tasks are moved off it first
+/// (`block_in_place`); elsewhere (single-threaded tests) the restart is not delayed.
+fn pause_before_restart(pause: std::time::Duration) {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    if Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread) {
+        tokio::task::block_in_place(|| std::thread::sleep(pause));
+    }
+}
+
 /// Every worker of the product.
 pub fn monitor(state: AppState) -> Monitor {
     let db = state.db.clone();
@@ -164,9 +174,13 @@ pub fn monitor(state: AppState) -> Monitor {
     let stock_state = state.clone();
     let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
     // A worker whose backend fails (e.g. the database is briefly unreachable) is started again
-    // instead of ending the monitor; each retry waits on the pool's acquire timeout.
+    // instead of ending the monitor, after a pause growing with its restarts (0.2 s up to 5 s): a
+    // backend that fails at once (a database that refuses us) would otherwise restart in a tight
+    // loop, one log line each.
     let monitor = Monitor::new().should_restart(|worker, error| {
-        tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), %error, "restarting a failed worker");
+        let restarts = worker.restarts();
+        tracing::warn!(worker = %worker.name(), restarts, %error, "restarting a failed worker");
+        pause_before_restart(std::time::Duration::from_millis(200 * (restarts.min(24) as u64 + 1)));
         true
     });
     let monitor = daily_pull(register_webhooks(monitor, &state, every_minute.clone()), state.clone());

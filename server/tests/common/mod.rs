@@ -80,7 +80,18 @@ pub struct TestApp {
     pub vars: Vec<(String, String)>,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
+    /// The background workers started by [`TestApp::start_jobs`], stopped when the app is dropped
+    /// (a test process running several apps must not keep the workers of a dropped database).
+    jobs: std::sync::Mutex<Vec<tokio::task::AbortHandle>>,
     _database: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for job in self.jobs.lock().unwrap().drain(..) {
+            job.abort();
+        }
+    }
 }
 
 pub fn client() -> reqwest::Client {
@@ -152,15 +163,16 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base, state, vars, db, client: client(), _database: database }
+        TestApp { base, state, vars, db, client: client(), jobs: Default::default(), _database: database }
     }
 
     /// Runs the background workers (webhook processing, stock pushes, cron ticks) in this test.
     pub fn start_jobs(&self) {
         let monitor = server::jobs::monitor(self.state.clone());
-        tokio::spawn(async move {
+        let handle = tokio::spawn(async move {
             let _ = monitor.run().await;
         });
+        self.jobs.lock().unwrap().push(handle.abort_handle());
     }
 
     /// A configuration variable this app was started with.
