@@ -96,6 +96,8 @@ impl Drop for TestApp {
 
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
+        // A request the app never answers fails its test instead of hanging the run.
+        .timeout(Duration::from_secs(60))
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
