@@ -82,19 +82,7 @@ pub async fn run(size: Size) -> Vec<Row> {
     // Orders arrive about as fast as they are sold, so the kills also refuse deliveries.
     let span = Duration::from_secs_f64((orders.len() as f64 / ARRIVALS_PER_SEC).max(5.0));
     let t0 = Instant::now();
-    let senders: Vec<_> = orders
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| {
-            let url = url.clone();
-            let at = t0 + span.mul_f64(i as f64 / orders.len() as f64);
-            tokio::spawn(async move {
-                tokio::time::sleep_until(at.into()).await;
-                let client = platform::platform_client();
-                platform::deliver(&client, &url, &platform::orders_paid(id), Duration::from_millis(250), Duration::from_secs(240)).await
-            })
-        })
-        .collect();
+    let senders = platform::spread(&url, &orders, t0, span, Duration::from_millis(250), Duration::from_secs(240));
 
     let mut kills = 0;
     let mut cut: BTreeSet<String> = BTreeSet::new();

@@ -27,19 +27,7 @@ pub async fn run(size: Size) -> Vec<Row> {
     let url = server.url("/connections/webhook/shopify");
     let span = BEFORE + OUTAGE + AFTER;
     let t0 = Instant::now();
-    let senders: Vec<_> = orders
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| {
-            let url = url.clone();
-            let at = t0 + span.mul_f64(i as f64 / orders.len() as f64);
-            tokio::spawn(async move {
-                tokio::time::sleep_until(at.into()).await;
-                let client = platform::platform_client();
-                platform::deliver(&client, &url, &platform::orders_paid(id), Duration::from_millis(500), Duration::from_secs(180)).await
-            })
-        })
-        .collect();
+    let senders = platform::spread(&url, &orders, t0, span, Duration::from_millis(500), Duration::from_secs(180));
 
     tokio::time::sleep_until((t0 + BEFORE).into()).await;
     let cut_at = Instant::now();

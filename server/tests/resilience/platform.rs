@@ -118,6 +118,23 @@ pub async fn deliver(client: &reqwest::Client, url: &str, d: &Delivery, pause: D
 }
 
 /// The client the platform delivers with: Shopify gives up on an answer after 5 s.
+/// Sends each order's `orders/paid` at evenly spread times from `t0` over `span`, each on its own
+/// task re-delivered like the platform does (every `pause`, for up to `give_up`).
+pub fn spread(url: &str, orders: &[u64], t0: Instant, span: Duration, pause: Duration, give_up: Duration) -> Vec<tokio::task::JoinHandle<Attempts>> {
+    orders
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let url = url.to_owned();
+            let at = t0 + span.mul_f64(i as f64 / orders.len() as f64);
+            tokio::spawn(async move {
+                tokio::time::sleep_until(at.into()).await;
+                deliver(&platform_client(), &url, &orders_paid(id), pause, give_up).await
+            })
+        })
+        .collect()
+}
+
 pub fn platform_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(1))
