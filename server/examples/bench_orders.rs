@@ -85,7 +85,7 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { deliveries: 5_000, clients: 32, orders: 500, rate: 10.0, only: None };
+    let mut a = Args { deliveries: 20_000, clients: 32, orders: 500, rate: 10.0, only: None };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     for pair in argv.chunks(2) {
         let value = || pair.get(1).unwrap_or_else(|| panic!("{} needs a value", pair[0]));

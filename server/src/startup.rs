@@ -46,7 +46,15 @@ pub fn router(state: AppState) -> Router {
     let auth_layer = AuthManagerLayerBuilder::new(Backend::new(db), session_layer).build();
     let same_site = SameSite { public_origin: Arc::from(config.public_origin()) };
 
-    Router::new()
+    // Platform deliveries carry no session and come from no browser: they skip the session,
+    // sign-in and cross-site layers (their signature is their authentication).
+    let webhooks = Router::new()
+        .route("/connections/webhook/shopify", post(shopify::webhook))
+        .route("/connections/webhook/shopify/compliance", post(shopify::webhook))
+        .route("/connections/webhook/woocommerce", post(woocommerce::webhook))
+        .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook));
+
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -68,14 +76,10 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/shopify/start", post(shopify::start))
         .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))
-        .route("/connections/webhook/shopify", post(shopify::webhook))
-        .route("/connections/webhook/shopify/compliance", post(shopify::webhook))
         .route("/connections/woocommerce", post(woocommerce::connect_keys))
         .route("/connections/woocommerce/grant", post(woocommerce::grant_start))
         .route("/connections/woocommerce/callback", post(woocommerce::grant_callback))
         .route("/connections/woocommerce/return", get(woocommerce::grant_return))
-        .route("/connections/webhook/woocommerce", post(woocommerce::webhook))
-        .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook))
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
@@ -94,7 +98,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(require_login))
         .layer(auth_layer)
-        .layer(from_fn_with_state(same_site, refuse_cross_site))
+        .layer(from_fn_with_state(same_site, refuse_cross_site));
+
+    webhooks
+        .merge(pages)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -139,6 +139,79 @@ async fn signed_order_webhooks_are_stored_once_and_unsigned_ones_refused() {
 }
 
 #[tokio::test]
+async fn a_delivery_the_database_cannot_store_fails_alone_not_the_deliveries_written_with_it() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    // A delivery id too long for the dedupe index (incompressible, over PostgreSQL's 2,704-byte
+    // index row limit) arrives amid 30 good deliveries.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let huge: String = (0..6_000)
+        .map(|_| {
+            (x ^= x << 13, x ^= x >> 7, x ^= x << 17);
+            char::from_digit((x % 16) as u32, 16).unwrap()
+        })
+        .collect();
+    let mut all: Vec<(String, u64)> = (0..30).map(|i| (format!("good-{i}"), 8_000 + i)).collect();
+    all.insert(15, (huge, 9_000));
+    let statuses = futures::future::join_all(all.iter().map(|(id, order)| deliver(&w, sm::DEMO_SHOP, id, *order))).await;
+    let refused: Vec<usize> = statuses.iter().enumerate().filter(|(_, s)| **s != StatusCode::OK).map(|(i, _)| i).collect();
+    assert_eq!(refused, vec![15], "{statuses:?}");
+    assert_eq!(statuses[15], StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE dedupe_key LIKE 'good-%'").await, 30);
+    assert_eq!(w.app.scalar("SELECT count(*) FROM apalis.jobs").await, 30);
+}
+
+/// Posts one signed `orders/paid` delivery for `shop` with Shopify's delivery id `id`.
+async fn deliver(w: &World, shop: &str, id: &str, order_id: u64) -> StatusCode {
+    let body = json!({"id": order_id, "financial_status": "paid", "line_items": []}).to_string();
+    Client::new()
+        .post(w.app.url("/connections/webhook/shopify"))
+        .header("x-shopify-topic", "orders/paid")
+        .header("x-shopify-shop-domain", shop)
+        .header("x-shopify-webhook-id", id)
+        .header("x-shopify-hmac-sha256", sm::signing::sign_body(sm::DEMO_CLIENT_SECRET, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_burst_of_deliveries_stores_each_event_once_with_exactly_one_job() {
+    let w = world().await;
+    w.install("demo-store", "approve").await;
+    // 40 distinct deliveries, 10 copies of one more, and 5 for a shop nobody connected, all at once:
+    // they are written together, many per statement.
+    let distinct = (0..40).map(|i| (sm::DEMO_SHOP, format!("burst-{i}"), 5_000 + i));
+    let copies = (0..10).map(|_| (sm::DEMO_SHOP, "burst-copy".to_owned(), 6_000));
+    let strangers = (0..5).map(|i| ("nobody-here.myshopify.com", format!("stranger-{i}"), 7_000 + i));
+    let all: Vec<_> = distinct.chain(copies).chain(strangers).collect();
+    let statuses = futures::future::join_all(all.iter().map(|(shop, id, order)| deliver(&w, shop, id, *order))).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events").await, 41, "40 distinct + 1 of the copies; nothing for the stranger");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE enqueued_at IS NULL").await, 0);
+    let jobs = "SELECT count(*) FROM apalis.jobs j JOIN webhook_events e ON e.id = (convert_from(j.job, 'UTF8')::jsonb->>'event_id')::bigint
+                WHERE j.job_type = 'process_webhook'";
+    assert_eq!(w.app.scalar(jobs).await, 41, "one job per stored event");
+    assert_eq!(w.app.scalar("SELECT count(*) FROM apalis.jobs").await, 41, "and no other");
+    let last_heard = "SELECT count(*) FROM connections WHERE platform = 'shopify' AND last_webhook_at > now() - interval '1 minute'";
+    assert_eq!(w.app.scalar(last_heard).await, 1);
+
+    // The jobs written beside the events are the rows apalis itself writes for the same job, so its
+    // workers take them (pinned here: an apalis upgrade that changes its row would fail this).
+    let event = w.app.scalar("SELECT min(id) FROM webhook_events").await;
+    w.app.state.queues.process_webhook(event).await.unwrap();
+    let columns = "job_type, job, status, attempts, max_attempts, priority, metadata::text, idempotency_key";
+    let differing = format!(
+        "SELECT count(*) FROM (SELECT DISTINCT {columns} FROM apalis.jobs WHERE convert_from(job, 'UTF8')::jsonb->>'event_id' = '{event}') AS rows"
+    );
+    assert_eq!(w.app.scalar(&format!("SELECT count(*) FROM apalis.jobs WHERE convert_from(job, 'UTF8')::jsonb->>'event_id' = '{event}'")).await, 2);
+    assert_eq!(w.app.scalar(&differing).await, 1, "the intake's job row and apalis's own are the same but for id and time");
+}
+
+#[tokio::test]
 async fn uninstalling_purges_credentials_and_compliance_redaction_blanks_payloads() {
     let w = world().await;
     w.install("demo-store", "approve").await;

@@ -4,6 +4,7 @@ use super::{
     config::{Config, ConfigError},
     crypto::Keyring,
     jobs::Queues,
+    webhooks::intake::Intake,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -19,12 +20,15 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     /// Where handlers enqueue background work.
     pub queues: Queues,
+    /// Stores verified webhook deliveries, many per statement under load.
+    pub intake: Intake,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Result<Self, ConfigError> {
         let keyring = Arc::new(config.encryption.keyring()?);
         let queues = Queues::new(&db);
-        Ok(AppState { leptos_options, db, config: Arc::new(config), keyring, queues })
+        let intake = Intake::new(db.clone());
+        Ok(AppState { leptos_options, db, config: Arc::new(config), keyring, queues, intake })
     }
 }

@@ -30,33 +30,90 @@ fn delivery(template: &Value, i: usize) -> Delivery {
     Delivery { hmac: sign_body(sm::DEMO_CLIENT_SECRET, &body), body, webhook_id: format!("bench-{i}") }
 }
 
-/// Posts every delivery with `clients` concurrent clients; latency of each 200, and how many were not 200.
-async fn post_all(url: &str, deliveries: Arc<Vec<Delivery>>, clients: usize) -> (Vec<Duration>, usize) {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+/// The bytes of one HTTP/1.1 request carrying `d`, as Shopify sends it (keep-alive).
+fn request_bytes(host: &str, d: &Delivery) -> Vec<u8> {
+    let head = format!(
+        "POST /connections/webhook/shopify HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+         x-shopify-topic: orders/paid\r\nx-shopify-shop-domain: {shop}\r\nx-shopify-api-version: 2025-10\r\n\
+         x-shopify-webhook-id: {id}\r\nx-shopify-hmac-sha256: {hmac}\r\ncontent-length: {len}\r\n\r\n",
+        shop = sm::DEMO_SHOP,
+        id = d.webhook_id,
+        hmac = d.hmac,
+        len = d.body.len(),
+    );
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&d.body);
+    bytes
+}
+
+/// Reads one response from a keep-alive connection: its status (the body, if any, is skipped).
+async fn read_response(r: &mut tokio::io::BufReader<tokio::net::TcpStream>) -> std::io::Result<u16> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut line = String::new();
+    r.read_line(&mut line).await?;
+    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+    let mut length = 0usize;
+    loop {
+        line.clear();
+        if r.read_line(&mut line).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).await?;
+    Ok(status)
+}
+
+/// Posts every delivery over `clients` keep-alive connections (each sends a request and waits for
+/// its answer, as a platform's sender does): latency of each 200, and how many were not 200. The
+/// requests are built beforehand and written as bytes, so the load generator, which shares the
+/// machine, spends as little CPU as pgbench's client does.
+async fn post_all(addr: std::net::SocketAddr, requests: Arc<Vec<Vec<u8>>>, clients: usize) -> (Vec<Duration>, usize) {
+    use tokio::io::AsyncWriteExt;
     let next = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (http, next, deliveries, url) = (http.clone(), next.clone(), deliveries.clone(), url.to_owned());
+        let (next, requests) = (next.clone(), requests.clone());
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut failed) = (Vec::new(), 0usize);
+            let mut conn: Option<tokio::io::BufReader<tokio::net::TcpStream>> = None;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(d) = deliveries.get(i) else { break };
+                let Some(request) = requests.get(i) else { break };
                 let started = Instant::now();
-                let r = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .header("x-shopify-topic", "orders/paid")
-                    .header("x-shopify-shop-domain", sm::DEMO_SHOP)
-                    .header("x-shopify-api-version", "2025-10")
-                    .header("x-shopify-webhook-id", &d.webhook_id)
-                    .header("x-shopify-hmac-sha256", &d.hmac)
-                    .body(d.body.clone())
-                    .send()
-                    .await;
-                match r {
-                    Ok(r) if r.status().is_success() => latencies.push(started.elapsed()),
-                    _ => failed += 1,
+                if conn.is_none() {
+                    match tokio::net::TcpStream::connect(addr).await {
+                        Ok(s) => {
+                            s.set_nodelay(true).ok();
+                            conn = Some(tokio::io::BufReader::new(s));
+                        }
+                        Err(_) => {
+                            failed += 1;
+                            continue;
+                        }
+                    }
+                }
+                let c = conn.as_mut().unwrap();
+                let answered = match c.get_mut().write_all(request).await {
+                    Ok(()) => read_response(c).await,
+                    Err(e) => Err(e),
+                };
+                match answered {
+                    Ok(200) => latencies.push(started.elapsed()),
+                    Ok(_) => failed += 1,
+                    Err(_) => {
+                        failed += 1;
+                        conn = None;
+                    }
                 }
             }
             (latencies, failed)
@@ -119,15 +176,17 @@ pub async fn run(deliveries: usize, clients: usize) {
         sm::NewOrderLine { sku: "AS0033-2".into(), quantity: 2 },
     ];
     let (template, _) = w.shopify.create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: lines, financial_status: "paid".into() }).await.unwrap();
-    let url = w.app.url("/connections/webhook/shopify");
+    let addr: std::net::SocketAddr = w.app.base.trim_start_matches("http://").parse().expect("the app listens on an address");
+    let host = addr.to_string();
     let warmup = clients * 10;
     let all: Vec<Delivery> = (0..warmup + deliveries).map(|i| delivery(&template, i)).collect();
     let body_bytes = all[0].body.len();
-    let (warm, measured): (Vec<_>, Vec<_>) = all.into_iter().enumerate().partition(|(i, _)| *i < warmup);
-    let strip = |v: Vec<(usize, Delivery)>| Arc::new(v.into_iter().map(|(_, d)| d).collect::<Vec<_>>());
-    post_all(&url, strip(warm), clients).await;
+    let (warm, measured): (Vec<_>, Vec<_>) = all.iter().enumerate().partition(|(i, _)| *i < warmup);
+    let bytes = |v: Vec<(usize, &Delivery)>| Arc::new(v.into_iter().map(|(_, d)| request_bytes(&host, d)).collect::<Vec<_>>());
+    let (warm, measured) = (bytes(warm), bytes(measured));
+    post_all(addr, warm, clients).await;
     let started = Instant::now();
-    let (latencies, failed) = post_all(&url, strip(measured), clients).await;
+    let (latencies, failed) = post_all(addr, measured, clients).await;
     let wall = started.elapsed();
     let stored = w.app.scalar("SELECT count(*) FROM webhook_events WHERE dedupe_key LIKE 'bench-%'").await;
     let rate = latencies.len() as f64 / wall.as_secs_f64();

@@ -1,10 +1,11 @@
 //! Inbound webhooks: verified deliveries are stored durably in `webhook_events` (deduplicated)
 //! before we answer, so nothing accepted is ever lost; jobs process them afterwards.
 
+pub mod intake;
 pub mod shopify;
 pub mod woocommerce;
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::DbErr;
 
 /// How long a delivery may wait for the database before it is answered 503: less than the
 /// platforms wait for an answer (Shopify 5 s), so during an outage they see "try again" at once
@@ -40,37 +41,48 @@ pub struct Event<'a> {
     /// Unique per connection: a repeated delivery of the same event is ignored.
     pub dedupe_key: String,
     pub event_id: Option<&'a str>,
-    pub payload: serde_json::Value,
+    pub payload: Payload<'a>,
+}
+
+/// A payload to store: the delivery's own bytes (already checked to be JSON), or a value.
+pub enum Payload<'a> {
+    Raw(&'a [u8]),
+    Value(serde_json::Value),
+}
+
+impl Payload<'_> {
+    /// The JSON text PostgreSQL can store: the raw bytes as they are unless they escape U+0000.
+    fn into_text(self) -> Result<String, Rejected> {
+        let mut value = match self {
+            Payload::Raw(body) if !body.windows(6).any(|w| w == br"\u0000") => {
+                return String::from_utf8(body.to_vec()).map_err(|_| Rejected::BadBody);
+            }
+            Payload::Raw(body) => serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?,
+            Payload::Value(v) => v,
+        };
+        without_nul(&mut value);
+        Ok(value.to_string())
+    }
+}
+
+/// Checks that a delivery's body is JSON without building it (its text is what gets stored).
+pub fn check_json(body: &[u8]) -> Result<(), Rejected> {
+    let text = std::str::from_utf8(body).map_err(|_| Rejected::BadBody)?;
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|_| Rejected::BadBody)
 }
 
 /// Stores the event and enqueues its processing; `false` when it was a duplicate. An event whose
 /// enqueue fails stays stored and is picked up by the sweeper.
-pub async fn store(state: &crate::backend::state::AppState, mut e: Event<'_>) -> Result<bool, DbErr> {
-    let db = &state.db;
-    without_nul(&mut e.payload);
-    let dedupe_key = e.dedupe_key.replace('\0', "\u{fffd}");
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "INSERT INTO webhook_events (connection_id, platform, topic, dedupe_key, event_id, payload)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (connection_id, dedupe_key) DO NOTHING RETURNING id",
-        [
-            e.connection_id.into(),
-            e.platform.into(),
-            e.topic.into(),
-            dedupe_key.into(),
-            e.event_id.map(str::to_owned).into(),
-            e.payload.into(),
-        ],
-    );
-    let inserted = db.query_one_raw(stmt).await?.map(|row| row.try_get_by_index::<i64>(0)).transpose()?;
-    crate::backend::db::connections::touch_webhook(db, e.connection_id).await?;
-    if let Some(id) = inserted {
-        match state.queues.process_webhook(id).await {
-            Ok(()) => mark_enqueued(db, id).await?,
-            Err(err) => tracing::warn!(event_id = id, error = %err, "stored webhook not enqueued; the sweeper will"),
-        }
-    }
-    Ok(inserted.is_some())
+pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<bool, Rejected> {
+    let row = intake::Row {
+        target: intake::Target::Connection(e.connection_id),
+        platform: e.platform,
+        topic: e.topic.to_owned(),
+        dedupe_key: e.dedupe_key.replace('\0', "\u{fffd}"),
+        event_id: e.event_id.map(str::to_owned),
+        payload: e.payload.into_text()?,
+    };
+    Ok(matches!(state.intake.store(row).await?, intake::Stored::New(_)))
 }
 
 /// PostgreSQL text and `jsonb` cannot hold U+0000, which JSON allows (`"\u0000"`): a signed
@@ -90,15 +102,6 @@ fn without_nul(v: &mut serde_json::Value) {
         }
         _ => {}
     }
-}
-
-async fn mark_enqueued<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "UPDATE webhook_events SET enqueued_at = now() WHERE id = $1",
-        [id.into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! compliance topics are handled here.
 
 pub use super::Rejected;
-use super::Event;
+use super::{Payload, intake};
 use crate::backend::{
     db::connections,
     platforms::shopify::verify_webhook,
@@ -35,8 +35,11 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     if !verify_webhook(d.body, hmac, std::slice::from_ref(&state.config.platforms.shopify_client_secret)) {
         return Err(Rejected::BadSignature);
     }
-    let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
     let topic = d.topic.unwrap_or("unknown");
+    if !matches!(topic, "app/uninstalled" | "customers/redact" | "shop/redact" | "customers/data_request") {
+        return store(state, &d, topic).await;
+    }
+    let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
     let shop = d.shop.or_else(|| payload.get("shop_domain").and_then(|v| v.as_str())).unwrap_or("");
     let Some(conn) = connections::by_store(&state.db, connections::SHOPIFY, shop).await? else {
         tracing::info!(topic, shop, "Shopify webhook for a shop we hold nothing for");
@@ -60,22 +63,40 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
             redact(state, conn.id, None).await?;
             Ok(Outcome::Redacted)
         }
-        "customers/data_request" => {
+        _ => {
             record_data_request(state, conn.account_id, &payload).await?;
             Ok(Outcome::Redacted)
         }
-        _ => {
-            // The delivery id is Shopify's idempotency key; without one, the body itself is.
-            let key = d.webhook_id.map(str::to_owned).unwrap_or_else(|| body_digest(d.body));
-            let event = Event {
-                connection_id: conn.id,
-                platform: connections::SHOPIFY,
-                topic,
-                dedupe_key: key,
-                event_id: d.event_id,
-                payload,
-            };
-            Ok(if super::store(state, event).await? { Outcome::Stored } else { Outcome::Duplicate })
+    }
+}
+
+/// Orders, refunds, products: stored as delivered for the jobs. The shop is looked up in the
+/// statement that stores the row; the body is checked to be JSON but kept as its own text.
+async fn store(state: &AppState, d: &Delivery<'_>, topic: &str) -> Result<Outcome, Rejected> {
+    super::check_json(d.body)?;
+    let shop = match d.shop {
+        Some(shop) => shop.to_owned(),
+        None => {
+            let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
+            payload.get("shop_domain").and_then(|v| v.as_str()).unwrap_or("").to_owned()
+        }
+    };
+    // The delivery id is Shopify's idempotency key; without one, the body itself is.
+    let key = d.webhook_id.map(str::to_owned).unwrap_or_else(|| body_digest(d.body));
+    let row = intake::Row {
+        target: intake::Target::Store(shop.clone()),
+        platform: connections::SHOPIFY,
+        topic: topic.to_owned(),
+        dedupe_key: key.replace('\0', "\u{fffd}"),
+        event_id: d.event_id.map(str::to_owned),
+        payload: Payload::Raw(d.body).into_text()?,
+    };
+    match state.intake.store(row).await? {
+        intake::Stored::New(_) => Ok(Outcome::Stored),
+        intake::Stored::Duplicate => Ok(Outcome::Duplicate),
+        intake::Stored::NoConnection => {
+            tracing::info!(topic, shop, "Shopify webhook for a shop we hold nothing for");
+            Ok(Outcome::Ignored)
         }
     }
 }

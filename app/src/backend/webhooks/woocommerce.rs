@@ -2,7 +2,7 @@
 //! a valid `X-WC-Webhook-Signature` made with the connection's own secret.
 
 pub use super::Rejected;
-use super::Event;
+use super::{Event, Payload};
 use sha2::{Digest, Sha256};
 use crate::backend::{
     connect::woocommerce::webhook_context,
@@ -48,12 +48,19 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     if !verify_signature(d.body, signature, &secret) {
         return Err(Rejected::BadSignature);
     }
-    let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
+    // Only the fields that identify the state are read; the body is stored as delivered.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: Option<serde_json::Value>,
+        date_modified_gmt: Option<serde_json::Value>,
+    }
+    super::check_json(d.body)?;
+    let head: Head = serde_json::from_slice(d.body).unwrap_or(Head { id: None, date_modified_gmt: None });
     let topic = d.topic.unwrap_or("unknown");
     // Woo has no event id: the resource and its modification time identify a state. The time has
     // whole seconds, so a digest of the body tells apart two changes (e.g. refunds) in one second.
-    let id = payload.get("id").map(|v| v.to_string()).unwrap_or_default();
-    let modified = payload.get("date_modified_gmt").and_then(|v| v.as_str()).unwrap_or("");
+    let id = head.id.map(|v| v.to_string()).unwrap_or_default();
+    let modified = head.date_modified_gmt.as_ref().and_then(|v| v.as_str()).unwrap_or("");
     let digest = Sha256::digest(d.body);
     let event = Event {
         connection_id: conn.id,
@@ -61,7 +68,7 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
         topic,
         dedupe_key: format!("{topic}:{id}:{modified}:{:x}", u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())),
         event_id: None,
-        payload,
+        payload: Payload::Raw(d.body),
     };
     Ok(if super::store(state, event).await? { Outcome::Stored } else { Outcome::Duplicate })
 }

@@ -127,9 +127,13 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
             topic,
             dedupe_key: format!("pull:{id}:{version}"),
             event_id: None,
-            payload,
+            payload: webhooks::Payload::Value(payload),
         };
-        if webhooks::store(state, event).await? {
+        let stored = webhooks::store(state, event).await.map_err(|e| match e {
+            webhooks::Rejected::Unavailable(e) => PullError::Db(e),
+            other => failed(other.to_string()),
+        })?;
+        if stored {
             pulled.new += 1;
         }
     }
