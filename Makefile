@@ -36,6 +36,8 @@ bench: ## benchmark figures (release build): reconcile of 10,000 SKUs × 3 store
 	cargo build --release -p mocks --bin mocks
 	.ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_reconcile
 	.ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_orders
+	@echo "Ingest again on a PostgreSQL that flushes every commit to disk, as production runs it:"
+	PG_DURABLE=1 .ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_orders -- --only ingest
 
 db-start: ## start the private PostgreSQL (when DATABASE_URL is not set) and print its URL
 	.ci/pg start

@@ -46,13 +46,14 @@ pub fn router(state: AppState) -> Router {
     let auth_layer = AuthManagerLayerBuilder::new(Backend::new(db), session_layer).build();
     let same_site = SameSite { public_origin: Arc::from(config.public_origin()) };
 
-    // Platform deliveries carry no session and come from no browser: they skip the session,
-    // sign-in and cross-site layers (their signature is their authentication).
+    // Platform deliveries carry no session: they skip the session and sign-in layers (their
+    // signature is their authentication). A browser's cross-site POST is refused here as anywhere.
     let webhooks = Router::new()
         .route("/connections/webhook/shopify", post(shopify::webhook))
         .route("/connections/webhook/shopify/compliance", post(shopify::webhook))
         .route("/connections/webhook/woocommerce", post(woocommerce::webhook))
-        .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook));
+        .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook))
+        .layer(from_fn_with_state(same_site.clone(), refuse_cross_site));
 
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || {}, {

@@ -192,9 +192,17 @@ pub async fn run(deliveries: usize, clients: usize) {
     let rate = latencies.len() as f64 / wall.as_secs_f64();
     let (p50, p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
     let tps = pgbench_tps(w.app.db(), &w.db.url, clients).await;
+    let settings = w.app.db().query_one_raw(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        "SELECT current_setting('fsync') || ', synchronous_commit ' || current_setting('synchronous_commit')",
+    ));
+    let durability = match settings.await {
+        Ok(Some(row)) => format!("fsync {}", row.try_get_by_index::<String>(0).unwrap_or_default()),
+        _ => "settings unknown".into(),
+    };
 
     let mut t = Table::new(
-        "(a) Signed Shopify orders/paid webhooks → verified, stored, enqueued (workers off; app pool 10 connections)",
+        &format!("(a) Signed Shopify orders/paid webhooks → verified, stored, enqueued (workers off; app pool 10 connections; PostgreSQL {durability})"),
         &["deliveries", "body bytes", "clients", "wall s", "webhooks/s", "p50 ms", "p99 ms", "max ms", "not 200", "rows stored"],
     );
     t.row(vec![
