@@ -71,8 +71,7 @@ pub fn check_json(body: &[u8]) -> Result<(), Rejected> {
     serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|_| Rejected::BadBody)
 }
 
-/// Stores the event and enqueues its processing; `false` when it was a duplicate. An event whose
-/// enqueue fails stays stored and is picked up by the sweeper.
+/// Stores the event with its job (see [`intake`]); `false` when it was a duplicate.
 pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<bool, Rejected> {
     let row = intake::Row {
         target: intake::Target::Connection(e.connection_id),
