@@ -154,11 +154,6 @@ pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec
     set_column(db, id, Column::WebhookSecretEnc, Expr::value(sealed)).await
 }
 
-/// Records that a verified webhook arrived (the page shows webhook health).
-pub async fn touch_webhook<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    set_column(db, id, Column::LastWebhookAt, Expr::value(chrono::Utc::now())).await
-}
-
 /// Sets one column of one connection (callers have already checked ownership or come from a
 /// verified platform request).
 async fn set_column<C: ConnectionTrait>(db: &C, id: i64, column: Column, value: sea_orm::sea_query::SimpleExpr) -> Result<(), DbErr> {

@@ -94,16 +94,14 @@ impl Intake {
 
     /// Writes batches until nobody waits.
     async fn write_while_waiting(self) {
-        let _writer = WriterSlot(self.waiting.clone());
+        let slot = WriterSlot(self.waiting.clone());
         loop {
             let batch: Vec<Pending> = {
                 let mut w = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
                 let n = w.rows.len().min(BATCH);
                 if n == 0 {
-                    // `WriterSlot` gives the slot back under this same lock hold: nothing can be
-                    // queued between seeing the queue empty and leaving.
-                    w.writers -= 1;
-                    std::mem::forget(_writer);
+                    // Under the same lock hold that saw the queue empty: nothing queued meanwhile is left without a writer.
+                    slot.leave(&mut w);
                     return;
                 }
                 w.rows.drain(..n).collect()
@@ -144,8 +142,16 @@ impl Intake {
     }
 }
 
-/// Gives the writer slot back if a writer task ends other than by finding the queue empty (a panic).
+/// A writer's place among the [`WRITERS`]: given back by [`WriterSlot::leave`], or when dropped
+/// if the writer ends otherwise (a panic).
 struct WriterSlot(Arc<Mutex<Waiting>>);
+
+impl WriterSlot {
+    fn leave(self, w: &mut Waiting) {
+        w.writers -= 1;
+        std::mem::forget(self);
+    }
+}
 
 impl Drop for WriterSlot {
     fn drop(&mut self) {

@@ -35,7 +35,7 @@ pub enum Rejected {
 }
 
 pub struct Event<'a> {
-    pub connection_id: i64,
+    pub target: intake::Target,
     pub platform: &'static str,
     pub topic: &'a str,
     /// Unique per connection: a repeated delivery of the same event is ignored.
@@ -44,20 +44,25 @@ pub struct Event<'a> {
     pub payload: Payload<'a>,
 }
 
-/// A payload to store: the delivery's own bytes (already checked to be JSON), or a value.
+/// A payload to store: a delivery's own text (checked to be JSON), or a value.
 pub enum Payload<'a> {
-    Raw(&'a [u8]),
+    Json(&'a str),
     Value(serde_json::Value),
 }
 
-impl Payload<'_> {
-    /// The JSON text PostgreSQL can store: the raw bytes as they are unless they escape U+0000.
+impl<'a> Payload<'a> {
+    /// A delivery's body, checked to be JSON without building it: its text is what gets stored.
+    pub fn checked(body: &'a [u8]) -> Result<Self, Rejected> {
+        let text = std::str::from_utf8(body).map_err(|_| Rejected::BadBody)?;
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|_| Rejected::BadBody)?;
+        Ok(Payload::Json(text))
+    }
+
+    /// The JSON text PostgreSQL can store: a delivery's text as it is unless it escapes U+0000.
     fn into_text(self) -> Result<String, Rejected> {
         let mut value = match self {
-            Payload::Raw(body) if !body.windows(6).any(|w| w == br"\u0000") => {
-                return String::from_utf8(body.to_vec()).map_err(|_| Rejected::BadBody);
-            }
-            Payload::Raw(body) => serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?,
+            Payload::Json(text) if !text.contains(r"\u0000") => return Ok(text.to_owned()),
+            Payload::Json(text) => serde_json::from_str(text).map_err(|_| Rejected::BadBody)?,
             Payload::Value(v) => v,
         };
         without_nul(&mut value);
@@ -65,23 +70,17 @@ impl Payload<'_> {
     }
 }
 
-/// Checks that a delivery's body is JSON without building it (its text is what gets stored).
-pub fn check_json(body: &[u8]) -> Result<(), Rejected> {
-    let text = std::str::from_utf8(body).map_err(|_| Rejected::BadBody)?;
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|_| Rejected::BadBody)
-}
-
-/// Stores the event with its job (see [`intake`]); `false` when it was a duplicate.
-pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<bool, Rejected> {
+/// Stores the event with its job (see [`intake`]).
+pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<intake::Stored, Rejected> {
     let row = intake::Row {
-        target: intake::Target::Connection(e.connection_id),
+        target: e.target,
         platform: e.platform,
         topic: e.topic.to_owned(),
         dedupe_key: e.dedupe_key.replace('\0', "\u{fffd}"),
         event_id: e.event_id.map(str::to_owned),
         payload: e.payload.into_text()?,
     };
-    Ok(matches!(state.intake.store(row).await?, intake::Stored::New(_)))
+    Ok(state.intake.store(row).await?)
 }
 
 /// PostgreSQL text and `jsonb` cannot hold U+0000, which JSON allows (`"\u0000"`): a signed

@@ -3,7 +3,7 @@
 //! compliance topics are handled here.
 
 pub use super::Rejected;
-use super::{Payload, intake};
+use super::{Event, Payload, intake};
 use crate::backend::{
     db::connections,
     platforms::shopify::verify_webhook,
@@ -71,9 +71,9 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
 }
 
 /// Orders, refunds, products: stored as delivered for the jobs. The shop is looked up in the
-/// statement that stores the row; the body is checked to be JSON but kept as its own text.
+/// statement that stores the row.
 async fn store(state: &AppState, d: &Delivery<'_>, topic: &str) -> Result<Outcome, Rejected> {
-    super::check_json(d.body)?;
+    let payload = Payload::checked(d.body)?;
     let shop = match d.shop {
         Some(shop) => shop.to_owned(),
         None => {
@@ -81,17 +81,16 @@ async fn store(state: &AppState, d: &Delivery<'_>, topic: &str) -> Result<Outcom
             payload.get("shop_domain").and_then(|v| v.as_str()).unwrap_or("").to_owned()
         }
     };
-    // The delivery id is Shopify's idempotency key; without one, the body itself is.
-    let key = d.webhook_id.map(str::to_owned).unwrap_or_else(|| body_digest(d.body));
-    let row = intake::Row {
+    let event = Event {
         target: intake::Target::Store(shop.clone()),
         platform: connections::SHOPIFY,
-        topic: topic.to_owned(),
-        dedupe_key: key.replace('\0', "\u{fffd}"),
-        event_id: d.event_id.map(str::to_owned),
-        payload: Payload::Raw(d.body).into_text()?,
+        topic,
+        // The delivery id is Shopify's idempotency key; without one, the body itself is.
+        dedupe_key: d.webhook_id.map(str::to_owned).unwrap_or_else(|| body_digest(d.body)),
+        event_id: d.event_id,
+        payload,
     };
-    match state.intake.store(row).await? {
+    match super::store(state, event).await? {
         intake::Stored::New(_) => Ok(Outcome::Stored),
         intake::Stored::Duplicate => Ok(Outcome::Duplicate),
         intake::Stored::NoConnection => {

@@ -2,7 +2,10 @@
 //! a valid `X-WC-Webhook-Signature` made with the connection's own secret.
 
 pub use super::Rejected;
-use super::{Event, Payload};
+use super::{
+    Event, Payload,
+    intake::{Stored, Target},
+};
 use sha2::{Digest, Sha256};
 use crate::backend::{
     connect::woocommerce::webhook_context,
@@ -48,14 +51,19 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     if !verify_signature(d.body, signature, &secret) {
         return Err(Rejected::BadSignature);
     }
-    // Only the fields that identify the state are read; the body is stored as delivered.
-    #[derive(serde::Deserialize)]
+    // Only the fields that identify the state are read (a body that parses as them is JSON); the
+    // body is stored as delivered.
+    #[derive(Default, serde::Deserialize)]
     struct Head {
         id: Option<serde_json::Value>,
         date_modified_gmt: Option<serde_json::Value>,
     }
-    super::check_json(d.body)?;
-    let head: Head = serde_json::from_slice(d.body).unwrap_or(Head { id: None, date_modified_gmt: None });
+    let text = std::str::from_utf8(d.body).map_err(|_| Rejected::BadBody)?;
+    let (head, payload) = match serde_json::from_str::<Head>(text) {
+        Ok(head) => (head, Payload::Json(text)),
+        // Not an object with those fields: stored if it is JSON at all.
+        Err(_) => (Head::default(), Payload::checked(d.body)?),
+    };
     let topic = d.topic.unwrap_or("unknown");
     // Woo has no event id: the resource and its modification time identify a state. The time has
     // whole seconds, so a digest of the body tells apart two changes (e.g. refunds) in one second.
@@ -63,12 +71,16 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     let modified = head.date_modified_gmt.as_ref().and_then(|v| v.as_str()).unwrap_or("");
     let digest = Sha256::digest(d.body);
     let event = Event {
-        connection_id: conn.id,
+        target: Target::Connection(conn.id),
         platform: connections::WOOCOMMERCE,
         topic,
         dedupe_key: format!("{topic}:{id}:{modified}:{:x}", u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())),
         event_id: None,
-        payload: Payload::Raw(d.body),
+        payload,
     };
-    Ok(if super::store(state, event).await? { Outcome::Stored } else { Outcome::Duplicate })
+    Ok(match super::store(state, event).await? {
+        Stored::New(_) => Outcome::Stored,
+        // The connection was read above; gone since then is as good as seen before.
+        Stored::Duplicate | Stored::NoConnection => Outcome::Duplicate,
+    })
 }

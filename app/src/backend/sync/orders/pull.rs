@@ -122,7 +122,7 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
     let mut pulled = Pulled { orders: orders.len(), new: 0 };
     for (topic, id, version, payload) in orders {
         let event = Event {
-            connection_id: conn.id,
+            target: webhooks::intake::Target::Connection(conn.id),
             platform: if conn.platform == connections::SHOPIFY { connections::SHOPIFY } else { connections::WOOCOMMERCE },
             topic,
             dedupe_key: format!("pull:{id}:{version}"),
@@ -133,7 +133,7 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
             webhooks::Rejected::Unavailable(e) => PullError::Db(e),
             other => failed(other.to_string()),
         })?;
-        if stored {
+        if matches!(stored, webhooks::intake::Stored::New(_)) {
             pulled.new += 1;
         }
     }
