@@ -18,7 +18,8 @@ ALTER TABLE connections
     ADD COLUMN order_trigger TEXT NOT NULL DEFAULT 'paid' CHECK (order_trigger IN ('paid', 'completed'));
 "#;
 
-const DOWN: &str = "ALTER TABLE connections DROP COLUMN IF EXISTS order_trigger; DROP TABLE IF EXISTS account_settings;";
+const DOWN: &str =
+    "ALTER TABLE connections DROP COLUMN IF EXISTS order_trigger; DROP TABLE IF EXISTS account_settings;";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -15,9 +15,12 @@ mod bench_common;
 #[path = "bench_orders/ingest.rs"]
 mod ingest;
 
-use bench_common::{App, BenchDb, Platforms, ms, percentile, table::{Table, verdict}};
-use rust_decimal::prelude::ToPrimitive;
+use bench_common::{
+    App, BenchDb, Platforms, ms, percentile,
+    table::{Table, verdict},
+};
 use mocks::{catalog, prokip::ProkipMock, shopify as sm, woocommerce as wm};
+use rust_decimal::prelude::ToPrimitive;
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -53,7 +56,11 @@ pub async fn world(db_suffix: &str, extra_skus: usize, jobs: bool) -> World {
     woo.set_base_url(&format!("http://{w}"));
     let db = BenchDb::fresh(db_suffix).await;
     let (prokip_api, template) = (format!("http://{p}"), format!("http://{s}/{{shop}}"));
-    let app = App::serve(&db.url, &[("MOCK_MODE", "true"), ("PROKIP_API", &prokip_api), ("SHOPIFY_SHOP_URL_TEMPLATE", &template)]).await;
+    let app = App::serve(
+        &db.url,
+        &[("MOCK_MODE", "true"), ("PROKIP_API", &prokip_api), ("SHOPIFY_SHOP_URL_TEMPLATE", &template)],
+    )
+    .await;
     if jobs {
         app.start_jobs();
     }
@@ -95,7 +102,9 @@ fn args() -> Args {
             "--orders" => a.orders = value().parse().expect("a number"),
             "--rate" => a.rate = value().parse().expect("orders per second"),
             "--only" => a.only = Some(value().clone()),
-            other => panic!("unknown argument {other}: --deliveries N --clients C --orders M --rate R --only ingest|orders"),
+            other => {
+                panic!("unknown argument {other}: --deliveries N --clients C --orders M --rate R --only ingest|orders")
+            }
         }
     }
     a
@@ -133,7 +142,10 @@ async fn order_to_store(orders: usize, rate: f64) {
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
             let placed = Instant::now();
-            let order = sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: sku.clone(), quantity: 1 }], financial_status: "paid".into() };
+            let order = sm::NewOrder {
+                line_items: vec![sm::NewOrderLine { sku: sku.clone(), quantity: 1 }],
+                financial_status: "paid".into(),
+            };
             w.shopify.create_order(sm::DEMO_SHOP, order).await.expect("order placed");
             let deadline = placed + Duration::from_secs(30);
             while Instant::now() < deadline {
@@ -184,7 +196,12 @@ async fn order_to_store(orders: usize, rate: f64) {
     t.print();
     let mut targets = Table::new("Targets (b)", &["figure", "measured", "target", "verdict"]);
     let met = timed_out == 0 && p99 <= Duration::from_secs(2);
-    targets.row(vec!["order → other store p99".into(), format!("{:.0} ms", ms(p99)), "≤ 2,000 ms".into(), verdict(met)]);
+    targets.row(vec![
+        "order → other store p99".into(),
+        format!("{:.0} ms", ms(p99)),
+        "≤ 2,000 ms".into(),
+        verdict(met),
+    ]);
     targets.print();
     // The workers still hold the pool: drop the database and end the process at once, before
     // they notice and start restarting against a database that is gone.

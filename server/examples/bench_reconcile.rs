@@ -16,7 +16,11 @@
 mod bench_common;
 
 use app::backend::{jobs::PushStock, sync::stock};
-use bench_common::{App, BenchDb, Platforms, mocks_process::MocksProcess, table::{Table, verdict}};
+use bench_common::{
+    App, BenchDb, Platforms,
+    mocks_process::MocksProcess,
+    table::{Table, verdict},
+};
 use mocks::{catalog, shopify as sm, woocommerce as wm};
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
@@ -79,7 +83,10 @@ async fn run_child(phase: &str, db: &BenchDb, mocks: &MocksProcess, template: &s
         .await
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).unwrap_or_else(|| panic!("phase {phase} failed: {stdout}"));
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("phase {phase} failed: {stdout}"));
     serde_json::from_str(line).unwrap()
 }
 
@@ -155,15 +162,33 @@ async fn parent(throttle: bool) {
     };
     let account_id = bench_common::connect_merchant(&app, &platforms).await;
     let mapped = app.scalar("SELECT count(*) FROM sku_map").await;
-    println!("merchant registered, Prokip + 3 stores connected and indexed in {:.1} s ({mapped} SKU mappings)", started.elapsed().as_secs_f64());
+    println!(
+        "merchant registered, Prokip + 3 stores connected and indexed in {:.1} s ({mapped} SKU mappings)",
+        started.elapsed().as_secs_f64()
+    );
     let location = app.scalar(&format!("SELECT location_id FROM prokip_configs WHERE account_id = {account_id}")).await;
     let total = flat.len();
     let changed: Vec<&Sku> = flat.iter().step_by(total / CHANGED).take(CHANGED).collect();
 
-    let phases = [("first", "first reconcile after connecting"), ("unchanged", "(a) nothing changed"), ("changed", "(b) 1,000 SKUs changed in Prokip")];
+    let phases = [
+        ("first", "first reconcile after connecting"),
+        ("unchanged", "(a) nothing changed"),
+        ("changed", "(b) 1,000 SKUs changed in Prokip"),
+    ];
     let mut results = Table::new(
         "Reconcile: wall time, peak RSS (VmHWM of a fresh process), API calls actual/minimum",
-        &["phase", "wall s", "RSS start MiB", "RSS peak MiB", "Prokip", "Shopify demo", "Shopify two", "Woo reads", "Woo writes", "written per store"],
+        &[
+            "phase",
+            "wall s",
+            "RSS start MiB",
+            "RSS peak MiB",
+            "Prokip",
+            "Shopify demo",
+            "Shopify two",
+            "Woo reads",
+            "Woo writes",
+            "written per store",
+        ],
     );
     let mut targets = Table::new("Targets", &["figure", "measured", "target", "verdict"]);
     for (phase, label) in phases {
@@ -210,10 +235,20 @@ async fn parent(throttle: bool) {
             && woo_writes as usize == min.woo_writes;
         if phase == "unchanged" {
             targets.row(vec!["(a) wall time".into(), format!("{secs:.2} s"), "≤ 10 s".into(), verdict(secs <= 10.0)]);
-            targets.row(vec!["(a) peak RSS".into(), format!("{peak:.0} MiB"), "≤ 300 MB".into(), verdict(peak * 1.048_576 <= 300.0)]);
+            targets.row(vec![
+                "(a) peak RSS".into(),
+                format!("{peak:.0} MiB"),
+                "≤ 300 MB".into(),
+                verdict(peak * 1.048_576 <= 300.0),
+            ]);
         }
         if phase != "first" {
-            targets.row(vec![format!("{label}: calls"), if at_min { "= minimum".into() } else { "above minimum".into() }, "= minimum".into(), verdict(at_min)]);
+            targets.row(vec![
+                format!("{label}: calls"),
+                if at_min { "= minimum".into() } else { "above minimum".into() },
+                "= minimum".into(),
+                verdict(at_min),
+            ]);
         }
         if phase != "unchanged" {
             print_breakdown(label, &[("Prokip", &prokip), ("Shopify", &shopify), ("WooCommerce", &woo)]);
@@ -234,7 +269,12 @@ fn print_breakdown(label: &str, platforms: &[(&str, &BTreeMap<String, u64>)]) {
     for (name, counts) in platforms {
         let mut grouped: BTreeMap<String, u64> = BTreeMap::new();
         for (k, n) in counts.iter() {
-            let key: Vec<String> = k.split('/').map(|seg| if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() { "{id}".into() } else { seg.into() }).collect();
+            let key: Vec<String> = k
+                .split('/')
+                .map(|seg| {
+                    if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() { "{id}".into() } else { seg.into() }
+                })
+                .collect();
             *grouped.entry(key.join("/")).or_default() += n;
         }
         for (k, n) in grouped {

@@ -1,18 +1,18 @@
 //! The job monitor that runs beside the web server: Postgres-backed workers and the cron ticks
 //! that feed them.
 
-use apalis::prelude::*;
-use apalis_cron::{CronScheduler, Tick};
-use apalis::prelude::{PollWith, Strategy};
-use apalis_postgres::{PostgresStorage, Pubsub};
 use apalis::layers::retry::{HasherRng, RetryPolicy, backoff::ExponentialBackoffMaker, backoff::MakeBackoff};
+use apalis::prelude::*;
+use apalis::prelude::{PollWith, Strategy};
+use apalis_cron::{CronScheduler, Tick};
+use apalis_postgres::{PostgresStorage, Pubsub};
 use app::backend::jobs::{
     HOUSEKEEPING_QUEUE, PUSH_STOCK_QUEUE, ProcessWebhook, PushStock, WEBHOOK_QUEUE,
     housekeeping::{self, Housekeeping},
     process_webhook, push_stock,
 };
-use app::backend::sync::triggers;
 use app::backend::state::AppState;
+use app::backend::sync::triggers;
 use sea_orm::DatabaseConnection;
 use std::str::FromStr;
 
@@ -133,12 +133,18 @@ fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
     if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
         let state = state.clone();
         monitor = monitor.register(move |_| {
-            WorkerBuilder::new("prokip-poll-cron").backend(CronScheduler::new(schedule.clone())).data(state.clone()).build(prokip_poll)
+            WorkerBuilder::new("prokip-poll-cron")
+                .backend(CronScheduler::new(schedule.clone()))
+                .data(state.clone())
+                .build(prokip_poll)
         });
     }
     if let Some(schedule) = sync.reconcile_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
         monitor = monitor.register(move |_| {
-            WorkerBuilder::new("reconcile-cron").backend(CronScheduler::new(schedule.clone())).data(state.clone()).build(reconcile)
+            WorkerBuilder::new("reconcile-cron")
+                .backend(CronScheduler::new(schedule.clone()))
+                .data(state.clone())
+                .build(reconcile)
         });
     }
     monitor
@@ -153,7 +159,10 @@ async fn daily_order_pull(tick: Tick, state: Data<AppState>) -> Result<(), BoxDy
 fn daily_pull(monitor: Monitor, state: AppState) -> Monitor {
     let daily = cron::Schedule::from_str("0 0 3 * * *").expect("valid cron expression");
     monitor.register(move |_| {
-        WorkerBuilder::new("daily-order-pull").backend(CronScheduler::new(daily.clone())).data(state.clone()).build(daily_order_pull)
+        WorkerBuilder::new("daily-order-pull")
+            .backend(CronScheduler::new(daily.clone()))
+            .data(state.clone())
+            .build(daily_order_pull)
     })
 }
 

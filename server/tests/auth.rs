@@ -23,7 +23,10 @@ async fn registering_signs_in_and_shows_the_business_on_the_overview() {
     assert!(html.contains("Connect Prokip first"), "a new account is told where to start");
     let mut o: Value = app.overview(&app.client).await.json().await.unwrap();
     let chart = o.as_object_mut().unwrap().remove("chart").unwrap();
-    assert_eq!(o, json!({"prokip_connected": false, "connections": 0, "mapped_skus": 0, "orders_synced_today": 0, "needs_attention": 0}));
+    assert_eq!(
+        o,
+        json!({"prokip_connected": false, "connections": 0, "mapped_skus": 0, "orders_synced_today": 0, "needs_attention": 0})
+    );
     assert_eq!(chart.as_array().unwrap().len(), 14, "a chart of 14 empty days");
 }
 
@@ -84,10 +87,22 @@ async fn five_failures_lock_the_username_for_fifteen_minutes() {
     let app = TestApp::spawn().await;
     app.register(&app.new_browser(), "amina", "correct horse", "A").await;
     for _ in 0..5 {
-        let r = app.client.post(app.url("/auth/login")).json(&json!({"username": "amina", "password": "nope"})).send().await.unwrap();
+        let r = app
+            .client
+            .post(app.url("/auth/login"))
+            .json(&json!({"username": "amina", "password": "nope"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
-    let r = app.client.post(app.url("/auth/login")).json(&json!({"username": "amina", "password": "correct horse"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/auth/login"))
+        .json(&json!({"username": "amina", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["details"], "Too many failed sign-in attempts. Try again in 15 minutes.");
@@ -103,13 +118,21 @@ async fn five_failures_lock_the_username_for_fifteen_minutes() {
 #[tokio::test]
 async fn login_rotates_the_session_id_and_logout_ends_it() {
     use app::backend::session_store::PgSessionStore;
-    use tower_sessions::{SessionStore, cookie::time::{Duration, OffsetDateTime}, session::{Id, Record}};
+    use tower_sessions::{
+        SessionStore,
+        cookie::time::{Duration, OffsetDateTime},
+        session::{Id, Record},
+    };
 
     let app = TestApp::spawn().await;
     app.register(&app.new_browser(), "amina", "correct horse", "A").await;
 
     // An attacker plants a session id of their own in the victim's browser ...
-    let mut planted = Record { id: Id::default(), data: Default::default(), expiry_date: OffsetDateTime::now_utc() + Duration::hours(1) };
+    let mut planted = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+    };
     PgSessionStore::new(app.db.clone()).create(&mut planted).await.unwrap();
     let planted_cookie = format!("prokip_sync_session={}", planted.id);
     let victim = common::client();
@@ -161,7 +184,13 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = app.client.post(app.url("/auth/login")).json(&json!({"username": "mallory", "password": "correct horse"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/auth/login"))
+        .json(&json!({"username": "mallory", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no account was created");
 
     // The same form from our own origin works.
@@ -180,14 +209,25 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn seed_json_api_registers_logs_in_and_reports_errors_in_its_shape() {
     let app = TestApp::spawn().await;
-    let r = app.client.post(app.url("/auth/register")).json(&json!({"username": "amina", "password": "correct horse"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/auth/register"))
+        .json(&json!({"username": "amina", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["user"]["username"], "amina");
     assert!(body["user"]["id"].is_i64() && body["message"].is_string());
 
     let browser = app.new_browser();
-    let r = browser.post(app.url("/auth/login")).json(&json!({"username": "amina", "password": "correct horse"})).send().await.unwrap();
+    let r = browser
+        .post(app.url("/auth/login"))
+        .json(&json!({"username": "amina", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(session_cookie(&r).is_some(), "login sets the session cookie instead of returning a token");
     let body: Value = r.json().await.unwrap();
@@ -195,7 +235,13 @@ async fn seed_json_api_registers_logs_in_and_reports_errors_in_its_shape() {
     assert!(body.get("token").is_none());
     assert_eq!(app.overview(&browser).await.status(), StatusCode::OK);
 
-    let r = app.client.post(app.url("/auth/register")).json(&json!({"username": "bob", "password": "short"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/auth/register"))
+        .json(&json!({"username": "bob", "password": "short"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["details"]["field"], "password");

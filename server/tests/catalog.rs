@@ -34,7 +34,9 @@ async fn connecting_indexes_the_demo_catalog_and_reports_the_mismatch_on_both_si
         w.shopify_connection
     );
     assert_eq!(w.app.scalar(&sql).await, 1);
-    let mismatched = format!("SELECT count(*) FROM sku_map WHERE sku IN ('{DEMO_MISMATCH_PROKIP_SKU}', '{DEMO_MISMATCH_STORE_SKU}')");
+    let mismatched = format!(
+        "SELECT count(*) FROM sku_map WHERE sku IN ('{DEMO_MISMATCH_PROKIP_SKU}', '{DEMO_MISMATCH_STORE_SKU}')"
+    );
     assert_eq!(w.app.scalar(&mismatched).await, 0);
 }
 
@@ -62,8 +64,12 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
     assert_eq!(second["rows"].as_array().unwrap().len(), 5);
 
     let (_, unmatched) = products(&w, &w.browser, "as0040", "", 1).await;
-    let rows: Vec<(&str, &str)> =
-        unmatched["rows"].as_array().unwrap().iter().map(|r| (r["sku"].as_str().unwrap(), r["status"].as_str().unwrap())).collect();
+    let rows: Vec<(&str, &str)> = unmatched["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["sku"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
     assert_eq!(rows, [("AS0040", "prokip_only"), ("as0040", "store_only")]);
 
     let (_, matched) = products(&w, &w.browser, "", "matched", 1).await;
@@ -74,7 +80,12 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
 
     // The page itself, rendered on the server (works without JavaScript).
     let html = w.browser.get(w.app.url("/products?q=as0040")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Missing in a store") && html.contains("Only in a store") && html.contains("2 SKUs · page 1 of 1"), "{html}");
+    assert!(
+        html.contains("Missing in a store")
+            && html.contains("Only in a store")
+            && html.contains("2 SKUs · page 1 of 1"),
+        "{html}"
+    );
 
     let (status, _) = products(&w, &w.browser, "", "nonsense", 1).await;
     assert_eq!(status, 400);
@@ -86,10 +97,18 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
 /// returns the product's id.
 async fn fix_the_spelling_in_woo(w: &World) -> u64 {
     let state = w.woo.state(wm::DEMO_STORE).unwrap();
-    let product = state["products"].as_array().unwrap().iter().find(|p| p["sku"] == DEMO_MISMATCH_STORE_SKU).unwrap()["id"].clone();
+    let product =
+        state["products"].as_array().unwrap().iter().find(|p| p["sku"] == DEMO_MISMATCH_STORE_SKU).unwrap()["id"]
+            .clone();
     let url = format!("{}/wp-json/wc/v3/products/{product}", w.woo.store_url(wm::DEMO_STORE));
     let keys = [("consumer_key", wm::DEMO_CONSUMER_KEY), ("consumer_secret", wm::DEMO_CONSUMER_SECRET)];
-    let r = reqwest::Client::new().put(url).query(&keys).json(&json!({ "sku": DEMO_MISMATCH_PROKIP_SKU })).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .put(url)
+        .query(&keys)
+        .json(&json!({ "sku": DEMO_MISMATCH_PROKIP_SKU }))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success());
     product.as_u64().unwrap()
 }
@@ -103,7 +122,10 @@ async fn reindex_picks_up_a_sku_fixed_in_the_store() {
     let r = w.browser.post(w.app.url("/products/reindex")).send().await.unwrap();
     let to = common::location(&r);
     assert!(to.starts_with("/products?notice=") && to.contains("54+matched") && to.contains("53+matched"), "{to}");
-    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    let sql = format!(
+        "SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'",
+        w.woo_connection
+    );
     assert_eq!(w.app.scalar(&sql).await, 1);
 
     let r = w.app.new_browser().post(w.app.url("/products/reindex")).send().await.unwrap();
@@ -117,15 +139,28 @@ async fn a_sku_fixed_in_the_store_maps_as_soon_as_the_store_reports_the_product_
     w.woo.touch_product(wm::DEMO_STORE, product).await.unwrap();
 
     // No "Re-index": the product.updated webhook does it.
-    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    let sql = format!(
+        "SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'",
+        w.woo_connection
+    );
     w.eventually(20, "the fixed SKU is mapped", || async { w.app.scalar(&sql).await == 1 }).await;
-    let catalog = format!("SELECT count(*) FROM store_catalog WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_STORE_SKU}'", w.woo_connection);
+    let catalog = format!(
+        "SELECT count(*) FROM store_catalog WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_STORE_SKU}'",
+        w.woo_connection
+    );
     assert_eq!(w.app.scalar(&catalog).await, 0, "the old spelling is gone from the store's index");
     let failed = "SELECT count(*) FROM webhook_events WHERE topic = 'product.updated' AND (processed_at IS NULL OR error IS NOT NULL)";
     assert_eq!(w.app.scalar(failed).await, 0);
 
     // Shopify's products/update is processed the same way.
-    let shopify_product = w.shopify.state(mocks::shopify::DEMO_SHOP).unwrap()["variants"][0]["product_id"].as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let shopify_product = w.shopify.state(mocks::shopify::DEMO_SHOP).unwrap()["variants"][0]["product_id"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     w.shopify.touch_product(mocks::shopify::DEMO_SHOP, shopify_product).await.unwrap();
     let done = "SELECT count(*) FROM webhook_events WHERE topic = 'products/update' AND processed_at IS NOT NULL AND error IS NULL";
     w.eventually(20, "the products/update event is processed", || async { w.app.scalar(done).await == 1 }).await;
@@ -136,7 +171,13 @@ async fn a_burst_of_product_changes_costs_a_few_store_reads_not_one_each() {
     let w = World::with(Options { jobs: false }).await;
     fix_the_spelling_in_woo(&w).await;
     // Twenty product changes arrive together (a stock push makes a store report one per product).
-    let products: Vec<u64> = w.woo.state(wm::DEMO_STORE).unwrap()["products"].as_array().unwrap().iter().take(20).map(|p| p["id"].as_u64().unwrap()).collect();
+    let products: Vec<u64> = w.woo.state(wm::DEMO_STORE).unwrap()["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(20)
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
     for id in &products {
         w.woo.touch_product(wm::DEMO_STORE, *id).await.unwrap();
     }
@@ -148,7 +189,10 @@ async fn a_burst_of_product_changes_costs_a_few_store_reads_not_one_each() {
 
     let done = "SELECT count(*) FROM webhook_events WHERE topic = 'product.updated' AND processed_at IS NOT NULL AND error IS NULL";
     w.eventually(20, "every change processed", || async { w.app.scalar(done).await == 20 }).await;
-    let sql = format!("SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'", w.woo_connection);
+    let sql = format!(
+        "SELECT count(*) FROM sku_map WHERE connection_id = {} AND sku = '{DEMO_MISMATCH_PROKIP_SKU}'",
+        w.woo_connection
+    );
     assert_eq!(w.app.scalar(&sql).await, 1, "the fixed SKU is mapped");
     // Each read of the store lists its products from the first page; at most one read per worker
     // that started before the first read finished (the webhook worker runs 4 at a time).

@@ -43,16 +43,26 @@ impl World {
 #[tokio::test]
 async fn signing_in_with_the_prokip_login_connects_and_picks_the_only_location() {
     let w = world().await;
-    let to = w.post("/connections/prokip/login", &[("username", pk::DEMO_USERNAME), ("password", pk::DEMO_PASSWORD)]).await;
+    let to =
+        w.post("/connections/prokip/login", &[("username", pk::DEMO_USERNAME), ("password", pk::DEMO_PASSWORD)]).await;
     assert!(to.starts_with("/connections?notice="), "{to}");
     let html = w.page(&to).await;
     assert!(html.contains("Prokip is connected. Stock comes from the location Main Shop."), "{html}");
     assert!(html.contains(r#"data-testid="prokip-location">Main Shop<"#));
 
     // The password is used once and never stored.
-    let raw = w.app.scalar("SELECT count(*) FROM prokip_configs WHERE location_id IS NOT NULL AND walk_in_contact_id IS NOT NULL").await;
+    let raw = w
+        .app
+        .scalar("SELECT count(*) FROM prokip_configs WHERE location_id IS NOT NULL AND walk_in_contact_id IS NOT NULL")
+        .await;
     assert_eq!(raw, 1, "location and walk-in contact stored");
-    let leaked = w.app.scalar(&format!("SELECT count(*) FROM prokip_configs WHERE position('{}'::bytea in access_token_enc) > 0", pk::DEMO_PASSWORD)).await;
+    let leaked = w
+        .app
+        .scalar(&format!(
+            "SELECT count(*) FROM prokip_configs WHERE position('{}'::bytea in access_token_enc) > 0",
+            pk::DEMO_PASSWORD
+        ))
+        .await;
     assert_eq!(leaked, 0);
 
     let overview: Value = w.app.overview(&w.browser).await.json().await.unwrap();

@@ -33,7 +33,13 @@ async fn world() -> World {
 impl World {
     /// Connect → Shopify's approval page → `decision` → our callback. Returns where we land.
     async fn install(&self, shop: &str, decision: &str) -> String {
-        let r = self.browser.post(self.app.url("/connections/shopify/start")).form(&[("store_url", shop)]).send().await.unwrap();
+        let r = self
+            .browser
+            .post(self.app.url("/connections/shopify/start"))
+            .form(&[("store_url", shop)])
+            .send()
+            .await
+            .unwrap();
         let authorize = location(&r);
         assert!(authorize.contains("/admin/oauth/authorize?"), "{authorize}");
         let r = self.browser.get(format!("{authorize}&decision={decision}")).send().await.unwrap();
@@ -53,8 +59,11 @@ async fn oauth_connects_the_shop_registers_webhooks_and_lands_on_the_seed_succes
     assert!(html.contains("demo-store.myshopify.com is connected."));
 
     let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
-    let topics: Vec<&str> = state["subscriptions"].as_array().unwrap().iter().map(|s| s["topic"].as_str().unwrap()).collect();
-    for t in ["orders/create", "orders/updated", "orders/cancelled", "refunds/create", "products/update", "app/uninstalled"] {
+    let topics: Vec<&str> =
+        state["subscriptions"].as_array().unwrap().iter().map(|s| s["topic"].as_str().unwrap()).collect();
+    for t in
+        ["orders/create", "orders/updated", "orders/cancelled", "refunds/create", "products/update", "app/uninstalled"]
+    {
         assert!(topics.contains(&t), "{t} missing from {topics:?}");
     }
     let row = w.app.scalar("SELECT count(*) FROM connections WHERE platform = 'shopify' AND store_url = 'demo-store.myshopify.com' AND location_id IS NOT NULL").await;
@@ -74,7 +83,13 @@ async fn cancelling_on_shopify_or_a_tampered_callback_lands_on_the_seed_error_ur
     assert!(landed.starts_with("/?shopify_error="), "{landed}");
     assert!(landed.contains("declined"), "{landed}");
 
-    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/shopify/start"))
+        .form(&[("store_url", "demo-store")])
+        .send()
+        .await
+        .unwrap();
     let authorize = location(&r);
     let r = w.browser.get(format!("{authorize}&decision=approve")).send().await.unwrap();
     let tampered = location(&r).replace("code=", "code=x");
@@ -86,7 +101,13 @@ async fn cancelling_on_shopify_or_a_tampered_callback_lands_on_the_seed_error_ur
 #[tokio::test]
 async fn a_callback_from_another_session_is_refused() {
     let w = world().await;
-    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/shopify/start"))
+        .form(&[("store_url", "demo-store")])
+        .send()
+        .await
+        .unwrap();
     let r = w.browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
     let callback = location(&r);
     let attacker = w.app.new_browser();
@@ -99,12 +120,29 @@ async fn a_callback_from_another_session_is_refused() {
 #[tokio::test]
 async fn bad_shop_names_are_refused_and_the_seed_initiate_route_answers_json() {
     let w = world().await;
-    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "not a shop!")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/shopify/start"))
+        .form(&[("store_url", "not a shop!")])
+        .send()
+        .await
+        .unwrap();
     assert!(location(&r).starts_with("/connections?error="));
-    let r = w.browser.post(w.app.url("/connections/shopify/initiate")).json(&json!({"storeUrl": "demo-store"})).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/shopify/initiate"))
+        .json(&json!({"storeUrl": "demo-store"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
-    assert!(body["authUrl"].as_str().unwrap().contains("demo-store.myshopify.com/admin/oauth/authorize?client_id=prokip-sync-demo"));
+    assert!(
+        body["authUrl"]
+            .as_str()
+            .unwrap()
+            .contains("demo-store.myshopify.com/admin/oauth/authorize?client_id=prokip-sync-demo")
+    );
 }
 
 #[tokio::test]
@@ -113,11 +151,23 @@ async fn signed_order_webhooks_are_stored_once_and_unsigned_ones_refused() {
     w.install("demo-store", "approve").await;
     let (order, deliveries) = w
         .shopify
-        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }], financial_status: "paid".into() })
+        .create_order(
+            sm::DEMO_SHOP,
+            sm::NewOrder {
+                line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }],
+                financial_status: "paid".into(),
+            },
+        )
         .await
         .unwrap();
     assert!(deliveries.iter().all(|d| d.status == Some(200)), "{deliveries:?}");
-    let stored = w.app.scalar(&format!("SELECT count(*) FROM webhook_events WHERE topic = 'orders/create' AND payload->>'id' = '{}'", order["id"])).await;
+    let stored = w
+        .app
+        .scalar(&format!(
+            "SELECT count(*) FROM webhook_events WHERE topic = 'orders/create' AND payload->>'id' = '{}'",
+            order["id"]
+        ))
+        .await;
     assert_eq!(stored, 1);
 
     // Shopify retries deliver the same webhook id again: stored once.
@@ -153,8 +203,10 @@ async fn a_delivery_the_database_cannot_store_fails_alone_not_the_deliveries_wri
         .collect();
     let mut all: Vec<(String, u64)> = (0..30).map(|i| (format!("good-{i}"), 8_000 + i)).collect();
     all.insert(15, (huge, 9_000));
-    let statuses = futures::future::join_all(all.iter().map(|(id, order)| deliver(&w, sm::DEMO_SHOP, id, *order))).await;
-    let refused: Vec<usize> = statuses.iter().enumerate().filter(|(_, s)| **s != StatusCode::OK).map(|(i, _)| i).collect();
+    let statuses =
+        futures::future::join_all(all.iter().map(|(id, order)| deliver(&w, sm::DEMO_SHOP, id, *order))).await;
+    let refused: Vec<usize> =
+        statuses.iter().enumerate().filter(|(_, s)| **s != StatusCode::OK).map(|(i, _)| i).collect();
     assert_eq!(refused, vec![15], "{statuses:?}");
     assert_eq!(statuses[15], StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE dedupe_key LIKE 'good-%'").await, 30);
@@ -190,13 +242,18 @@ async fn a_burst_of_deliveries_stores_each_event_once_with_exactly_one_job() {
     let statuses = futures::future::join_all(all.iter().map(|(shop, id, order)| deliver(&w, shop, id, *order))).await;
     assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
 
-    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events").await, 41, "40 distinct + 1 of the copies; nothing for the stranger");
+    assert_eq!(
+        w.app.scalar("SELECT count(*) FROM webhook_events").await,
+        41,
+        "40 distinct + 1 of the copies; nothing for the stranger"
+    );
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE enqueued_at IS NULL").await, 0);
     let jobs = "SELECT count(*) FROM apalis.jobs j JOIN webhook_events e ON e.id = (convert_from(j.job, 'UTF8')::jsonb->>'event_id')::bigint
                 WHERE j.job_type = 'process_webhook'";
     assert_eq!(w.app.scalar(jobs).await, 41, "one job per stored event");
     assert_eq!(w.app.scalar("SELECT count(*) FROM apalis.jobs").await, 41, "and no other");
-    let last_heard = "SELECT count(*) FROM connections WHERE platform = 'shopify' AND last_webhook_at > now() - interval '1 minute'";
+    let last_heard =
+        "SELECT count(*) FROM connections WHERE platform = 'shopify' AND last_webhook_at > now() - interval '1 minute'";
     assert_eq!(w.app.scalar(last_heard).await, 1);
 
     // The jobs written beside the events are the rows apalis itself writes for the same job, so its
@@ -207,8 +264,19 @@ async fn a_burst_of_deliveries_stores_each_event_once_with_exactly_one_job() {
     let differing = format!(
         "SELECT count(*) FROM (SELECT DISTINCT {columns} FROM apalis.jobs WHERE convert_from(job, 'UTF8')::jsonb->>'event_id' = '{event}') AS rows"
     );
-    assert_eq!(w.app.scalar(&format!("SELECT count(*) FROM apalis.jobs WHERE convert_from(job, 'UTF8')::jsonb->>'event_id' = '{event}'")).await, 2);
-    assert_eq!(w.app.scalar(&differing).await, 1, "the intake's job row and apalis's own are the same but for id and time");
+    assert_eq!(
+        w.app
+            .scalar(&format!(
+                "SELECT count(*) FROM apalis.jobs WHERE convert_from(job, 'UTF8')::jsonb->>'event_id' = '{event}'"
+            ))
+            .await,
+        2
+    );
+    assert_eq!(
+        w.app.scalar(&differing).await,
+        1,
+        "the intake's job row and apalis's own are the same but for id and time"
+    );
 }
 
 #[tokio::test]
@@ -217,7 +285,13 @@ async fn uninstalling_purges_credentials_and_compliance_redaction_blanks_payload
     w.install("demo-store", "approve").await;
     let (order, _) = w
         .shopify
-        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }], financial_status: "paid".into() })
+        .create_order(
+            sm::DEMO_SHOP,
+            sm::NewOrder {
+                line_items: vec![sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 }],
+                financial_status: "paid".into(),
+            },
+        )
         .await
         .unwrap();
     let redact = json!({ "shop_domain": sm::DEMO_SHOP, "customer": {"id": 1}, "orders_to_redact": [order["id"]] });
@@ -234,12 +308,19 @@ async fn uninstalling_purges_credentials_and_compliance_redaction_blanks_payload
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload ? 'line_items'").await, 0, "order payloads blanked");
+    assert_eq!(
+        w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload ? 'line_items'").await,
+        0,
+        "order payloads blanked"
+    );
 
     w.shopify.deliver(sm::DEMO_SHOP, "app/uninstalled", json!({ "id": 1, "domain": sm::DEMO_SHOP })).await;
     let html = w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Uninstalled"), "{html}");
-    assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NULL AND status = 'uninstalled'").await, 1);
+    assert_eq!(
+        w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NULL AND status = 'uninstalled'").await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -247,7 +328,13 @@ async fn disconnecting_removes_our_subscriptions_from_the_shop() {
     let w = world().await;
     w.install("demo-store", "approve").await;
     let id = w.app.scalar("SELECT id FROM connections").await;
-    let r = w.browser.post(w.app.url(&format!("/connections/{id}/disconnect"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/connections/{id}/disconnect")))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
     let html = w.browser.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("6 webhooks were removed from the store."), "{html}");
     let state: Value = w.shopify.state(sm::DEMO_SHOP).unwrap();
@@ -256,12 +343,21 @@ async fn disconnecting_removes_our_subscriptions_from_the_shop() {
 
 /// A callback for the pending install, re-signed correctly after changing `field` to `value`.
 async fn forged_callback(w: &World, field: &str, value: &str) -> String {
-    let r = w.browser.post(w.app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/shopify/start"))
+        .form(&[("store_url", "demo-store")])
+        .send()
+        .await
+        .unwrap();
     let r = w.browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
     let callback = location(&r);
     let (base, query) = callback.split_once('?').unwrap();
-    let mut pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap().into_iter().filter(|(k, _)| k != "hmac").collect();
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _)| k != "hmac")
+        .collect();
     for p in pairs.iter_mut().filter(|(k, _)| k == field) {
         p.1 = value.to_owned();
     }
@@ -278,7 +374,8 @@ async fn a_stale_or_foreign_state_callback_is_refused_even_when_correctly_signed
     let landed = location(&w.browser.get(forged_callback(&w, "timestamp", &old).await).send().await.unwrap());
     assert!(landed.starts_with("/?shopify_error=") && landed.contains("too+old"), "{landed}");
 
-    let landed = location(&w.browser.get(forged_callback(&w, "state", "someone-elses-state").await).send().await.unwrap());
+    let landed =
+        location(&w.browser.get(forged_callback(&w, "state", "someone-elses-state").await).send().await.unwrap());
     assert!(landed.starts_with("/?shopify_error=") && landed.contains("does+not+belong"), "{landed}");
     assert_eq!(w.app.scalar("SELECT count(*) FROM connections").await, 0, "nothing stored");
 }
@@ -299,5 +396,9 @@ async fn compliance_webhooks_with_a_bad_hmac_are_refused() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{topic}");
     }
-    assert_eq!(w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NOT NULL").await, 1, "nothing purged");
+    assert_eq!(
+        w.app.scalar("SELECT count(*) FROM connections WHERE credentials_enc IS NOT NULL").await,
+        1,
+        "nothing purged"
+    );
 }

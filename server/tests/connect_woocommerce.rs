@@ -53,7 +53,11 @@ async fn keys_connect_the_store_and_register_four_signed_webhooks() {
     topics.sort();
     assert_eq!(topics, ["order.created", "order.deleted", "order.updated", "product.updated"]);
     let url = w.app.url(&format!("/connections/webhook/woocommerce/{id}"));
-    assert!(hooks.iter().all(|h| h.delivery_url == url && h.secret.len() >= 32 && h.secret.chars().all(|c| c.is_ascii_alphanumeric())));
+    assert!(
+        hooks.iter().all(|h| h.delivery_url == url
+            && h.secret.len() >= 32
+            && h.secret.chars().all(|c| c.is_ascii_alphanumeric()))
+    );
     // Woo pinged each new webhook, unsigned; we answered 200 and stored nothing.
     let pings: Vec<_> = w.woo.deliveries(wm::DEMO_STORE).into_iter().filter(|d| d.topic == "ping").collect();
     assert_eq!(pings.len(), 4);
@@ -61,7 +65,13 @@ async fn keys_connect_the_store_and_register_four_signed_webhooks() {
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events").await, 0);
 
     // The keys are sealed at rest.
-    let plain = w.app.scalar(&format!("SELECT count(*) FROM connections WHERE position('{}'::bytea in credentials_enc) > 0", wm::DEMO_CONSUMER_SECRET)).await;
+    let plain = w
+        .app
+        .scalar(&format!(
+            "SELECT count(*) FROM connections WHERE position('{}'::bytea in credentials_enc) > 0",
+            wm::DEMO_CONSUMER_SECRET
+        ))
+        .await;
     assert_eq!(plain, 0);
 }
 
@@ -71,7 +81,11 @@ async fn wrong_keys_and_non_woocommerce_sites_get_distinct_messages_and_store_no
     let html = w.connect_with_keys(wm::DEMO_CONSUMER_KEY, "cs_wrong").await;
     assert!(html.contains("WooCommerce did not accept those keys"), "{html}");
 
-    let form = [("store_url", format!("{}/_control/not-woo", w.woo.base_url())), ("consumer_key", "ck_x".into()), ("consumer_secret", "cs_x".into())];
+    let form = [
+        ("store_url", format!("{}/_control/not-woo", w.woo.base_url())),
+        ("consumer_key", "ck_x".into()),
+        ("consumer_secret", "cs_x".into()),
+    ];
     let r = w.browser.post(w.app.url("/connections/woocommerce")).form(&form).send().await.unwrap();
     let html = w.browser.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("not a WooCommerce store"), "{html}");
@@ -97,7 +111,13 @@ async fn private_store_addresses_are_refused_outside_demo_and_development() {
 #[tokio::test]
 async fn the_one_click_key_grant_connects_the_store() {
     let w = world().await;
-    let r = w.browser.post(w.app.url("/connections/woocommerce/grant")).form(&[("store_url", w.store.as_str())]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/connections/woocommerce/grant"))
+        .form(&[("store_url", w.store.as_str())])
+        .send()
+        .await
+        .unwrap();
     let authorize = location(&r);
     assert!(authorize.starts_with(&format!("{}/wc-auth/v1/authorize?", w.store)), "{authorize}");
     assert!(authorize.contains("scope=read_write"));
@@ -125,12 +145,21 @@ async fn a_forged_key_grant_is_refused() {
 async fn signed_order_deliveries_are_stored_once_and_forged_ones_refused() {
     let w = world().await;
     w.connect_with_keys(wm::DEMO_CONSUMER_KEY, wm::DEMO_CONSUMER_SECRET).await;
-    let order = NewOrder { line_items: vec![NewOrderLine { sku: "AS0001".into(), quantity: 2 }], status: None, billing_email: None };
+    let order = NewOrder {
+        line_items: vec![NewOrderLine { sku: "AS0001".into(), quantity: 2 }],
+        status: None,
+        billing_email: None,
+    };
     let created = w.woo.create_order(wm::DEMO_STORE, &order).await.unwrap();
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE topic = 'order.created'").await, 1);
-    let stored = w.app.scalar(&format!("SELECT count(*) FROM webhook_events WHERE payload->>'id' = '{}'", created["id"])).await;
+    let stored =
+        w.app.scalar(&format!("SELECT count(*) FROM webhook_events WHERE payload->>'id' = '{}'", created["id"])).await;
     assert_eq!(stored, 1);
-    assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events WHERE enqueued_at IS NOT NULL").await, 1, "queued for processing");
+    assert_eq!(
+        w.app.scalar("SELECT count(*) FROM webhook_events WHERE enqueued_at IS NOT NULL").await,
+        1,
+        "queued for processing"
+    );
 
     // The same delivery again (same order state) is not stored twice.
     let id = w.connection_id().await;
@@ -151,7 +180,10 @@ async fn signed_order_deliveries_are_stored_once_and_forged_ones_refused() {
 
     assert_eq!(send("AAAA".into()).await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events").await, 1, "nothing stored on a bad signature");
-    let last = w.app.scalar(&format!("SELECT count(*) FROM connections WHERE id = {id} AND last_webhook_at IS NOT NULL")).await;
+    let last = w
+        .app
+        .scalar(&format!("SELECT count(*) FROM connections WHERE id = {id} AND last_webhook_at IS NOT NULL"))
+        .await;
     assert_eq!(last, 1, "webhook health shows the last delivery");
 }
 
@@ -161,7 +193,8 @@ async fn a_store_of_another_account_is_refused_and_the_seed_json_route_reports_i
     w.connect_with_keys(wm::DEMO_CONSUMER_KEY, wm::DEMO_CONSUMER_SECRET).await;
     let other = w.app.new_browser();
     w.app.register(&other, "bakari", "correct horse", "Bakari").await;
-    let body = json!({"storeUrl": w.store, "consumerKey": wm::DEMO_CONSUMER_KEY, "consumerSecret": wm::DEMO_CONSUMER_SECRET});
+    let body =
+        json!({"storeUrl": w.store, "consumerKey": wm::DEMO_CONSUMER_KEY, "consumerSecret": wm::DEMO_CONSUMER_SECRET});
     let r = other.post(w.app.url("/connections/woocommerce")).json(&body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let err: serde_json::Value = r.json().await.unwrap();
@@ -174,7 +207,13 @@ async fn disconnecting_removes_our_webhooks_from_the_store() {
     let w = world().await;
     w.connect_with_keys(wm::DEMO_CONSUMER_KEY, wm::DEMO_CONSUMER_SECRET).await;
     let id = w.connection_id().await;
-    let r = w.browser.post(w.app.url(&format!("/connections/{id}/disconnect"))).form(&[("confirm", "yes")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/connections/{id}/disconnect")))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
     let html = w.browser.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("4 webhooks were removed from the store."), "{html}");
     assert!(w.woo.webhooks(wm::DEMO_STORE).is_empty());

@@ -51,9 +51,14 @@ async fn pausing_resuming_and_the_safety_buffer_show_on_the_page() {
     assert!(page(&app, &c, &location(&r)).await.contains("Safety buffer set to 5"));
     assert_eq!(app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {id}")).await, 5);
 
-    let r = c.post(app.url(&format!("/connections/{id}/buffer"))).form(&[("safety_buffer", "-3")]).send().await.unwrap();
+    let r =
+        c.post(app.url(&format!("/connections/{id}/buffer"))).form(&[("safety_buffer", "-3")]).send().await.unwrap();
     assert!(location(&r).starts_with("/connections?error="));
-    assert_eq!(app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {id}")).await, 5, "bad input changes nothing");
+    assert_eq!(
+        app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {id}")).await,
+        5,
+        "bad input changes nothing"
+    );
 
     c.post(app.url(&format!("/connections/{id}/sync"))).form(&[("enabled", "true")]).send().await.unwrap();
     assert!(page(&app, &c, "/connections").await.contains(">Healthy<"));
@@ -66,7 +71,9 @@ async fn another_account_cannot_touch_a_store_by_guessing_its_id() {
     let b = signed_in(&app, "bakari").await;
     let id = add_store(&app, "amina", "amina.myshopify.com").await;
 
-    for (path, form) in [("sync", ("enabled", "false")), ("buffer", ("safety_buffer", "9")), ("disconnect", ("confirm", "yes"))] {
+    for (path, form) in
+        [("sync", ("enabled", "false")), ("buffer", ("safety_buffer", "9")), ("disconnect", ("confirm", "yes"))]
+    {
         let r = b.post(app.url(&format!("/connections/{id}/{path}"))).form(&[form]).send().await.unwrap();
         assert!(location(&r).starts_with("/connections?error="), "{path}: {}", location(&r));
     }
@@ -96,7 +103,10 @@ async fn disconnecting_needs_confirmation_keeps_sales_history_and_frees_the_stor
     assert!(!html.contains(&format!("store-{id}")), "no longer listed");
     assert_eq!(app.scalar("SELECT count(*) FROM sku_map").await, 0, "SKU map deleted");
     assert_eq!(app.scalar("SELECT count(*) FROM sales_log").await, 1, "sales history kept");
-    assert_eq!(app.scalar(&format!("SELECT count(*) FROM connections WHERE id = {id} AND credentials_enc IS NULL")).await, 1);
+    assert_eq!(
+        app.scalar(&format!("SELECT count(*) FROM connections WHERE id = {id} AND credentials_enc IS NULL")).await,
+        1
+    );
 
     // The same store can be connected again.
     add_store(&app, "amina", "amina.myshopify.com").await;

@@ -40,8 +40,11 @@ impl Env {
 
     fn client_for(&self, store_path: &str, ck: &str, cs: &str, query_auth: bool) -> WooClient {
         let url = StoreUrl::parse(&format!("{}{store_path}", self.base), true).unwrap();
-        WooClient::new(url, ck, Secret::new(cs), query_auth)
-            .with_retry(RetryPolicy { attempts: 3, base: Duration::from_millis(10), cap: Duration::from_millis(50) })
+        WooClient::new(url, ck, Secret::new(cs), query_auth).with_retry(RetryPolicy {
+            attempts: 3,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(50),
+        })
     }
 
     fn demo(&self) -> WooClient {
@@ -211,7 +214,11 @@ async fn stock_updates_are_split_into_batches_of_100_with_per_item_errors() {
     updates.push(StockUpdate { product_id: 999_999, variation_id: None, stock_quantity: 1 });
     updates.insert(10, StockUpdate { product_id: 999_998, variation_id: None, stock_quantity: 1 });
     let variation = variants.iter().find(|v| v.variation_id.is_some()).unwrap();
-    updates.push(StockUpdate { product_id: variation.product_id, variation_id: variation.variation_id, stock_quantity: 3 });
+    updates.push(StockUpdate {
+        product_id: variation.product_id,
+        variation_id: variation.variation_id,
+        stock_quantity: 3,
+    });
     updates.push(StockUpdate { product_id: variation.product_id, variation_id: Some(999_997), stock_quantity: 3 });
 
     let results = client.batch_update_stock(&updates).await.unwrap();
@@ -220,7 +227,10 @@ async fn stock_updates_are_split_into_batches_of_100_with_per_item_errors() {
     assert_eq!(env.mock.faults().count("POST /bulk/wp-json/wc/v3/products/batch"), 3, "250 simple updates → 3 calls");
     let vpath = format!("POST /bulk/wp-json/wc/v3/products/{}/variations/batch", variation.product_id);
     assert_eq!(env.mock.faults().count(&vpath), 1);
-    let failed: Vec<_> = results.iter().filter_map(|r| r.outcome.as_ref().err().map(|e| (r.update.product_id, e.code.clone()))).collect();
+    let failed: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err().map(|e| (r.update.product_id, e.code.clone())))
+        .collect();
     assert_eq!(failed.len(), 3);
     assert!(failed.contains(&(999_999, "woocommerce_rest_product_invalid_id".into())));
     assert!(failed.contains(&(999_998, "woocommerce_rest_product_invalid_id".into())));
@@ -250,13 +260,26 @@ async fn creates_simple_and_variable_products_and_refuses_duplicate_skus() {
     let env = Env::start().await;
     let client = env.demo();
     let simple = client.create_simple_product("Tea Towel", "NEW-1", Decimal::new(1250, 2), 9).await.unwrap();
-    assert_eq!((simple.sku.as_deref(), simple.stock_quantity, simple.price), (Some("NEW-1"), Some(9), Some(Decimal::new(1250, 2))));
+    assert_eq!(
+        (simple.sku.as_deref(), simple.stock_quantity, simple.price),
+        (Some("NEW-1"), Some(9), Some(Decimal::new(1250, 2)))
+    );
     let again = client.create_simple_product("Tea Towel", "NEW-1", Decimal::ONE, 1).await.unwrap_err();
     assert!(matches!(again, WooError::DuplicateSku { ref sku } if sku == "NEW-1"), "{again:?}");
 
-    let variant = |option: &str, sku: &str| NewVariant { option: option.into(), sku: sku.into(), price: Decimal::new(30, 0), stock: 4 };
+    let variant = |option: &str, sku: &str| NewVariant {
+        option: option.into(),
+        sku: sku.into(),
+        price: Decimal::new(30, 0),
+        stock: 4,
+    };
     let created = client
-        .create_variable_product("Kikoi", "KK", "Colour", &[variant("Red", "KK-R"), variant("Blue", "AS0001"), variant("Green", "KK-G")])
+        .create_variable_product(
+            "Kikoi",
+            "KK",
+            "Colour",
+            &[variant("Red", "KK-R"), variant("Blue", "AS0001"), variant("Green", "KK-G")],
+        )
         .await
         .unwrap();
     assert_eq!(created.variations.len(), 3);
@@ -272,7 +295,8 @@ async fn webhooks_are_created_pinged_unsigned_listed_reactivated_and_deleted() {
     let env = Env::start().await;
     let (url, inbox) = receiver(200).await;
     let client = env.demo();
-    let hook = client.create_webhook(WebhookTopic::OrderCreated, &format!("{url}/woo"), &generate_secret()).await.unwrap();
+    let hook =
+        client.create_webhook(WebhookTopic::OrderCreated, &format!("{url}/woo"), &generate_secret()).await.unwrap();
     assert_eq!((hook.status.as_str(), hook.topic.as_str()), ("active", "order.created"));
     let ping = inbox.lock().unwrap()[0].clone();
     assert_eq!(ping.body, format!("webhook_id={}", hook.id));
@@ -281,7 +305,10 @@ async fn webhooks_are_created_pinged_unsigned_listed_reactivated_and_deleted() {
 
     assert!(client.list_webhooks().await.unwrap().iter().any(|w| w.id == hook.id));
     assert_eq!(client.activate_webhook(hook.id).await.unwrap().status, "active");
-    let trash = env.http.delete(env.api(&format!("/webhooks/{}", hook.id))).basic_auth(DEMO_CONSUMER_KEY, Some(DEMO_CONSUMER_SECRET));
+    let trash = env
+        .http
+        .delete(env.api(&format!("/webhooks/{}", hook.id)))
+        .basic_auth(DEMO_CONSUMER_KEY, Some(DEMO_CONSUMER_SECRET));
     assert_eq!(trash.send().await.unwrap().status(), 501, "webhooks cannot be trashed");
     client.delete_webhook(hook.id).await.unwrap();
     assert!(client.list_webhooks().await.unwrap().is_empty());
@@ -304,7 +331,11 @@ async fn order_deliveries_are_signed_and_parse_as_orders() {
     let order: Value = env
         .http
         .post(format!("{}/_control/stores/{DEMO_STORE}/orders", env.base))
-        .json(&NewOrder { line_items: vec![NewOrderLine { sku: "AS0002".into(), quantity: 2 }], status: None, billing_email: None })
+        .json(&NewOrder {
+            line_items: vec![NewOrderLine { sku: "AS0002".into(), quantity: 2 }],
+            status: None,
+            billing_email: None,
+        })
         .send()
         .await
         .unwrap()
@@ -353,7 +384,11 @@ async fn failing_deliveries_are_not_retried_and_disable_the_webhook_after_five()
     }
     let received = inbox.lock().unwrap().clone();
     assert_eq!(received.len(), 7, "the ping and six deliveries, none retried");
-    assert_eq!(received.iter().filter(|r| !r.headers.contains_key("x-wc-webhook-topic")).count(), 1, "only the ping is unsigned");
+    assert_eq!(
+        received.iter().filter(|r| !r.headers.contains_key("x-wc-webhook-topic")).count(),
+        1,
+        "only the ping is unsigned"
+    );
     assert_eq!(env.mock.deliveries(DEMO_STORE).iter().filter(|d| d.topic == "product.updated").count(), 6);
     let listed = client.list_webhooks().await.unwrap();
     assert_eq!(listed.iter().find(|w| w.id == hook.id).unwrap().status, "disabled");
@@ -365,8 +400,21 @@ async fn orders_modified_since_catches_up_on_any_status() {
     let env = Env::start().await;
     let since = Utc::now() - ChronoDuration::seconds(5);
     let line = |sku: &str| vec![NewOrderLine { sku: sku.into(), quantity: 1 }];
-    env.mock.create_order(DEMO_STORE, &NewOrder { line_items: line("AS0033-1"), status: Some("pending".into()), billing_email: Some("a@b.example".into()) }).await.unwrap();
-    env.mock.create_order(DEMO_STORE, &NewOrder { line_items: line("AS0004"), status: None, billing_email: None }).await.unwrap();
+    env.mock
+        .create_order(
+            DEMO_STORE,
+            &NewOrder {
+                line_items: line("AS0033-1"),
+                status: Some("pending".into()),
+                billing_email: Some("a@b.example".into()),
+            },
+        )
+        .await
+        .unwrap();
+    env.mock
+        .create_order(DEMO_STORE, &NewOrder { line_items: line("AS0004"), status: None, billing_email: None })
+        .await
+        .unwrap();
     let orders = env.demo().orders_modified_since(since).await.unwrap();
     assert_eq!(orders.len(), 2);
     let pending = orders.iter().find(|o| o.status == "pending").unwrap();

@@ -6,7 +6,9 @@ use app::backend::{
     platforms::woocommerce::{StoreUrl, WooClient, WooError},
     secret::Secret,
 };
-use mocks::woocommerce::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_STORE, NewOrder, NewOrderLine, NewRefund, RefundLine, WooMock};
+use mocks::woocommerce::{
+    DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_STORE, NewOrder, NewOrderLine, NewRefund, RefundLine, WooMock,
+};
 
 #[tokio::test]
 async fn order_refunds_lists_each_refund_with_its_lines_and_the_order_counts_restocked_items() {
@@ -17,13 +19,21 @@ async fn order_refunds_lists_each_refund_with_its_lines_and_the_order_counts_res
     let url = StoreUrl::parse(&format!("http://{addr}/{DEMO_STORE}"), true).unwrap();
     let client = WooClient::new(url, DEMO_CONSUMER_KEY, Secret::new(DEMO_CONSUMER_SECRET), false);
 
-    let lines = vec![NewOrderLine { sku: "AS0002".into(), quantity: 3 }, NewOrderLine { sku: "AS0003".into(), quantity: 1 }];
-    let placed = mock.create_order(DEMO_STORE, &NewOrder { line_items: lines, status: None, billing_email: None }).await.unwrap();
+    let lines =
+        vec![NewOrderLine { sku: "AS0002".into(), quantity: 3 }, NewOrderLine { sku: "AS0003".into(), quantity: 1 }];
+    let placed = mock
+        .create_order(DEMO_STORE, &NewOrder { line_items: lines, status: None, billing_email: None })
+        .await
+        .unwrap();
     let id = placed["id"].as_u64().unwrap();
     let line = |i: usize| placed["line_items"][i]["id"].as_u64().unwrap();
     assert!(client.order_refunds(id).await.unwrap().is_empty());
 
-    let refund = |line_item_id, quantity, restock| NewRefund { line_items: vec![RefundLine { line_item_id, quantity }], restock, reason: None };
+    let refund = |line_item_id, quantity, restock| NewRefund {
+        line_items: vec![RefundLine { line_item_id, quantity }],
+        restock,
+        reason: None,
+    };
     mock.refund_order(DEMO_STORE, id, &refund(line(0), 2, true)).await.unwrap();
     mock.refund_order(DEMO_STORE, id, &refund(line(1), 1, false)).await.unwrap();
 
@@ -43,5 +53,8 @@ async fn order_refunds_lists_each_refund_with_its_lines_and_the_order_counts_res
     assert_eq!(order.refunds.len(), 2);
 
     let missing = client.order_refunds(999_999).await.unwrap_err();
-    assert!(matches!(missing, WooError::NotFound { ref code, .. } if code == "woocommerce_rest_order_invalid_id"), "{missing:?}");
+    assert!(
+        matches!(missing, WooError::NotFound { ref code, .. } if code == "woocommerce_rest_order_invalid_id"),
+        "{missing:?}"
+    );
 }

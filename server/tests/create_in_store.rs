@@ -20,17 +20,32 @@ fn woo_items_with(w: &World, sku: &str) -> usize {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| usize::from(p["sku"] == sku) + p["variation_details"].as_array().map_or(0, |vs| vs.iter().filter(|v| v["sku"] == sku).count()))
+        .map(|p| {
+            usize::from(p["sku"] == sku)
+                + p["variation_details"].as_array().map_or(0, |vs| vs.iter().filter(|v| v["sku"] == sku).count())
+        })
         .sum()
 }
 
 async fn press_create(w: &World, connection: i64, sku: &str) -> String {
-    let r = w.browser.post(w.app.url(&format!("/products/create/{connection}"))).form(&[("sku", sku)]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/products/create/{connection}")))
+        .form(&[("sku", sku)])
+        .send()
+        .await
+        .unwrap();
     common::location(&r)
 }
 
 async fn status_of(w: &World, sku: &str) -> String {
-    let r = w.browser.post(w.app.url("/api/products")).form(&[("q", sku), ("status", ""), ("page", "1")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url("/api/products"))
+        .form(&[("q", sku), ("status", ""), ("page", "1")])
+        .send()
+        .await
+        .unwrap();
     let v: Value = r.json().await.unwrap();
     let row = v["rows"].as_array().unwrap().iter().find(|r| r["sku"] == sku).cloned().unwrap_or(Value::Null);
     row["status"].as_str().unwrap_or("absent").to_owned()
@@ -89,9 +104,15 @@ async fn a_variable_product_is_created_with_its_variants() {
     let to = press_create(&w, w.woo_connection, "AS0033-2").await;
     assert!(to.contains("3+created"), "{to}");
     let state = w.woo.state(wm::DEMO_STORE).unwrap();
-    let created: Vec<&Value> = state["products"].as_array().unwrap().iter().filter(|p| p["name"] == product["name"] && p["id"] != product["id"]).collect();
+    let created: Vec<&Value> = state["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] == product["name"] && p["id"] != product["id"])
+        .collect();
     assert_eq!(created.len(), 1);
-    let skus: Vec<&str> = created[0]["variation_details"].as_array().unwrap().iter().map(|v| v["sku"].as_str().unwrap()).collect();
+    let skus: Vec<&str> =
+        created[0]["variation_details"].as_array().unwrap().iter().map(|v| v["sku"].as_str().unwrap()).collect();
     assert_eq!(skus, ["AS0033-1", "AS0033-2", "AS0033-3"]);
     assert_eq!(w.woo.stock_of(wm::DEMO_STORE, "AS0033-3"), Some(6));
     assert_eq!(status_of(&w, "AS0033-1").await, "matched");
@@ -101,6 +122,7 @@ async fn a_variable_product_is_created_with_its_variants() {
     assert!(to.starts_with("/products?error="), "{to}");
     let to = press_create(&w, w.woo_connection, "NOPE-1").await;
     assert!(to.contains("1+failed") && to.contains("Prokip+has+no+variation"), "{to}");
-    let failures = "SELECT count(*) FROM activity WHERE kind = 'catalog' AND status = 'failed' AND subject LIKE '%NOPE-1%'";
+    let failures =
+        "SELECT count(*) FROM activity WHERE kind = 'catalog' AND status = 'failed' AND subject LIKE '%NOPE-1%'";
     assert_eq!(w.app.scalar(failures).await, 1);
 }

@@ -13,7 +13,8 @@ async fn the_daily_tick_imports_a_missed_order_once_a_day() {
     let line_items = vec![wm::NewOrderLine { sku: "AS0016".into(), quantity: 1 }];
     let new = wm::NewOrder { line_items, status: Some("processing".into()), billing_email: None };
     let id = w.woo.create_order(wm::DEMO_STORE, &new).await.unwrap()["id"].as_u64().unwrap();
-    w.eventually(20, "the webhook stored", || async { w.app.scalar("SELECT count(*) FROM webhook_events").await >= 1 }).await;
+    w.eventually(20, "the webhook stored", || async { w.app.scalar("SELECT count(*) FROM webhook_events").await >= 1 })
+        .await;
     w.app.sql("DELETE FROM webhook_events").await;
     w.app.start_jobs();
 
@@ -23,7 +24,8 @@ async fn the_daily_tick_imports_a_missed_order_once_a_day() {
     let pulled = daily_tick(&w.app.state, midnight).await.unwrap().expect("the first tick of the day runs");
     assert!(pulled.new >= 1, "{pulled:?}");
     let invoice = format!("WOO-{}-{id}", w.woo_connection);
-    let sells = || w.prokip.state()["sells"].as_array().unwrap().iter().filter(|s| s["invoice_no"] == invoice.as_str()).count();
+    let sells =
+        || w.prokip.state()["sells"].as_array().unwrap().iter().filter(|s| s["invoice_no"] == invoice.as_str()).count();
     w.eventually(20, "the missed order sold", || async { sells() == 1 }).await;
 
     let events = w.app.scalar("SELECT count(*) FROM webhook_events").await;

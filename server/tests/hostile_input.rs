@@ -13,8 +13,16 @@ async fn server_functions_answer_400_with_the_reason_for_unreadable_arguments() 
     let app = TestApp::spawn().await;
     let c = app.new_browser();
     app.register(&c, "amina", "correct horse", "Amina Traders").await;
-    for (path, body) in [("/api/products", "q=&status=&page=-1"), ("/api/products", "q=x"), ("/api/activity", "open_only=maybe")] {
-        let r = c.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+    for (path, body) in
+        [("/api/products", "q=&status=&page=-1"), ("/api/products", "q=x"), ("/api/activity", "open_only=maybe")]
+    {
+        let r = c
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path} {body}");
         let text = r.text().await.unwrap();
         assert!(text.contains("bad_request") && text.contains("argument"), "{path} {body}: {text}");
@@ -41,7 +49,10 @@ async fn a_signed_delivery_with_a_nul_character_is_stored_not_refused_as_unavail
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let stored = w.app.scalar("SELECT count(*) FROM webhook_events WHERE payload->>'note' = 'gift' || chr(65533) || 'wrap'").await;
+    let stored = w
+        .app
+        .scalar("SELECT count(*) FROM webhook_events WHERE payload->>'note' = 'gift' || chr(65533) || 'wrap'")
+        .await;
     assert_eq!(stored, 1);
 }
 
@@ -49,7 +60,12 @@ async fn a_signed_delivery_with_a_nul_character_is_stored_not_refused_as_unavail
 async fn a_nul_in_the_username_or_business_name_is_refused_not_a_500() {
     let app = TestApp::spawn().await;
     let c = app.new_browser();
-    let r = c.post(app.url("/auth/login")).json(&serde_json::json!({"username": "ami\u{0}na", "password": "whatever it is"})).send().await.unwrap();
+    let r = c
+        .post(app.url("/auth/login"))
+        .json(&serde_json::json!({"username": "ami\u{0}na", "password": "whatever it is"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = app.login(&c, "\u{0}", "whatever it is").await;
     assert!(common::location(&r).starts_with("/login?error="), "{}", common::location(&r));

@@ -37,7 +37,11 @@ async fn housekeeping_deletes_expired_sessions_and_old_login_failures() {
     let db = server::db::connect(&database.url, 2, Duration::from_secs(5)).await.unwrap();
     let run = |sql: &str| db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()));
     run("INSERT INTO sessions VALUES ('old', '\\x00', now() - interval '1 minute'), ('live', '\\x00', now() + interval '1 hour')").await.unwrap();
-    run("INSERT INTO login_failures (username, ip, at) VALUES ('a', '1', now() - interval '2 days'), ('a', '1', now())").await.unwrap();
+    run(
+        "INSERT INTO login_failures (username, ip, at) VALUES ('a', '1', now() - interval '2 days'), ('a', '1', now())",
+    )
+    .await
+    .unwrap();
 
     app::backend::jobs::housekeeping::run(&db).await.unwrap();
 
@@ -73,7 +77,8 @@ async fn a_signed_webhook_gets_503_while_the_database_is_unreachable_so_the_plat
         .unwrap();
     let db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
     let secret = mocks::shopify::DEMO_CLIENT_SECRET;
-    let config = common::test_config_with("postgres://nobody:nothing@127.0.0.1:1/none", &[("SHOPIFY_CLIENT_SECRET", secret)]);
+    let config =
+        common::test_config_with("postgres://nobody:nothing@127.0.0.1:1/none", &[("SHOPIFY_CLIENT_SECRET", secret)]);
     let base = spawn(router(config, db)).await;
     let body = br#"{"id":1001,"financial_status":"paid","line_items":[]}"#;
     let r = common::client()

@@ -16,7 +16,10 @@ const WAIT: u64 = 20;
 async fn mapped_world(opts: Options) -> World {
     let w = World::with(opts).await;
     for conn in [w.woo_connection, w.shopify_connection] {
-        let mapped = w.app.scalar(&format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn} AND sku = 'AS0001'")).await;
+        let mapped = w
+            .app
+            .scalar(&format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn} AND sku = 'AS0001'"))
+            .await;
         assert_eq!(mapped, 1, "connecting a store maps its catalog");
     }
     w
@@ -37,14 +40,16 @@ async fn state_of(w: &World, conn: i64, order: &str) -> String {
 
 /// A Shopify order: its id, its REST JSON and the webhook deliveries it fired.
 async fn shopify_order(w: &World, lines: &[(&str, i64)], status: &str) -> (u64, Value, Vec<sm::Delivery>) {
-    let line_items = lines.iter().map(|(sku, quantity)| sm::NewOrderLine { sku: sku.to_string(), quantity: *quantity }).collect();
+    let line_items =
+        lines.iter().map(|(sku, quantity)| sm::NewOrderLine { sku: sku.to_string(), quantity: *quantity }).collect();
     let (order, deliveries) =
         w.shopify.create_order(SHOP, sm::NewOrder { line_items, financial_status: status.into() }).await.unwrap();
     (order["id"].as_u64().unwrap(), order, deliveries)
 }
 
 async fn woo_order(w: &World, lines: &[(&str, i64)], status: &str) -> u64 {
-    let line_items = lines.iter().map(|(sku, quantity)| wm::NewOrderLine { sku: sku.to_string(), quantity: *quantity }).collect();
+    let line_items =
+        lines.iter().map(|(sku, quantity)| wm::NewOrderLine { sku: sku.to_string(), quantity: *quantity }).collect();
     let new = wm::NewOrder { line_items, status: Some(status.into()), billing_email: None };
     w.woo.create_order(wm::DEMO_STORE, &new).await.unwrap()["id"].as_u64().unwrap()
 }
@@ -66,7 +71,10 @@ async fn expect_sells(w: &World, invoice: &str, n: usize) -> Vec<Value> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     if sells_with_invoice(w, invoice).len() != n {
-        eprintln!("events: {}", dump(w, "SELECT id, topic, attempts, error, processed_at IS NOT NULL AS done FROM webhook_events").await);
+        eprintln!(
+            "events: {}",
+            dump(w, "SELECT id, topic, attempts, error, processed_at IS NOT NULL AS done FROM webhook_events").await
+        );
         eprintln!("orders: {}", dump(w, "SELECT order_id, state, error FROM sales_log").await);
     }
     w.eventually(WAIT, &format!("{n} sell(s) {invoice}"), || async { sells_with_invoice(w, invoice).len() == n }).await;
@@ -138,7 +146,8 @@ async fn ten_concurrent_duplicate_deliveries_make_one_sell() {
 async fn an_unpaid_woo_order_is_committed_then_sold_when_paid() {
     let w = mapped_world(Options::default()).await;
     let id = woo_order(&w, &[("AS0005", 2)], "pending").await;
-    let commitments = format!("SELECT coalesce(sum(qty), 0)::bigint FROM commitments WHERE order_id = '{id}' AND sku = 'AS0005'");
+    let commitments =
+        format!("SELECT coalesce(sum(qty), 0)::bigint FROM commitments WHERE order_id = '{id}' AND sku = 'AS0005'");
     w.eventually(WAIT, "commitment", || async { w.app.scalar(&commitments).await == 2 }).await;
     assert_eq!(state_of(&w, w.woo_connection, &id.to_string()).await, "committed");
     let invoice = format!("WOO-{}-{id}", w.woo_connection);
@@ -161,7 +170,10 @@ async fn cancelling_a_sold_order_restores_prokip_stock() {
     w.shopify.cancel_order(SHOP, id).await.unwrap();
     w.eventually(WAIT, "sell deleted", || async { sells_with_invoice(&w, &invoice).is_empty() }).await;
     assert_eq!(stock(&w, "AS0006"), before);
-    w.eventually(WAIT, "state deleted", || async { state_of(&w, w.shopify_connection, &id.to_string()).await == "deleted" }).await;
+    w.eventually(WAIT, "state deleted", || async {
+        state_of(&w, w.shopify_connection, &id.to_string()).await == "deleted"
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -171,14 +183,19 @@ async fn a_partial_refund_returns_only_its_restocked_lines_once() {
     let (id, order, _) = shopify_order(&w, &[("AS0007", 2), ("AS0008", 1)], "paid").await;
     let invoice = format!("SHOP-{}-{id}", w.shopify_connection);
     expect_sells(&w, &invoice, 1).await;
-    let line = order["line_items"].as_array().unwrap().iter().find(|l| l["sku"] == "AS0007").unwrap()["id"].as_u64().unwrap();
+    let line =
+        order["line_items"].as_array().unwrap().iter().find(|l| l["sku"] == "AS0007").unwrap()["id"].as_u64().unwrap();
 
     let refund = vec![sm::RefundLineInput { line_item_id: line, quantity: 1, restock_type: "return".into() }];
     w.shopify.refund_order(SHOP, id, refund).await.unwrap();
     let returned = |sku: &'static str| {
         let sells = sells_with_invoice(&w, &invoice);
         let lines = sells.first().map(|s| s["lines"].as_array().unwrap().clone()).unwrap_or_default();
-        lines.into_iter().find(|l| l["sku"] == sku).map(|l| l["quantity_returned"].as_str().unwrap().to_owned()).unwrap_or_default()
+        lines
+            .into_iter()
+            .find(|l| l["sku"] == sku)
+            .map(|l| l["quantity_returned"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
     };
     w.eventually(WAIT, "return of AS0007", || async { returned("AS0007") == "1" }).await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
@@ -196,12 +213,22 @@ async fn a_partial_woocommerce_refund_returns_only_its_restocked_lines_once() {
     let invoice = format!("WOO-{}-{id}", w.woo_connection);
     expect_sells(&w, &invoice, 1).await;
     let order = w.woo.order_json(wm::DEMO_STORE, id).unwrap();
-    let line = |sku: &str| order["line_items"].as_array().unwrap().iter().find(|l| l["sku"] == sku).unwrap()["id"].as_u64().unwrap();
+    let line = |sku: &str| {
+        order["line_items"].as_array().unwrap().iter().find(|l| l["sku"] == sku).unwrap()["id"].as_u64().unwrap()
+    };
     let returned = |sku: &'static str| {
         let lines = sells_with_invoice(&w, &invoice)[0]["lines"].as_array().unwrap().clone();
-        lines.into_iter().find(|l| l["sku"] == sku).map(|l| l["quantity_returned"].as_str().unwrap().to_owned()).unwrap_or_default()
+        lines
+            .into_iter()
+            .find(|l| l["sku"] == sku)
+            .map(|l| l["quantity_returned"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
     };
-    let refund = |sku, restock| wm::NewRefund { line_items: vec![wm::RefundLine { line_item_id: line(sku), quantity: 1 }], restock, reason: None };
+    let refund = |sku, restock| wm::NewRefund {
+        line_items: vec![wm::RefundLine { line_item_id: line(sku), quantity: 1 }],
+        restock,
+        reason: None,
+    };
 
     w.woo.refund_order(wm::DEMO_STORE, id, &refund("AS0011", true)).await.unwrap();
     w.eventually(WAIT, "return of AS0011", || async { returned("AS0011") == "1" }).await;
@@ -216,7 +243,11 @@ async fn a_partial_woocommerce_refund_returns_only_its_restocked_lines_once() {
     assert_eq!((returned("AS0011"), returned("AS0012")), ("1".to_owned(), "0".to_owned()));
     assert_eq!(stock(&w, "AS0011"), a - Decimal::from(1));
     assert_eq!(stock(&w, "AS0012"), b - Decimal::from(1));
-    assert_eq!(w.woo.faults().count(&format!("GET /{}/wp-json/wc/v3/orders/{id}/refunds", wm::DEMO_STORE)), 2, "each refund read once");
+    assert_eq!(
+        w.woo.faults().count(&format!("GET /{}/wp-json/wc/v3/orders/{id}/refunds", wm::DEMO_STORE)),
+        2,
+        "each refund read once"
+    );
 }
 
 #[tokio::test]
@@ -226,7 +257,10 @@ async fn an_unmapped_sku_holds_only_its_order_until_it_is_mapped() {
     let fine = woo_order(&w, &[("AS0010", 1)], "processing").await;
 
     expect_sells(&w, &format!("WOO-{}-{fine}", w.woo_connection), 1).await;
-    w.eventually(WAIT, "held", || async { state_of(&w, w.woo_connection, &held.to_string()).await == "needs_attention" }).await;
+    w.eventually(WAIT, "held", || async {
+        state_of(&w, w.woo_connection, &held.to_string()).await == "needs_attention"
+    })
+    .await;
     let invoice = format!("WOO-{}-{held}", w.woo_connection);
     assert!(sells_with_invoice(&w, &invoice).is_empty());
     let named = "SELECT count(*) FROM activity WHERE kind = 'order' AND status = 'needs_attention' AND detail LIKE '%as0040%' AND retry IS NOT NULL";
@@ -253,7 +287,10 @@ async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
     let w = mapped_world(Options { jobs: false }).await;
     let id = woo_order(&w, &[("AS0011", 1)], "processing").await;
     let event = format!("SELECT id FROM webhook_events WHERE payload->>'id' = '{id}'");
-    w.eventually(WAIT, "event stored", || async { w.app.scalar(&format!("SELECT count(*) FROM ({event}) e")).await == 1 }).await;
+    w.eventually(WAIT, "event stored", || async {
+        w.app.scalar(&format!("SELECT count(*) FROM ({event}) e")).await == 1
+    })
+    .await;
     let event_id = w.app.scalar(&event).await;
     let invoice = format!("WOO-{}-{id}", w.woo_connection);
 
@@ -279,7 +316,13 @@ async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
         shipping_charges: Decimal::ZERO,
         sale_note: None,
         staff_note: None,
-        products: vec![SellProduct { product_id: v.product_id, variation_id: v.variation_id, quantity: Decimal::ONE, unit_price: v.sell_price_inc_tax, note: None }],
+        products: vec![SellProduct {
+            product_id: v.product_id,
+            variation_id: v.variation_id,
+            quantity: Decimal::ONE,
+            unit_price: v.sell_price_inc_tax,
+            note: None,
+        }],
         payments: vec![SellPayment { amount: v.sell_price_inc_tax, method: "cash".into(), note: None }],
     };
     let SellOutcome::Created(tx) = client.create_sell(&sell).await.unwrap() else { panic!("sell refused") };
@@ -297,7 +340,10 @@ async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
     let other = woo_order(&w, &[("AS0012", 1)], "processing").await;
     let other_invoice = format!("WOO-{}-{other}", w.woo_connection);
     let other_event = format!("SELECT id FROM webhook_events WHERE payload->>'id' = '{other}'");
-    w.eventually(WAIT, "event stored", || async { w.app.scalar(&format!("SELECT count(*) FROM ({other_event}) e")).await == 1 }).await;
+    w.eventually(WAIT, "event stored", || async {
+        w.app.scalar(&format!("SELECT count(*) FROM ({other_event}) e")).await == 1
+    })
+    .await;
     w.app
         .sql(&format!(
             "INSERT INTO sales_log (connection_id, order_id, state, invoice_no) VALUES ({}, '{other}', 'sending', '{other_invoice}')",
@@ -313,7 +359,8 @@ async fn pull_orders_back_fills_an_order_whose_webhook_was_lost() {
     let w = mapped_world(Options { jobs: false }).await;
     let id = woo_order(&w, &[("AS0013", 1)], "processing").await;
     let (shop_id, _, _) = shopify_order(&w, &[("AS0014", 1)], "paid").await;
-    w.eventually(WAIT, "events stored", || async { w.app.scalar("SELECT count(*) FROM webhook_events").await >= 2 }).await;
+    w.eventually(WAIT, "events stored", || async { w.app.scalar("SELECT count(*) FROM webhook_events").await >= 2 })
+        .await;
     w.app.sql("DELETE FROM webhook_events").await;
     w.app.start_jobs();
 
@@ -377,12 +424,23 @@ async fn a_refused_sale_shows_prokips_reason_and_retry_sends_it_for_its_account_
 async fn an_order_in_shopify_lowers_the_stock_woocommerce_shows() {
     let w = mapped_world(Options::default()).await;
     // Publish Prokip's stock first, so each store shows what Prokip has.
-    w.app.state.queues.push_stock(app::backend::jobs::PushStock { account_id: w.account_id, skus: None, reason: "test".into() }).await.unwrap();
+    w.app
+        .state
+        .queues
+        .push_stock(app::backend::jobs::PushStock { account_id: w.account_id, skus: None, reason: "test".into() })
+        .await
+        .unwrap();
     let before = stock(&w, "AS0002");
     let shown = || w.woo.stock_of(wm::DEMO_STORE, "AS0002");
-    w.eventually(WAIT, "WooCommerce shows Prokip's stock", || async { shown() == Some(i64::try_from(before).unwrap()) }).await;
+    w.eventually(WAIT, "WooCommerce shows Prokip's stock", || async {
+        shown() == Some(i64::try_from(before).unwrap())
+    })
+    .await;
 
     let (id, _, _) = shopify_order(&w, &[("AS0002", 3)], "paid").await;
     expect_sells(&w, &format!("SHOP-{}-{id}", w.shopify_connection), 1).await;
-    w.eventually(WAIT, "the Shopify sale reaches WooCommerce", || async { shown() == Some(i64::try_from(before).unwrap() - 3) }).await;
+    w.eventually(WAIT, "the Shopify sale reaches WooCommerce", || async {
+        shown() == Some(i64::try_from(before).unwrap() - 3)
+    })
+    .await;
 }

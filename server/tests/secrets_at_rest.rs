@@ -20,7 +20,8 @@ async fn dump(w: &World) -> String {
     for t in tables {
         let name: String = t.try_get_by_index(0).unwrap();
         let sql = format!("SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM \"{name}\" t");
-        let row = db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        let row =
+            db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
         let text: String = row.try_get_by_index(0).unwrap();
         out.push_str(&format!("== {name}\n{text}\n"));
     }
@@ -31,7 +32,8 @@ async fn dump(w: &World) -> String {
 async fn no_plaintext_secret_is_stored_anywhere() {
     let w = World::with(Options { jobs: false }).await;
     let prokip = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap().tokens().unwrap();
-    let shop = app::backend::db::connections::get(&w.app.state.db, w.account_id, w.shopify_connection).await.unwrap().unwrap();
+    let shop =
+        app::backend::db::connections::get(&w.app.state.db, w.account_id, w.shopify_connection).await.unwrap().unwrap();
     let woo_hooks = w.woo.webhooks(wm::DEMO_STORE);
     assert!(!woo_hooks.is_empty());
 

@@ -54,7 +54,13 @@ async fn online_sales_are_paid_with_the_chosen_prokip_payment_method() {
     w.app.register(&other, "baraka", "correct horse", "Baraka Ltd").await;
     let r = other.post(w.app.url("/settings/customer")).form(&[("customer_mode", "email")]).send().await.unwrap();
     assert!(location(&r).contains("notice="));
-    let ours = w.app.scalar(&format!("SELECT count(*) FROM account_settings WHERE account_id = {} AND customer_mode = 'walk_in'", w.account_id)).await;
+    let ours = w
+        .app
+        .scalar(&format!(
+            "SELECT count(*) FROM account_settings WHERE account_id = {} AND customer_mode = 'walk_in'",
+            w.account_id
+        ))
+        .await;
     assert_eq!(ours, 1, "another account's setting is its own");
 }
 
@@ -72,8 +78,12 @@ async fn matching_by_email_creates_the_customer_once_and_reuses_it() {
     assert_ne!(contact, walk_in(&w));
     assert_eq!(second["contact_id"].as_i64(), Some(contact), "the same customer again");
     let state = w.prokip.state();
-    let named: Vec<&Value> =
-        state["contacts"].as_array().unwrap().iter().filter(|c| c["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case("wanjiru@example.com"))).collect();
+    let named: Vec<&Value> = state["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case("wanjiru@example.com")))
+        .collect();
     assert_eq!(named.len(), 1, "created once: {named:?}");
     assert_eq!(named[0]["id"].as_i64(), Some(contact));
 }
@@ -82,7 +92,8 @@ async fn matching_by_email_creates_the_customer_once_and_reuses_it() {
 async fn a_woocommerce_store_set_to_completed_only_sells_when_the_order_is_completed() {
     let w = World::new().await;
     let path = format!("/settings/stores/{}/trigger", w.woo_connection);
-    let refused = post(&w, &format!("/settings/stores/{}/trigger", w.shopify_connection), &[("trigger", "completed")]).await;
+    let refused =
+        post(&w, &format!("/settings/stores/{}/trigger", w.shopify_connection), &[("trigger", "completed")]).await;
     assert!(refused.contains("error="), "Shopify sells when paid: {refused}");
     let other = w.app.new_browser();
     w.app.register(&other, "baraka", "correct horse", "Baraka Ltd").await;
@@ -96,7 +107,8 @@ async fn a_woocommerce_store_set_to_completed_only_sells_when_the_order_is_compl
     let invoice = woo_order(&w, "AS0017", "amani@example.com").await;
     let id: u64 = invoice.rsplit('-').next().unwrap().parse().unwrap();
     w.eventually(WAIT, "held as a commitment", || async {
-        w.app.scalar(&format!("SELECT count(*) FROM sales_log WHERE order_id = '{id}' AND state = 'committed'")).await == 1
+        w.app.scalar(&format!("SELECT count(*) FROM sales_log WHERE order_id = '{id}' AND state = 'committed'")).await
+            == 1
     })
     .await;
     assert!(sell_now(&w, &invoice).is_none(), "processing is not enough");

@@ -24,7 +24,10 @@ async fn retry_after_a_store_failure_writes_the_stock_and_closes_the_failure() {
     let outcomes = stock::push(&w.app.state, &job).await.unwrap();
     assert!(outcomes.iter().any(|o| o.error.is_some()), "{outcomes:?}");
     assert_eq!(w.app.scalar(OPEN).await, 1);
-    let entry = w.app.scalar("SELECT id FROM activity WHERE status = 'failed' AND retry IS NOT NULL AND subject LIKE 'Stock → %'").await;
+    let entry = w
+        .app
+        .scalar("SELECT id FROM activity WHERE status = 'failed' AND retry IS NOT NULL AND subject LIKE 'Stock → %'")
+        .await;
 
     // An unrelated SKU pushed meanwhile does not close it: AS0001 is still wrong in the store.
     w.woo.faults().clear();
@@ -35,6 +38,7 @@ async fn retry_after_a_store_failure_writes_the_stock_and_closes_the_failure() {
     w.app.start_jobs();
     let r = w.browser.post(w.app.url(&format!("/activity/{entry}/retry"))).send().await.unwrap();
     assert!(common::location(&r).starts_with("/activity?notice="), "{}", common::location(&r));
-    w.eventually(20, "the store shows the stock", || async { w.woo.stock_of(wm::DEMO_STORE, "AS0001") == Some(9) }).await;
+    w.eventually(20, "the store shows the stock", || async { w.woo.stock_of(wm::DEMO_STORE, "AS0001") == Some(9) })
+        .await;
     w.eventually(10, "the failure is closed", || async { w.app.scalar(OPEN).await == 0 }).await;
 }

@@ -17,7 +17,11 @@ async fn quiet_world() -> World {
 }
 
 async fn push(w: &World, skus: Option<&[&str]>, reason: &str) -> Vec<stock::StoreOutcome> {
-    let job = PushStock { account_id: w.account_id, skus: skus.map(|s| s.iter().map(|x| x.to_string()).collect()), reason: reason.into() };
+    let job = PushStock {
+        account_id: w.account_id,
+        skus: skus.map(|s| s.iter().map(|x| x.to_string()).collect()),
+        reason: reason.into(),
+    };
     stock::push(&w.app.state, &job).await.expect("push")
 }
 
@@ -32,7 +36,8 @@ fn set_prokip(w: &World, sku: &str, qty: i64) {
 
 /// GraphQL calls Shopify accepted (a call answered THROTTLED is waited out and sent again).
 fn shopify_calls(w: &World) -> u64 {
-    let sent: u64 = w.shopify.faults().counts().iter().filter(|(k, _)| k.ends_with("/graphql.json")).map(|(_, n)| n).sum();
+    let sent: u64 =
+        w.shopify.faults().counts().iter().filter(|(k, _)| k.ends_with("/graphql.json")).map(|(_, n)| n).sum();
     sent - w.shopify.throttled(DEMO_SHOP)
 }
 
@@ -183,7 +188,13 @@ async fn an_item_the_store_rejects_is_reported_while_the_rest_succeed() {
 async fn a_paused_connection_receives_nothing() {
     let w = quiet_world().await;
     reconcile(&w).await;
-    let r = w.browser.post(w.app.url(&format!("/connections/{}/sync", w.woo_connection))).form(&[("enabled", "false")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/connections/{}/sync", w.woo_connection)))
+        .form(&[("enabled", "false")])
+        .send()
+        .await
+        .unwrap();
     assert!(common::location(&r).contains("notice="));
     set_prokip(&w, "AS0007", 3);
     let before = w.woo.faults().counts().values().sum::<u64>();
@@ -196,10 +207,21 @@ async fn a_paused_connection_receives_nothing() {
 async fn commitments_and_the_buffer_lower_what_is_published() {
     let w = quiet_world().await;
     reconcile(&w).await;
-    let r = w.browser.post(w.app.url(&format!("/connections/{}/buffer", w.shopify_connection))).form(&[("safety_buffer", "2")]).send().await.unwrap();
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/connections/{}/buffer", w.shopify_connection)))
+        .form(&[("safety_buffer", "2")])
+        .send()
+        .await
+        .unwrap();
     assert!(common::location(&r).contains("notice="));
     // An unpaid WooCommerce order holds 3 (commitments are written by the order import).
-    w.app.sql(&format!("INSERT INTO commitments (connection_id, order_id, sku, qty) VALUES ({}, '501', 'AS0008', 3)", w.woo_connection)).await;
+    w.app
+        .sql(&format!(
+            "INSERT INTO commitments (connection_id, order_id, sku, qty) VALUES ({}, '501', 'AS0008', 3)",
+            w.woo_connection
+        ))
+        .await;
     assert_eq!(w.prokip.stock(w.prokip_location, "AS0008"), Some(Decimal::from(14)));
     push(&w, Some(&["AS0008"]), triggers::MANUAL).await;
     assert_eq!(both(&w, "AS0008"), (Some(14 - 3 - 2), Some(14 - 3)));
@@ -209,7 +231,9 @@ async fn commitments_and_the_buffer_lower_what_is_published() {
 async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
     let w = World::new().await;
     let stranger = w.app.new_browser();
-    for (method, path) in [("POST", "/sync"), ("POST", "/sync/pause"), ("POST", "/sync/resume"), ("GET", "/sync/status")] {
+    for (method, path) in
+        [("POST", "/sync"), ("POST", "/sync/pause"), ("POST", "/sync/resume"), ("GET", "/sync/status")]
+    {
         let r = stranger.request(method.parse().unwrap(), w.app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 401, "{method} {path}");
         assert!(r.json::<Value>().await.unwrap()["error"].is_string());
@@ -255,7 +279,8 @@ async fn a_push_waits_for_the_one_before_and_then_reads_prokip_afresh() {
     set_prokip(&w, "AS0010", 20);
     let waiting = {
         let state = w.app.state.clone();
-        let job = PushStock { account_id: w.account_id, skus: Some(vec!["AS0010".into()]), reason: triggers::MANUAL.into() };
+        let job =
+            PushStock { account_id: w.account_id, skus: Some(vec!["AS0010".into()]), reason: triggers::MANUAL.into() };
         tokio::spawn(async move { stock::push(&state, &job).await })
     };
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -289,10 +314,18 @@ async fn a_full_push_records_its_progress_and_the_pages_show_it() {
 
     for page in ["/products", "/connections"] {
         let html = w.browser.get(w.app.url(page)).send().await.unwrap().text().await.unwrap();
-        assert!(html.contains("Last full sync ") && html.contains("106 items (SKU × store), 1 failed"), "{page}: {html}");
+        assert!(
+            html.contains("Last full sync ") && html.contains("106 items (SKU × store), 1 failed"),
+            "{page}: {html}"
+        );
     }
     // While a full sync runs, the pages say how far it is.
-    w.app.sql(&format!("INSERT INTO sync_runs (account_id, reason, total, done) VALUES ({}, 'manual', 530, 120)", w.account_id)).await;
+    w.app
+        .sql(&format!(
+            "INSERT INTO sync_runs (account_id, reason, total, done) VALUES ({}, 'manual', 530, 120)",
+            w.account_id
+        ))
+        .await;
     let html = w.browser.get(w.app.url("/products")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Syncing: 120 / 530"), "{html}");
 }

@@ -1,12 +1,12 @@
 //! The one error type the UI sees. It crosses the wire as JSON, so it compiles to wasm; server-only
 //! conversions live behind `ssr`.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     ServerFnError,
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", content = "message", rename_all = "snake_case")]

@@ -41,7 +41,8 @@ pub async fn load_orders() -> Result<Vec<OrderView>, AppError> {
         .into_iter()
         .map(|r| OrderView {
             id: r.id,
-            can_retry: matches!(r.state.as_str(), sales_log::FAILED | sales_log::NEEDS_ATTENTION) && r.last_event_id.is_some(),
+            can_retry: matches!(r.state.as_str(), sales_log::FAILED | sales_log::NEEDS_ATTENTION)
+                && r.last_event_id.is_some(),
             platform: r.platform,
             store_url: r.store_url,
             order: r.order_name.unwrap_or(r.order_id),

@@ -5,15 +5,15 @@ mod connections;
 mod error;
 mod history;
 mod products;
-mod sync_runs;
 mod settings;
+mod sync_runs;
 
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, load_connections};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView, load_activity, load_orders};
-pub use sync_runs::{SyncRunView, load_sync_run};
-pub use settings::{SettingsView, StoreTrigger, load_settings};
 pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn, load_products};
+pub use settings::{SettingsView, StoreTrigger, load_settings};
+pub use sync_runs::{SyncRunView, load_sync_run};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

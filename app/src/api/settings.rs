@@ -31,12 +31,16 @@ pub async fn load_settings() -> Result<SettingsView, AppError> {
     use crate::backend::{auth::require_user, db::account_settings, settings, state::AppState};
     let user = require_user().await?;
     let state = expect_context::<AppState>();
-    let (s, methods) = settings::load(&state, user.account_id).await.map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let (s, methods) =
+        settings::load(&state, user.account_id).await.map_err(|e| AppError::BadRequest(e.to_string()))?;
     let stores = account_settings::order_triggers(&state.db, user.account_id).await?;
     Ok(SettingsView {
         payment_method: s.payment_method,
         payment_methods: methods.unwrap_or_default().into_iter().collect(),
         customer_mode: s.customer_mode.as_str().to_owned(),
-        stores: stores.into_iter().map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger }).collect(),
+        stores: stores
+            .into_iter()
+            .map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger })
+            .collect(),
     })
 }

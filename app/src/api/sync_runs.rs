@@ -22,7 +22,12 @@ impl SyncRunView {
         if self.running {
             format!("Syncing: {} / {}{failed}", self.done, self.total)
         } else {
-            format!("Last full sync {}: {} items (SKU × store){}", self.started, self.total, if failed.is_empty() { ", none failed".to_owned() } else { failed })
+            format!(
+                "Last full sync {}: {} items (SKU × store){}",
+                self.started,
+                self.total,
+                if failed.is_empty() { ", none failed".to_owned() } else { failed }
+            )
         }
     }
 }

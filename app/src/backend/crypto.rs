@@ -77,7 +77,10 @@ impl Keyring {
         let sealed = self
             .current
             .cipher
-            .encrypt(Nonce::from_slice(&nonce_bytes), Payload { msg: plain.expose().as_bytes(), aad: context.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce_bytes),
+                Payload { msg: plain.expose().as_bytes(), aad: context.as_bytes() },
+            )
             .expect("AES-GCM encryption of an in-memory buffer does not fail");
         let mut out = Vec::with_capacity(1 + 4 + 12 + sealed.len());
         out.push(VERSION);

@@ -31,7 +31,10 @@ pub enum SettingsError {
 
 /// The account's settings with the payment methods to choose from (key → label); `None` when
 /// Prokip is not connected or did not answer.
-pub async fn load(state: &AppState, account_id: i64) -> Result<(Settings, Option<BTreeMap<String, String>>), SettingsError> {
+pub async fn load(
+    state: &AppState,
+    account_id: i64,
+) -> Result<(Settings, Option<BTreeMap<String, String>>), SettingsError> {
     let settings = account_settings::get(&state.db, account_id).await?;
     let methods = payment_methods(state, account_id).await.ok();
     Ok((settings, methods))
@@ -60,13 +63,20 @@ pub async fn set_customer_mode(state: &AppState, account_id: i64, mode: &str) ->
     account_settings::set_customer_mode(&state.db, account_id, mode).await?;
     Ok(match mode {
         CustomerMode::WalkIn => "Online sales now go to the walk-in customer.".into(),
-        CustomerMode::Email => "Online sales now go to the Prokip customer with the order's email (created when new).".into(),
+        CustomerMode::Email => {
+            "Online sales now go to the Prokip customer with the order's email (created when new).".into()
+        }
     })
 }
 
 /// Which order state makes the sale for one of the account's stores. Only WooCommerce stores may
 /// wait for `completed`.
-pub async fn set_order_trigger(state: &AppState, account_id: i64, connection_id: i64, trigger: &str) -> Result<String, SettingsError> {
+pub async fn set_order_trigger(
+    state: &AppState,
+    account_id: i64,
+    connection_id: i64,
+    trigger: &str,
+) -> Result<String, SettingsError> {
     let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SettingsError::UnknownStore)?;
     let trigger = match trigger.trim() {
         TRIGGER_PAID => TRIGGER_PAID,

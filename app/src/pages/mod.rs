@@ -25,7 +25,12 @@ pub(crate) struct FormOutcome {
 impl FormOutcome {
     pub fn read() -> Self {
         let q = use_query_map().get_untracked();
-        FormOutcome { error: q.get("error"), field: q.get("field"), username: q.get("username"), notice: q.get("notice") }
+        FormOutcome {
+            error: q.get("error"),
+            field: q.get("field"),
+            username: q.get("username"),
+            notice: q.get("notice"),
+        }
     }
 
     /// The error when it belongs to `field`.

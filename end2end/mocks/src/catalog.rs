@@ -33,7 +33,12 @@ impl CatalogProduct {
             name: name.into(),
             sku: sku.into(),
             kind: "single".into(),
-            variants: vec![CatalogVariant { sku: sku.into(), name: "DUMMY".into(), price: price.into(), stock: stock.into() }],
+            variants: vec![CatalogVariant {
+                sku: sku.into(),
+                name: "DUMMY".into(),
+                price: price.into(),
+                stock: stock.into(),
+            }],
         }
     }
 
@@ -64,21 +69,56 @@ pub const DEMO_MISMATCH_STORE_SKU: &str = "as0040";
 /// 40 products: 32 single, 8 variable (3 sizes each).
 pub fn demo_catalog() -> Vec<CatalogProduct> {
     const NAMES: [&str; 32] = [
-        "Men's Reverse Fleece Crew", "Kikoi Beach Towel", "Maasai Shuka Blanket", "Kenyan AA Coffee 500g",
-        "Rooibos Tea 100g", "Sisal Market Basket", "Soapstone Bowl", "Beaded Bracelet", "Leather Sandals",
-        "Cotton Kanga", "Shea Butter 250ml", "Baobab Oil 50ml", "Ceramic Mug", "Enamel Plate",
-        "Wooden Spoon Set", "Canvas Tote", "Notebook A5", "Ballpoint Pen Pack", "Phone Charger",
-        "USB-C Cable 1m", "Solar Lamp", "Water Bottle 1l", "Thermos 500ml", "Umbrella",
-        "Sunglasses", "Straw Hat", "Cashew Nuts 250g", "Macadamia 250g", "Honey 500g",
-        "Dried Mango 200g", "Chai Masala 100g", "Beeswax Candle",
+        "Men's Reverse Fleece Crew",
+        "Kikoi Beach Towel",
+        "Maasai Shuka Blanket",
+        "Kenyan AA Coffee 500g",
+        "Rooibos Tea 100g",
+        "Sisal Market Basket",
+        "Soapstone Bowl",
+        "Beaded Bracelet",
+        "Leather Sandals",
+        "Cotton Kanga",
+        "Shea Butter 250ml",
+        "Baobab Oil 50ml",
+        "Ceramic Mug",
+        "Enamel Plate",
+        "Wooden Spoon Set",
+        "Canvas Tote",
+        "Notebook A5",
+        "Ballpoint Pen Pack",
+        "Phone Charger",
+        "USB-C Cable 1m",
+        "Solar Lamp",
+        "Water Bottle 1l",
+        "Thermos 500ml",
+        "Umbrella",
+        "Sunglasses",
+        "Straw Hat",
+        "Cashew Nuts 250g",
+        "Macadamia 250g",
+        "Honey 500g",
+        "Dried Mango 200g",
+        "Chai Masala 100g",
+        "Beeswax Candle",
     ];
     let mut out: Vec<CatalogProduct> = NAMES
         .iter()
         .enumerate()
-        .map(|(i, n)| CatalogProduct::single(n, &format!("AS{:04}", i + 1), 100 + 25 * i as i64, 5 + (i as i64 * 7) % 40))
+        .map(|(i, n)| {
+            CatalogProduct::single(n, &format!("AS{:04}", i + 1), 100 + 25 * i as i64, 5 + (i as i64 * 7) % 40)
+        })
         .collect();
-    const VARIABLE: [&str; 8] =
-        ["Ankara Shirt", "Kitenge Dress", "Safari Shorts", "Polo Shirt", "Hoodie", "Running Shoes", "Denim Jacket", "Cap"];
+    const VARIABLE: [&str; 8] = [
+        "Ankara Shirt",
+        "Kitenge Dress",
+        "Safari Shorts",
+        "Polo Shirt",
+        "Hoodie",
+        "Running Shoes",
+        "Denim Jacket",
+        "Cap",
+    ];
     for (i, n) in VARIABLE.iter().enumerate() {
         let sku = format!("AS{:04}", 33 + i);
         if sku == DEMO_MISMATCH_PROKIP_SKU {
@@ -123,7 +163,8 @@ mod tests {
         let c = demo_catalog();
         assert_eq!(c.len(), 40);
         assert!(c.iter().filter(|p| p.kind == "variable").count() >= 5);
-        let skus: std::collections::HashSet<_> = c.iter().flat_map(|p| p.variants.iter().map(|v| v.sku.clone())).collect();
+        let skus: std::collections::HashSet<_> =
+            c.iter().flat_map(|p| p.variants.iter().map(|v| v.sku.clone())).collect();
         assert_eq!(skus.len(), c.iter().map(|p| p.variants.len()).sum::<usize>(), "SKUs are unique");
     }
 

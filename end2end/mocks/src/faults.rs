@@ -211,12 +211,21 @@ mod tests {
     async fn a_lost_answer_does_the_work_but_the_client_times_out() {
         let done = Arc::new(AtomicU64::new(0));
         let counter = done.clone();
-        let app = Router::new().route("/sell", post(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async { StatusCode::OK }
-        }));
+        let app = Router::new().route(
+            "/sell",
+            post(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async { StatusCode::OK }
+            }),
+        );
         let faults = Faults::default();
-        faults.add(FaultRule { path_prefix: "/sell".into(), method: None, kind: FaultKind::AnswerLost { ms: 500 }, rate: 1.0, times: Some(1) });
+        faults.add(FaultRule {
+            path_prefix: "/sell".into(),
+            method: None,
+            kind: FaultKind::AnswerLost { ms: 500 },
+            rate: 1.0,
+            times: Some(1),
+        });
         let addr = crate::serve(faults.wrap(app), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let client = reqwest::Client::builder().timeout(Duration::from_millis(150)).build().unwrap();
 

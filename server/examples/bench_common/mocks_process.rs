@@ -32,7 +32,11 @@ impl MocksProcess {
     /// Starts `mocks --no-demo --skus N` and waits until it serves; returns its seeding line too.
     pub async fn start(skus: usize) -> (MocksProcess, String) {
         let bin = mocks_bin();
-        assert!(bin.exists(), "{} not found: build it with `cargo build --release -p mocks` or set MOCKS_BIN", bin.display());
+        assert!(
+            bin.exists(),
+            "{} not found: build it with `cargo build --release -p mocks` or set MOCKS_BIN",
+            bin.display()
+        );
         let ports = [free_port(), free_port(), free_port()];
         let mut child = tokio::process::Command::new(&bin)
             .args(["--no-demo", "--skus", &skus.to_string()])
@@ -101,12 +105,20 @@ impl MocksProcess {
 
     /// Sets a shop's query-cost bucket (points, points restored per second).
     pub async fn set_bucket(&self, shop: &str, max: f64, restore_rate: f64) {
-        self.post(format!("{}/_control/shops/{shop}/bucket", self.shopify), &json!({ "max": max, "restore_rate": restore_rate })).await;
+        self.post(
+            format!("{}/_control/shops/{shop}/bucket", self.shopify),
+            &json!({ "max": max, "restore_rate": restore_rate }),
+        )
+        .await;
     }
 
     /// Sets Prokip's quantity of `sku` at `location_id` (as a stock adjustment in Prokip would).
     pub async fn set_prokip_stock(&self, location_id: i64, sku: &str, quantity: i64) {
-        self.post(format!("{}/_control/stock", self.prokip), &json!({ "location_id": location_id, "sku": sku, "quantity": quantity })).await;
+        self.post(
+            format!("{}/_control/stock", self.prokip),
+            &json!({ "location_id": location_id, "sku": sku, "quantity": quantity }),
+        )
+        .await;
     }
 
     /// Available quantity per SKU a Shopify shop shows at its (only) location.

@@ -160,12 +160,18 @@ pub async fn connect_merchant(app: &App, p: &Platforms) -> i64 {
     let r = browser.post(app.url("/connections/prokip/login")).form(&form).send().await.unwrap();
     assert!(location(&r).contains("notice="), "Prokip connect: {}", location(&r));
 
-    let form = [("store_url", p.woo_store_url.as_str()), ("consumer_key", &p.woo_key), ("consumer_secret", &p.woo_secret)];
+    let form =
+        [("store_url", p.woo_store_url.as_str()), ("consumer_key", &p.woo_key), ("consumer_secret", &p.woo_secret)];
     let r = browser.post(app.url("/connections/woocommerce")).form(&form).send().await.unwrap();
     assert!(location(&r).contains("notice="), "WooCommerce connect: {}", location(&r));
 
     for shop in &p.shops {
-        let r = browser.post(app.url("/connections/shopify/start")).form(&[("store_url", shop.as_str())]).send().await.unwrap();
+        let r = browser
+            .post(app.url("/connections/shopify/start"))
+            .form(&[("store_url", shop.as_str())])
+            .send()
+            .await
+            .unwrap();
         let r = browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
         let r = browser.get(location(&r)).send().await.unwrap();
         assert!(location(&r).contains("shopify_success=true"), "Shopify connect {shop}: {}", location(&r));

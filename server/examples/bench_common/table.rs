@@ -18,7 +18,13 @@ impl Table {
     pub fn print(&self) {
         let cols = self.header.len();
         let width = |i: usize| {
-            self.rows.iter().filter_map(|r| r.get(i)).chain(std::iter::once(&self.header[i])).map(|c| c.chars().count()).max().unwrap_or(0)
+            self.rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(std::iter::once(&self.header[i]))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..cols).map(width).collect();
         let line = |cells: &[String]| {

@@ -2,12 +2,18 @@
 //! concurrency to the real router (workers off), beside pgbench's single-row-insert TPS on the same
 //! PostgreSQL at the same concurrency.
 
-use super::bench_common::{ms, percentile, table::{Table, verdict}};
+use super::bench_common::{
+    ms, percentile,
+    table::{Table, verdict},
+};
 use mocks::shopify::{self as sm, signing::sign_body};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::{
-    sync::{Arc, atomic::{AtomicUsize, Ordering}},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -51,7 +57,11 @@ async fn read_response(r: &mut tokio::io::BufReader<tokio::net::TcpStream>) -> s
     use tokio::io::{AsyncBufReadExt, AsyncReadExt};
     let mut line = String::new();
     r.read_line(&mut line).await?;
-    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
     let mut length = 0usize;
     loop {
         line.clear();
@@ -175,14 +185,20 @@ pub async fn run(deliveries: usize, clients: usize) {
         sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 },
         sm::NewOrderLine { sku: "AS0033-2".into(), quantity: 2 },
     ];
-    let (template, _) = w.shopify.create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: lines, financial_status: "paid".into() }).await.unwrap();
-    let addr: std::net::SocketAddr = w.app.base.trim_start_matches("http://").parse().expect("the app listens on an address");
+    let (template, _) = w
+        .shopify
+        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items: lines, financial_status: "paid".into() })
+        .await
+        .unwrap();
+    let addr: std::net::SocketAddr =
+        w.app.base.trim_start_matches("http://").parse().expect("the app listens on an address");
     let host = addr.to_string();
     let warmup = clients * 10;
     let all: Vec<Delivery> = (0..warmup + deliveries).map(|i| delivery(&template, i)).collect();
     let body_bytes = all[0].body.len();
     let (warm, measured): (Vec<_>, Vec<_>) = all.iter().enumerate().partition(|(i, _)| *i < warmup);
-    let bytes = |v: Vec<(usize, &Delivery)>| Arc::new(v.into_iter().map(|(_, d)| request_bytes(&host, d)).collect::<Vec<_>>());
+    let bytes =
+        |v: Vec<(usize, &Delivery)>| Arc::new(v.into_iter().map(|(_, d)| request_bytes(&host, d)).collect::<Vec<_>>());
     let (warm, measured) = (bytes(warm), bytes(measured));
     post_all(addr, warm, clients).await;
     let started = Instant::now();
@@ -202,8 +218,21 @@ pub async fn run(deliveries: usize, clients: usize) {
     };
 
     let mut t = Table::new(
-        &format!("(a) Signed Shopify orders/paid webhooks → verified, stored, enqueued (workers off; app pool 10 connections; PostgreSQL {durability})"),
-        &["deliveries", "body bytes", "clients", "wall s", "webhooks/s", "p50 ms", "p99 ms", "max ms", "not 200", "rows stored"],
+        &format!(
+            "(a) Signed Shopify orders/paid webhooks → verified, stored, enqueued (workers off; app pool 10 connections; PostgreSQL {durability})"
+        ),
+        &[
+            "deliveries",
+            "body bytes",
+            "clients",
+            "wall s",
+            "webhooks/s",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "not 200",
+            "rows stored",
+        ],
     );
     t.row(vec![
         deliveries.to_string(),
@@ -220,12 +249,25 @@ pub async fn run(deliveries: usize, clients: usize) {
     t.print();
     let ratio = tps.as_ref().ok().map(|tps| rate / tps);
     match &tps {
-        Ok(tps) => println!("  pgbench, one INSERT per transaction, {clients} connections, 10 s: {tps:.0} TPS; webhooks/s ÷ TPS = {:.2}", rate / tps),
+        Ok(tps) => println!(
+            "  pgbench, one INSERT per transaction, {clients} connections, 10 s: {tps:.0} TPS; webhooks/s ÷ TPS = {:.2}",
+            rate / tps
+        ),
         Err(e) => println!("  pgbench not run: {e}"),
     }
     let mut targets = Table::new("Targets (a)", &["figure", "measured", "target", "verdict"]);
-    targets.row(vec!["throughput".into(), format!("{rate:.0} webhooks/s"), "≥ 2,000 /s".into(), verdict(rate >= 2000.0)]);
-    targets.row(vec!["p99 latency".into(), format!("{:.1} ms", ms(p99)), "≤ 50 ms".into(), verdict(p99 <= Duration::from_millis(50))]);
+    targets.row(vec![
+        "throughput".into(),
+        format!("{rate:.0} webhooks/s"),
+        "≥ 2,000 /s".into(),
+        verdict(rate >= 2000.0),
+    ]);
+    targets.row(vec![
+        "p99 latency".into(),
+        format!("{:.1} ms", ms(p99)),
+        "≤ 50 ms".into(),
+        verdict(p99 <= Duration::from_millis(50)),
+    ]);
     let ratio_cell = ratio.map_or("n/a".into(), |r| format!("{r:.2}"));
     targets.row(vec!["ratio to pgbench".into(), ratio_cell, "≥ 0.5".into(), verdict(ratio.is_some_and(|r| r >= 0.5))]);
     targets.print();

@@ -86,8 +86,10 @@ pub async fn register_json(
         Err(e) => Err(e),
     };
     match result {
-        Ok(user) => (StatusCode::CREATED, Json(json!({ "message": "User registered successfully", "user": user_json(&user) })))
-            .into_response(),
+        Ok(user) => {
+            (StatusCode::CREATED, Json(json!({ "message": "User registered successfully", "user": user_json(&user) })))
+                .into_response()
+        }
         Err(e) => json_error(&e),
     }
 }
@@ -125,7 +127,9 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
 fn json_error(e: &AuthError) -> Response {
     log_internal(e);
     let (status, error, details) = match e {
-        AuthError::Invalid(v) => (StatusCode::BAD_REQUEST, "Validation failed", json!({ "field": v.field.as_str(), "message": v.message })),
+        AuthError::Invalid(v) => {
+            (StatusCode::BAD_REQUEST, "Validation failed", json!({ "field": v.field.as_str(), "message": v.message }))
+        }
         AuthError::UsernameTaken => (StatusCode::BAD_REQUEST, "User already exists", json!(e.to_string())),
         AuthError::WrongCredentials => (StatusCode::UNAUTHORIZED, "Invalid credentials", json!(e.to_string())),
         AuthError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", json!(e.to_string())),

@@ -21,7 +21,12 @@ pub struct SyncForm {
     enabled: String,
 }
 
-pub async fn set_sync(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>, Form(f): Form<SyncForm>) -> Redirect {
+pub async fn set_sync(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<SyncForm>,
+) -> Redirect {
     back(connect::set_sync(&state, user.account_id, id, f.enabled == "true").await)
 }
 
@@ -31,7 +36,12 @@ pub struct BufferForm {
     safety_buffer: String,
 }
 
-pub async fn set_buffer(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>, Form(f): Form<BufferForm>) -> Redirect {
+pub async fn set_buffer(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<BufferForm>,
+) -> Redirect {
     back(connect::set_buffer(&state, user.account_id, id, &f.safety_buffer).await)
 }
 

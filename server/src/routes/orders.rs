@@ -18,7 +18,8 @@ use serde_json::json;
 pub async fn pull_orders(State(state): State<AppState>, user: SignedIn) -> Response {
     match pull::pull_account(&state, user.account_id).await {
         Ok(p) => {
-            let message = format!("Read {} orders from your stores; {} were new and are being imported.", p.orders, p.new);
+            let message =
+                format!("Read {} orders from your stores; {} were new and are being imported.", p.orders, p.new);
             Json(json!({ "message": message, "count": p.new })).into_response()
         }
         Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({ "message": e.to_string(), "count": 0 }))).into_response(),

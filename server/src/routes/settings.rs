@@ -40,6 +40,11 @@ pub struct TriggerForm {
     trigger: String,
 }
 
-pub async fn trigger(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>, Form(f): Form<TriggerForm>) -> Redirect {
+pub async fn trigger(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<TriggerForm>,
+) -> Redirect {
     back(settings::set_order_trigger(&state, user.account_id, id, &f.trigger).await)
 }

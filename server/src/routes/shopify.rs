@@ -45,11 +45,21 @@ pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(
 /// Seed parity: `POST /connections/shopify/initiate {"storeUrl"}` → `{"authUrl"}`.
 pub async fn initiate(State(state): State<AppState>, auth: AuthSession, body: Bytes) -> Response {
     if auth.user.is_none() {
-        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "Unauthorized", "details": "Please sign in to continue." }))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "Unauthorized", "details": "Please sign in to continue." })),
+        )
+            .into_response();
     }
     let form: StartForm = match serde_json::from_slice(&body) {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e.to_string() }))).into_response(),
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "error": "Invalid request body", "details": e.to_string() })),
+            )
+                .into_response();
+        }
     };
     match begin(&state, &auth, &form.store_url).await {
         Ok(url) => Json(json!({ "authUrl": url })).into_response(),

@@ -39,7 +39,9 @@ fn failed(e: SyncError) -> Response {
 pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Response {
     let Some(user) = auth.user else { return unauthorized() };
     match triggers::enqueue_full(&state, user.account_id, triggers::MANUAL).await {
-        Ok(()) => Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })).into_response(),
+        Ok(()) => {
+            Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })).into_response()
+        }
         Err(e) => failed(e),
     }
 }
@@ -138,7 +140,12 @@ pub struct CreateForm {
 }
 
 /// "Create in store" (one SKU) and "Create all missing" (no SKU) for one of the caller's stores.
-pub async fn create_form(State(state): State<AppState>, user: super::SignedIn, Path(id): Path<i64>, Form(f): Form<CreateForm>) -> Redirect {
+pub async fn create_form(
+    State(state): State<AppState>,
+    user: super::SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<CreateForm>,
+) -> Redirect {
     let sku = f.sku.trim();
     let skus = (!sku.is_empty()).then(|| vec![sku.to_owned()]);
     back(create::create_in_store(&state, user.account_id, id, skus).await.map(|r| r.summary() + "."))

@@ -30,7 +30,10 @@ pub struct KeysForm {
 
 /// `POST /connections/woocommerce`: a form (redirects back) or the seed's JSON (answers JSON).
 pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers: HeaderMap, body: Bytes) -> Response {
-    let json_body = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/json"));
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/json"));
     let form: Result<KeysForm, String> = if json_body {
         serde_json::from_slice(&body).map_err(|e| e.to_string())
     } else {
@@ -39,11 +42,19 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
     let form = match form {
         Ok(f) => f,
         Err(e) if json_body => {
-            return (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e }))).into_response();
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e })))
+                .into_response();
         }
         Err(e) => return back(Err::<String, _>(e)).into_response(),
     };
-    let result = woo::connect_with_keys(&state, user.account_id, &form.store_url, &form.consumer_key, Secret::new(form.consumer_secret)).await;
+    let result = woo::connect_with_keys(
+        &state,
+        user.account_id,
+        &form.store_url,
+        &form.consumer_key,
+        Secret::new(form.consumer_secret),
+    )
+    .await;
     if !json_body {
         return back(result).into_response();
     }
@@ -54,7 +65,8 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
                 woo::WooConnectError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::BAD_REQUEST,
             };
-            (status, Json(json!({ "error": "Could not connect the WooCommerce store", "details": e.to_string() }))).into_response()
+            (status, Json(json!({ "error": "Could not connect the WooCommerce store", "details": e.to_string() })))
+                .into_response()
         }
     }
 }
@@ -65,7 +77,11 @@ pub struct GrantForm {
     store_url: String,
 }
 
-pub async fn grant_start(State(state): State<AppState>, user: SignedIn, axum::Form(f): axum::Form<GrantForm>) -> Redirect {
+pub async fn grant_start(
+    State(state): State<AppState>,
+    user: SignedIn,
+    axum::Form(f): axum::Form<GrantForm>,
+) -> Redirect {
     match woo::grant_url(&state, user.account_id, &f.store_url) {
         Ok(url) => Redirect::to(&url),
         Err(e) => back(Err::<String, _>(e)),
@@ -95,7 +111,12 @@ pub async fn grant_return(State(state): State<AppState>, user: SignedIn, Query(q
     back(woo::grant_returned(&state, user.account_id, &q.user_id, q.success == "1").await)
 }
 
-pub async fn webhook(State(state): State<AppState>, path: Option<Path<i64>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn webhook(
+    State(state): State<AppState>,
+    path: Option<Path<i64>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let delivery = Delivery {
         connection_id: path.map(|Path(id)| id),

@@ -159,8 +159,12 @@ impl TestApp {
             vars.push(("PUBLIC_URL".into(), base.clone()));
         }
         let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let state = app::backend::state::AppState::new(test_config_with(&database.url, &borrowed), db.clone(), leptos_options())
-            .expect("app state");
+        let state = app::backend::state::AppState::new(
+            test_config_with(&database.url, &borrowed),
+            db.clone(),
+            leptos_options(),
+        )
+        .expect("app state");
         let app = server::startup::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
@@ -191,7 +195,13 @@ impl TestApp {
         client()
     }
 
-    pub async fn register(&self, c: &reqwest::Client, username: &str, password: &str, business: &str) -> reqwest::Response {
+    pub async fn register(
+        &self,
+        c: &reqwest::Client,
+        username: &str,
+        password: &str,
+        business: &str,
+    ) -> reqwest::Response {
         c.post(self.url("/register"))
             .form(&[("username", username), ("password", password), ("business_name", business)])
             .send()
@@ -205,7 +215,11 @@ impl TestApp {
 
     /// The overview numbers as the signed-in user of `c` sees them (via the server function).
     pub async fn overview(&self, c: &reqwest::Client) -> reqwest::Response {
-        c.post(self.url("/api/overview")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap()
+        c.post(self.url("/api/overview"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The first column of the first row, as a number.

@@ -76,11 +76,20 @@ impl World {
         assert!(location(&r).contains("notice="), "Prokip connect: {}", location(&r));
 
         let store = woo.store_url(wm::DEMO_STORE);
-        let form = [("store_url", store.as_str()), ("consumer_key", wm::DEMO_CONSUMER_KEY), ("consumer_secret", wm::DEMO_CONSUMER_SECRET)];
+        let form = [
+            ("store_url", store.as_str()),
+            ("consumer_key", wm::DEMO_CONSUMER_KEY),
+            ("consumer_secret", wm::DEMO_CONSUMER_SECRET),
+        ];
         let r = browser.post(app.url("/connections/woocommerce")).form(&form).send().await.unwrap();
         assert!(location(&r).contains("notice="), "Woo connect: {}", location(&r));
 
-        let r = browser.post(app.url("/connections/shopify/start")).form(&[("store_url", "demo-store")]).send().await.unwrap();
+        let r = browser
+            .post(app.url("/connections/shopify/start"))
+            .form(&[("store_url", "demo-store")])
+            .send()
+            .await
+            .unwrap();
         let r = browser.get(format!("{}&decision=approve", location(&r))).send().await.unwrap();
         let r = browser.get(location(&r)).send().await.unwrap();
         assert!(location(&r).contains("shopify_success=true"), "Shopify connect: {}", location(&r));

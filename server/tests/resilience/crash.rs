@@ -89,7 +89,9 @@ pub async fn run(size: Size) -> Vec<Row> {
     while kills < KILLS {
         let threshold = (kills as u64 + 1) * orders.len() as u64 / (KILLS as u64 + 1);
         let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline && (platform::sold(&w, &orders).0 < threshold || flight.0.lock().unwrap().is_empty()) {
+        while Instant::now() < deadline
+            && (platform::sold(&w, &orders).0 < threshold || flight.0.lock().unwrap().is_empty())
+        {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         if Instant::now() >= deadline {
@@ -115,7 +117,8 @@ pub async fn run(size: Size) -> Vec<Row> {
 
     let state = w.prokip.state();
     let sells = state["sells"].as_array().cloned().unwrap_or_default();
-    let cut_once = cut.iter().filter(|inv| sells.iter().filter(|s| s["invoice_no"] == inv.as_str()).count() == 1).count() as u64;
+    let cut_once =
+        cut.iter().filter(|inv| sells.iter().filter(|s| s["invoice_no"] == inv.as_str()).count() == 1).count() as u64;
     if lost + duplicates > 0 {
         eprintln!("crash: the server's last output:\n{}", server.tail());
     }
@@ -139,7 +142,10 @@ pub async fn run(size: Size) -> Vec<Row> {
             cut.len() as u64,
             cut_once,
             cut.len() as u64 - cut_once + u64::from(cut.is_empty()),
-            format!("{} sells were stored in Prokip, unanswered, at the kills; {cut_once} have exactly one sell", cut.len()),
+            format!(
+                "{} sells were stored in Prokip, unanswered, at the kills; {cut_once} have exactly one sell",
+                cut.len()
+            ),
         ),
     ]
 }

@@ -39,7 +39,13 @@ const KINDS: [(&str, &str); 6] = [
 ];
 
 fn status(status: u16, retry_after: Option<f64>, rate: f64) -> FaultRule {
-    FaultRule { path_prefix: String::new(), method: None, kind: FaultKind::Status { status, retry_after }, rate, times: None }
+    FaultRule {
+        path_prefix: String::new(),
+        method: None,
+        kind: FaultKind::Status { status, retry_after },
+        rate,
+        times: None,
+    }
 }
 
 /// About 20 % of all calls: rules are tried in order and the first one drawn applies.
@@ -63,18 +69,28 @@ fn rules(platform: &str, timeout_ms: u64) -> Vec<FaultRule> {
     rules.push(status(429, Some(0.3), 0.08));
     rules.push(status(500, None, 0.05));
     rules.push(status(503, None, 0.045));
-    rules.push(FaultRule { path_prefix: String::new(), method: None, kind: FaultKind::Reset, rate: 0.045, times: None });
+    rules.push(FaultRule {
+        path_prefix: String::new(),
+        method: None,
+        kind: FaultKind::Reset,
+        rate: 0.045,
+        times: None,
+    });
     rules
 }
 
 async fn register_secrets(w: &World) {
-    for s in [pk::DEMO_PASSWORD, pk::DEMO_CLIENT_SECRET, sm::DEMO_CLIENT_SECRET, wm::DEMO_CONSUMER_SECRET, "correct horse"] {
+    for s in
+        [pk::DEMO_PASSWORD, pk::DEMO_CLIENT_SECRET, sm::DEMO_CLIENT_SECRET, wm::DEMO_CONSUMER_SECRET, "correct horse"]
+    {
         logs::secret(s);
     }
     for hook in w.woo.webhooks(wm::DEMO_STORE) {
         logs::secret(hook.secret);
     }
-    if let Some(t) = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.ok().and_then(|c| c.tokens()) {
+    if let Some(t) =
+        app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.ok().and_then(|c| c.tokens())
+    {
         logs::secret(t.access.expose());
         t.refresh.iter().for_each(|r| logs::secret(r.expose()));
     }
@@ -156,7 +172,11 @@ pub async fn run(size: Size) -> Vec<Row> {
 
     // Permanent failures: Prokip refuses every sell until the merchant presses Retry.
     let prokip = w.prokip.faults();
-    prokip.add(FaultRule { method: Some("POST".into()), path_prefix: "/connector/api/sell".into(), ..status(503, None, 1.0) });
+    prokip.add(FaultRule {
+        method: Some("POST".into()),
+        path_prefix: "/connector/api/sell".into(),
+        ..status(503, None, 1.0)
+    });
     let forced = probe::place_orders(&w, n0 + size.orders, FORCED_FAILURES, &skus).await;
     let forced_settled = probe::settle(&w, Duration::from_secs(180)).await;
     prokip.clear();
@@ -178,7 +198,8 @@ pub async fn run(size: Size) -> Vec<Row> {
     let once = placed.iter().filter(|i| sold.get(*i) == Some(&1)).count() as u64;
     let missing = placed.iter().filter(|i| !sold.contains_key(*i)).count() as u64;
     let duplicated: u64 = placed.iter().filter_map(|i| sold.get(i)).filter(|n| **n > 1).map(|n| n - 1).sum();
-    let strangers = sold.keys().filter(|k| (k.starts_with("SHOP-") || k.starts_with("WOO-")) && !placed.contains(k)).count() as u64;
+    let strangers =
+        sold.keys().filter(|k| (k.starts_with("SHOP-") || k.starts_with("WOO-")) && !placed.contains(k)).count() as u64;
     let settle_note = |s: &Result<f64, String>| match s {
         Ok(secs) => format!("settled in {secs:.0} s"),
         Err(left) => format!("NOT settled: {left}"),
@@ -189,7 +210,10 @@ pub async fn run(size: Size) -> Vec<Row> {
         placed.len() as u64,
         once,
         missing + duplicated + strangers,
-        format!("{missing} missing, {duplicated} duplicated, {strangers} unknown invoices; faulted burst {}", settle_note(&settled)),
+        format!(
+            "{missing} missing, {duplicated} duplicated, {strangers} unknown invoices; faulted burst {}",
+            settle_note(&settled)
+        ),
     ));
 
     let injected: u64 = by_kind.values().sum();
@@ -212,7 +236,10 @@ pub async fn run(size: Size) -> Vec<Row> {
         total,
         total - injected,
         0,
-        format!("{injected} of {total} calls faulted ({:.1} %) in {took:.0} s", 100.0 * injected as f64 / total.max(1) as f64),
+        format!(
+            "{injected} of {total} calls faulted ({:.1} %) in {took:.0} s",
+            100.0 * injected as f64 / total.max(1) as f64
+        ),
     ));
 
     // Retries bounded: calls made against calls the same work took without faults.
@@ -225,7 +252,10 @@ pub async fn run(size: Size) -> Vec<Row> {
             *made,
             needed,
             u64::from(!bounded),
-            format!("×{:.2} (bound ×3; needed = the same burst and reconcile without faults)", *made as f64 / needed.max(1) as f64),
+            format!(
+                "×{:.2} (bound ×3; needed = the same burst and reconcile without faults)",
+                *made as f64 / needed.max(1) as f64
+            ),
         ));
     }
 
@@ -235,11 +265,16 @@ pub async fn run(size: Size) -> Vec<Row> {
         pairs,
         equal,
         pairs - equal,
-        format!("while faults were on: {equal_on}/{pairs_on} equal; {} {}", settle_note(&final_settled), differ.join("; ")),
+        format!(
+            "while faults were on: {equal_on}/{pairs_on} equal; {} {}",
+            settle_note(&final_settled),
+            differ.join("; ")
+        ),
     ));
 
     let visible = failures.iter().filter(|a| actionable(a)).count() as u64;
-    let open: Vec<String> = still_open.iter().take(3).map(|a| format!("{}: {}", a.subject, a.detail.as_deref().unwrap_or(""))).collect();
+    let open: Vec<String> =
+        still_open.iter().take(3).map(|a| format!("{}: {}", a.subject, a.detail.as_deref().unwrap_or(""))).collect();
     let invisible = failures.len() as u64 - visible + forced_unsold.saturating_sub(failures.len()) as u64;
     rows.push(Row::new(
         AREA,

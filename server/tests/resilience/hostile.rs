@@ -8,8 +8,16 @@ mod forms;
 mod props;
 mod replay;
 
-use crate::{Size, common::{TestApp, world::World}, logs, table::Row};
-use proptest::{strategy::{Strategy, ValueTree}, test_runner::TestRunner};
+use crate::{
+    Size,
+    common::{TestApp, world::World},
+    logs,
+    table::Row,
+};
+use proptest::{
+    strategy::{Strategy, ValueTree},
+    test_runner::TestRunner,
+};
 use serde_json::Value;
 use std::sync::{
     Once,
@@ -50,7 +58,12 @@ fn scrub(v: &mut Value) {
 /// `n` pairs of (Shopify, Woo) bodies: random JSON, and real orders with a mutation.
 fn garbage_bodies(shopify: &Value, woo: &Value, n: usize) -> Vec<(Value, Value)> {
     let mut runner = TestRunner::default();
-    let strategy = (props::arbitrary_json(), props::arbitrary_json(), proptest::collection::vec(proptest::prelude::any::<usize>(), 0..5), proptest::prelude::any::<bool>());
+    let strategy = (
+        props::arbitrary_json(),
+        props::arbitrary_json(),
+        proptest::collection::vec(proptest::prelude::any::<usize>(), 0..5),
+        proptest::prelude::any::<bool>(),
+    );
     (0..n)
         .map(|i| {
             let (random, with, path, delete) = strategy.new_tree(&mut runner).expect("garbage").current();
@@ -76,7 +89,8 @@ fn garbage_bodies(shopify: &Value, woo: &Value, n: usize) -> Vec<(Value, Value)>
 /// has no connection to spare.
 pub async fn try_scalar(app: &TestApp, sql: &str) -> Option<i64> {
     use sea_orm::ConnectionTrait;
-    let row = app.db.query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), sql.to_owned())).await;
+    let row =
+        app.db.query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), sql.to_owned())).await;
     row.ok().flatten().and_then(|r| r.try_get_by_index::<i64>(0).ok())
 }
 
@@ -118,7 +132,12 @@ pub async fn fingerprint(app: &TestApp, account_id: i64) -> String {
 /// The Prokip mock's sells, as (invoice, status) pairs.
 fn sells(w: &World) -> Vec<String> {
     let state = w.prokip.state();
-    let mut out: Vec<String> = state["sells"].as_array().into_iter().flatten().map(|s| format!("{} {}", s["invoice_no"], s["status"])).collect();
+    let mut out: Vec<String> = state["sells"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| format!("{} {}", s["invoice_no"], s["status"]))
+        .collect();
     out.sort();
     out
 }
@@ -144,7 +163,14 @@ pub async fn run(size: Size) -> Vec<Row> {
         ("signature verifiers and ping detector", verifiers),
     ] {
         let detail = t.first_failure.unwrap_or_else(|| format!("{} rejected by the code under test", t.rejected));
-        rows.push(Row::new(AREA, format!("proptest {check}"), t.tried, t.tried.saturating_sub(t.panics + t.wrong), t.panics + t.wrong, detail));
+        rows.push(Row::new(
+            AREA,
+            format!("proptest {check}"),
+            t.tried,
+            t.tried.saturating_sub(t.panics + t.wrong),
+            t.panics + t.wrong,
+            detail,
+        ));
     }
     rows.extend(http(size).await);
     rows.push(replayed(size).await);
@@ -153,15 +179,32 @@ pub async fn run(size: Size) -> Vec<Row> {
 
 async fn http(size: Size) -> Vec<Row> {
     let w = World::new().await;
-    for s in [mocks::shopify::DEMO_CLIENT_SECRET, mocks::woocommerce::DEMO_CONSUMER_KEY, mocks::woocommerce::DEMO_CONSUMER_SECRET, mocks::prokip::DEMO_PASSWORD, "correct horse"] {
+    for s in [
+        mocks::shopify::DEMO_CLIENT_SECRET,
+        mocks::woocommerce::DEMO_CONSUMER_KEY,
+        mocks::woocommerce::DEMO_CONSUMER_SECRET,
+        mocks::prokip::DEMO_PASSWORD,
+        "correct horse",
+    ] {
         logs::secret(s);
     }
     let (_, shop_order, _) = {
         let line = vec![mocks::shopify::NewOrderLine { sku: "AS0001".into(), quantity: 1 }];
-        let (o, d) = w.shopify.create_order(mocks::shopify::DEMO_SHOP, mocks::shopify::NewOrder { line_items: line, financial_status: "paid".into() }).await.expect("order");
+        let (o, d) = w
+            .shopify
+            .create_order(
+                mocks::shopify::DEMO_SHOP,
+                mocks::shopify::NewOrder { line_items: line, financial_status: "paid".into() },
+            )
+            .await
+            .expect("order");
         ((), o, d)
     };
-    let new = mocks::woocommerce::NewOrder { line_items: vec![mocks::woocommerce::NewOrderLine { sku: "AS0002".into(), quantity: 1 }], status: Some("processing".into()), billing_email: None };
+    let new = mocks::woocommerce::NewOrder {
+        line_items: vec![mocks::woocommerce::NewOrderLine { sku: "AS0002".into(), quantity: 1 }],
+        status: Some("processing".into()),
+        billing_email: None,
+    };
     let woo_order = w.woo.create_order(mocks::woocommerce::DEMO_STORE, &new).await.expect("woo order");
     w.eventually(30, "the two real orders sold", || async { sells(&w).len() == 2 }).await;
     settle(&w.app, 30).await;
@@ -172,22 +215,38 @@ async fn http(size: Size) -> Vec<Row> {
     let o = deliveries::mutated(&w, &shop_order.to_string(), &woo_order.to_string(), n).await;
     let stored = w.app.scalar("SELECT count(*) FROM webhook_events").await - events;
     let bad = o.unexpected.len() as u64 + stored as u64 + (panics() - panics_before);
-    let detail = if bad == 0 { format!("{stored} stored; 2 endpoints, 12 mutations each") } else { format!("{stored} stored; {}", first(&o.unexpected)) };
+    let detail = if bad == 0 {
+        format!("{stored} stored; 2 endpoints, 12 mutations each")
+    } else {
+        format!("{stored} stored; {}", first(&o.unexpected))
+    };
     rows.push(Row::new(AREA, "mutated webhook deliveries: 4xx, nothing stored", o.sent, o.refused, bad, detail));
 
     let panics_before = panics();
     let o = deliveries::raw_http(&w.app.base).await;
     let bad = o.unexpected.len() as u64 + (panics() - panics_before);
-    rows.push(Row::new(AREA, "malformed raw HTTP (smuggling, folding, NUL, CR)", o.sent, o.refused, bad, first(&o.unexpected)));
+    rows.push(Row::new(
+        AREA,
+        "malformed raw HTTP (smuggling, folding, NUL, CR)",
+        o.sent,
+        o.refused,
+        bad,
+        first(&o.unexpected),
+    ));
 
-    let (events, sold, panics_before) = (w.app.scalar("SELECT count(*) FROM webhook_events").await, sells(&w), panics());
+    let (events, sold, panics_before) =
+        (w.app.scalar("SELECT count(*) FROM webhook_events").await, sells(&w), panics());
     let o = deliveries::signed_garbage(&w, &shop_order, &woo_order, size.orders * 2).await;
     let settled = settle(&w.app, 90).await;
     let stored = w.app.scalar("SELECT count(*) FROM webhook_events").await - events;
     let now = sells(&w);
     let changed = now.iter().filter(|s| !sold.contains(s)).count() + sold.iter().filter(|s| !now.contains(s)).count();
     let bad = o.server_errors + o.broken + (panics() - panics_before) + changed as u64;
-    let detail = format!("{stored} stored and processed{}, {changed} sells made or changed{}", if settled { "" } else { " (NOT all processed in 90 s)" }, if o.unexpected.is_empty() { String::new() } else { format!("; {}", first(&o.unexpected)) });
+    let detail = format!(
+        "{stored} stored and processed{}, {changed} sells made or changed{}",
+        if settled { "" } else { " (NOT all processed in 90 s)" },
+        if o.unexpected.is_empty() { String::new() } else { format!("; {}", first(&o.unexpected)) }
+    );
     rows.push(Row::new(AREA, "signed garbage bodies: processed, never a sell", o.sent, o.refused, bad, detail));
 
     rows.push(forms_row().await);
@@ -208,7 +267,12 @@ async fn forms_row() -> Row {
     let bad = o.server_errors.len() as u64 + (panics() - panics_before) + changed;
     let mut detail = format!("{} taken as valid, {} no answer", o.taken.len(), o.no_answer.len());
     if changed == 1 {
-        let diff: Vec<String> = before.split(" | ").zip(after.split(" | ")).filter(|(b, a)| b != a).map(|(b, a)| format!("{b:.120} → {a:.120}")).collect();
+        let diff: Vec<String> = before
+            .split(" | ")
+            .zip(after.split(" | "))
+            .filter(|(b, a)| b != a)
+            .map(|(b, a)| format!("{b:.120} → {a:.120}"))
+            .collect();
         detail += &format!("; DATA CHANGED: {}", diff.join("; "));
     }
     if !o.server_errors.is_empty() {
@@ -218,10 +282,18 @@ async fn forms_row() -> Row {
         detail += &format!("; no answer: {}", first(&o.no_answer));
     }
     if !o.taken.is_empty() {
-        let kinds: std::collections::BTreeSet<&str> = o.taken.iter().filter_map(|t| t.split([' ', '=']).next()).collect();
+        let kinds: std::collections::BTreeSet<&str> =
+            o.taken.iter().filter_map(|t| t.split([' ', '=']).next()).collect();
         detail += &format!("; taken on: {}", kinds.into_iter().collect::<Vec<_>>().join(", "));
     }
-    Row::new(AREA, "forms, JSON routes, server functions: mutated fields", o.sent, o.refused, bad, detail.chars().take(900).collect::<String>())
+    Row::new(
+        AREA,
+        "forms, JSON routes, server functions: mutated fields",
+        o.sent,
+        o.refused,
+        bad,
+        detail.chars().take(900).collect::<String>(),
+    )
 }
 
 async fn replayed(size: Size) -> Row {
@@ -230,8 +302,13 @@ async fn replayed(size: Size) -> Row {
     let o = replay::run(&w, size.orders / 10).await;
     let bad = o.wrong.len() as u64 + (panics() - panics_before);
     let detail = if o.wrong.is_empty() {
-        let deadlocks = try_scalar(&w.app, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").await.unwrap_or(-1);
-        format!("{} deliveries shuffled and duplicated; {} answered 503 and were sent again; {deadlocks} deadlocks in PostgreSQL", o.deliveries, o.unavailable)
+        let deadlocks = try_scalar(&w.app, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+            .await
+            .unwrap_or(-1);
+        format!(
+            "{} deliveries shuffled and duplicated; {} answered 503 and were sent again; {deadlocks} deadlocks in PostgreSQL",
+            o.deliveries, o.unavailable
+        )
     } else {
         first(&o.wrong)
     };

@@ -26,7 +26,9 @@ impl std::io::Write for Capture {
 /// Captures this process's logs at debug level (more than production logs) from here on.
 pub fn install() {
     INSTALLED.get_or_init(|| {
-        let filter = tracing_subscriber::EnvFilter::new("debug,hyper=info,h2=info,sqlx=info,sea_orm=info,tower=info,reqwest=info");
+        let filter = tracing_subscriber::EnvFilter::new(
+            "debug,hyper=info,h2=info,sqlx=info,sea_orm=info,tower=info,reqwest=info",
+        );
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(|| Capture).try_init();
     });
 }
@@ -52,7 +54,17 @@ pub fn secrets_row() -> crate::table::Row {
     let detail = if leaked.is_empty() {
         format!("{} KiB of logs scanned", logs.len() / 1024)
     } else {
-        format!("leaked (first chars): {}", leaked.iter().map(|s| format!("{}…", &s[..4])).collect::<Vec<_>>().join(", "))
+        format!(
+            "leaked (first chars): {}",
+            leaked.iter().map(|s| format!("{}…", &s[..4])).collect::<Vec<_>>().join(", ")
+        )
     };
-    crate::table::Row::new("security", "secrets absent from captured logs", secrets.len() as u64, (secrets.len() - leaked.len()) as u64, leaked.len() as u64, detail)
+    crate::table::Row::new(
+        "security",
+        "secrets absent from captured logs",
+        secrets.len() as u64,
+        (secrets.len() - leaked.len()) as u64,
+        leaked.len() as u64,
+        detail,
+    )
 }

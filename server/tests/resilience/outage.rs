@@ -109,4 +109,3 @@ pub async fn run(size: Size) -> Vec<Row> {
         ),
     ]
 }
-

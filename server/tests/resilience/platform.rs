@@ -86,7 +86,13 @@ pub struct Attempts {
 }
 
 /// Posts `d` to `url` like Shopify: again (after `pause`) until a 2xx or `give_up` passes.
-pub async fn deliver(client: &reqwest::Client, url: &str, d: &Delivery, pause: Duration, give_up: Duration) -> Attempts {
+pub async fn deliver(
+    client: &reqwest::Client,
+    url: &str,
+    d: &Delivery,
+    pause: Duration,
+    give_up: Duration,
+) -> Attempts {
     let mut seen = Attempts::default();
     let deadline = Instant::now() + give_up;
     let hmac = signing::sign_body(sm::DEMO_CLIENT_SECRET, d.body.as_bytes());
@@ -120,7 +126,14 @@ pub async fn deliver(client: &reqwest::Client, url: &str, d: &Delivery, pause: D
 /// The client the platform delivers with: Shopify gives up on an answer after 5 s.
 /// Sends each order's `orders/paid` at evenly spread times from `t0` over `span`, each on its own
 /// task re-delivered like the platform does (every `pause`, for up to `give_up`).
-pub fn spread(url: &str, orders: &[u64], t0: Instant, span: Duration, pause: Duration, give_up: Duration) -> Vec<tokio::task::JoinHandle<Attempts>> {
+pub fn spread(
+    url: &str,
+    orders: &[u64],
+    t0: Instant,
+    span: Duration,
+    pause: Duration,
+    give_up: Duration,
+) -> Vec<tokio::task::JoinHandle<Attempts>> {
     orders
         .iter()
         .enumerate()
@@ -154,7 +167,8 @@ pub fn sold(w: &World, orders: &[u64]) -> (u64, u64) {
             *per_invoice.entry(inv.to_owned()).or_default() += 1;
         }
     }
-    let invoice = |o: &u64| app::backend::sync::orders::import::invoice_no("shopify", w.shopify_connection, &o.to_string());
+    let invoice =
+        |o: &u64| app::backend::sync::orders::import::invoice_no("shopify", w.shopify_connection, &o.to_string());
     let counts: Vec<u64> = orders.iter().map(|o| per_invoice.get(&invoice(o)).copied().unwrap_or(0)).collect();
     let distinct = counts.iter().filter(|c| **c > 0).count() as u64;
     let duplicates = counts.iter().map(|c| c.saturating_sub(1)).sum();

@@ -2,10 +2,7 @@
 //! database unreachable for that server alone: [`Proxy::cut`] resets every open connection and
 //! closes the port (new connections are refused); [`Proxy::open`] listens on it again.
 
-use std::{
-    net::SocketAddr,
-    sync::Mutex,
-};
+use std::{net::SocketAddr, sync::Mutex};
 use tokio::{net::TcpListener, sync::watch, task::AbortHandle};
 
 pub struct Proxy {

@@ -101,7 +101,14 @@ async fn burst(webs: &[ChildServer; 2], orders: &[u64]) -> (u64, Duration) {
             tokio::spawn(async move {
                 let _slot = limit.acquire_owned().await.unwrap();
                 let client = platform::platform_client();
-                platform::deliver(&client, &url, &platform::orders_paid(id), Duration::from_millis(250), Duration::from_secs(60)).await
+                platform::deliver(
+                    &client,
+                    &url,
+                    &platform::orders_paid(id),
+                    Duration::from_millis(250),
+                    Duration::from_secs(60),
+                )
+                .await
             })
         })
         .collect();
@@ -158,7 +165,9 @@ async fn same_truth(servers: &[ChildServer; 2], orders: usize) -> Row {
     while rounds == 0 || (Instant::now() < deadline && views.iter().any(|v| *v != views[0])) {
         rounds += 1;
         views.clear();
-        for (client, server) in [(&first, &servers[0]), (&first, &servers[1]), (&second, &servers[1]), (&second, &servers[0])] {
+        for (client, server) in
+            [(&first, &servers[0]), (&first, &servers[1]), (&second, &servers[1]), (&second, &servers[0])]
+        {
             let body = match client.get(server.url("/sync/status")).send().await {
                 Ok(r) if r.status().is_success() => r.text().await.unwrap_or_default(),
                 Ok(r) => format!("status {}", r.status()),

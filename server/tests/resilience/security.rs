@@ -30,7 +30,11 @@ impl Check {
     }
 
     fn row(self, check: &str) -> Row {
-        let detail = if self.failures.is_empty() { String::new() } else { self.failures.iter().take(3).map(|f| f.chars().take(200).collect::<String>()).collect::<Vec<_>>().join("; ") };
+        let detail = if self.failures.is_empty() {
+            String::new()
+        } else {
+            self.failures.iter().take(3).map(|f| f.chars().take(200).collect::<String>()).collect::<Vec<_>>().join("; ")
+        };
         Row::new(AREA, check, self.run, self.passed, self.run - self.passed, detail)
     }
 }
@@ -38,7 +42,8 @@ impl Check {
 /// A refusal as a user sees it: 4xx, or a redirect back with `error=` (or to sign in).
 pub fn refused(r: &reqwest::Response) -> bool {
     let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    r.status().is_client_error() || (r.status().is_redirection() && (location.contains("error=") || location == "/login"))
+    r.status().is_client_error()
+        || (r.status().is_redirection() && (location.contains("error=") || location == "/login"))
 }
 
 pub async fn run(_size: Size) -> Vec<Row> {

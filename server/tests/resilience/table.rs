@@ -18,7 +18,14 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(area: &'static str, check: impl Into<String>, tried: u64, ok: u64, bad: u64, detail: impl Into<String>) -> Row {
+    pub fn new(
+        area: &'static str,
+        check: impl Into<String>,
+        tried: u64,
+        ok: u64,
+        bad: u64,
+        detail: impl Into<String>,
+    ) -> Row {
         Row { area, check: check.into(), tried, ok, bad, detail: detail.into(), broken: false }
     }
 
@@ -43,11 +50,16 @@ pub fn render(rows: &[Row], size: crate::Size, took: Duration) -> String {
         }
     }
     let line = |cols: &[String]| -> String {
-        let parts: Vec<String> =
-            cols.iter().zip(widths).enumerate().map(|(i, (c, w))| if (2..5).contains(&i) { format!("{c:>w$}") } else { format!("{c:<w$}") }).collect();
+        let parts: Vec<String> = cols
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| if (2..5).contains(&i) { format!("{c:>w$}") } else { format!("{c:<w$}") })
+            .collect();
         format!("| {} |", parts.join(" | "))
     };
-    let mut out = format!("Resilience and security suite ({} orders per burst, {:.0} s)\n", size.orders, took.as_secs_f64());
+    let mut out =
+        format!("Resilience and security suite ({} orders per burst, {:.0} s)\n", size.orders, took.as_secs_f64());
     out += &line(&headers.map(String::from));
     out.push('\n');
     out += &format!("|{}|\n", widths.map(|w| "-".repeat(w + 2)).join("|"));

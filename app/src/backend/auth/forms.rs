@@ -67,10 +67,7 @@ impl RegisterForm {
             return Err(invalid(Field::Username, "Username must be 3 to 64 characters long."));
         }
         if !username.chars().all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c)) {
-            return Err(invalid(
-                Field::Username,
-                "Username may contain only letters, digits and . _ @ -",
-            ));
+            return Err(invalid(Field::Username, "Username may contain only letters, digits and . _ @ -"));
         }
         let pw = self.password.chars().count();
         if pw < MIN_PASSWORD {

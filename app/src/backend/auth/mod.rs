@@ -90,8 +90,8 @@ impl AuthnBackend for Backend {
         let user = users::find_by_username(&self.db, creds.username.trim()).await?;
         // Verify against a fixed hash when the user is unknown, so timing does not reveal it.
         let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let ok = tokio::task::spawn_blocking(move || password_auth::verify_password(creds.password, &hash).is_ok())
-            .await?;
+        let ok =
+            tokio::task::spawn_blocking(move || password_auth::verify_password(creds.password, &hash).is_ok()).await?;
         Ok(user.filter(|_| ok).map(User::from))
     }
 
@@ -154,9 +154,10 @@ pub async fn register(db: &DatabaseConnection, form: RegisterForm) -> Result<Use
         .map_err(|e| AuthError::Internal(e.to_string()))?;
     let txn = db.begin().await?;
     let now = chrono::Utc::now();
-    let account = accounts::ActiveModel { name: Set(form.business_name.clone()), created_at: Set(now), ..Default::default() }
-        .insert(&txn)
-        .await?;
+    let account =
+        accounts::ActiveModel { name: Set(form.business_name.clone()), created_at: Set(now), ..Default::default() }
+            .insert(&txn)
+            .await?;
     let user = users::ActiveModel {
         account_id: Set(account.id),
         username: Set(form.username.clone()),

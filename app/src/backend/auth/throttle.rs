@@ -28,8 +28,7 @@ pub async fn blocked_for<C: ConnectionTrait>(db: &C, username: &str, ip: &str) -
         [username.into(), ip.into(), (WINDOW_SECS as f64).into(), MAX_FAILURES.into()],
     );
     let w = Window::find_by_statement(stmt).one(db).await?;
-    Ok(w.filter(|w| w.failures >= MAX_FAILURES)
-        .map(|w| Duration::from_secs_f64(w.wait_secs.unwrap_or(1.0).max(1.0))))
+    Ok(w.filter(|w| w.failures >= MAX_FAILURES).map(|w| Duration::from_secs_f64(w.wait_secs.unwrap_or(1.0).max(1.0))))
 }
 
 pub async fn record_failure<C: ConnectionTrait>(db: &C, username: &str, ip: &str) -> Result<(), DbErr> {

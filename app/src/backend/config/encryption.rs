@@ -24,7 +24,10 @@ impl Encryption {
         match &key {
             Some(k) => check("ENCRYPTION_KEY", k)?,
             None if production => {
-                return Err(err("ENCRYPTION_KEY", "is required in production: 32 random bytes in base64 (`openssl rand -base64 32`)"));
+                return Err(err(
+                    "ENCRYPTION_KEY",
+                    "is required in production: 32 random bytes in base64 (`openssl rand -base64 32`)",
+                ));
             }
             None => {}
         }

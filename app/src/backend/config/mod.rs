@@ -6,8 +6,8 @@ mod platforms;
 mod sync;
 
 pub use encryption::Encryption;
-pub use sync::SyncSettings;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
+pub use sync::SyncSettings;
 
 use std::{fmt, net::IpAddr};
 
@@ -117,10 +117,8 @@ impl Config {
         if database_max_connections < 2 {
             return Err(err("DATABASE_MAX_CONNECTIONS", "must be at least 2"));
         }
-        let public_url = get("PUBLIC_URL")
-            .unwrap_or_else(|| format!("http://127.0.0.1:{port}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let public_url =
+            get("PUBLIC_URL").unwrap_or_else(|| format!("http://127.0.0.1:{port}")).trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(err("PUBLIC_URL", "must be an absolute http:// or https:// URL"));
         }
@@ -135,7 +133,10 @@ impl Config {
         };
         let mock_mode = parse_bool(&get, "MOCK_MODE")?;
         if mock_mode && app_env == AppEnv::Production {
-            return Err(err("MOCK_MODE", "cannot be true in production: it points the product at the local mock platforms"));
+            return Err(err(
+                "MOCK_MODE",
+                "cannot be true in production: it points the product at the local mock platforms",
+            ));
         }
         let production = app_env == AppEnv::Production;
         let platforms = Platforms::from_lookup(&get, mock_mode, production)?;
@@ -158,7 +159,10 @@ impl Config {
 
     /// Where the Shopify OAuth callback lands.
     pub fn shopify_redirect_uri(&self) -> String {
-        self.platforms.redirect_uri.clone().unwrap_or_else(|| format!("{}/connections/callback/shopify", self.public_url))
+        self.platforms
+            .redirect_uri
+            .clone()
+            .unwrap_or_else(|| format!("{}/connections/callback/shopify", self.public_url))
     }
 
     /// The base URL platforms deliver webhooks to.

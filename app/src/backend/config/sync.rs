@@ -22,11 +22,15 @@ impl Default for SyncSettings {
 impl SyncSettings {
     pub(super) fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let number = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
-            get(var).map_or(Ok(default), |v| v.trim().parse().map_err(|_| err(var, format!("`{v}` is not a whole number"))))
+            get(var)
+                .map_or(Ok(default), |v| v.trim().parse().map_err(|_| err(var, format!("`{v}` is not a whole number"))))
         };
         let poll = number("PROKIP_POLL_SECONDS", 60)?;
         if poll != 0 && poll_cron(poll).is_none() {
-            return Err(err("PROKIP_POLL_SECONDS", "must divide 60 (e.g. 15, 30, 60), or be whole minutes dividing an hour (120, 300), or 0 for off"));
+            return Err(err(
+                "PROKIP_POLL_SECONDS",
+                "must divide 60 (e.g. 15, 30, 60), or be whole minutes dividing an hour (120, 300), or 0 for off",
+            ));
         }
         let reconcile = number("RECONCILE_MINUTES", 5)?;
         if reconcile != 0 && reconcile_cron(reconcile).is_none() {

@@ -94,7 +94,12 @@ pub async fn set_buffer(state: &AppState, account_id: i64, id: i64, raw: &str) -
     Ok(format!("Safety buffer set to {buffer}: this store will show {buffer} fewer than Prokip has available."))
 }
 
-pub async fn disconnect_store(state: &AppState, account_id: i64, id: i64, confirmed: bool) -> Result<String, ManageError> {
+pub async fn disconnect_store(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    confirmed: bool,
+) -> Result<String, ManageError> {
     if !confirmed {
         return Err(ManageError::NotConfirmed);
     }
@@ -110,7 +115,9 @@ pub async fn disconnect_store(state: &AppState, account_id: i64, id: i64, confir
     let webhooks = match unregistered {
         Ok(0) => String::new(),
         Ok(n) => format!(" {n} webhooks were removed from the store."),
-        Err(e) => format!(" Our webhooks could not be removed from the store ({e}); you can delete them in the store's admin."),
+        Err(e) => format!(
+            " Our webhooks could not be removed from the store ({e}); you can delete them in the store's admin."
+        ),
     };
     Ok(format!("{} is disconnected. Its sales history is kept.{webhooks}", store.store_url))
 }

@@ -99,9 +99,14 @@ async fn finish_connect(
     location_id: Option<i64>,
 ) -> Result<String, ProkipConnectError> {
     let user = client.logged_in_user().await?;
-    let locations: Vec<BusinessLocation> = client.business_locations().await?.into_iter().filter(|l| l.is_active).collect();
+    let locations: Vec<BusinessLocation> =
+        client.business_locations().await?.into_iter().filter(|l| l.is_active).collect();
     let tokens = client.tokens().ok_or(ProkipConnectError::WrongLogin)?;
-    let label = if user.username.is_empty() { format!("Business {}", user.business_id) } else { format!("Business {} (signed in as {})", user.business_id, user.username) };
+    let label = if user.username.is_empty() {
+        format!("Business {}", user.business_id)
+    } else {
+        format!("Business {} (signed in as {})", user.business_id, user.username)
+    };
     save_new(state, account_id, &tokens, label).await?;
     let chosen = match location_id {
         Some(id) => Some(locations.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?),
@@ -118,7 +123,12 @@ async fn finish_connect(
     }
 }
 
-async fn save_new(state: &AppState, account_id: i64, tokens: &Tokens, business_name: String) -> Result<(), ProkipConnectError> {
+async fn save_new(
+    state: &AppState,
+    account_id: i64,
+    tokens: &Tokens,
+    business_name: String,
+) -> Result<(), ProkipConnectError> {
     let k = &state.keyring;
     let new = NewProkipConfig {
         api_url: state.config.platforms.prokip_api.clone(),
@@ -156,7 +166,11 @@ pub async fn client_for(state: &AppState, account_id: i64) -> Result<ProkipClien
 }
 
 /// Saves the client's tokens (a 401 may have refreshed them).
-pub async fn persist_tokens(state: &AppState, account_id: i64, client: &ProkipClient) -> Result<(), ProkipConnectError> {
+pub async fn persist_tokens(
+    state: &AppState,
+    account_id: i64,
+    client: &ProkipClient,
+) -> Result<(), ProkipConnectError> {
     let Some(t) = client.tokens() else { return Ok(()) };
     let k = &state.keyring;
     prokip_configs::save_tokens(

@@ -4,7 +4,9 @@
 
 use crate::backend::{
     db::connections::{self, NewConnection, SaveError},
-    platforms::shopify::{CallbackError, ShopDomain, ShopTokens, ShopifyApp, ShopifyClient, ShopifyError, WebhookTopic},
+    platforms::shopify::{
+        CallbackError, ShopDomain, ShopTokens, ShopifyApp, ShopifyClient, ShopifyError, WebhookTopic,
+    },
     secret::Secret,
     state::AppState,
 };
@@ -151,7 +153,10 @@ async fn register_webhooks(state: &AppState, client: &ShopifyClient) -> Result<(
     }
     for topic in TOPICS {
         client.create_webhook(topic, &uri).await.map_err(|e| {
-            format!("the {} webhook could not be registered ({e}); orders will arrive through the scheduled back-fill.", topic.as_rest())
+            format!(
+                "the {} webhook could not be registered ({e}); orders will arrive through the scheduled back-fill.",
+                topic.as_rest()
+            )
         })?;
     }
     Ok(())

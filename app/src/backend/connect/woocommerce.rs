@@ -4,8 +4,8 @@
 
 use crate::backend::{
     db::connections::{self, NewConnection, SaveError},
-    platforms::woocommerce::{KeyGrant, StoreUrl, WebhookTopic, WooClient, WooError, generate_secret},
     net_guard,
+    platforms::woocommerce::{KeyGrant, StoreUrl, WebhookTopic, WooClient, WooError, generate_secret},
     secret::Secret,
     state::AppState,
 };
@@ -65,7 +65,8 @@ pub fn parse_store(state: &AppState, input: &str) -> Result<StoreUrl, WooConnect
     if input.trim().is_empty() {
         return Err(WooConnectError::Missing("store address"));
     }
-    StoreUrl::parse(input, state.config.platforms.allow_private_store_urls).map_err(|e| WooConnectError::BadUrl(e.to_string()))
+    StoreUrl::parse(input, state.config.platforms.allow_private_store_urls)
+        .map_err(|e| WooConnectError::BadUrl(e.to_string()))
 }
 
 pub fn client(state: &AppState, store: StoreUrl, key: &str, secret: Secret) -> WooClient {
@@ -101,7 +102,9 @@ async fn save(
     let woo = client(state, store.clone(), key, secret.clone());
     woo.check_credentials().await.map_err(explain)?;
     let sealed = state.keyring.seal(
-        &Secret::new(serde_json::to_string(&Keys { consumer_key: key.to_owned(), consumer_secret: secret }).unwrap_or_default()),
+        &Secret::new(
+            serde_json::to_string(&Keys { consumer_key: key.to_owned(), consumer_secret: secret }).unwrap_or_default(),
+        ),
         &credentials_context(&store),
     );
     let new = NewConnection {
@@ -192,7 +195,12 @@ pub async fn receive_grant(state: &AppState, body: &[u8]) -> Result<String, WooC
 }
 
 /// The merchant's browser comes back here after approving or denying.
-pub async fn grant_returned(state: &AppState, account_id: i64, user_id: &str, success: bool) -> Result<String, WooConnectError> {
+pub async fn grant_returned(
+    state: &AppState,
+    account_id: i64,
+    user_id: &str,
+    success: bool,
+) -> Result<String, WooConnectError> {
     let (owner, store) = super::grant_token::verify(state, user_id).ok_or(WooConnectError::BadGrant)?;
     if owner != account_id {
         return Err(WooConnectError::BadGrant);

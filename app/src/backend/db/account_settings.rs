@@ -52,9 +52,14 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> S
 /// The account's settings, or the defaults.
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Settings, DbErr> {
     let sql = "SELECT payment_method, customer_mode FROM account_settings WHERE account_id = $1";
-    let Some(row) = db.query_one_raw(stmt(db, sql, vec![account_id.into()])).await? else { return Ok(Settings::default()) };
+    let Some(row) = db.query_one_raw(stmt(db, sql, vec![account_id.into()])).await? else {
+        return Ok(Settings::default());
+    };
     let mode: String = row.try_get_by_index(1)?;
-    Ok(Settings { payment_method: row.try_get_by_index(0)?, customer_mode: CustomerMode::parse(&mode).unwrap_or(CustomerMode::WalkIn) })
+    Ok(Settings {
+        payment_method: row.try_get_by_index(0)?,
+        customer_mode: CustomerMode::parse(&mode).unwrap_or(CustomerMode::WalkIn),
+    })
 }
 
 pub async fn set_payment_method<C: ConnectionTrait>(db: &C, account_id: i64, method: &str) -> Result<(), DbErr> {
@@ -82,13 +87,26 @@ pub async fn order_trigger<C: ConnectionTrait>(db: &C, connection_id: i64) -> Re
 }
 
 /// Sets the trigger of the account's connection; `false` when the account has no such store.
-pub async fn set_order_trigger<C: ConnectionTrait>(db: &C, account_id: i64, connection_id: i64, trigger: &str) -> Result<bool, DbErr> {
-    let sql = "UPDATE connections SET order_trigger = $3 WHERE id = $2 AND account_id = $1 AND status <> 'disconnected'";
-    Ok(db.execute_raw(stmt(db, sql, vec![account_id.into(), connection_id.into(), trigger.into()])).await?.rows_affected() == 1)
+pub async fn set_order_trigger<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    connection_id: i64,
+    trigger: &str,
+) -> Result<bool, DbErr> {
+    let sql =
+        "UPDATE connections SET order_trigger = $3 WHERE id = $2 AND account_id = $1 AND status <> 'disconnected'";
+    Ok(db
+        .execute_raw(stmt(db, sql, vec![account_id.into(), connection_id.into(), trigger.into()]))
+        .await?
+        .rows_affected()
+        == 1)
 }
 
 /// (connection id, platform, store URL, trigger) of the account's stores.
-pub async fn order_triggers<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<(i64, String, String, String)>, DbErr> {
+pub async fn order_triggers<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Vec<(i64, String, String, String)>, DbErr> {
     let sql = "SELECT id, platform, store_url, order_trigger FROM connections
                WHERE account_id = $1 AND status <> 'disconnected' ORDER BY id";
     let rows = db.query_all_raw(stmt(db, sql, vec![account_id.into()])).await?;

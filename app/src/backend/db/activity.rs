@@ -32,7 +32,14 @@ pub async fn record<C: ConnectionTrait>(db: &C, a: NewActivity<'_>) -> Result<i6
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "INSERT INTO activity (account_id, kind, subject, status, detail, retry) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        [a.account_id.into(), a.kind.into(), a.subject.into(), a.status.into(), a.detail.map(str::to_owned).into(), retry.into()],
+        [
+            a.account_id.into(),
+            a.kind.into(),
+            a.subject.into(),
+            a.status.into(),
+            a.detail.map(str::to_owned).into(),
+            retry.into(),
+        ],
     );
     let row = db.query_one_raw(stmt).await?.ok_or_else(|| DbErr::RecordNotFound("activity".into()))?;
     row.try_get_by_index::<i64>(0)
@@ -51,13 +58,23 @@ pub struct Entry {
 }
 
 /// The newest entries of the account, optionally only open failures.
-pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64, only_open: bool, limit: u64, offset: u64) -> Result<Vec<Entry>, DbErr> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    only_open: bool,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Entry>, DbErr> {
     let filter = if only_open { "AND status IN ('failed', 'needs_attention') AND NOT resolved" } else { "" };
     let sql = format!(
         "SELECT id, kind, subject, status, detail, retry, resolved, at FROM activity
          WHERE account_id = $1 {filter} ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3"
     );
-    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, [account_id.into(), (limit as i64).into(), (offset as i64).into()]);
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [account_id.into(), (limit as i64).into(), (offset as i64).into()],
+    );
     Entry::find_by_statement(stmt).all(db).await
 }
 
@@ -74,7 +91,12 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
 /// Marks stock failures about these subjects as resolved once a push covering their SKUs went
 /// through: `skus` `None` (a full push) covers every one, else those whose Retry would push only
 /// SKUs among `skus`.
-pub async fn resolve_covered<C: ConnectionTrait>(db: &C, account_id: i64, subjects: &[String], skus: Option<&[String]>) -> Result<(), DbErr> {
+pub async fn resolve_covered<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    subjects: &[String],
+    skus: Option<&[String]>,
+) -> Result<(), DbErr> {
     if subjects.is_empty() {
         return Ok(());
     }

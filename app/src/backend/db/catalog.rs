@@ -7,10 +7,18 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// Replaces the account's Prokip index.
-pub async fn replace_prokip<C: ConnectionTrait>(db: &C, account_id: i64, variations: &[Variation]) -> Result<(), DbErr> {
+pub async fn replace_prokip<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    variations: &[Variation],
+) -> Result<(), DbErr> {
     let b = db.get_database_backend();
-    db.execute_raw(Statement::from_sql_and_values(b, "DELETE FROM prokip_catalog WHERE account_id = $1", [account_id.into()]))
-        .await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        b,
+        "DELETE FROM prokip_catalog WHERE account_id = $1",
+        [account_id.into()],
+    ))
+    .await?;
     let name = |v: &Variation| {
         if v.variation_name.is_empty() || v.variation_name == "DUMMY" {
             v.product_name.clone()
@@ -44,8 +52,12 @@ pub async fn replace_store<C: ConnectionTrait>(
     read_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let b = db.get_database_backend();
-    db.execute_raw(Statement::from_sql_and_values(b, "DELETE FROM store_catalog WHERE connection_id = $1", [connection_id.into()]))
-        .await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        b,
+        "DELETE FROM store_catalog WHERE connection_id = $1",
+        [connection_id.into()],
+    ))
+    .await?;
     let stmt = Statement::from_sql_and_values(
         b,
         "INSERT INTO store_catalog (connection_id, variant_key, sku, name, indexed_at)
@@ -79,7 +91,11 @@ pub async fn store_read_at<C: ConnectionTrait>(db: &C, connection_id: i64) -> Re
 
 /// SKUs of the account's last Prokip index that the store's last index lacks (sorted; SKUs Prokip
 /// has more than once are left out: creating them would be a guess).
-pub async fn missing_in_store<C: ConnectionTrait>(db: &C, account_id: i64, connection_id: i64) -> Result<Vec<String>, DbErr> {
+pub async fn missing_in_store<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    connection_id: i64,
+) -> Result<Vec<String>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT p.sku FROM prokip_catalog p WHERE p.account_id = $1 AND p.sku <> ''

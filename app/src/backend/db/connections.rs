@@ -49,11 +49,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
 
 /// The connection of a store, whichever account owns it (webhooks and OAuth callbacks).
 pub async fn by_store<C: ConnectionTrait>(db: &C, platform: &str, store_url: &str) -> Result<Option<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::Platform.eq(platform))
-        .filter(Column::StoreUrl.eq(store_url))
-        .one(db)
-        .await
+    Entity::find().filter(Column::Platform.eq(platform)).filter(Column::StoreUrl.eq(store_url)).one(db).await
 }
 
 pub struct NewConnection {
@@ -112,11 +108,21 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewConnect
 }
 
 /// Pause or resume syncing. `false` when the connection is not the account's.
-pub async fn set_sync_enabled<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, enabled: bool) -> Result<bool, DbErr> {
+pub async fn set_sync_enabled<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    id: i64,
+    enabled: bool,
+) -> Result<bool, DbErr> {
     update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await
 }
 
-pub async fn set_safety_buffer<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, buffer: i32) -> Result<bool, DbErr> {
+pub async fn set_safety_buffer<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    id: i64,
+    buffer: i32,
+) -> Result<bool, DbErr> {
     update_scoped(db, account_id, id, Column::SafetyBuffer, Expr::value(buffer)).await
 }
 
@@ -156,7 +162,12 @@ pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec
 
 /// Sets one column of one connection (callers have already checked ownership or come from a
 /// verified platform request).
-async fn set_column<C: ConnectionTrait>(db: &C, id: i64, column: Column, value: sea_orm::sea_query::SimpleExpr) -> Result<(), DbErr> {
+async fn set_column<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    column: Column,
+    value: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), DbErr> {
     Entity::update_many().col_expr(column, value).filter(Column::Id.eq(id)).exec(db).await.map(|_| ())
 }
 

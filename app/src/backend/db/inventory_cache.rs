@@ -5,13 +5,21 @@ use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::collections::HashMap;
 
 /// The cached quantities of a connection: all, or those of `skus`.
-pub async fn get<C: ConnectionTrait>(db: &C, connection_id: i64, skus: Option<&[String]>) -> Result<HashMap<String, i64>, DbErr> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    skus: Option<&[String]>,
+) -> Result<HashMap<String, i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT sku, quantity FROM inventory_cache WHERE connection_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2))",
         [connection_id.into(), skus.map(<[String]>::to_vec).into()],
     );
-    db.query_all_raw(stmt).await?.iter().map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?))).collect()
+    db.query_all_raw(stmt)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?)))
+        .collect()
 }
 
 /// Records quantities the store now has.
@@ -44,12 +52,20 @@ pub async fn forget<C: ConnectionTrait>(db: &C, connection_id: i64, skus: &[Stri
 }
 
 /// Committed quantity per SKU over the account's stores (unpaid orders hold stock).
-pub async fn committed<C: ConnectionTrait>(db: &C, account_id: i64, skus: Option<&[String]>) -> Result<HashMap<String, i64>, DbErr> {
+pub async fn committed<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: Option<&[String]>,
+) -> Result<HashMap<String, i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT m.sku, SUM(m.qty)::bigint FROM commitments m JOIN connections c ON c.id = m.connection_id
          WHERE c.account_id = $1 AND ($2::text[] IS NULL OR m.sku = ANY($2)) GROUP BY m.sku",
         [account_id.into(), skus.map(<[String]>::to_vec).into()],
     );
-    db.query_all_raw(stmt).await?.iter().map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?))).collect()
+    db.query_all_raw(stmt)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?)))
+        .collect()
 }

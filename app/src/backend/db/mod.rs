@@ -4,8 +4,8 @@
 pub mod account_settings;
 pub mod accounts;
 pub mod activity;
-pub mod commitments;
 pub mod catalog;
+pub mod commitments;
 pub mod connections;
 pub mod inventory_cache;
 pub mod overview;

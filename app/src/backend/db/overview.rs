@@ -47,15 +47,15 @@ async fn chart<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<ChartD
     let stmt = Statement::from_sql_and_values(db.get_database_backend(), CHART_SQL, [account_id.into()]);
     let rows = DayRow::find_by_statement(stmt).all(db).await?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    Ok(rows.into_iter().map(|r| ChartDay { day: r.day, shopify: count(r.shopify), woocommerce: count(r.woocommerce) }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| ChartDay { day: r.day, shopify: count(r.shopify), woocommerce: count(r.woocommerce) })
+        .collect())
 }
 
 pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Overview, DbErr> {
     let stmt = Statement::from_sql_and_values(db.get_database_backend(), SQL, [account_id.into()]);
-    let row = Row::find_by_statement(stmt)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("overview".into()))?;
+    let row = Row::find_by_statement(stmt).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("overview".into()))?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(Overview {
         prokip_connected: row.prokip_connected,

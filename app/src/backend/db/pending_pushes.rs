@@ -21,7 +21,8 @@ pub async fn take<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Str
         "DELETE FROM pending_pushes WHERE account_id = $1 RETURNING sku",
         [account_id.into()],
     );
-    let mut skus = db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect::<Result<Vec<_>, _>>()?;
+    let mut skus =
+        db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect::<Result<Vec<_>, _>>()?;
     skus.sort();
     Ok(skus)
 }

@@ -29,7 +29,11 @@ pub async fn record<C: ConnectionTrait>(
 
 /// Restocked quantity per order line over every recorded refund of the order, and whether any
 /// of them has not reached Prokip yet.
-pub async fn totals<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<(BTreeMap<String, i64>, bool), DbErr> {
+pub async fn totals<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    order_id: &str,
+) -> Result<(BTreeMap<String, i64>, bool), DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT lines, returned_at IS NULL FROM processed_refunds WHERE connection_id = $1 AND order_id = $2",
@@ -58,7 +62,11 @@ pub async fn mark_returned<C: ConnectionTrait>(db: &C, connection_id: i64, order
 }
 
 /// The refunds of the order already recorded.
-pub async fn recorded_ids<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Vec<String>, DbErr> {
+pub async fn recorded_ids<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    order_id: &str,
+) -> Result<Vec<String>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT refund_id FROM processed_refunds WHERE connection_id = $1 AND order_id = $2",

@@ -40,13 +40,24 @@ ORDER BY sku LIMIT $4 OFFSET $5
 "#;
 
 /// One page of the account's SKUs matching the search text and status ('' = any).
-pub async fn page<C: ConnectionTrait>(db: &C, account_id: i64, q: &str, status: &str, limit: u64, offset: u64) -> Result<Vec<Row>, DbErr> {
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    q: &str,
+    status: &str,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Row>, DbErr> {
     let values = [account_id.into(), q.into(), status.into(), (limit as i64).into(), (offset as i64).into()];
     Row::find_by_statement(Statement::from_sql_and_values(db.get_database_backend(), SQL, values)).all(db).await
 }
 
 /// What each of the account's stores last showed for these SKUs: (connection, sku) → quantity.
-pub async fn store_quantities<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -> Result<HashMap<(i64, String), i64>, DbErr> {
+pub async fn store_quantities<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: &[String],
+) -> Result<HashMap<(i64, String), i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT i.connection_id, i.sku, i.quantity FROM inventory_cache i JOIN connections c ON c.id = i.connection_id
@@ -61,7 +72,11 @@ pub async fn store_quantities<C: ConnectionTrait>(db: &C, account_id: i64, skus:
 }
 
 /// Which of these SKUs each of the account's stores had at its last index: (connection, sku).
-pub async fn store_presence<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -> Result<HashSet<(i64, String)>, DbErr> {
+pub async fn store_presence<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: &[String],
+) -> Result<HashSet<(i64, String)>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT DISTINCT s.connection_id, s.sku FROM store_catalog s JOIN connections c ON c.id = s.connection_id

@@ -125,7 +125,11 @@ pub async fn ready_accounts<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, Db
 }
 
 /// Remembers up to when Prokip sells have been read.
-pub async fn set_last_polled_at<C: ConnectionTrait>(db: &C, account_id: i64, at: ChronoDateTimeUtc) -> Result<(), DbErr> {
+pub async fn set_last_polled_at<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    at: ChronoDateTimeUtc,
+) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::LastPolledAt, Expr::value(at))
         .filter(Column::AccountId.eq(account_id))

@@ -134,7 +134,12 @@ pub async fn set_state<C: ConnectionTrait>(db: &C, id: i64, state: &str, error: 
 }
 
 /// The sell exists in Prokip: keep its id and lines.
-pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64, sell_id: i64, lines: &std::collections::BTreeMap<String, SoldLine>) -> Result<(), DbErr> {
+pub async fn mark_sent<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    sell_id: i64,
+    lines: &std::collections::BTreeMap<String, SoldLine>,
+) -> Result<(), DbErr> {
     let sql = "UPDATE sales_log SET state = 'sent', error = NULL, prokip_sell_id = $2, sell_line_ids = $3,
                sent_at = now(), updated_at = now() WHERE id = $1";
     let lines = serde_json::to_value(lines).unwrap_or_default();

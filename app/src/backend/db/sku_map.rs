@@ -15,7 +15,11 @@ pub struct MappedSku {
 }
 
 /// The mapped rows of `skus` for one connection (SKUs not in the map are absent).
-pub async fn lookup<C: ConnectionTrait>(db: &C, connection_id: i64, skus: &[String]) -> Result<HashMap<String, MappedSku>, DbErr> {
+pub async fn lookup<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    skus: &[String],
+) -> Result<HashMap<String, MappedSku>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT sku, store_product_id, store_variant_id, store_inventory_item_id, prokip_product_id, prokip_variation_id
@@ -65,14 +69,22 @@ pub async fn replace<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[New
     db.execute_raw(upsert).await?;
     for table in ["sku_map", "inventory_cache"] {
         let sql = format!("DELETE FROM {table} WHERE connection_id = $1 AND NOT (sku = ANY($2))");
-        db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [connection_id.into(), skus.clone().into()]))
-            .await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [connection_id.into(), skus.clone().into()],
+        ))
+        .await?;
     }
     Ok(())
 }
 
 /// The connection's mapped rows: all, or those of `skus`.
-pub async fn for_connection<C: ConnectionTrait>(db: &C, connection_id: i64, skus: Option<&[String]>) -> Result<Vec<MappedSku>, DbErr> {
+pub async fn for_connection<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    skus: Option<&[String]>,
+) -> Result<Vec<MappedSku>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT sku, store_product_id, store_variant_id, store_inventory_item_id, prokip_product_id, prokip_variation_id
@@ -83,7 +95,11 @@ pub async fn for_connection<C: ConnectionTrait>(db: &C, connection_id: i64, skus
 }
 
 /// SKU → Prokip variation over every store of the account (the same SKU maps to one variation).
-pub async fn variations_of_account<C: ConnectionTrait>(db: &C, account_id: i64, skus: Option<&[String]>) -> Result<HashMap<String, i64>, DbErr> {
+pub async fn variations_of_account<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: Option<&[String]>,
+) -> Result<HashMap<String, i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT DISTINCT m.sku, m.prokip_variation_id FROM sku_map m JOIN connections c ON c.id = m.connection_id
@@ -95,7 +111,11 @@ pub async fn variations_of_account<C: ConnectionTrait>(db: &C, account_id: i64, 
 }
 
 /// The SKUs of these Prokip variations, over every store of the account.
-pub async fn skus_of_variations<C: ConnectionTrait>(db: &C, account_id: i64, variation_ids: &[i64]) -> Result<Vec<String>, DbErr> {
+pub async fn skus_of_variations<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    variation_ids: &[i64],
+) -> Result<Vec<String>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
         "SELECT DISTINCT m.sku FROM sku_map m JOIN connections c ON c.id = m.connection_id

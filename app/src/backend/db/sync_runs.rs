@@ -41,7 +41,9 @@ pub async fn advance<C: ConnectionTrait>(db: &C, id: i64, done: usize, failed: u
 }
 
 pub async fn finish<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    db.execute_raw(stmt(db, "UPDATE sync_runs SET finished_at = now() WHERE id = $1", vec![id.into()])).await.map(|_| ())
+    db.execute_raw(stmt(db, "UPDATE sync_runs SET finished_at = now() WHERE id = $1", vec![id.into()]))
+        .await
+        .map(|_| ())
 }
 
 /// The account's latest run (running or finished).

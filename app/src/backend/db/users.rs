@@ -1,6 +1,9 @@
 //! People who sign in to the dashboard; each belongs to exactly one account.
 
-use sea_orm::{entity::prelude::*, sea_query::{Expr, ExprTrait, Func}};
+use sea_orm::{
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, Func},
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -27,17 +30,10 @@ pub async fn find_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Res
 }
 
 /// A user together with the name of their account.
-pub async fn find_with_account<C: ConnectionTrait>(
-    db: &C,
-    user_id: i64,
-) -> Result<Option<(Model, String)>, DbErr> {
+pub async fn find_with_account<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<(Model, String)>, DbErr> {
     let Some(user) = Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
     };
-    let name = super::accounts::Entity::find_by_id(user.account_id)
-        .one(db)
-        .await?
-        .map(|a| a.name)
-        .unwrap_or_default();
+    let name = super::accounts::Entity::find_by_id(user.account_id).one(db).await?.map(|a| a.name).unwrap_or_default();
     Ok(Some((user, name)))
 }

@@ -57,7 +57,9 @@ async fn finish<C: ConnectionTrait>(db: &C, id: i64, error: Option<&str>) -> Res
 }
 
 async fn note_error<C: ConnectionTrait>(db: &C, id: i64, error: &str) -> Result<(), DbErr> {
-    db.execute_raw(stmt(db, "UPDATE webhook_events SET error = $2 WHERE id = $1", vec![id.into(), error.into()])).await.map(|_| ())
+    db.execute_raw(stmt(db, "UPDATE webhook_events SET error = $2 WHERE id = $1", vec![id.into(), error.into()]))
+        .await
+        .map(|_| ())
 }
 
 /// Processes one event. `Err` asks the worker to retry later.
@@ -66,7 +68,9 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     let db = &state.db;
     let Some(ev) = start(db, event_id).await.map_err(|e| fail(e.to_string()))? else { return Ok(()) };
     let conn = connections::by_id_unscoped(db, ev.connection_id).await.map_err(|e| fail(e.to_string()))?;
-    let Some(conn) = conn else { return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string())) };
+    let Some(conn) = conn else {
+        return finish(db, event_id, Some("the store connection is gone")).await.map_err(|e| fail(e.to_string()));
+    };
     if mapping::PRODUCT_TOPICS.contains(&ev.topic.as_str()) {
         return match mapping::reindex_after_product_change(state, &conn, ev.received_at).await {
             Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
@@ -92,7 +96,13 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
 }
 
 /// A failed attempt: retried with backoff, after the last one shown in the activity log.
-async fn failed(state: &AppState, conn: &connections::Model, event_id: i64, ev: &StoredEvent, reason: String) -> Result<(), JobError> {
+async fn failed(
+    state: &AppState,
+    conn: &connections::Model,
+    event_id: i64,
+    ev: &StoredEvent,
+    reason: String,
+) -> Result<(), JobError> {
     let fail = |reason: String| JobError { event_id, reason };
     note_error(&state.db, event_id, &reason).await.map_err(|e| fail(e.to_string()))?;
     if ev.attempts < MAX_ATTEMPTS {
@@ -114,7 +124,13 @@ async fn succeeded(state: &AppState, conn: &connections::Model, event_id: i64, t
     activity::resolve(&state.db, conn.account_id, &event_subject(topic, event_id)).await
 }
 
-async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str, reason: &str) -> Result<(), DbErr> {
+async fn give_up(
+    state: &AppState,
+    conn: &connections::Model,
+    event_id: i64,
+    topic: &str,
+    reason: &str,
+) -> Result<(), DbErr> {
     tracing::warn!(event_id, topic, reason, "webhook event failed for good");
     let subject = event_subject(topic, event_id);
     let entry = NewActivity {
@@ -131,7 +147,8 @@ async fn give_up(state: &AppState, conn: &connections::Model, event_id: i64, top
 /// Runs an event again from scratch (Retry button, a held order's new chance).
 pub async fn requeue(state: &AppState, event_id: i64) -> Result<(), DbErr> {
     let db = &state.db;
-    let sql = "UPDATE webhook_events SET processed_at = NULL, error = NULL, attempts = 0, enqueued_at = now() WHERE id = $1";
+    let sql =
+        "UPDATE webhook_events SET processed_at = NULL, error = NULL, attempts = 0, enqueued_at = now() WHERE id = $1";
     db.execute_raw(stmt(db, sql, vec![event_id.into()])).await?;
     if let Err(e) = state.queues.process_webhook(event_id).await {
         // enqueued_at ages and the sweeper enqueues it.

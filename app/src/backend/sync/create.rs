@@ -120,7 +120,8 @@ pub async fn create_in_store(
     report.failed = refused;
     let all: Vec<String> = products.iter().flat_map(ToCreate::skus).collect();
     let committed = inventory_cache::committed(&state.db, account_id, Some(&all)).await?;
-    let publish = |v: &Variation| available(v.qty_available, committed.get(&v.sub_sku).copied().unwrap_or(0), conn.safety_buffer);
+    let publish =
+        |v: &Variation| available(v.qty_available, committed.get(&v.sub_sku).copied().unwrap_or(0), conn.safety_buffer);
     let store = Store::open(state, &conn)?;
     let present = store.present(&all).await.map_err(|e| SyncError::Store(format!("{}: {e}", conn.store_url)))?;
     for product in products {
@@ -146,7 +147,14 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     report.failed.sort();
     for (sku, why) in &report.failed {
         let subject = format!("Create SKU {sku} → {}", conn.store_url);
-        let entry = NewActivity { account_id: conn.account_id, kind: "catalog", subject: &subject, status: activity::FAILED, detail: Some(why), retry: None };
+        let entry = NewActivity {
+            account_id: conn.account_id,
+            kind: "catalog",
+            subject: &subject,
+            status: activity::FAILED,
+            detail: Some(why),
+            retry: None,
+        };
         activity::record(&state.db, entry).await?;
     }
     if report.created.is_empty() {
@@ -154,7 +162,14 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     }
     let subject = format!("Created {} SKUs in {}", report.created.len(), conn.store_url);
     let detail = report.created.join(", ");
-    let entry = NewActivity { account_id: conn.account_id, kind: "catalog", subject: &subject, status: activity::OK, detail: Some(&detail), retry: None };
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: "catalog",
+        subject: &subject,
+        status: activity::OK,
+        detail: Some(&detail),
+        retry: None,
+    };
     activity::record(&state.db, entry).await?;
     mapping::index_connection(state, conn.account_id, conn.id).await?;
     let job = PushStock { account_id: conn.account_id, skus: Some(report.created.clone()), reason: CREATED.to_owned() };
@@ -168,10 +183,18 @@ enum Store {
 
 impl Store {
     fn open(state: &AppState, conn: &connections::Model) -> Result<Self, SyncError> {
-        let unopened = || SyncError::Store(format!("{}: the stored credentials could not be opened; reconnect the store", conn.store_url));
+        let unopened = || {
+            SyncError::Store(format!(
+                "{}: the stored credentials could not be opened; reconnect the store",
+                conn.store_url
+            ))
+        };
         if conn.platform == connections::SHOPIFY {
             let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
-            let location = conn.location_id.clone().ok_or_else(|| SyncError::Store(format!("{}: the shop has no active location", conn.store_url)))?;
+            let location = conn
+                .location_id
+                .clone()
+                .ok_or_else(|| SyncError::Store(format!("{}: the shop has no active location", conn.store_url)))?;
             Ok(Store::Shopify(client, location))
         } else {
             Ok(Store::Woo(woo_connect::client_for(state, conn).ok_or_else(unopened)?))
@@ -182,8 +205,16 @@ impl Store {
     async fn present(&self, skus: &[String]) -> Result<HashSet<String>, String> {
         let refs: Vec<&str> = skus.iter().map(String::as_str).collect();
         match self {
-            Store::Shopify(c, _) => c.variants_by_sku(&refs).await.map(|vs| vs.into_iter().filter_map(|v| v.sku).collect()).map_err(|e| e.to_string()),
-            Store::Woo(c) => c.products_by_sku(&refs).await.map(|ps| ps.into_iter().filter_map(|p| p.sku).collect()).map_err(|e| e.to_string()),
+            Store::Shopify(c, _) => c
+                .variants_by_sku(&refs)
+                .await
+                .map(|vs| vs.into_iter().filter_map(|v| v.sku).collect())
+                .map_err(|e| e.to_string()),
+            Store::Woo(c) => c
+                .products_by_sku(&refs)
+                .await
+                .map(|ps| ps.into_iter().filter_map(|p| p.sku).collect())
+                .map_err(|e| e.to_string()),
         }
     }
 
@@ -198,7 +229,12 @@ impl Store {
                     variants: p
                         .variants
                         .iter()
-                        .map(|v| ShopifyVariant { sku: v.sub_sku.clone(), option_value: v.variation_name.clone(), price: v.sell_price_inc_tax, available: publish(v) })
+                        .map(|v| ShopifyVariant {
+                            sku: v.sub_sku.clone(),
+                            option_value: v.variation_name.clone(),
+                            price: v.sell_price_inc_tax,
+                            available: publish(v),
+                        })
                         .collect(),
                 };
                 match c.create_product(&product, location).await {
@@ -217,7 +253,12 @@ impl Store {
                 let variants: Vec<WooVariant> = p
                     .variants
                     .iter()
-                    .map(|v| WooVariant { option: v.variation_name.clone(), sku: v.sub_sku.clone(), price: v.sell_price_inc_tax, stock: publish(v) })
+                    .map(|v| WooVariant {
+                        option: v.variation_name.clone(),
+                        sku: v.sub_sku.clone(),
+                        price: v.sell_price_inc_tax,
+                        stock: publish(v),
+                    })
                     .collect();
                 match c.create_variable_product(&p.title, "", OPTION_NAME, &variants).await {
                     Ok(created) => {
@@ -268,8 +309,14 @@ mod tests {
         let wanted: Vec<String> = ["V-2", "S1", "V-1", "D", "X"].map(String::from).into();
         let (products, refused) = plan(&prokip, &wanted);
         assert_eq!(products.len(), 2);
-        assert_eq!((products[0].title.as_str(), products[0].variable, products[0].skus()), ("P10", false, vec!["S1".to_owned()]));
-        assert_eq!((products[1].title.as_str(), products[1].variable, products[1].skus()), ("P20", true, vec!["V-1".to_owned(), "V-2".to_owned()]));
+        assert_eq!(
+            (products[0].title.as_str(), products[0].variable, products[0].skus()),
+            ("P10", false, vec!["S1".to_owned()])
+        );
+        assert_eq!(
+            (products[1].title.as_str(), products[1].variable, products[1].skus()),
+            ("P20", true, vec!["V-1".to_owned(), "V-2".to_owned()])
+        );
         let refused: Vec<&str> = refused.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(refused, ["D", "X"]);
     }

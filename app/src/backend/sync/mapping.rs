@@ -107,7 +107,9 @@ pub fn match_catalog(prokip: &[Variation], store: &[StoreVariant]) -> (Vec<sku_m
             report.prokip_only.push((*sku).to_owned());
         }
     }
-    for list in [&mut report.store_only, &mut report.prokip_only, &mut report.duplicate_prokip, &mut report.duplicate_store] {
+    for list in
+        [&mut report.store_only, &mut report.prokip_only, &mut report.duplicate_prokip, &mut report.duplicate_store]
+    {
         list.sort();
     }
     rows.sort_by(|a, b| a.sku.cmp(&b.sku));
@@ -128,7 +130,11 @@ pub async fn index_account(state: &AppState, account_id: i64) -> Result<Vec<Mapp
 }
 
 /// Re-indexes one store of the account (after it is connected).
-pub async fn index_connection(state: &AppState, account_id: i64, connection_id: i64) -> Result<MappingReport, SyncError> {
+pub async fn index_connection(
+    state: &AppState,
+    account_id: i64,
+    connection_id: i64,
+) -> Result<MappingReport, SyncError> {
     let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SyncError::NotFound)?;
     let prokip = read_prokip(state, account_id).await?;
     index_store(state, &conn, &prokip).await
@@ -157,7 +163,11 @@ pub const PRODUCT_TOPICS: [&str; 2] = ["products/update", "product.updated"];
 /// change. Stores report every stock write as a product change too, so a push of 1,000 SKUs
 /// brings ~1,000 of these at once; they cost a handful of reads, not one each.
 /// Nothing to do while Prokip has no location.
-pub async fn reindex_after_product_change(state: &AppState, conn: &connections::Model, received_at: DateTime<Utc>) -> Result<(), SyncError> {
+pub async fn reindex_after_product_change(
+    state: &AppState,
+    conn: &connections::Model,
+    received_at: DateTime<Utc>,
+) -> Result<(), SyncError> {
     if catalog::store_read_at(&state.db, conn.id).await?.is_some_and(|read_at| read_at >= received_at) {
         tracing::debug!(connection_id = conn.id, "product change already covered by a newer index");
         return Ok(());
@@ -191,7 +201,11 @@ async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<S
         Ok(variants
             .into_iter()
             .map(|v| StoreVariant {
-                name: if v.title == "Default Title" { v.product_title } else { format!("{} - {}", v.product_title, v.title) },
+                name: if v.title == "Default Title" {
+                    v.product_title
+                } else {
+                    format!("{} - {}", v.product_title, v.title)
+                },
                 sku: v.sku,
                 product_id: v.product_id,
                 variant_id: Some(v.id),
@@ -214,7 +228,11 @@ async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<S
     }
 }
 
-async fn index_store(state: &AppState, conn: &connections::Model, prokip: &[Variation]) -> Result<MappingReport, SyncError> {
+async fn index_store(
+    state: &AppState,
+    conn: &connections::Model,
+    prokip: &[Variation],
+) -> Result<MappingReport, SyncError> {
     // The database's clock, the one that stamps webhook arrivals.
     let read_at = catalog::database_now(&state.db).await?;
     let store = read_store(state, conn).await?;
@@ -223,7 +241,9 @@ async fn index_store(state: &AppState, conn: &connections::Model, prokip: &[Vari
     report.store_url = conn.store_url.clone();
     let listed: Vec<(String, String, String)> = store
         .iter()
-        .filter_map(|s| s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| (s.key(), sku.clone(), s.name.clone())))
+        .filter_map(|s| {
+            s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| (s.key(), sku.clone(), s.name.clone()))
+        })
         .collect();
     let txn = state.db.begin().await?;
     catalog::replace_store(&txn, conn.id, &listed, read_at).await?;

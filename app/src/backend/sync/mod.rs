@@ -1,8 +1,8 @@
 //! The sync engine: catalog mapping (SKU ↔ variation), stock push (Prokip → stores) and order
 //! import (stores → Prokip sells).
 
-mod error;
 pub mod create;
+mod error;
 pub mod mapping;
 pub mod orders;
 pub mod products;

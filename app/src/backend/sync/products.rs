@@ -3,9 +3,7 @@
 
 use super::stock::available;
 use crate::{
-    api::{
-        AppError, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
-    },
+    api::{AppError, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
     backend::{
         db::{connections, products},
         state::AppState,
@@ -22,24 +20,13 @@ pub async fn view(
 ) -> Result<ProductsView, AppError> {
     let q: String = q.trim().chars().take(100).collect();
     if !status.is_empty() && !STATUSES.iter().any(|(s, _)| *s == status) {
-        return Err(AppError::BadRequest(format!(
-            "“{status}” is not a status to filter by."
-        )));
+        return Err(AppError::BadRequest(format!("“{status}” is not a status to filter by.")));
     }
     let page = page.max(1);
     let stores: Vec<_> = connections::list(&state.db, account_id).await?;
-    let rows = products::page(
-        &state.db,
-        account_id,
-        &q,
-        status,
-        PRODUCTS_PER_PAGE,
-        (page - 1) * PRODUCTS_PER_PAGE,
-    )
-    .await?;
-    let total = rows
-        .first()
-        .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    let rows =
+        products::page(&state.db, account_id, &q, status, PRODUCTS_PER_PAGE, (page - 1) * PRODUCTS_PER_PAGE).await?;
+    let total = rows.first().map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
     let cached = products::store_quantities(&state.db, account_id, &skus).await?;
     let present = products::store_presence(&state.db, account_id, &skus).await?;
@@ -65,11 +52,7 @@ pub async fn view(
         })
         .collect();
     let platform = |p: &str| {
-        if p == connections::SHOPIFY {
-            "Shopify"
-        } else {
-            "WooCommerce"
-        }
+        if p == connections::SHOPIFY { "Shopify" } else { "WooCommerce" }
     };
     Ok(ProductsView {
         stores: stores

@@ -19,14 +19,21 @@ pub async fn read_back(state: &AppState, conn: &connections::Model) -> Result<()
         let items: Vec<&str> = maps.iter().filter_map(|m| m.store_inventory_item_id.as_deref()).collect();
         let levels = client.inventory_levels(&items, location).await.map_err(|e| format!("reading stock back: {e}"))?;
         maps.iter()
-            .map(|m| (m.sku.clone(), m.store_inventory_item_id.as_deref().and_then(|i| levels.get(i).copied().flatten())))
+            .map(|m| {
+                (m.sku.clone(), m.store_inventory_item_id.as_deref().and_then(|i| levels.get(i).copied().flatten()))
+            })
             .collect()
     } else {
         let client = woo_connect::client_for(state, conn).ok_or_else(unopened)?;
         let variants = client.all_variants().await.map_err(|e| format!("reading stock back: {e}"))?;
         let by_id: HashMap<(String, Option<String>), Option<i64>> = variants
             .into_iter()
-            .map(|v| ((v.product_id.to_string(), v.variation_id.map(|id| id.to_string())), v.stock_quantity.filter(|_| v.manage_stock)))
+            .map(|v| {
+                (
+                    (v.product_id.to_string(), v.variation_id.map(|id| id.to_string())),
+                    v.stock_quantity.filter(|_| v.manage_stock),
+                )
+            })
             .collect();
         maps.iter()
             .map(|m| {

@@ -74,12 +74,15 @@ pub(super) fn receives_stock(c: &connections::Model) -> bool {
 /// stores; a push waits for it, so it reads Prokip only after the previous push has written.
 pub async fn lock_account(txn: &DatabaseTransaction, account_id: i64) -> Result<(), sea_orm::DbErr> {
     let sql = "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:push-stock:' || $1::text, 0))";
-    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()])).await.map(|_| ())
+    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()]))
+        .await
+        .map(|_| ())
 }
 
 /// Runs one push job for the account. Stores that are paused, unhealthy or uninstalled are skipped.
 pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>, SyncError> {
-    let Some(location) = prokip_configs::for_account(&state.db, job.account_id).await?.and_then(|c| c.location_id) else {
+    let Some(location) = prokip_configs::for_account(&state.db, job.account_id).await?.and_then(|c| c.location_id)
+    else {
         return Ok(Vec::new());
     };
     let lock = state.db.begin().await?;
@@ -95,7 +98,8 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     } else {
         job
     };
-    let stores: Vec<_> = connections::list(&state.db, job.account_id).await?.into_iter().filter(receives_stock).collect();
+    let stores: Vec<_> =
+        connections::list(&state.db, job.account_id).await?.into_iter().filter(receives_stock).collect();
     let skus = job.skus.as_deref();
     if stores.is_empty() || skus.is_some_and(<[String]>::is_empty) {
         return Ok(Vec::new());
@@ -103,7 +107,15 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     let run = match skus {
         None => {
             let ids: Vec<i64> = stores.iter().map(|c| c.id).collect();
-            Some(sync_runs::start(&state.db, job.account_id, &job.reason, sync_runs::mapped_items(&state.db, &ids).await?).await?)
+            Some(
+                sync_runs::start(
+                    &state.db,
+                    job.account_id,
+                    &job.reason,
+                    sync_runs::mapped_items(&state.db, &ids).await?,
+                )
+                .await?,
+            )
         }
         Some(_) => None,
     };
@@ -135,7 +147,12 @@ async fn push_stores(
                 let items = sync_runs::mapped_items(&state.db, &[conn.id]).await?;
                 sync_runs::advance(&state.db, id, items, items).await?;
             }
-            outcomes.push(StoreOutcome { connection_id: conn.id, store_url: conn.store_url, error: Some(e), ..Default::default() });
+            outcomes.push(StoreOutcome {
+                connection_id: conn.id,
+                store_url: conn.store_url,
+                error: Some(e),
+                ..Default::default()
+            });
             continue;
         }
         ready.push(conn);
@@ -158,7 +175,10 @@ async fn prokip_quantities(
     let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
     let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
     let qty: HashMap<i64, Decimal> = match skus {
-        None => client.variations(location).await.map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
+        None => client
+            .variations(location)
+            .await
+            .map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
         Some(_) => {
             let mut ids: Vec<i64> = by_sku.values().copied().collect();
             ids.sort_unstable();
@@ -219,7 +239,14 @@ async fn push_store(
         for (sku, message) in &written.failed {
             let subject = format!("SKU {sku} → {}", conn.store_url);
             let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
-            let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
+            let entry = NewActivity {
+                account_id: conn.account_id,
+                kind: "stock",
+                subject: &subject,
+                status: activity::FAILED,
+                detail: Some(message),
+                retry,
+            };
             activity::record(&state.db, entry).await?;
         }
         progress(step_len, written.failed.len()).await?;
@@ -242,7 +269,8 @@ async fn push_store(
 fn steps(mut planned: Vec<Planned>, whole_products: bool) -> Vec<Vec<Planned>> {
     if whole_products {
         planned.sort_by(|a, b| {
-            (a.map.store_variant_id.is_some(), &a.map.store_product_id).cmp(&(b.map.store_variant_id.is_some(), &b.map.store_product_id))
+            (a.map.store_variant_id.is_some(), &a.map.store_product_id)
+                .cmp(&(b.map.store_variant_id.is_some(), &b.map.store_product_id))
         });
     }
     let mut out: Vec<Vec<Planned>> = Vec::new();
@@ -250,7 +278,8 @@ fn steps(mut planned: Vec<Planned>, whole_products: bool) -> Vec<Vec<Planned>> {
         match out.last_mut() {
             Some(step)
                 if step.len() < PROGRESS_STEP
-                    || (whole_products && step.last().is_some_and(|l| l.map.store_product_id == p.map.store_product_id)) =>
+                    || (whole_products
+                        && step.last().is_some_and(|l| l.map.store_product_id == p.map.store_product_id)) =>
             {
                 step.push(p)
             }
@@ -277,10 +306,22 @@ fn store_subject(conn: &connections::Model) -> String {
     format!("Stock → {}", conn.store_url)
 }
 
-async fn store_failed(state: &AppState, conn: &connections::Model, job: &PushStock, message: &str) -> Result<(), SyncError> {
+async fn store_failed(
+    state: &AppState,
+    conn: &connections::Model,
+    job: &PushStock,
+    message: &str,
+) -> Result<(), SyncError> {
     let subject = store_subject(conn);
     let retry = Some(RetryHandle::PushStock { skus: job.skus.clone() });
-    let entry = NewActivity { account_id: conn.account_id, kind: "stock", subject: &subject, status: activity::FAILED, detail: Some(message), retry };
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: "stock",
+        subject: &subject,
+        status: activity::FAILED,
+        detail: Some(message),
+        retry,
+    };
     activity::record(&state.db, entry).await?;
     Ok(())
 }

@@ -13,7 +13,11 @@ struct Item {
     from: i64,
 }
 
-pub(super) async fn write(client: &ShopifyClient, location: &str, planned: Vec<Planned>) -> Result<Written, ShopifyError> {
+pub(super) async fn write(
+    client: &ShopifyClient,
+    location: &str,
+    planned: Vec<Planned>,
+) -> Result<Written, ShopifyError> {
     let mut out = Written::default();
     let ready = with_current(client, location, planned, &mut out, |p| p.cached).await?;
     let stale = send(client, location, ready, &mut out).await?;
@@ -38,9 +42,13 @@ async fn with_current(
     out: &mut Written,
     known: impl Fn(&Planned) -> Option<i64>,
 ) -> Result<Vec<Item>, ShopifyError> {
-    let unknown: Vec<&str> =
-        planned.iter().filter(|p| known(p).is_none()).filter_map(|p| p.map.store_inventory_item_id.as_deref()).collect();
-    let levels = if unknown.is_empty() { Default::default() } else { client.inventory_levels(&unknown, location).await? };
+    let unknown: Vec<&str> = planned
+        .iter()
+        .filter(|p| known(p).is_none())
+        .filter_map(|p| p.map.store_inventory_item_id.as_deref())
+        .collect();
+    let levels =
+        if unknown.is_empty() { Default::default() } else { client.inventory_levels(&unknown, location).await? };
     let mut ready = Vec::new();
     for plan in planned {
         let sku = plan.map.sku.clone();
@@ -63,7 +71,12 @@ async fn with_current(
 }
 
 /// Sends `items` in calls of ≤ 250; returns the stale ones (not applied).
-async fn send(client: &ShopifyClient, location: &str, items: Vec<Item>, out: &mut Written) -> Result<Vec<Planned>, ShopifyError> {
+async fn send(
+    client: &ShopifyClient,
+    location: &str,
+    items: Vec<Item>,
+    out: &mut Written,
+) -> Result<Vec<Planned>, ShopifyError> {
     let mut stale = Vec::new();
     let mut items = items.into_iter().peekable();
     while items.peek().is_some() {
@@ -78,7 +91,8 @@ async fn send(client: &ShopifyClient, location: &str, items: Vec<Item>, out: &mu
                 })
                 .collect();
             let key = uuid::Uuid::new_v4().to_string();
-            let outcome = client.set_available(location, &set, &key, &format!("gid://prokip-sync/StockPush/{key}")).await?;
+            let outcome =
+                client.set_available(location, &set, &key, &format!("gid://prokip-sync/StockPush/{key}")).await?;
             if outcome.errors.is_empty() {
                 out.done.extend(pending.drain(..).map(|i| (i.plan.map.sku, i.plan.target)));
                 break;
@@ -101,7 +115,8 @@ async fn send(client: &ShopifyClient, location: &str, items: Vec<Item>, out: &mu
                     out.failed.push((plan.map.sku.clone(), format!("Shopify refused: {} ({:?})", e.message, e.code)));
                 }
             }
-            pending = pending.into_iter().enumerate().filter(|(i, _)| !refused.contains(i)).map(|(_, item)| item).collect();
+            pending =
+                pending.into_iter().enumerate().filter(|(i, _)| !refused.contains(i)).map(|(_, item)| item).collect();
         }
     }
     Ok(stale)

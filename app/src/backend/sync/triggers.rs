@@ -39,7 +39,10 @@ pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<Strin
     let now = Utc::now();
     let since = cfg.last_polled_at.unwrap_or(cfg.created_at);
     let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
-    let sells = client.list_sells(location, since.date_naive(), now.date_naive()).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let sells = client
+        .list_sells(location, since.date_naive(), now.date_naive())
+        .await
+        .map_err(|e| SyncError::Prokip(e.to_string()))?;
     let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
     let mut variations: Vec<i64> = sells.iter().flat_map(|s| s.sell_lines.iter().map(|l| l.variation_id)).collect();
     variations.sort_unstable();

@@ -89,7 +89,9 @@ impl Intake {
             // A task of its own: a caller that stops waiting (a timeout) does not stop the write others wait on.
             tokio::spawn(self.clone().write_while_waiting());
         }
-        answer.await.unwrap_or_else(|_| Err(DbErr::Custom("the webhook intake stopped before storing the delivery".into())))
+        answer
+            .await
+            .unwrap_or_else(|_| Err(DbErr::Custom("the webhook intake stopped before storing the delivery".into())))
     }
 
     /// Writes batches until nobody waits.
@@ -112,7 +114,8 @@ impl Intake {
 
     async fn write(&self, batch: Vec<Pending>) {
         // A caller that gave up was answered 503: its platform delivers it again.
-        let (rows, replies): (Vec<Row>, Vec<_>) = batch.into_iter().filter(|p| !p.reply.is_closed()).map(|p| (p.row, p.reply)).unzip();
+        let (rows, replies): (Vec<Row>, Vec<_>) =
+            batch.into_iter().filter(|p| !p.reply.is_closed()).map(|p| (p.row, p.reply)).unzip();
         if rows.is_empty() {
             return;
         }

@@ -4,11 +4,7 @@
 
 pub use super::Rejected;
 use super::{Event, Payload, intake};
-use crate::backend::{
-    db::connections,
-    platforms::shopify::verify_webhook,
-    state::AppState,
-};
+use crate::backend::{db::connections, platforms::shopify::verify_webhook, state::AppState};
 use sea_orm::{ConnectionTrait, Statement};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -126,9 +122,14 @@ async fn redact(state: &AppState, connection_id: i64, orders: Option<&[String]>)
     Ok(())
 }
 
-async fn record_data_request(state: &AppState, account_id: i64, payload: &serde_json::Value) -> Result<(), sea_orm::DbErr> {
+async fn record_data_request(
+    state: &AppState,
+    account_id: i64,
+    payload: &serde_json::Value,
+) -> Result<(), sea_orm::DbErr> {
     let orders = payload["orders_requested"].to_string();
-    let detail = format!("Shopify asked for the data we hold on a customer. We keep only order payloads for orders {orders}.");
+    let detail =
+        format!("Shopify asked for the data we hold on a customer. We keep only order payloads for orders {orders}.");
     state
         .db
         .execute_raw(Statement::from_sql_and_values(

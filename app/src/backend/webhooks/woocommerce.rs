@@ -6,13 +6,13 @@ use super::{
     Event, Payload,
     intake::{Stored, Target},
 };
-use sha2::{Digest, Sha256};
 use crate::backend::{
     connect::woocommerce::webhook_context,
     db::connections,
     platforms::woocommerce::{StoreUrl, is_ping, verify_signature},
     state::AppState,
 };
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -74,7 +74,10 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
         target: Target::Connection(conn.id),
         platform: connections::WOOCOMMERCE,
         topic,
-        dedupe_key: format!("{topic}:{id}:{modified}:{:x}", u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())),
+        dedupe_key: format!(
+            "{topic}:{id}:{modified}:{:x}",
+            u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
+        ),
         event_id: None,
         payload,
     };

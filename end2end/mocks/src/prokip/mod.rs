@@ -279,8 +279,14 @@ impl ProkipMock {
                     "final_total": s.final_total.normalize().to_string(), "returned": s.return_id.is_some(), "lines": lines,
                     "payments": s.payments.iter().map(|p| json!({ "method": p.method, "amount": p.amount.normalize().to_string() })).collect::<Vec<_>>() })
         }).collect();
-        let contacts: Vec<Value> = store.contacts.values().map(|c| json!({ "id": c.id, "business_id": c.business_id,
-            "name": c.name, "type": c.kind, "email": c.email })).collect();
+        let contacts: Vec<Value> = store
+            .contacts
+            .values()
+            .map(|c| {
+                json!({ "id": c.id, "business_id": c.business_id,
+            "name": c.name, "type": c.kind, "email": c.email })
+            })
+            .collect();
         json!({ "businesses": businesses, "stock": stock, "sells": sells, "contacts": contacts })
     }
 }

@@ -26,7 +26,10 @@ fn yes() -> bool {
     true
 }
 
-pub(super) async fn create_store(State(mock): State<WooMock>, Json(req): Json<NewStore>) -> Result<Response, MockError> {
+pub(super) async fn create_store(
+    State(mock): State<WooMock>,
+    Json(req): Json<NewStore>,
+) -> Result<Response, MockError> {
     let keys = if req.woocommerce { mock.create_store(&req.name)? } else { mock.create_wordpress_site(&req.name)? };
     Ok((StatusCode::CREATED, Json(keys)).into_response())
 }
@@ -36,7 +39,11 @@ pub(super) struct NewKey {
     permissions: String,
 }
 
-pub(super) async fn add_key(State(mock): State<WooMock>, Path(store): Path<String>, Json(req): Json<NewKey>) -> Result<Response, MockError> {
+pub(super) async fn add_key(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    Json(req): Json<NewKey>,
+) -> Result<Response, MockError> {
     Ok((StatusCode::CREATED, Json(mock.add_key(&store, &req.permissions)?)).into_response())
 }
 
@@ -44,7 +51,11 @@ pub(super) async fn state(State(mock): State<WooMock>, Path(store): Path<String>
     mock.state(&store).map(Json)
 }
 
-pub(super) async fn create_order(State(mock): State<WooMock>, Path(store): Path<String>, Json(o): Json<NewOrder>) -> Result<Response, MockError> {
+pub(super) async fn create_order(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    Json(o): Json<NewOrder>,
+) -> Result<Response, MockError> {
     Ok((StatusCode::CREATED, Json(mock.create_order(&store, &o).await?)).into_response())
 }
 
@@ -69,11 +80,17 @@ pub(super) async fn refund(
     mock.refund_order(&store, id, &r).await.map(Json)
 }
 
-pub(super) async fn delete_order(State(mock): State<WooMock>, Path((store, id)): Path<(String, u64)>) -> Result<StatusCode, MockError> {
+pub(super) async fn delete_order(
+    State(mock): State<WooMock>,
+    Path((store, id)): Path<(String, u64)>,
+) -> Result<StatusCode, MockError> {
     mock.delete_order(&store, id).await.map(|_| StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn touch(State(mock): State<WooMock>, Path((store, id)): Path<(String, u64)>) -> Result<StatusCode, MockError> {
+pub(super) async fn touch(
+    State(mock): State<WooMock>,
+    Path((store, id)): Path<(String, u64)>,
+) -> Result<StatusCode, MockError> {
     mock.touch_product(&store, id).await.map(|_| StatusCode::NO_CONTENT)
 }
 
@@ -87,7 +104,10 @@ fn esc(s: &str) -> String {
 }
 
 fn error_page(message: &str) -> Response {
-    let body = format!("<!DOCTYPE html><html><body><div class=\"wc-auth-error\"><p>Error: {}</p></div></body></html>", esc(message));
+    let body = format!(
+        "<!DOCTYPE html><html><body><div class=\"wc-auth-error\"><p>Error: {}</p></div></body></html>",
+        esc(message)
+    );
     (StatusCode::BAD_REQUEST, Html(body)).into_response()
 }
 
@@ -208,7 +228,9 @@ async fn approve(mock: &WooMock, store: &str, req: GrantRequest) -> Response {
 impl IntoResponse for MockError {
     fn into_response(self) -> Response {
         let status = match &self {
-            MockError::UnknownStore(_) | MockError::UnknownOrder(_) | MockError::UnknownProduct(_) => StatusCode::NOT_FOUND,
+            MockError::UnknownStore(_) | MockError::UnknownOrder(_) | MockError::UnknownProduct(_) => {
+                StatusCode::NOT_FOUND
+            }
             MockError::StoreExists(_) => StatusCode::CONFLICT,
             MockError::UnknownSku(_) | MockError::Invalid(_) => StatusCode::BAD_REQUEST,
         };

@@ -121,17 +121,32 @@ impl WooMock {
             .route(&format!("{wc}/"), get(rest::wc_index))
             .route(&format!("{wc}/products"), get(products::list_products).post(products::create_product))
             .route(&format!("{wc}/products/batch"), post(products::batch_products).put(products::batch_products))
-            .route(&format!("{wc}/products/{{id}}"), get(products::get_product).put(products::update_product).post(products::update_product))
-            .route(&format!("{wc}/products/{{id}}/variations"), get(products::list_variations).post(products::create_variation))
-            .route(&format!("{wc}/products/{{id}}/variations/batch"), post(products::batch_variations).put(products::batch_variations))
-            .route(&format!("{wc}/products/{{id}}/variations/{{vid}}"), axum::routing::put(products::update_variation).post(products::update_variation))
+            .route(
+                &format!("{wc}/products/{{id}}"),
+                get(products::get_product).put(products::update_product).post(products::update_product),
+            )
+            .route(
+                &format!("{wc}/products/{{id}}/variations"),
+                get(products::list_variations).post(products::create_variation),
+            )
+            .route(
+                &format!("{wc}/products/{{id}}/variations/batch"),
+                post(products::batch_variations).put(products::batch_variations),
+            )
+            .route(
+                &format!("{wc}/products/{{id}}/variations/{{vid}}"),
+                axum::routing::put(products::update_variation).post(products::update_variation),
+            )
             .route(&format!("{wc}/orders"), get(orders::list_orders))
             .route(&format!("{wc}/orders/{{id}}"), get(orders::get_order))
             .route(&format!("{wc}/orders/{{id}}/refunds"), get(orders::list_refunds))
             .route(&format!("{wc}/webhooks"), get(webhooks::list_webhooks).post(webhooks::create_webhook))
             .route(
                 &format!("{wc}/webhooks/{{id}}"),
-                get(webhooks::get_webhook).put(webhooks::update_webhook).post(webhooks::update_webhook).delete(webhooks::delete_webhook),
+                get(webhooks::get_webhook)
+                    .put(webhooks::update_webhook)
+                    .post(webhooks::update_webhook)
+                    .delete(webhooks::delete_webhook),
             )
             .route_layer(middleware::from_fn_with_state(self.clone(), gate));
         let site = Router::new()
@@ -151,7 +166,10 @@ impl WooMock {
             .route("/_control/not-woo", get(control::not_woo))
             .route("/_control/not-woo/{*rest}", get(control::not_woo).post(control::not_woo))
             .fallback(|| async { rest::not_found_page() });
-        let router = site.merge(rest).with_state(self.clone()).layer(middleware::from_fn_with_state(self.clone(), remember_host));
+        let router = site
+            .merge(rest)
+            .with_state(self.clone())
+            .layer(middleware::from_fn_with_state(self.clone(), remember_host));
         self.faults.wrap(router)
     }
 
@@ -181,7 +199,9 @@ impl WooMock {
     }
 
     fn insert_store(&self, name: &str, woocommerce: bool, keys: Option<(&str, &str)>) -> Result<StoreKeys, MockError> {
-        let valid = !name.is_empty() && !name.starts_with('_') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let valid = !name.is_empty()
+            && !name.starts_with('_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid || name == "wp-json" {
             return Err(MockError::Invalid(format!("store name {name:?}: use letters, digits and dashes")));
         }
@@ -223,7 +243,12 @@ impl WooMock {
 
     /// Adds `catalog` to a store: single products as simple products, variable ones with a
     /// "Size" attribute and one variation per variant; stock is managed everywhere.
-    pub fn seed_store(&self, store: &str, catalog: &[CatalogProduct], sku: fn(&str) -> String) -> Result<(), MockError> {
+    pub fn seed_store(
+        &self,
+        store: &str,
+        catalog: &[CatalogProduct],
+        sku: fn(&str) -> String,
+    ) -> Result<(), MockError> {
         self.with_store(store, |s| {
             let at = now();
             for c in catalog {
@@ -231,21 +256,39 @@ impl WooMock {
                 let variable = c.kind == "variable";
                 let first = c.variants.first();
                 let mut p = Product {
-                    id, name: c.name.clone(), kind: if variable { Kind::Variable } else { Kind::Simple }, sku: sku(&c.sku),
-                    regular_price: if variable { None } else { first.map(|v| v.price) }, manage_stock: !variable,
+                    id,
+                    name: c.name.clone(),
+                    kind: if variable { Kind::Variable } else { Kind::Simple },
+                    sku: sku(&c.sku),
+                    regular_price: if variable { None } else { first.map(|v| v.price) },
+                    manage_stock: !variable,
                     stock_quantity: if variable { None } else { first.and_then(|v| v.stock.trunc().to_i64()) },
-                    stock_status: "instock".into(), attributes: Vec::new(), variation_ids: Vec::new(), created: at, modified: at,
+                    stock_status: "instock".into(),
+                    attributes: Vec::new(),
+                    variation_ids: Vec::new(),
+                    created: at,
+                    modified: at,
                 };
                 if variable {
                     p.attributes = vec![("Size".into(), c.variants.iter().map(|v| v.name.clone()).collect())];
                     for v in &c.variants {
                         let vid = s.next_id();
                         p.variation_ids.push(vid);
-                        s.variations.insert(vid, Variation {
-                            id: vid, parent_id: id, sku: sku(&v.sku), regular_price: Some(v.price), manage_stock: true,
-                            stock_quantity: v.stock.trunc().to_i64(), stock_status: "instock".into(),
-                            attributes: vec![("Size".into(), v.name.clone())], created: at, modified: at,
-                        });
+                        s.variations.insert(
+                            vid,
+                            Variation {
+                                id: vid,
+                                parent_id: id,
+                                sku: sku(&v.sku),
+                                regular_price: Some(v.price),
+                                manage_stock: true,
+                                stock_quantity: v.stock.trunc().to_i64(),
+                                stock_status: "instock".into(),
+                                attributes: vec![("Size".into(), v.name.clone())],
+                                created: at,
+                                modified: at,
+                            },
+                        );
                     }
                 }
                 s.products.insert(id, p);
@@ -255,7 +298,9 @@ impl WooMock {
 
     /// Marks a product modified and fires `product.updated`.
     pub async fn touch_product(&self, store: &str, id: u64) -> Result<(), MockError> {
-        self.with_store(store, |s| s.products.get_mut(&id).map(|p| p.modified = now()).ok_or(MockError::UnknownProduct(id)))??;
+        self.with_store(store, |s| {
+            s.products.get_mut(&id).map(|p| p.modified = now()).ok_or(MockError::UnknownProduct(id))
+        })??;
         self.fire(store, "product.updated", id).await;
         Ok(())
     }
@@ -285,7 +330,12 @@ impl WooMock {
                 .values()
                 .map(|p| {
                     let mut v = render::product(s, p);
-                    let vars: Vec<Value> = p.variation_ids.iter().filter_map(|id| s.variations.get(id)).map(|x| render::variation(p, x)).collect();
+                    let vars: Vec<Value> = p
+                        .variation_ids
+                        .iter()
+                        .filter_map(|id| s.variations.get(id))
+                        .map(|x| render::variation(p, x))
+                        .collect();
                     v["variation_details"] = json!(vars);
                     v
                 })

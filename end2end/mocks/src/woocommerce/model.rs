@@ -269,11 +269,8 @@ impl Store {
             return;
         }
         order.stock_reduced = change < 0;
-        let lines: Vec<(u64, u64, i64)> = order
-            .lines
-            .iter()
-            .map(|l| (l.product_id, l.variation_id, l.quantity - order.refunded_qty(l.id)))
-            .collect();
+        let lines: Vec<(u64, u64, i64)> =
+            order.lines.iter().map(|l| (l.product_id, l.variation_id, l.quantity - order.refunded_qty(l.id))).collect();
         for (pid, vid, qty) in lines {
             self.adjust_stock(pid, vid, change * qty);
         }

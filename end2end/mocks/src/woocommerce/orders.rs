@@ -108,7 +108,8 @@ fn place(store: &mut Store, new: &NewOrder) -> Result<u64, MockError> {
     }
     let mut lines = Vec::new();
     for l in &new.line_items {
-        let (product_id, variation_id, name, price) = store.sellable(&l.sku).ok_or_else(|| MockError::UnknownSku(l.sku.clone()))?;
+        let (product_id, variation_id, name, price) =
+            store.sellable(&l.sku).ok_or_else(|| MockError::UnknownSku(l.sku.clone()))?;
         lines.push((product_id, variation_id, name, l.sku.clone(), l.quantity, price));
     }
     let id = store.next_id();
@@ -116,12 +117,25 @@ fn place(store: &mut Store, new: &NewOrder) -> Result<u64, MockError> {
     let lines = lines
         .into_iter()
         .map(|(product_id, variation_id, name, sku, quantity, price)| OrderLine {
-            id: store.next_id(), product_id, variation_id, name, sku, quantity, price,
+            id: store.next_id(),
+            product_id,
+            variation_id,
+            name,
+            sku,
+            quantity,
+            price,
         })
         .collect();
     let order = Order {
-        id, status: "pending".into(), currency: store.currency.clone(), created: at, modified: at, paid: None,
-        completed: None, lines, refunds: Vec::new(),
+        id,
+        status: "pending".into(),
+        currency: store.currency.clone(),
+        created: at,
+        modified: at,
+        paid: None,
+        completed: None,
+        lines,
+        refunds: Vec::new(),
         billing_email: new.billing_email.clone().unwrap_or_else(|| format!("shopper{id}@example.com")),
         stock_reduced: false,
     };
@@ -170,7 +184,12 @@ fn add_refund(store: &mut Store, id: u64, refund: &NewRefund) -> Result<(), Mock
     Ok(())
 }
 
-pub(super) async fn list_orders(State(mock): State<WooMock>, Path(store): Path<String>, headers: HeaderMap, uri: Uri) -> WpResult {
+pub(super) async fn list_orders(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> WpResult {
     let q = query_map(&uri);
     let paging = Paging::parse(&q)?;
     let statuses: Option<Vec<String>> = match q.get("status").map(String::as_str) {
@@ -215,7 +234,9 @@ pub(super) async fn list_refunds(
     let paging = Paging::parse(&query_map(&uri))?;
     let id: u64 = id.parse().map_err(|_| WpErr::no_route())?;
     let items = mock
-        .read_store(&store, |s| s.orders.get(&id).map(|o| o.refunds.iter().rev().map(|r| render::refund(o, r)).collect::<Vec<_>>()))?
+        .read_store(&store, |s| {
+            s.orders.get(&id).map(|o| o.refunds.iter().rev().map(|r| render::refund(o, r)).collect::<Vec<_>>())
+        })?
         .ok_or_else(|| WpErr::new(404, "woocommerce_rest_order_invalid_id", "Invalid order ID."))?;
     Ok(paging.respond(&headers, &uri, items))
 }

@@ -46,7 +46,12 @@ fn invalid_id(target: Target) -> WpErr {
     }
 }
 
-pub(super) async fn list_products(State(mock): State<WooMock>, Path(store): Path<String>, headers: HeaderMap, uri: Uri) -> WpResult {
+pub(super) async fn list_products(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> WpResult {
     let q = query_map(&uri);
     let paging = Paging::parse(&q)?;
     let wanted: Option<HashSet<String>> =
@@ -89,7 +94,11 @@ pub(super) async fn create_product(State(mock): State<WooMock>, Path(store): Pat
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-pub(super) async fn update_product(State(mock): State<WooMock>, Path((store, id)): Path<(String, String)>, body: Bytes) -> WpResult {
+pub(super) async fn update_product(
+    State(mock): State<WooMock>,
+    Path((store, id)): Path<(String, String)>,
+    body: Bytes,
+) -> WpResult {
     let (id, body) = (id_param(&id)?, json_body(&body)?);
     Ok(Json(mock.write_store(&store, |s| update(s, Target::Products, id, &body))??).into_response())
 }
@@ -117,7 +126,11 @@ pub(super) async fn list_variations(
     Ok(paging.respond(&headers, &uri, items))
 }
 
-pub(super) async fn create_variation(State(mock): State<WooMock>, Path((store, pid)): Path<(String, String)>, body: Bytes) -> WpResult {
+pub(super) async fn create_variation(
+    State(mock): State<WooMock>,
+    Path((store, pid)): Path<(String, String)>,
+    body: Bytes,
+) -> WpResult {
     let (pid, body) = (id_param(&pid)?, json_body(&body)?);
     let created = mock.write_store(&store, |s| create(s, Target::Variations(pid), &body))??;
     Ok((StatusCode::CREATED, Json(created)).into_response())
@@ -132,7 +145,11 @@ pub(super) async fn update_variation(
     Ok(Json(mock.write_store(&store, |s| update(s, Target::Variations(pid), id, &body))??).into_response())
 }
 
-pub(super) async fn batch_variations(State(mock): State<WooMock>, Path((store, pid)): Path<(String, String)>, body: Bytes) -> WpResult {
+pub(super) async fn batch_variations(
+    State(mock): State<WooMock>,
+    Path((store, pid)): Path<(String, String)>,
+    body: Bytes,
+) -> WpResult {
     let (pid, body) = (id_param(&pid)?, json_body(&body)?);
     Ok(Json(mock.write_store(&store, |s| batch(s, Target::Variations(pid), &body))??).into_response())
 }
@@ -252,9 +269,18 @@ fn create(store: &mut Store, target: Target, body: &Value) -> Result<Value, WpEr
                 .map(|a| a.iter().filter_map(attribute).collect())
                 .unwrap_or_default();
             let p = Product {
-                id, name: f.name.clone().unwrap_or_else(|| "Product".into()), kind, sku: String::new(), regular_price: None,
-                manage_stock: false, stock_quantity: None, stock_status: "instock".into(), attributes,
-                variation_ids: Vec::new(), created: at, modified: at,
+                id,
+                name: f.name.clone().unwrap_or_else(|| "Product".into()),
+                kind,
+                sku: String::new(),
+                regular_price: None,
+                manage_stock: false,
+                stock_quantity: None,
+                stock_status: "instock".into(),
+                attributes,
+                variation_ids: Vec::new(),
+                created: at,
+                modified: at,
             };
             store.products.insert(id, p);
         }
@@ -266,8 +292,16 @@ fn create(store: &mut Store, target: Target, body: &Value) -> Result<Value, WpEr
                 .map(|a| a.iter().filter_map(|x| Some((text_of(x, "name")?, text_of(x, "option")?))).collect())
                 .unwrap_or_default();
             let v = Variation {
-                id, parent_id: pid, sku: String::new(), regular_price: None, manage_stock: false, stock_quantity: None,
-                stock_status: "instock".into(), attributes, created: at, modified: at,
+                id,
+                parent_id: pid,
+                sku: String::new(),
+                regular_price: None,
+                manage_stock: false,
+                stock_quantity: None,
+                stock_status: "instock".into(),
+                attributes,
+                created: at,
+                modified: at,
             };
             store.variations.insert(id, v);
             if let Some(p) = store.products.get_mut(&pid) {
@@ -297,20 +331,41 @@ fn update(store: &mut Store, target: Target, id: u64, body: &Value) -> Result<Va
             if let Some(name) = f.name.clone() {
                 p.name = name;
             }
-            apply(&f, &mut p.sku, &mut p.regular_price, &mut p.manage_stock, &mut p.stock_quantity, &mut p.stock_status);
+            apply(
+                &f,
+                &mut p.sku,
+                &mut p.regular_price,
+                &mut p.manage_stock,
+                &mut p.stock_quantity,
+                &mut p.stock_status,
+            );
             p.modified = at;
             Ok(render::product(store, &store.products[&id]))
         }
         Target::Variations(pid) => {
             let v = store.variations.get_mut(&id).filter(|v| v.parent_id == pid).ok_or_else(|| invalid_id(target))?;
-            apply(&f, &mut v.sku, &mut v.regular_price, &mut v.manage_stock, &mut v.stock_quantity, &mut v.stock_status);
+            apply(
+                &f,
+                &mut v.sku,
+                &mut v.regular_price,
+                &mut v.manage_stock,
+                &mut v.stock_quantity,
+                &mut v.stock_status,
+            );
             v.modified = at;
             Ok(render::variation(parent(store, pid)?, &store.variations[&id]))
         }
     }
 }
 
-fn apply(f: &Fields, sku: &mut String, price: &mut Option<Decimal>, manage: &mut bool, qty: &mut Option<i64>, status: &mut String) {
+fn apply(
+    f: &Fields,
+    sku: &mut String,
+    price: &mut Option<Decimal>,
+    manage: &mut bool,
+    qty: &mut Option<i64>,
+    status: &mut String,
+) {
     if let Some(s) = &f.sku {
         *sku = s.clone();
     }

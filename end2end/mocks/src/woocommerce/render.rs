@@ -46,7 +46,8 @@ pub(super) fn product(store: &Store, p: &Product) -> Value {
         Kind::Variable => {
             let children: Vec<&Variation> = p.variation_ids.iter().filter_map(|id| store.variations.get(id)).collect();
             let min = children.iter().filter_map(|v| v.regular_price).min();
-            let any_in = children.iter().any(|v| stock_status(v.manage_stock, v.stock_quantity, &v.stock_status) == "instock");
+            let any_in =
+                children.iter().any(|v| stock_status(v.manage_stock, v.stock_quantity, &v.stock_status) == "instock");
             ("variable", min, if any_in { "instock".to_owned() } else { "outofstock".to_owned() })
         }
     };
@@ -82,7 +83,8 @@ pub(super) fn product(store: &Store, p: &Product) -> Value {
 
 /// A variation on `/products/{id}/variations`.
 pub(super) fn variation(parent: &Product, v: &Variation) -> Value {
-    let attributes: Vec<Value> = v.attributes.iter().map(|(name, option)| json!({"id": 0, "name": name, "option": option})).collect();
+    let attributes: Vec<Value> =
+        v.attributes.iter().map(|(name, option)| json!({"id": 0, "name": name, "option": option})).collect();
     json!({
         "id": v.id,
         "name": variation_name(parent, v),
@@ -125,7 +127,9 @@ pub(super) fn order(o: &Order) -> Value {
             }
             let restocked = o.restocked_qty(l.id);
             if restocked > 0 {
-                meta.push(json!({"id": l.id * 10 + 2, "key": "_restock_refunded_items", "value": restocked.to_string()}));
+                meta.push(
+                    json!({"id": l.id * 10 + 2, "key": "_restock_refunded_items", "value": restocked.to_string()}),
+                );
             }
             json!({
                 "id": l.id, "name": l.name, "product_id": l.product_id, "variation_id": l.variation_id,

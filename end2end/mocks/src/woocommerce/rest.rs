@@ -39,7 +39,8 @@ impl WpErr {
     }
 
     pub fn invalid_param(param: &str, why: &str) -> WpErr {
-        WpErr::new(400, "rest_invalid_param", &format!("Invalid parameter(s): {param}")).with("params", json!({ param: why }))
+        WpErr::new(400, "rest_invalid_param", &format!("Invalid parameter(s): {param}"))
+            .with("params", json!({ param: why }))
     }
 
     pub fn no_route() -> WpErr {
@@ -62,7 +63,10 @@ pub(super) fn not_found_page() -> Response {
 
 /// Query parameters (last value wins, as in PHP).
 pub(super) fn query_map(uri: &Uri) -> HashMap<String, String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query().unwrap_or("")).unwrap_or_default().into_iter().collect()
+    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query().unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
 }
 
 /// The store segment of `/{store}/…`.
@@ -137,12 +141,21 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 /// OAuth 1.0a parameters: some given but not all → `missing_parameter`; all given → the mock
 /// cannot check OAuth signatures, so it refuses them (it is served as if over HTTPS).
 fn oauth_attempt(q: &HashMap<String, String>) -> Result<Option<ApiKey>, WpErr> {
-    const NAMES: [&str; 5] = ["oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method"];
+    const NAMES: [&str; 5] =
+        ["oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method"];
     let missing: Vec<&str> = NAMES.iter().copied().filter(|n| q.get(*n).is_none_or(|v| v.is_empty())).collect();
     match missing.len() {
         5 => Ok(None),
-        0 => Err(WpErr::new(401, "woocommerce_rest_authentication_error", "Invalid signature - provided signature does not match.")),
-        1 => Err(WpErr::new(401, "woocommerce_rest_authentication_missing_parameter", &format!("Missing OAuth parameter {}", missing[0]))),
+        0 => Err(WpErr::new(
+            401,
+            "woocommerce_rest_authentication_error",
+            "Invalid signature - provided signature does not match.",
+        )),
+        1 => Err(WpErr::new(
+            401,
+            "woocommerce_rest_authentication_missing_parameter",
+            &format!("Missing OAuth parameter {}", missing[0]),
+        )),
         _ => Err(WpErr::new(
             401,
             "woocommerce_rest_authentication_missing_parameter",
@@ -185,7 +198,8 @@ impl Paging {
     pub fn respond(&self, headers: &HeaderMap, uri: &Uri, items: Vec<Value>) -> Response {
         let total = items.len();
         let pages = total.div_ceil(self.per_page).max(1);
-        let body: Vec<Value> = items.into_iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page).collect();
+        let body: Vec<Value> =
+            items.into_iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page).collect();
         let mut links = Vec::new();
         if self.page > 1 {
             links.push(format!("<{}>; rel=\"prev\"", page_url(headers, uri, (self.page - 1).min(pages))));
@@ -248,7 +262,8 @@ pub(super) async fn wp_index(State(mock): State<WooMock>, Path(store): Path<Stri
         namespaces.extend(["wc/v1", "wc/v2", "wc/v3", "wc/store/v1", "wc-analytics"]);
     }
     let home = format!("{}/{store}", origin(&headers));
-    Json(json!({ "name": store, "url": home, "home": home, "namespaces": namespaces, "authentication": [] })).into_response()
+    Json(json!({ "name": store, "url": home, "home": home, "namespaces": namespaces, "authentication": [] }))
+        .into_response()
 }
 
 /// Any other `/{store}/wp-json/…` path.

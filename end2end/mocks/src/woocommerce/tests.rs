@@ -6,7 +6,11 @@ use crate::catalog::{DEMO_MISMATCH_STORE_SKU, generated_catalog};
 use std::time::Instant;
 
 fn order(sku: &str, quantity: i64, status: &str) -> NewOrder {
-    NewOrder { line_items: vec![NewOrderLine { sku: sku.into(), quantity }], status: Some(status.into()), billing_email: None }
+    NewOrder {
+        line_items: vec![NewOrderLine { sku: sku.into(), quantity }],
+        status: Some(status.into()),
+        billing_email: None,
+    }
 }
 
 #[test]
@@ -58,7 +62,11 @@ async fn a_full_refund_with_restock_returns_stock_and_marks_the_order_refunded()
     let start = mock.stock_of(DEMO_STORE, "AS0034-2").unwrap();
     let placed = mock.create_order(DEMO_STORE, &order("AS0034-2", 3, "processing")).await.unwrap();
     let (id, line) = (placed["id"].as_u64().unwrap(), placed["line_items"][0]["id"].as_u64().unwrap());
-    let refund = |quantity| NewRefund { line_items: vec![RefundLine { line_item_id: line, quantity }], restock: true, reason: None };
+    let refund = |quantity| NewRefund {
+        line_items: vec![RefundLine { line_item_id: line, quantity }],
+        restock: true,
+        reason: None,
+    };
     let after = mock.refund_order(DEMO_STORE, id, &refund(3)).await.unwrap();
     assert_eq!(after["status"], "refunded");
     assert_eq!(after["refunds"][0]["total"], "-3900.00");

@@ -48,7 +48,12 @@ fn rest_base(headers: &HeaderMap, store: &str) -> String {
     format!("{}/{store}/wp-json/wc/v3", origin(headers))
 }
 
-pub(super) async fn list_webhooks(State(mock): State<WooMock>, Path(store): Path<String>, headers: HeaderMap, uri: Uri) -> WpResult {
+pub(super) async fn list_webhooks(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> WpResult {
     let q = query_map(&uri);
     let paging = Paging::parse(&q)?;
     let status = q.get("status").filter(|s| s.as_str() != "all").cloned();
@@ -64,14 +69,23 @@ pub(super) async fn list_webhooks(State(mock): State<WooMock>, Path(store): Path
     Ok(paging.respond(&headers, &uri, items))
 }
 
-pub(super) async fn create_webhook(State(mock): State<WooMock>, Path(store): Path<String>, headers: HeaderMap, body: Bytes) -> WpResult {
+pub(super) async fn create_webhook(
+    State(mock): State<WooMock>,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WpResult {
     let body = json_body(&body)?;
     let text = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
     let topic = text("topic").filter(|t| valid_topic(t)).ok_or_else(|| {
         WpErr::new(400, "woocommerce_rest_shop_webhook_invalid_topic", "Webhook topic is required and must be valid.")
     })?;
     let delivery_url = text("delivery_url").filter(|u| valid_url(u)).ok_or_else(|| {
-        WpErr::new(400, "woocommerce_rest_shop_webhook_invalid_delivery_url", "Webhook delivery URL must be a valid URL starting with http:// or https://.")
+        WpErr::new(
+            400,
+            "woocommerce_rest_shop_webhook_invalid_delivery_url",
+            "Webhook delivery URL must be a valid URL starting with http:// or https://.",
+        )
     })?;
     let status = text("status").filter(|s| STATUSES.contains(&s.as_str())).unwrap_or_else(|| "active".into());
     let at = now();
@@ -99,7 +113,11 @@ pub(super) async fn create_webhook(State(mock): State<WooMock>, Path(store): Pat
     Ok(resp)
 }
 
-pub(super) async fn get_webhook(State(mock): State<WooMock>, Path((store, id)): Path<(String, String)>, headers: HeaderMap) -> WpResult {
+pub(super) async fn get_webhook(
+    State(mock): State<WooMock>,
+    Path((store, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> WpResult {
     let id: u64 = id.parse().map_err(|_| WpErr::no_route())?;
     let base = rest_base(&headers, &store);
     let found = mock.read_store(&store, |s| s.webhooks.get(&id).map(|w| render::webhook(w, &base)))?;
@@ -120,19 +138,31 @@ pub(super) async fn update_webhook(
         let w = s.webhooks.get_mut(&id).ok_or_else(invalid_id)?;
         if let Some(t) = text("topic") {
             if !valid_topic(&t) {
-                return Err(WpErr::new(400, "woocommerce_rest_shop_webhook_invalid_topic", "Webhook topic must be valid."));
+                return Err(WpErr::new(
+                    400,
+                    "woocommerce_rest_shop_webhook_invalid_topic",
+                    "Webhook topic must be valid.",
+                ));
             }
             w.topic = t.to_lowercase();
         }
         if let Some(u) = text("delivery_url") {
             if !valid_url(&u) {
-                return Err(WpErr::new(400, "woocommerce_rest_shop_webhook_invalid_delivery_url", "Webhook delivery URL must be a valid URL starting with http:// or https://."));
+                return Err(WpErr::new(
+                    400,
+                    "woocommerce_rest_shop_webhook_invalid_delivery_url",
+                    "Webhook delivery URL must be a valid URL starting with http:// or https://.",
+                ));
             }
             w.delivery_url = u;
         }
         if let Some(st) = text("status") {
             if !STATUSES.contains(&st.as_str()) {
-                return Err(WpErr::new(400, "woocommerce_rest_shop_webhook_invalid_status", "Webhook status must be valid."));
+                return Err(WpErr::new(
+                    400,
+                    "woocommerce_rest_shop_webhook_invalid_status",
+                    "Webhook status must be valid.",
+                ));
             }
             if st == "active" {
                 w.failure_count = 0;
@@ -240,8 +270,14 @@ impl WooMock {
             let (status, error) = outcome(req.send().await);
             let success = status.is_some_and(|s| (200..=302).contains(&s));
             let delivery = Delivery {
-                webhook_id: o.webhook_id, topic: o.topic.clone(), resource_id: o.resource_id, delivery_id,
-                delivery_url: o.url.clone(), status, error, success,
+                webhook_id: o.webhook_id,
+                topic: o.topic.clone(),
+                resource_id: o.resource_id,
+                delivery_id,
+                delivery_url: o.url.clone(),
+                status,
+                error,
+                success,
             };
             let _ = self.with_store(store, |s| {
                 if let Some(w) = s.webhooks.get_mut(&o.webhook_id) {
@@ -266,8 +302,14 @@ impl WooMock {
             .body(format!("webhook_id={}", w.id));
         let (status, error) = outcome(req.send().await);
         let delivery = Delivery {
-            webhook_id: w.id, topic: "ping".into(), resource_id: w.id, delivery_id: String::new(),
-            delivery_url: w.delivery_url.clone(), status, error, success: status == Some(200),
+            webhook_id: w.id,
+            topic: "ping".into(),
+            resource_id: w.id,
+            delivery_id: String::new(),
+            delivery_url: w.delivery_url.clone(),
+            status,
+            error,
+            success: status == Some(200),
         };
         let _ = self.with_store(store, |s| s.deliveries.push(delivery));
     }
@@ -284,7 +326,8 @@ fn outcome(result: Result<reqwest::Response, reqwest::Error>) -> (Option<u16>, O
 mod tests {
     #[test]
     fn signs_the_reference_vector() {
-        let body = br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
+        let body =
+            br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
         assert_eq!(super::sign(body, "s3cr3tAlnum123"), "HJbST2ri6Q+XX+B2wEx+PEx8l2Xw/7GHZU5Mzgip/ZI=");
     }
 

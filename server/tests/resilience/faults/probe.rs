@@ -33,7 +33,11 @@ pub async fn place_orders(w: &World, first: usize, n: usize, skus: &[String]) ->
         async move {
             if i % 2 == 0 {
                 let line_items = lines.into_iter().map(|(sku, quantity)| sm::NewOrderLine { sku, quantity }).collect();
-                let (order, _) = w.shopify.create_order(sm::DEMO_SHOP, sm::NewOrder { line_items, financial_status: "paid".into() }).await.unwrap();
+                let (order, _) = w
+                    .shopify
+                    .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items, financial_status: "paid".into() })
+                    .await
+                    .unwrap();
                 format!("SHOP-{shop_conn}-{}", order["id"].as_u64().unwrap())
             } else {
                 let line_items = lines.into_iter().map(|(sku, quantity)| wm::NewOrderLine { sku, quantity }).collect();
@@ -113,12 +117,17 @@ pub async fn convergence(w: &World) -> (u64, u64, Vec<String>) {
     let committed = inventory_cache::committed(db, w.account_id, None).await.unwrap();
     let (mut pairs, mut equal, mut differ) = (0, 0, Vec::new());
     for conn in [w.shopify_connection, w.woo_connection] {
-        let buffer = w.app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {conn}")).await as i32;
+        let buffer =
+            w.app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {conn}")).await as i32;
         for m in sku_map::for_connection(db, conn, None).await.unwrap() {
             let Some(prokip_sku) = m.prokip_variation_id.and_then(|v| by_variation.get(&v)) else { continue };
             let qty = w.prokip.stock(w.prokip_location, prokip_sku).unwrap();
             let want = stock::available(qty, committed.get(&m.sku).copied().unwrap_or(0), buffer);
-            let shown = if conn == w.shopify_connection { w.shopify.available(sm::DEMO_SHOP, &m.sku) } else { w.woo.stock_of(wm::DEMO_STORE, &m.sku) };
+            let shown = if conn == w.shopify_connection {
+                w.shopify.available(sm::DEMO_SHOP, &m.sku)
+            } else {
+                w.woo.stock_of(wm::DEMO_STORE, &m.sku)
+            };
             pairs += 1;
             if shown == Some(want) {
                 equal += 1;

@@ -71,22 +71,59 @@ fn shopify_post(w: &World, order: &str, case: &Case) -> Post {
     let mut hmac = Some(props::sign(&body, secret).into_bytes());
     let mut acceptable = REFUSED;
     let kind = match case.kind % 12 {
-        0 => { hmac = None; "missing hmac" }
-        1 => { hmac = Some(case.text.clone().into_bytes()); "random hmac" }
-        2 => { flip(&mut body, case.at); "body changed after signing" }
-        3 => { body.truncate(case.at % body.len().max(1)); "body truncated after signing" }
-        4 => { hmac = Some(props::sign(&body, "another-app-secret").into_bytes()); "other app's secret" }
-        5 => { body = huge(case.at); hmac = Some(case.text.clone().into_bytes()); "huge body" }
-        6 => { body = case.bytes.clone(); body.push(0xff); "invalid UTF-8" }
+        0 => {
+            hmac = None;
+            "missing hmac"
+        }
+        1 => {
+            hmac = Some(case.text.clone().into_bytes());
+            "random hmac"
+        }
+        2 => {
+            flip(&mut body, case.at);
+            "body changed after signing"
+        }
+        3 => {
+            body.truncate(case.at % body.len().max(1));
+            "body truncated after signing"
+        }
+        4 => {
+            hmac = Some(props::sign(&body, "another-app-secret").into_bytes());
+            "other app's secret"
+        }
+        5 => {
+            body = huge(case.at);
+            hmac = Some(case.text.clone().into_bytes());
+            "huge body"
+        }
+        6 => {
+            body = case.bytes.clone();
+            body.push(0xff);
+            "invalid UTF-8"
+        }
         7 => {
             shop = format!("{}{}.myshopify.com", "evil-", case.at % 1000).into_bytes();
             acceptable = ACKNOWLEDGED;
             "signed, unknown shop"
         }
-        8 => { h.insert("content-type", HeaderValue::from_static("text/plain; charset=latin1")); hmac = Some(case.text.clone().into_bytes()); "wrong content type" }
-        9 => { hmac = Some(vec![0xff, 0xfe, b'=', 0x80]); "non-ASCII hmac header" }
-        10 => { body.truncate(case.at % body.len().max(1)); hmac = Some(props::sign(&body, secret).into_bytes()); "signed truncated JSON" }
-        _ => { header(&mut h, "x-shopify-hmac-sha256", case.text.as_bytes()); "duplicated hmac header" }
+        8 => {
+            h.insert("content-type", HeaderValue::from_static("text/plain; charset=latin1"));
+            hmac = Some(case.text.clone().into_bytes());
+            "wrong content type"
+        }
+        9 => {
+            hmac = Some(vec![0xff, 0xfe, b'=', 0x80]);
+            "non-ASCII hmac header"
+        }
+        10 => {
+            body.truncate(case.at % body.len().max(1));
+            hmac = Some(props::sign(&body, secret).into_bytes());
+            "signed truncated JSON"
+        }
+        _ => {
+            header(&mut h, "x-shopify-hmac-sha256", case.text.as_bytes());
+            "duplicated hmac header"
+        }
     };
     if case.kind % 12 == 10 && serde_json::from_slice::<Value>(&body).is_ok() {
         acceptable = &[200, 400];
@@ -108,14 +145,39 @@ fn woo_post(w: &World, hook: &wm::Webhook, order: &str, case: &Case) -> Post {
     let mut signature = Some(props::sign(&body, &hook.secret).into_bytes());
     let mut acceptable = REFUSED;
     let kind = match case.kind % 12 {
-        0 => { signature = None; "missing signature" }
-        1 => { signature = Some(case.text.clone().into_bytes()); "random signature" }
-        2 => { flip(&mut body, case.at); "body changed after signing" }
-        3 => { body.truncate(case.at % body.len().max(1)); "body truncated after signing" }
-        4 => { signature = Some(props::sign(&body, "someone-elses-secret").into_bytes()); "other secret" }
-        5 => { body = huge(case.at); "huge body" }
-        6 => { body = case.bytes.clone(); body.push(0xff); "invalid UTF-8" }
-        7 => { url = w.app.url(&format!("/connections/webhook/woocommerce/{}", w.shopify_connection)); "signed, a Shopify connection's URL" }
+        0 => {
+            signature = None;
+            "missing signature"
+        }
+        1 => {
+            signature = Some(case.text.clone().into_bytes());
+            "random signature"
+        }
+        2 => {
+            flip(&mut body, case.at);
+            "body changed after signing"
+        }
+        3 => {
+            body.truncate(case.at % body.len().max(1));
+            "body truncated after signing"
+        }
+        4 => {
+            signature = Some(props::sign(&body, "someone-elses-secret").into_bytes());
+            "other secret"
+        }
+        5 => {
+            body = huge(case.at);
+            "huge body"
+        }
+        6 => {
+            body = case.bytes.clone();
+            body.push(0xff);
+            "invalid UTF-8"
+        }
+        7 => {
+            url = w.app.url(&format!("/connections/webhook/woocommerce/{}", w.shopify_connection));
+            "signed, a Shopify connection's URL"
+        }
         8 => {
             let ids = ["999999999", "-1", "0", "abc", "1%27%20OR%201=1", "9223372036854775808"];
             url = w.app.url(&format!("/connections/webhook/woocommerce/{}", ids[case.at % ids.len()]));
@@ -126,7 +188,11 @@ fn woo_post(w: &World, hook: &wm::Webhook, order: &str, case: &Case) -> Post {
             header(&mut h, "x-wc-webhook-source", format!("https://evil{}.example/", case.at % 100).as_bytes());
             "signed, bare URL with another store as source"
         }
-        10 => { body.truncate(case.at % body.len().max(1)); signature = Some(props::sign(&body, &hook.secret).into_bytes()); "signed truncated JSON" }
+        10 => {
+            body.truncate(case.at % body.len().max(1));
+            signature = Some(props::sign(&body, &hook.secret).into_bytes());
+            "signed truncated JSON"
+        }
         _ => {
             h.insert("content-type", HeaderValue::from_static("application/x-www-form-urlencoded"));
             body = format!("webhook_id={}", case.at).into_bytes();
@@ -206,7 +272,8 @@ async fn send_all(posts: Vec<Post>) -> Outcome {
 
 /// `n` mutated deliveries to each platform's endpoint.
 pub async fn mutated(w: &World, shopify_order: &str, woo_order: &str, n: usize) -> Outcome {
-    let hook = w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.created").expect("order.created hook");
+    let hook =
+        w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.created").expect("order.created hook");
     crate::logs::secret(hook.secret.clone());
     let mut posts: Vec<Post> = cases(n).iter().map(|c| shopify_post(w, shopify_order, c)).collect();
     posts.extend(cases(n).iter().map(|c| woo_post(w, &hook, woo_order, c)));
@@ -216,7 +283,8 @@ pub async fn mutated(w: &World, shopify_order: &str, woo_order: &str, n: usize) 
 /// Correctly signed bodies that are not usable orders (random JSON, real orders mutated, every
 /// SKU replaced by one nobody has): answered 200 or 400.
 pub async fn signed_garbage(w: &World, shopify_order: &Value, woo_order: &Value, n: usize) -> Outcome {
-    let hook = w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.created").expect("order.created hook");
+    let hook =
+        w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.created").expect("order.created hook");
     let bodies = super::garbage_bodies(shopify_order, woo_order, n);
     let topics_shop = ["orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create"];
     let topics_woo = ["order.created", "order.updated", "order.deleted", "order.restored"];
@@ -231,13 +299,25 @@ pub async fn signed_garbage(w: &World, shopify_order: &Value, woo_order: &Value,
         header(&mut h, "x-shopify-shop-domain", sm::DEMO_SHOP.as_bytes());
         header(&mut h, "x-shopify-webhook-id", uuid::Uuid::new_v4().to_string().as_bytes());
         header(&mut h, "x-shopify-hmac-sha256", props::sign(&body, sm::DEMO_CLIENT_SECRET).as_bytes());
-        posts.push(Post { kind: "signed garbage (Shopify)", url: w.app.url("/connections/webhook/shopify"), headers: h, body, acceptable: &[200, 400] });
+        posts.push(Post {
+            kind: "signed garbage (Shopify)",
+            url: w.app.url("/connections/webhook/shopify"),
+            headers: h,
+            body,
+            acceptable: &[200, 400],
+        });
         let body = woo_body.to_string().into_bytes();
         let mut h = HeaderMap::new();
         header(&mut h, "content-type", b"application/json");
         header(&mut h, "x-wc-webhook-topic", topics_woo[i % topics_woo.len()].as_bytes());
         header(&mut h, "x-wc-webhook-signature", props::sign(&body, &hook.secret).as_bytes());
-        posts.push(Post { kind: "signed garbage (Woo)", url: hook.delivery_url.clone(), headers: h, body, acceptable: &[200, 400] });
+        posts.push(Post {
+            kind: "signed garbage (Woo)",
+            url: hook.delivery_url.clone(),
+            headers: h,
+            body,
+            acceptable: &[200, 400],
+        });
     }
     send_all(posts).await
 }

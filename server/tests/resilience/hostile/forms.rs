@@ -21,8 +21,26 @@ pub struct Outcome {
 /// Values no field should accept as they are.
 pub fn nasty() -> Vec<String> {
     let mut v: Vec<String> = [
-        "", "-1", "0", "abc", "9223372036854775808", "-9223372036854775809", "1e309", "NaN", "1.5", "'; DROP TABLE users; --",
-        "\" OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "%00", "\u{0}", "\u{202e}𝕏😀", "true", "null", "[]", "{}",
+        "",
+        "-1",
+        "0",
+        "abc",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "1e309",
+        "NaN",
+        "1.5",
+        "'; DROP TABLE users; --",
+        "\" OR 1=1 --",
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "%00",
+        "\u{0}",
+        "\u{202e}𝕏😀",
+        "true",
+        "null",
+        "[]",
+        "{}",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -72,17 +90,47 @@ fn requests(w: &World) -> Vec<Req> {
             out.push(form(&format!("{path} {field}={}", short(&v)), &path, &[(field, &v)]));
         }
         out.push(form(&format!("sign-in form user={}", short(&v)), "/login", &[("username", &v), ("password", &v)]));
-        out.push(form(&format!("register form name={}", short(&v)), "/register", &[("username", &v), ("password", "short"), ("business_name", &v)]));
-        out.push(form(&format!("register form business={}", short(&v)), "/register", &[("username", "newcomer"), ("password", "long enough pass"), ("business_name", &format!("B{v}\u{0}"))]));
-        out.push(form(&format!("prokip login user={}", short(&v)), "/connections/prokip/login", &[("username", &v), ("password", &v)]));
+        out.push(form(
+            &format!("register form name={}", short(&v)),
+            "/register",
+            &[("username", &v), ("password", "short"), ("business_name", &v)],
+        ));
+        out.push(form(
+            &format!("register form business={}", short(&v)),
+            "/register",
+            &[("username", "newcomer"), ("password", "long enough pass"), ("business_name", &format!("B{v}\u{0}"))],
+        ));
+        out.push(form(
+            &format!("prokip login user={}", short(&v)),
+            "/connections/prokip/login",
+            &[("username", &v), ("password", &v)],
+        ));
         let store = w.woo.store_url(mocks::woocommerce::DEMO_STORE);
-        out.push(form(&format!("woo keys ck={}", short(&v)), "/connections/woocommerce", &[("store_url", &store), ("consumer_key", &v), ("consumer_secret", &v)]));
-        out.push(form(&format!("woo keys url={}", short(&v)), "/connections/woocommerce", &[("store_url", &v), ("consumer_key", "ck_x"), ("consumer_secret", "cs_x")]));
+        out.push(form(
+            &format!("woo keys ck={}", short(&v)),
+            "/connections/woocommerce",
+            &[("store_url", &store), ("consumer_key", &v), ("consumer_secret", &v)],
+        ));
+        out.push(form(
+            &format!("woo keys url={}", short(&v)),
+            "/connections/woocommerce",
+            &[("store_url", &v), ("consumer_key", "ck_x"), ("consumer_secret", "cs_x")],
+        ));
         // A URL stays under 64 KiB (longer ones never leave the client).
         let q: String = v.chars().take(8_000).collect();
-        out.push(get(&format!("shopify callback {}", short(&q)), &format!("/connections/callback/shopify?shop={0}&code={0}&state={0}&hmac={0}", enc(&q))));
-        out.push(get(&format!("woo return {}", short(&q)), &format!("/connections/woocommerce/return?success=1&user_id={}", enc(&q))));
-        out.push(form(&format!("server fn products page={}", short(&v)), "/api/products", &[("q", &v), ("status", &v), ("page", &v)]));
+        out.push(get(
+            &format!("shopify callback {}", short(&q)),
+            &format!("/connections/callback/shopify?shop={0}&code={0}&state={0}&hmac={0}", enc(&q)),
+        ));
+        out.push(get(
+            &format!("woo return {}", short(&q)),
+            &format!("/connections/woocommerce/return?success=1&user_id={}", enc(&q)),
+        ));
+        out.push(form(
+            &format!("server fn products page={}", short(&v)),
+            "/api/products",
+            &[("q", &v), ("status", &v), ("page", &v)],
+        ));
         out.push(form(&format!("server fn activity open_only={}", short(&v)), "/api/activity", &[("open_only", &v)]));
         for (name, template) in [
             ("prokip JSON", r#"{"token":V,"locationId":V}"#),
@@ -102,8 +150,25 @@ fn requests(w: &World) -> Vec<Req> {
     }
     // Wrong JSON types and shapes on every JSON route.
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    for body in ["", "{", "null", "[]", "\"x\"", "7", r#"{"token":5,"locationId":{"a":[]}}"#, r#"{"storeUrl":[1,2],"consumerKey":false}"#, r#"{"username":1,"password":[]}"#, &deep] {
-        for path in ["/connections/prokip", "/connections/woocommerce", "/connections/shopify/initiate", "/auth/login", "/auth/register"] {
+    for body in [
+        "",
+        "{",
+        "null",
+        "[]",
+        "\"x\"",
+        "7",
+        r#"{"token":5,"locationId":{"a":[]}}"#,
+        r#"{"storeUrl":[1,2],"consumerKey":false}"#,
+        r#"{"username":1,"password":[]}"#,
+        &deep,
+    ] {
+        for path in [
+            "/connections/prokip",
+            "/connections/woocommerce",
+            "/connections/shopify/initiate",
+            "/auth/login",
+            "/auth/register",
+        ] {
             out.push(json(&format!("{path} body {}", short(body)), path, body.to_owned()));
         }
     }
@@ -143,7 +208,8 @@ pub async fn run(w: &World, browser: &Client) -> Outcome {
     let reqs = requests(w);
     let results: Vec<(String, Result<(u16, String), String>)> = futures::stream::iter(reqs)
         .map(|r| {
-            let mut b = browser.request(r.method.clone(), w.app.url(&r.path)).timeout(std::time::Duration::from_secs(60));
+            let mut b =
+                browser.request(r.method.clone(), w.app.url(&r.path)).timeout(std::time::Duration::from_secs(60));
             if let Some(f) = &r.form {
                 b = b.form(f);
             }
@@ -152,7 +218,8 @@ pub async fn run(w: &World, browser: &Client) -> Outcome {
             }
             async move {
                 let res = b.send().await.map_err(|e| e.to_string()).map(|resp| {
-                    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                    let location =
+                        resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
                     (resp.status().as_u16(), location)
                 });
                 (r.what, res)

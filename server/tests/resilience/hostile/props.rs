@@ -4,7 +4,10 @@
 //! panic; a verifier must never accept a signature made with another secret.
 
 use app::backend::{
-    platforms::{shopify::verify_webhook, woocommerce::{is_ping, verify_signature}},
+    platforms::{
+        shopify::verify_webhook,
+        woocommerce::{is_ping, verify_signature},
+    },
     secret::Secret,
     sync::orders::model::{self, StoreEvent},
 };
@@ -30,14 +33,45 @@ pub struct Tally {
 }
 
 const KEYS: [&str; 24] = [
-    "id", "order_id", "name", "number", "line_items", "sku", "quantity", "price", "total", "total_tax", "tax_lines",
-    "financial_status", "cancelled_at", "refunds", "refund_line_items", "line_item_id", "restock_type", "status",
-    "taxes_included", "shipping_lines", "total_discounts", "shipping_total", "currency", "date_modified_gmt",
+    "id",
+    "order_id",
+    "name",
+    "number",
+    "line_items",
+    "sku",
+    "quantity",
+    "price",
+    "total",
+    "total_tax",
+    "tax_lines",
+    "financial_status",
+    "cancelled_at",
+    "refunds",
+    "refund_line_items",
+    "line_item_id",
+    "restock_type",
+    "status",
+    "taxes_included",
+    "shipping_lines",
+    "total_discounts",
+    "shipping_total",
+    "currency",
+    "date_modified_gmt",
 ];
 
 const TOPICS: [&str; 12] = [
-    "orders/create", "orders/paid", "orders/updated", "orders/cancelled", "refunds/create", "products/update",
-    "order.created", "order.updated", "order.deleted", "order.restored", "product.updated", "",
+    "orders/create",
+    "orders/paid",
+    "orders/updated",
+    "orders/cancelled",
+    "refunds/create",
+    "products/update",
+    "order.created",
+    "order.updated",
+    "order.deleted",
+    "order.restored",
+    "product.updated",
+    "",
 ];
 
 /// Numbers and strings that stress money and quantity handling (overflow, precision, signs).
@@ -50,9 +84,17 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(|f| json!(f)),
         ".*".prop_map(Value::from),
         prop_oneof![
-            Just("79228162514264337593543950335"), Just("-79228162514264337593543950335"), Just("1e30"),
-            Just("0.0000000000000000000000000001"), Just("NaN"), Just("-1"), Just("9223372036854775807"),
-            Just("AS0001"), Just("paid"), Just("processing"), Just("2026-11-26T10:00:00"),
+            Just("79228162514264337593543950335"),
+            Just("-79228162514264337593543950335"),
+            Just("1e30"),
+            Just("0.0000000000000000000000000001"),
+            Just("NaN"),
+            Just("-1"),
+            Just("9223372036854775807"),
+            Just("AS0001"),
+            Just("paid"),
+            Just("processing"),
+            Just("2026-11-26T10:00:00"),
         ]
         .prop_map(Value::from),
     ]
@@ -130,7 +172,11 @@ where
             proptest::test_runner::TestError::Fail(why, input) => format!("{why}; minimal input: {input:?}"),
             other => other.to_string(),
         };
-        if text.contains("panicked") { t.panics += 1 } else { t.wrong += 1 }
+        if text.contains("panicked") {
+            t.panics += 1
+        } else {
+            t.wrong += 1
+        }
         t.first_failure = Some(text.chars().take(400).collect());
     }
     t
@@ -201,23 +247,29 @@ pub fn money(cases: u32) -> Tally {
 /// Arbitrary bodies and headers through both verifiers; a signature made with another secret must
 /// never verify, and the right one always must.
 pub fn verifiers(cases: u32) -> Tally {
-    let strategy = (prop::collection::vec(any::<u8>(), 0..512), ".{0,80}", "[a-zA-Z0-9]{1,48}", prop::option::of(".{0,40}"));
+    let strategy =
+        (prop::collection::vec(any::<u8>(), 0..512), ".{0,80}", "[a-zA-Z0-9]{1,48}", prop::option::of(".{0,40}"));
     run_property(cases, strategy, |(body, header, secret, content_type)| {
         guarded(|| {
             let key = Secret::new(secret.clone());
             let other = Secret::new(format!("{secret}x"));
             let forged = sign(&body, &format!("{secret}x"));
             let genuine = sign(&body, &secret);
-            let random_ok = verify_webhook(&body, &header, std::slice::from_ref(&key)) || verify_signature(&body, &header, &key);
+            let random_ok =
+                verify_webhook(&body, &header, std::slice::from_ref(&key)) || verify_signature(&body, &header, &key);
             let _ = is_ping(content_type.as_deref(), &body);
-            let forged_ok = verify_webhook(&body, &forged, std::slice::from_ref(&key)) || verify_signature(&body, &forged, &key);
-            let genuine_ok = verify_webhook(&body, &genuine, std::slice::from_ref(&key)) && verify_signature(&body, &genuine, &key);
+            let forged_ok =
+                verify_webhook(&body, &forged, std::slice::from_ref(&key)) || verify_signature(&body, &forged, &key);
+            let genuine_ok =
+                verify_webhook(&body, &genuine, std::slice::from_ref(&key)) && verify_signature(&body, &genuine, &key);
             let other_ok = verify_signature(&body, &genuine, &other);
             (random_ok, forged_ok, genuine_ok, other_ok)
         })
         .and_then(|(random_ok, forged_ok, genuine_ok, other_ok)| {
             if forged_ok || other_ok || !genuine_ok {
-                return Err(TestCaseError::fail(format!("verifier wrong: forged {forged_ok}, other {other_ok}, genuine {genuine_ok}")));
+                return Err(TestCaseError::fail(format!(
+                    "verifier wrong: forged {forged_ok}, other {other_ok}, genuine {genuine_ok}"
+                )));
             }
             Ok(random_ok)
         })

@@ -41,9 +41,13 @@ pub struct Outcome {
 }
 
 async fn shopify_sequence(w: &World, sku: &str, plan: usize, events: &mut Vec<Event>) -> Expected {
-    let line = |status: &str| sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 2 }], financial_status: status.into() };
+    let line = |status: &str| sm::NewOrder {
+        line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 2 }],
+        financial_status: status.into(),
+    };
     let paid_first = plan % 2 == 0;
-    let (order, _) = w.shopify.create_order(SHOP, line(if paid_first { "paid" } else { "pending" })).await.expect("replay order");
+    let (order, _) =
+        w.shopify.create_order(SHOP, line(if paid_first { "paid" } else { "pending" })).await.expect("replay order");
     let id = order["id"].as_u64().expect("order id");
     events.push(Event { shopify: true, topic: "orders/create", body: order.to_string() });
     if paid_first {
@@ -57,7 +61,8 @@ async fn shopify_sequence(w: &World, sku: &str, plan: usize, events: &mut Vec<Ev
     match plan % 3 {
         0 => {
             let line_id = order["line_items"][0]["id"].as_u64().expect("line id");
-            let refund = vec![sm::RefundLineInput { line_item_id: line_id, quantity: 1, restock_type: "return".into() }];
+            let refund =
+                vec![sm::RefundLineInput { line_item_id: line_id, quantity: 1, restock_type: "return".into() }];
             let (after, _) = w.shopify.refund_order(SHOP, id, refund).await.expect("refund");
             let refund = after["refunds"].as_array().and_then(|r| r.last()).cloned().unwrap_or(Value::Null);
             events.push(Event { shopify: true, topic: "refunds/create", body: refund.to_string() });
@@ -81,7 +86,11 @@ async fn woo_sequence(w: &World, sku: &str, plan: usize, events: &mut Vec<Event>
         2 => &["processing", "cancelled"],
         _ => &["on-hold", "processing"],
     };
-    let new = wm::NewOrder { line_items: vec![wm::NewOrderLine { sku: sku.into(), quantity: 2 }], status: Some(statuses[0].into()), billing_email: None };
+    let new = wm::NewOrder {
+        line_items: vec![wm::NewOrderLine { sku: sku.into(), quantity: 2 }],
+        status: Some(statuses[0].into()),
+        billing_email: None,
+    };
     let order = w.woo.create_order(STORE, &new).await.expect("replay order");
     let id = order["id"].as_u64().expect("order id");
     events.push(Event { shopify: false, topic: "order.created", body: order.to_string() });
@@ -90,7 +99,12 @@ async fn woo_sequence(w: &World, sku: &str, plan: usize, events: &mut Vec<Event>
         events.push(Event { shopify: false, topic: "order.updated", body: after.to_string() });
     }
     let paid = matches!(statuses.last(), Some(&"processing" | &"completed"));
-    Expected { invoice: format!("WOO-{}-{id}", w.woo_connection), sku: sku.into(), sold: if paid { 2 } else { 0 }, sells: usize::from(paid) }
+    Expected {
+        invoice: format!("WOO-{}-{id}", w.woo_connection),
+        sku: sku.into(),
+        sold: if paid { 2 } else { 0 },
+        sells: usize::from(paid),
+    }
 }
 
 /// `orders` orders per platform, each on its own SKU.
@@ -130,7 +144,8 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
         .collect()
         .await;
     let unavailable: u32 = statuses.iter().map(|(_, retried)| retried).sum();
-    let mut wrong: Vec<String> = statuses.iter().filter(|(s, _)| *s != 200).map(|(s, _)| format!("a replayed delivery answered {s}")).collect();
+    let mut wrong: Vec<String> =
+        statuses.iter().filter(|(s, _)| *s != 200).map(|(s, _)| format!("a replayed delivery answered {s}")).collect();
     // An event that lost every race for its order's lease waits for the sweeper (180 s).
     if !super::settle(&w.app, 240).await {
         wrong.push("webhook events still unprocessed after 240 s".into());
@@ -150,7 +165,14 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
         } else {
             let order_id = e.invoice.rsplit('-').next().unwrap_or_default();
             let trail = trail(w, order_id).await;
-            wrong.push(format!("{}: {} sells holding {held} (want {} holding {}), stock {now} (want {}); {trail}", e.invoice, mine.len(), e.sells, e.sold, *before - Decimal::from(e.sold)));
+            wrong.push(format!(
+                "{}: {} sells holding {held} (want {} holding {}), stock {now} (want {}); {trail}",
+                e.invoice,
+                mine.len(),
+                e.sells,
+                e.sold,
+                *before - Decimal::from(e.sold)
+            ));
         }
     }
     Outcome { orders: expected.len(), deliveries: sent, unavailable, right, wrong }
@@ -172,7 +194,11 @@ async fn trail(w: &World, order_id: &str) -> String {
 }
 
 fn num(v: &Value) -> i64 {
-    v.as_str().and_then(|s| s.parse::<Decimal>().ok()).or_else(|| v.as_i64().map(Decimal::from)).and_then(|d| i64::try_from(d).ok()).unwrap_or(0)
+    v.as_str()
+        .and_then(|s| s.parse::<Decimal>().ok())
+        .or_else(|| v.as_i64().map(Decimal::from))
+        .and_then(|d| i64::try_from(d).ok())
+        .unwrap_or(0)
 }
 
 /// A request still to build (reqwest builders are not Clone-free to keep around).
@@ -195,7 +221,8 @@ impl Delivery {
 /// Every event once or more, in a random order: a second copy keeps its delivery id (a platform
 /// retry) or gets a new one (the same event sent again).
 fn shuffled_with_duplicates(w: &World, events: Vec<Event>) -> Vec<Delivery> {
-    let hook = w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.updated").expect("order.updated hook");
+    let hook =
+        w.woo.webhooks(wm::DEMO_STORE).into_iter().find(|h| h.topic == "order.updated").expect("order.updated hook");
     let mut out = Vec::new();
     let mut runner = TestRunner::default();
     for e in events {
@@ -211,7 +238,10 @@ fn shuffled_with_duplicates(w: &World, events: Vec<Event>) -> Vec<Delivery> {
                     ("x-shopify-hmac-sha256", props::sign(e.body.as_bytes(), sm::DEMO_CLIENT_SECRET)),
                 ]
             } else {
-                vec![("x-wc-webhook-topic", e.topic.to_owned()), ("x-wc-webhook-signature", props::sign(e.body.as_bytes(), &hook.secret))]
+                vec![
+                    ("x-wc-webhook-topic", e.topic.to_owned()),
+                    ("x-wc-webhook-signature", props::sign(e.body.as_bytes(), &hook.secret)),
+                ]
             };
             let url = if e.shopify { w.app.url("/connections/webhook/shopify") } else { hook.delivery_url.clone() };
             out.push(Delivery { url, headers, body: e.body.clone() });

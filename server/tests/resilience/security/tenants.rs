@@ -52,7 +52,10 @@ where
 
 async fn ids(w: &World, sql: &str) -> Vec<i64> {
     let db = &w.app.db;
-    let rows = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap_or_default();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .unwrap_or_default();
     rows.iter().filter_map(|r| r.try_get_by_index::<i64>(0).ok()).collect()
 }
 
@@ -62,13 +65,21 @@ async fn merchant_b(w: &World) -> (Client, i64) {
     logs::secret("bilal's long passphrase");
     w.app.register(&b, "bilal", "bilal's long passphrase", "Bilal Hardware").await;
     let account = w.app.scalar("SELECT account_id FROM users WHERE username = 'bilal'").await;
-    b.post(w.app.url("/connections/prokip/login")).form(&[("username", mocks::prokip::DEMO_USERNAME), ("password", mocks::prokip::DEMO_PASSWORD)]).send().await.expect("B prokip");
+    b.post(w.app.url("/connections/prokip/login"))
+        .form(&[("username", mocks::prokip::DEMO_USERNAME), ("password", mocks::prokip::DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("B prokip");
     let keys = w.woo.create_store("bilal-shop").expect("B's store");
     w.woo.seed_store("bilal-shop", &catalog::demo_catalog(), catalog::demo_store_sku).expect("B's catalog");
     logs::secret(keys.consumer_secret.clone());
     logs::secret(keys.consumer_key.clone());
     let store = w.woo.store_url("bilal-shop");
-    let form = [("store_url", store.as_str()), ("consumer_key", keys.consumer_key.as_str()), ("consumer_secret", keys.consumer_secret.as_str())];
+    let form = [
+        ("store_url", store.as_str()),
+        ("consumer_key", keys.consumer_key.as_str()),
+        ("consumer_secret", keys.consumer_secret.as_str()),
+    ];
     b.post(w.app.url("/connections/woocommerce")).form(&form).send().await.expect("B woo");
     (b, account)
 }
@@ -77,11 +88,17 @@ async fn merchant_b(w: &World) -> (Client, i64) {
 /// re-runs held orders every minute, which would change A's data while B attacks.)
 async fn give_a_history(w: &World) {
     for sku in ["AS0003", "AS0004"] {
-        let order = sm::NewOrder { line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 1 }], financial_status: "paid".into() };
+        let order = sm::NewOrder {
+            line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 1 }],
+            financial_status: "paid".into(),
+        };
         w.shopify.create_order(sm::DEMO_SHOP, order).await.expect("A's order");
     }
     let conn = w.shopify_connection;
-    w.eventually(30, "A's two orders recorded", || async { w.app.scalar(&format!("SELECT count(*) FROM sales_log WHERE connection_id = {conn}")).await >= 2 }).await;
+    w.eventually(30, "A's two orders recorded", || async {
+        w.app.scalar(&format!("SELECT count(*) FROM sales_log WHERE connection_id = {conn}")).await >= 2
+    })
+    .await;
     crate::hostile::settle(&w.app, 30).await;
 }
 
@@ -93,14 +110,26 @@ pub async fn run(w: &World) -> (Check, Check) {
     let mut activity = ids(w, &format!("SELECT id FROM activity WHERE account_id = {a} ORDER BY id")).await;
     if activity.is_empty() {
         // The held order normally leaves an entry; make sure there is one with a retry handle.
-        let event = ids(w, &format!("SELECT max(id) FROM webhook_events WHERE connection_id = {}", w.shopify_connection)).await;
+        let event =
+            ids(w, &format!("SELECT max(id) FROM webhook_events WHERE connection_id = {}", w.shopify_connection)).await;
         let entry = app::backend::db::activity::NewActivity {
-            account_id: a, kind: "order", subject: "A's order", status: "failed", detail: None,
+            account_id: a,
+            kind: "order",
+            subject: "A's order",
+            status: "failed",
+            detail: None,
             retry: event.first().map(|&event_id| app::backend::db::activity::RetryHandle::ProcessWebhook { event_id }),
         };
         activity.push(app::backend::db::activity::record(&w.app.db, entry).await.expect("activity"));
     }
-    let orders = ids(w, &format!("SELECT id FROM sales_log WHERE connection_id IN ({}, {}) ORDER BY id", w.woo_connection, w.shopify_connection)).await;
+    let orders = ids(
+        w,
+        &format!(
+            "SELECT id FROM sales_log WHERE connection_id IN ({}, {}) ORDER BY id",
+            w.woo_connection, w.shopify_connection
+        ),
+    )
+    .await;
 
     let mut attacks: Vec<(String, Vec<(&str, String)>)> = Vec::new();
     for id in [w.woo_connection, w.shopify_connection] {
@@ -116,11 +145,21 @@ pub async fn run(w: &World) -> (Check, Check) {
 
     let mut by_id = Check::default();
     for (path, form) in attacks {
-        let (ok, unchanged) = across(w, a, || async { b.post(w.app.url(&path)).form(&form).send().await.as_ref().is_ok_and(refused) }).await;
+        let (ok, unchanged) =
+            across(w, a, || async { b.post(w.app.url(&path)).form(&form).send().await.as_ref().is_ok_and(refused) })
+                .await;
         by_id.record(ok && unchanged, format!("{path}: {}", if ok { "A's data changed" } else { "not refused" }));
     }
     // Account-wide actions: allowed, but only ever about B.
-    for path in ["/sync/pause", "/sync/resume", "/sync", "/sync/pull-orders", "/products/reindex", "/products/sync", "/connections/prokip/disconnect"] {
+    for path in [
+        "/sync/pause",
+        "/sync/resume",
+        "/sync",
+        "/sync/pull-orders",
+        "/products/reindex",
+        "/products/sync",
+        "/connections/prokip/disconnect",
+    ] {
         let answered = || async { b.post(w.app.url(path)).send().await.is_ok_and(|r| r.status().as_u16() < 500) };
         let (answered, unchanged) = across(w, a, answered).await;
         by_id.record(answered && unchanged, format!("{path} (B's own action) changed A or failed"));
@@ -131,16 +170,29 @@ pub async fn run(w: &World) -> (Check, Check) {
 
 /// B's pages and server functions: B's own store shows, nothing of A's does.
 async fn reads(w: &World, b: &Client, b_account: i64) -> Check {
-    let a_orders = ids(w, &format!("SELECT order_id::bigint FROM sales_log WHERE connection_id = {}", w.shopify_connection)).await;
+    let a_orders =
+        ids(w, &format!("SELECT order_id::bigint FROM sales_log WHERE connection_id = {}", w.shopify_connection)).await;
     // A's store addresses as they appear anywhere (the demo badge names the demo store, not these).
     let mut markers: Vec<String> = vec![w.woo.store_url(wm::DEMO_STORE), sm::DEMO_SHOP.into(), "Amina Traders".into()];
     markers.extend(a_orders.iter().map(i64::to_string));
     let mut check = Check::default();
-    let b_has_store = w.app.scalar(&format!("SELECT count(*) FROM connections WHERE account_id = {b_account}")).await > 0;
+    let b_has_store =
+        w.app.scalar(&format!("SELECT count(*) FROM connections WHERE account_id = {b_account}")).await > 0;
     for (path, post) in [
-        ("/api/connections", true), ("/api/orders", true), ("/api/activity", true), ("/api/overview", true), ("/api/settings", true),
-        ("/api/sync-run", true), ("/api/current_user", true), ("/sync/status", false), ("/", false), ("/connections", false),
-        ("/orders", false), ("/activity", false), ("/settings", false), ("/products", false),
+        ("/api/connections", true),
+        ("/api/orders", true),
+        ("/api/activity", true),
+        ("/api/overview", true),
+        ("/api/settings", true),
+        ("/api/sync-run", true),
+        ("/api/current_user", true),
+        ("/sync/status", false),
+        ("/", false),
+        ("/connections", false),
+        ("/orders", false),
+        ("/activity", false),
+        ("/settings", false),
+        ("/products", false),
     ] {
         let req = if post {
             let body = if path == "/api/activity" { "open_only=false" } else { "" };
@@ -155,9 +207,15 @@ async fn reads(w: &World, b: &Client, b_account: i64) -> Check {
         };
         let leaked: Vec<&String> = markers.iter().filter(|m| text.contains(m.as_str())).collect();
         let answered = !text.starts_with("status ");
-        check.record(answered && leaked.is_empty(), format!("{path}: {}", if answered { format!("shows A's {leaked:?}") } else { text.clone() }));
+        check.record(
+            answered && leaked.is_empty(),
+            format!("{path}: {}", if answered { format!("shows A's {leaked:?}") } else { text.clone() }),
+        );
         if path == "/api/connections" {
-            check.record(b_has_store && text.contains("bilal-shop"), "B's own connections page does not show B's store".to_owned());
+            check.record(
+                b_has_store && text.contains("bilal-shop"),
+                "B's own connections page does not show B's store".to_owned(),
+            );
         }
     }
     check

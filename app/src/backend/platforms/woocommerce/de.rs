@@ -126,7 +126,8 @@ mod tests {
 
     #[test]
     fn stock_fields_accept_woocommerce_variants() {
-        let s: Stock = serde_json::from_str(r#"{"manage_stock":"parent","stock_quantity":null,"variation_id":0}"#).unwrap();
+        let s: Stock =
+            serde_json::from_str(r#"{"manage_stock":"parent","stock_quantity":null,"variation_id":0}"#).unwrap();
         assert!(!s.manage_stock);
         assert_eq!(s.stock_quantity, None);
         assert_eq!(s.variation_id, None);
@@ -134,6 +135,8 @@ mod tests {
         assert!(s.manage_stock);
         assert_eq!(s.stock_quantity, Some(7));
         assert_eq!(s.variation_id, Some(12));
-        assert!(serde_json::from_str::<Stock>(r#"{"manage_stock":true,"stock_quantity":1.5,"variation_id":0}"#).is_err());
+        assert!(
+            serde_json::from_str::<Stock>(r#"{"manage_stock":true,"stock_quantity":1.5,"variation_id":0}"#).is_err()
+        );
     }
 }

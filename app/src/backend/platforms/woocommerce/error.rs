@@ -128,7 +128,9 @@ mod tests {
         let big = br#"{"code":"woocommerce_rest_request_entity_too_large","message":"Unable to accept more than 100 items for this request.","data":{"status":413}}"#;
         assert!(matches!(WooError::from_status(413, None, big), WooError::BatchTooLarge { .. }));
         let sku = br#"{"code":"product_invalid_sku","message":"Invalid or duplicated SKU.","data":{"status":400}}"#;
-        assert!(matches!(WooError::from_status(400, None, sku).for_sku("AS1"), WooError::DuplicateSku { sku } if sku == "AS1"));
+        assert!(
+            matches!(WooError::from_status(400, None, sku).for_sku("AS1"), WooError::DuplicateSku { sku } if sku == "AS1")
+        );
         assert!(matches!(WooError::from_status(502, None, b"<html>"), WooError::Unavailable { status: 502 }));
     }
 }

@@ -49,7 +49,8 @@ mod tests {
     #[test]
     fn builds_the_authorize_address() {
         let store = StoreUrl::parse("https://example.com/shop/", false).unwrap();
-        let url = auth_url(&store, "Prokip Sync", "acct 7", "https://app.example/back?x=1", "https://app.example/wc/cb");
+        let url =
+            auth_url(&store, "Prokip Sync", "acct 7", "https://app.example/back?x=1", "https://app.example/wc/cb");
         assert_eq!(
             url,
             "https://example.com/shop/wc-auth/v1/authorize?app_name=Prokip+Sync&scope=read_write&user_id=acct+7\
@@ -67,7 +68,10 @@ mod tests {
         assert_eq!(g.consumer_secret.expose(), "cs_def");
         assert!(g.can_read_and_write());
         assert!(!format!("{g:?}").contains("cs_def"));
-        let numeric = KeyGrant::from_json(br#"{"key_id":2,"user_id":5,"consumer_key":"ck","consumer_secret":"cs","key_permissions":"read"}"#).unwrap();
+        let numeric = KeyGrant::from_json(
+            br#"{"key_id":2,"user_id":5,"consumer_key":"ck","consumer_secret":"cs","key_permissions":"read"}"#,
+        )
+        .unwrap();
         assert_eq!(numeric.user_id, "5");
         assert!(!numeric.can_read_and_write());
     }

@@ -45,7 +45,10 @@ pub struct WooClient {
 
 impl std::fmt::Debug for WooClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WooClient").field("store", &self.store).field("query_string_auth", &self.query_string_auth).finish()
+        f.debug_struct("WooClient")
+            .field("store", &self.store)
+            .field("query_string_auth", &self.query_string_auth)
+            .finish()
     }
 }
 
@@ -58,7 +61,12 @@ pub(crate) struct Page<T> {
 impl WooClient {
     /// `query_string_auth` sends the keys as `consumer_key`/`consumer_secret` query parameters,
     /// for servers that strip the `Authorization` header.
-    pub fn new(store: StoreUrl, consumer_key: impl Into<String>, consumer_secret: Secret, query_string_auth: bool) -> Self {
+    pub fn new(
+        store: StoreUrl,
+        consumer_key: impl Into<String>,
+        consumer_secret: Secret,
+        query_string_auth: bool,
+    ) -> Self {
         WooClient {
             store,
             consumer_key: consumer_key.into(),
@@ -115,10 +123,9 @@ impl WooClient {
     async fn not_woo(&self) -> WooError {
         let url = format!("{}/wp-json/", self.store);
         let wordpress = match self.http.get(&url).send().await {
-            Ok(resp) if resp.status().is_success() => resp
-                .json::<serde_json::Value>()
-                .await
-                .is_ok_and(|v| v.get("namespaces").is_some_and(|n| n.is_array())),
+            Ok(resp) if resp.status().is_success() => {
+                resp.json::<serde_json::Value>().await.is_ok_and(|v| v.get("namespaces").is_some_and(|n| n.is_array()))
+            }
             _ => false,
         };
         WooError::NotWooCommerce { wordpress }
@@ -138,7 +145,10 @@ impl WooClient {
         let build = || {
             let mut req = self.http.request(method.clone(), &url).query(query);
             req = if self.query_string_auth {
-                req.query(&[("consumer_key", self.consumer_key.as_str()), ("consumer_secret", self.consumer_secret.expose())])
+                req.query(&[
+                    ("consumer_key", self.consumer_key.as_str()),
+                    ("consumer_secret", self.consumer_secret.expose()),
+                ])
             } else {
                 req.basic_auth(&self.consumer_key, Some(self.consumer_secret.expose()))
             };
@@ -176,7 +186,11 @@ impl WooClient {
     }
 
     /// Every item of a paged collection: `per_page=100`, following `X-WP-TotalPages`.
-    pub(crate) async fn get_all<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<Vec<T>, WooError> {
+    pub(crate) async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<T>, WooError> {
         let mut out = Vec::new();
         let mut page = 1u32;
         loop {
@@ -200,11 +214,8 @@ impl WooClient {
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<Page<T>, WooError> {
-    let total_pages = resp
-        .headers()
-        .get("x-wp-totalpages")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
+    let total_pages =
+        resp.headers().get("x-wp-totalpages").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
     let body = resp.bytes().await.map_err(WooError::transport)?;
     let items = serde_json::from_slice(&body).map_err(|e| WooError::Malformed { what: e.to_string() })?;
     Ok(Page { items, total_pages })

@@ -173,7 +173,8 @@ mod tests {
 
     #[test]
     fn parses_the_reference_webhook_body_with_a_numeric_price() {
-        let body = br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
+        let body =
+            br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
         let o = Order::from_json(body).unwrap();
         assert_eq!(o.id, 727);
         assert!(o.is_paid());
@@ -200,7 +201,8 @@ mod tests {
 
     #[test]
     fn a_refund_line_names_its_order_line_and_a_line_its_restocked_refunds() {
-        let body = br#"[{"id":30,"amount":"20.00","line_items":[{"id":31,"product_id":40,"variation_id":0,"quantity":-2,
+        let body =
+            br#"[{"id":30,"amount":"20.00","line_items":[{"id":31,"product_id":40,"variation_id":0,"quantity":-2,
             "refund_total":20,"meta_data":[{"id":1,"key":"_refunded_item_id","value":"12"}]}]}]"#;
         let refunds: Vec<OrderRefund> = serde_json::from_slice(body).unwrap();
         let item = &refunds[0].line_items[0];

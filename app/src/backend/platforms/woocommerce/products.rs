@@ -1,10 +1,7 @@
 //! Catalog calls: reading products and variations (paged), looking SKUs up, and creating simple
 //! and variable products.
 
-use super::{
-    ItemError, Product, Variant, Variation, WooClient, WooError,
-    types::ProductKind,
-};
+use super::{ItemError, Product, Variant, Variation, WooClient, WooError, types::ProductKind};
 use reqwest::Method;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -72,7 +69,13 @@ impl WooClient {
 
     /// Creates a published simple product with tracked stock. A SKU already in use gives
     /// [`WooError::DuplicateSku`]; look the SKU up first to stay idempotent.
-    pub async fn create_simple_product(&self, name: &str, sku: &str, price: Decimal, stock: i64) -> Result<Product, WooError> {
+    pub async fn create_simple_product(
+        &self,
+        name: &str,
+        sku: &str,
+        price: Decimal,
+        stock: i64,
+    ) -> Result<Product, WooError> {
         let body = json!({
             "name": name,
             "type": "simple",
@@ -102,7 +105,8 @@ impl WooClient {
             "sku": sku,
             "attributes": [{ "name": attribute, "options": options, "variation": true, "visible": true }],
         });
-        let product: Product = self.call(Method::POST, "/products", &[], Some(&body)).await.map_err(|e| e.for_sku(sku))?;
+        let product: Product =
+            self.call(Method::POST, "/products", &[], Some(&body)).await.map_err(|e| e.for_sku(sku))?;
         let items: Vec<Value> = variants
             .iter()
             .map(|v| {

@@ -78,7 +78,12 @@ impl WooClient {
 
     /// One batch call of `items` (≤ [`BATCH_LIMIT`]) under `op` (`create` or `update`); one result
     /// per item, in order: the object WooCommerce returned, or its inline error.
-    pub(crate) async fn batch(&self, path: &str, op: &str, items: Vec<Value>) -> Result<Vec<Result<Value, ItemError>>, WooError> {
+    pub(crate) async fn batch(
+        &self,
+        path: &str,
+        op: &str,
+        items: Vec<Value>,
+    ) -> Result<Vec<Result<Value, ItemError>>, WooError> {
         let mut out = Vec::with_capacity(items.len());
         for chunk in items.chunks(BATCH_LIMIT) {
             let body = json!({ op: chunk });
@@ -88,7 +93,10 @@ impl WooClient {
             for _ in chunk {
                 out.push(match returned.next() {
                     Some(item) => item_result(item),
-                    None => Err(ItemError { code: "missing_in_response".into(), message: "WooCommerce did not report this item".into() }),
+                    None => Err(ItemError {
+                        code: "missing_in_response".into(),
+                        message: "WooCommerce did not report this item".into(),
+                    }),
                 });
             }
         }
@@ -99,7 +107,8 @@ impl WooClient {
 fn item_result(item: Value) -> Result<Value, ItemError> {
     match item.get("error") {
         Some(err) if !err.is_null() => {
-            let e: InlineError = serde_json::from_value(err.clone()).unwrap_or(InlineError { code: String::new(), message: err.to_string() });
+            let e: InlineError = serde_json::from_value(err.clone())
+                .unwrap_or(InlineError { code: String::new(), message: err.to_string() });
             Err(ItemError { code: e.code, message: e.message })
         }
         _ => Ok(item),
@@ -114,7 +123,9 @@ mod tests {
     fn inline_item_errors_are_reported_per_item() {
         let ok = item_result(json!({"id": 12, "stock_quantity": 4}));
         assert_eq!(ok.unwrap()["stock_quantity"], 4);
-        let err = item_result(json!({"id": 999, "error": {"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.", "data": {"status": 400}}}));
+        let err = item_result(
+            json!({"id": 999, "error": {"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.", "data": {"status": 400}}}),
+        );
         assert_eq!(err.unwrap_err().code, "woocommerce_rest_product_invalid_id");
     }
 }

@@ -32,8 +32,7 @@ impl StoreUrl {
         if trimmed.is_empty() {
             return Err(StoreUrlError::Empty);
         }
-        let with_scheme =
-            if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
+        let with_scheme = if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
         let url = url::Url::parse(&with_scheme).map_err(|_| StoreUrlError::Invalid(trimmed.to_owned()))?;
         let host = match url.host() {
             Some(h) => h.to_owned(),
@@ -167,8 +166,17 @@ mod tests {
 
     #[test]
     fn private_hosts_are_refused_unless_allowed() {
-        for input in ["https://127.0.0.1", "https://10.1.2.3", "https://192.168.1.1", "https://169.254.169.254", "https://localhost", "https://[fd00::1]",
-            "https://100.64.0.1", "https://224.0.0.1", "https://[::ffff:100.64.0.1]"] {
+        for input in [
+            "https://127.0.0.1",
+            "https://10.1.2.3",
+            "https://192.168.1.1",
+            "https://169.254.169.254",
+            "https://localhost",
+            "https://[fd00::1]",
+            "https://100.64.0.1",
+            "https://224.0.0.1",
+            "https://[::ffff:100.64.0.1]",
+        ] {
             assert!(matches!(StoreUrl::parse(input, false), Err(StoreUrlError::PrivateAddress(_))), "{input}");
         }
         assert_eq!(ok("https://10.1.2.3", true), "https://10.1.2.3");

@@ -29,8 +29,12 @@ pub enum WebhookTopic {
 }
 
 impl WebhookTopic {
-    pub const ALL: [WebhookTopic; 4] =
-        [WebhookTopic::OrderCreated, WebhookTopic::OrderUpdated, WebhookTopic::OrderDeleted, WebhookTopic::ProductUpdated];
+    pub const ALL: [WebhookTopic; 4] = [
+        WebhookTopic::OrderCreated,
+        WebhookTopic::OrderUpdated,
+        WebhookTopic::OrderDeleted,
+        WebhookTopic::ProductUpdated,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,7 +67,12 @@ pub struct Webhook {
 
 impl WooClient {
     /// Registers an active webhook (WooCommerce answers 201, then pings `delivery_url`).
-    pub async fn create_webhook(&self, topic: WebhookTopic, delivery_url: &str, secret: &Secret) -> Result<Webhook, WooError> {
+    pub async fn create_webhook(
+        &self,
+        topic: WebhookTopic,
+        delivery_url: &str,
+        secret: &Secret,
+    ) -> Result<Webhook, WooError> {
         let body = json!({
             "name": format!("Prokip Sync {}", topic.as_str()),
             "topic": topic.as_str(),
@@ -129,7 +138,8 @@ pub fn is_ping(content_type: Option<&str>, body: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    const BODY: &[u8] = br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
+    const BODY: &[u8] =
+        br#"{"id":727,"status":"processing","line_items":[{"id":315,"sku":"AS0001","quantity":2,"price":49}]}"#;
     const SIGNATURE: &str = "HJbST2ri6Q+XX+B2wEx+PEx8l2Xw/7GHZU5Mzgip/ZI=";
 
     #[test]

@@ -30,15 +30,20 @@ pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportE
             })
             .await
         }
-        StoreEvent::Deleted { order_id } => with_existing(ctx, &order_id, |row| async move { cancel(ctx, &row).await }).await,
+        StoreEvent::Deleted { order_id } => {
+            with_existing(ctx, &order_id, |row| async move { cancel(ctx, &row).await }).await
+        }
         StoreEvent::Other => Ok(()),
     }
 }
 
 /// A paid WooCommerce order of a store that sells on completion waits, committed, until completed.
 async fn with_trigger(ctx: &OrderCtx<'_>, mut o: StoreOrder) -> Result<StoreOrder, ImportError> {
-    let woo_paid = ctx.conn.platform == connections::WOOCOMMERCE && o.status == Status::Paid && o.store_status != "completed";
-    if woo_paid && account_settings::order_trigger(&ctx.state.db, ctx.conn.id).await? == account_settings::TRIGGER_COMPLETED {
+    let woo_paid =
+        ctx.conn.platform == connections::WOOCOMMERCE && o.status == Status::Paid && o.store_status != "completed";
+    if woo_paid
+        && account_settings::order_trigger(&ctx.state.db, ctx.conn.id).await? == account_settings::TRIGGER_COMPLETED
+    {
         o.status = Status::Unpaid;
     }
     Ok(o)

@@ -68,16 +68,30 @@ impl OrderCtx<'_> {
     }
 
     /// One activity entry for the order; earlier open failures about it are closed first.
-    async fn log(&self, order_name: &str, status: &str, detail: &str, retry: Option<RetryHandle>) -> Result<(), sea_orm::DbErr> {
+    async fn log(
+        &self,
+        order_name: &str,
+        status: &str,
+        detail: &str,
+        retry: Option<RetryHandle>,
+    ) -> Result<(), sea_orm::DbErr> {
         let subject = self.subject(order_name);
         activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
-        let entry = NewActivity { account_id: self.conn.account_id, kind: "order", subject: &subject, status, detail: Some(detail), retry };
+        let entry = NewActivity {
+            account_id: self.conn.account_id,
+            kind: "order",
+            subject: &subject,
+            status,
+            detail: Some(detail),
+            retry,
+        };
         activity::record(&self.state.db, entry).await.map(|_| ())
     }
 
     /// Saves the Prokip tokens after calls (a 401 may have refreshed them).
     async fn keep_tokens(&self, client: &crate::backend::platforms::prokip::ProkipClient) {
-        if let Err(e) = crate::backend::connect::prokip::persist_tokens(self.state, self.conn.account_id, client).await {
+        if let Err(e) = crate::backend::connect::prokip::persist_tokens(self.state, self.conn.account_id, client).await
+        {
             tracing::warn!(error = %e, "Prokip tokens not saved");
         }
     }

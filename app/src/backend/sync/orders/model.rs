@@ -85,9 +85,14 @@ impl StoreOrder {
 pub enum StoreEvent {
     Order(StoreOrder),
     /// Shopify `refunds/create`: one refund of an order.
-    Refund { order_id: String, refund: StoreRefund },
+    Refund {
+        order_id: String,
+        refund: StoreRefund,
+    },
     /// WooCommerce `order.deleted`: the order is gone for good.
-    Deleted { order_id: String },
+    Deleted {
+        order_id: String,
+    },
     /// Not about orders (products, inventory): nothing to import.
     Other,
 }
@@ -132,8 +137,17 @@ pub fn parse(platform: &str, topic: &str, payload: &Value) -> Result<StoreEvent,
 const MAX_AMOUNT: i64 = 1_000_000_000_000;
 const MAX_QUANTITY: i64 = 10_000_000;
 const AMOUNT_KEYS: [&str; 11] = [
-    "price", "total", "total_tax", "subtotal", "subtotal_tax", "shipping_total", "shipping_tax", "total_discounts", "amount",
-    "total_price", "discount_total",
+    "price",
+    "total",
+    "total_tax",
+    "subtotal",
+    "subtotal_tax",
+    "shipping_total",
+    "shipping_tax",
+    "total_discounts",
+    "amount",
+    "total_price",
+    "discount_total",
 ];
 
 /// Why a payload cannot be an order: an amount or quantity anywhere in it out of range.
@@ -194,7 +208,11 @@ fn shopify_refund(r: &shopify::Refund) -> StoreRefund {
         lines: r
             .refund_line_items
             .iter()
-            .map(|l| RefundLine { line_id: l.line_item_id.to_string(), quantity: l.quantity, restock: restocks(&l.restock_type) })
+            .map(|l| RefundLine {
+                line_id: l.line_item_id.to_string(),
+                quantity: l.quantity,
+                restock: restocks(&l.restock_type),
+            })
             .collect(),
     }
 }
@@ -215,7 +233,12 @@ pub fn shopify_order(o: &shopify::Order, raw: &Value) -> StoreOrder {
                 raw.and_then(|r| r["tax_lines"].as_array()).into_iter().flatten().map(|t| money(&t["price"])).sum()
             };
             let per_unit = if l.quantity > 0 { tax / Decimal::from(l.quantity) } else { Decimal::ZERO };
-            OrderLine { line_id: l.id.to_string(), sku: l.sku.clone(), quantity: l.quantity, unit_price_incl_tax: l.price + per_unit }
+            OrderLine {
+                line_id: l.id.to_string(),
+                sku: l.sku.clone(),
+                quantity: l.quantity,
+                unit_price_incl_tax: l.price + per_unit,
+            }
         })
         .collect();
     let shipping = match raw["total_shipping_price_set"]["shop_money"]["amount"] {
@@ -261,7 +284,12 @@ pub fn woo_order(o: &woocommerce::Order, raw: &Value) -> StoreOrder {
                 Some(total) if l.quantity > 0 => (total + tax) / Decimal::from(l.quantity),
                 _ => l.price.unwrap_or_default(),
             };
-            OrderLine { line_id: l.id.to_string(), sku: l.sku.clone(), quantity: l.quantity, unit_price_incl_tax: unit.round_dp(4) }
+            OrderLine {
+                line_id: l.id.to_string(),
+                sku: l.sku.clone(),
+                quantity: l.quantity,
+                unit_price_incl_tax: unit.round_dp(4),
+            }
         })
         .collect();
     let number = if o.number.is_empty() { o.id.to_string() } else { o.number.clone() };
@@ -277,7 +305,12 @@ pub fn woo_order(o: &woocommerce::Order, raw: &Value) -> StoreOrder {
         email: o.billing_email().map(str::to_owned),
         refunds: Vec::new(),
         listed_refunds: o.refunds.iter().map(|r| r.id.to_string()).collect(),
-        restocked: o.line_items.iter().map(|l| (l.id.to_string(), l.restocked_refunds())).filter(|(_, q)| *q > 0).collect(),
+        restocked: o
+            .line_items
+            .iter()
+            .map(|l| (l.id.to_string(), l.restocked_refunds()))
+            .filter(|(_, q)| *q > 0)
+            .collect(),
     }
 }
 

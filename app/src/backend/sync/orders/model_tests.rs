@@ -30,7 +30,15 @@ fn order(e: StoreEvent) -> StoreOrder {
 fn a_shopify_order_has_lines_shipping_discount_and_restocking_refunds() {
     let o = order(parse("shopify", "orders/create", &shopify("paid", None)).unwrap());
     assert_eq!((o.order_id.as_str(), o.name.as_str(), o.status), ("820982911946154508", "#1001", Status::Paid));
-    assert_eq!(o.lines[0], OrderLine { line_id: "1".into(), sku: Some("AS0001".into()), quantity: 2, unit_price_incl_tax: Decimal::new(4900, 2) });
+    assert_eq!(
+        o.lines[0],
+        OrderLine {
+            line_id: "1".into(),
+            sku: Some("AS0001".into()),
+            quantity: 2,
+            unit_price_incl_tax: Decimal::new(4900, 2)
+        }
+    );
     assert_eq!(o.lines[1].sku, None);
     assert_eq!((o.shipping, o.discount), (Decimal::from(10), Decimal::from(5)));
     assert_eq!(o.total(), Decimal::from(98 + 3 + 10 - 5));
@@ -65,7 +73,10 @@ fn a_shopify_refund_event_names_its_order() {
     let raw = json!({ "id": 77, "order_id": 5, "created_at": "2026-01-11T00:00:00Z",
         "refund_line_items": [{ "id": 1, "line_item_id": 3, "quantity": 2, "restock_type": "cancel" }] });
     let e = parse("shopify", "refunds/create", &raw).unwrap();
-    let want = StoreRefund { refund_id: "77".into(), lines: vec![RefundLine { line_id: "3".into(), quantity: 2, restock: true }] };
+    let want = StoreRefund {
+        refund_id: "77".into(),
+        lines: vec![RefundLine { line_id: "3".into(), quantity: 2, restock: true }],
+    };
     assert_eq!(e, StoreEvent::Refund { order_id: "5".into(), refund: want });
 }
 
@@ -99,7 +110,10 @@ fn woo_statuses_map_to_paid_unpaid_cancelled_and_refunded() {
 
 #[test]
 fn woo_deleted_and_other_topics() {
-    assert_eq!(parse("woocommerce", "order.deleted", &json!({"id": 9})).unwrap(), StoreEvent::Deleted { order_id: "9".into() });
+    assert_eq!(
+        parse("woocommerce", "order.deleted", &json!({"id": 9})).unwrap(),
+        StoreEvent::Deleted { order_id: "9".into() }
+    );
     assert_eq!(parse("woocommerce", "product.updated", &json!({"id": 9})).unwrap(), StoreEvent::Other);
     assert_eq!(parse("shopify", "products/update", &json!({"id": 9})).unwrap(), StoreEvent::Other);
     assert!(parse("woocommerce", "order.updated", &json!({"status": "x"})).is_err());
@@ -127,5 +141,8 @@ fn amounts_and_quantities_that_would_overflow_the_totals_are_refused_not_a_panic
     let mut big = shopify("paid", None);
     big["line_items"][0]["price"] = json!("999999999.99");
     big["line_items"][0]["quantity"] = json!(9_999_999);
-    assert_eq!(order(parse("shopify", "orders/paid", &big).unwrap()).total(), Decimal::from_str("9999998999900000.01").unwrap() + Decimal::from(3) - Decimal::from(5) + Decimal::from(10));
+    assert_eq!(
+        order(parse("shopify", "orders/paid", &big).unwrap()).total(),
+        Decimal::from_str("9999998999900000.01").unwrap() + Decimal::from(3) - Decimal::from(5) + Decimal::from(10)
+    );
 }

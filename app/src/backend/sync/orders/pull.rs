@@ -87,7 +87,11 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pu
 }
 
 async fn pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let stmt = Statement::from_sql_and_values(db.get_database_backend(), "SELECT orders_pulled_at FROM connections WHERE id = $1", [id.into()]);
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT orders_pulled_at FROM connections WHERE id = $1",
+        [id.into()],
+    );
     Ok(db.query_one_raw(stmt).await?.and_then(|r| r.try_get_by_index::<Option<DateTime<Utc>>>(0).ok()).flatten())
 }
 
@@ -112,7 +116,14 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
         let orders = client.all_orders_updated_since(since).await.map_err(|e| failed(e.to_string()))?;
         orders
             .into_iter()
-            .map(|o| ("orders/updated", o.id.to_string(), o.updated_at.to_rfc3339(), serde_json::to_value(&o).unwrap_or_default()))
+            .map(|o| {
+                (
+                    "orders/updated",
+                    o.id.to_string(),
+                    o.updated_at.to_rfc3339(),
+                    serde_json::to_value(&o).unwrap_or_default(),
+                )
+            })
             .collect()
     } else {
         let client = woo_connect::client_for(state, conn).ok_or_else(|| failed("credentials unreadable".into()))?;
@@ -123,7 +134,11 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
     for (topic, id, version, payload) in orders {
         let event = Event {
             target: webhooks::intake::Target::Connection(conn.id),
-            platform: if conn.platform == connections::SHOPIFY { connections::SHOPIFY } else { connections::WOOCOMMERCE },
+            platform: if conn.platform == connections::SHOPIFY {
+                connections::SHOPIFY
+            } else {
+                connections::WOOCOMMERCE
+            },
             topic,
             dedupe_key: format!("pull:{id}:{version}"),
             event_id: None,
@@ -150,8 +165,10 @@ fn woo_payload(o: &woocommerce::Order) -> Value {
     let lines: Vec<Value> = o
         .line_items
         .iter()
-        .map(|l| json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data }))
+        .map(|l| {
+            json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
+            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data })
+        })
         .collect();
     let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
     json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,

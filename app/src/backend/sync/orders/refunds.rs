@@ -57,7 +57,11 @@ pub(super) async fn apply(ctx: &OrderCtx<'_>, row: &Row, refunds: &[StoreRefund]
             }
             other => other?,
         };
-        ctx.done(&name(row), &format!("Refund returned to Prokip (sell {sell_id}); restocked items are back in stock.")).await?;
+        ctx.done(
+            &name(row),
+            &format!("Refund returned to Prokip (sell {sell_id}); restocked items are back in stock."),
+        )
+        .await?;
         ctx.push_stock(skus).await;
     }
     processed_refunds::mark_returned(db, ctx.conn.id, &row.order_id).await?;
@@ -72,21 +76,39 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
     let client = client(ctx).await?;
     let deleted = client.delete_sell(sell_id).await;
     let (state, detail) = match deleted {
-        Ok(_) => (sales_log::DELETED, format!("Cancelled in the store: Prokip sell {sell_id} deleted, stock restored.")),
+        Ok(_) => {
+            (sales_log::DELETED, format!("Cancelled in the store: Prokip sell {sell_id} deleted, stock restored."))
+        }
         Err(ProkipError::Rejected(refusal)) => {
             // Prokip keeps sells that have returns: return whatever is left instead.
             let lines: Vec<ReturnLine> = sold
                 .values()
-                .map(|s| ReturnLine { sell_line_id: s.sell_line_id, quantity: Decimal::from(s.quantity), unit_price_inc_tax: s.unit_price })
+                .map(|s| ReturnLine {
+                    sell_line_id: s.sell_line_id,
+                    quantity: Decimal::from(s.quantity),
+                    unit_price_inc_tax: s.unit_price,
+                })
                 .collect();
-            let returned = if lines.is_empty() { Err(ProkipError::Rejected(refusal)) } else { client.sell_return(sell_id, &lines).await };
+            let returned = if lines.is_empty() {
+                Err(ProkipError::Rejected(refusal))
+            } else {
+                client.sell_return(sell_id, &lines).await
+            };
             match returned {
-                Ok(_) => (sales_log::CANCELLED, format!("Cancelled in the store: every item of Prokip sell {sell_id} returned.")),
+                Ok(_) => (
+                    sales_log::CANCELLED,
+                    format!("Cancelled in the store: every item of Prokip sell {sell_id} returned."),
+                ),
                 Err(ProkipError::Rejected(m)) => {
                     ctx.keep_tokens(&client).await;
                     // The sell stands: keep it `sent` (with the reason) so a retry tries again.
                     sales_log::set_state(db, row.id, sales_log::SENT, Some(&m)).await?;
-                    ctx.problem(&name(row), activity::FAILED, &format!("The store cancelled the order but Prokip refused to undo the sale: {m}")).await?;
+                    ctx.problem(
+                        &name(row),
+                        activity::FAILED,
+                        &format!("The store cancelled the order but Prokip refused to undo the sale: {m}"),
+                    )
+                    .await?;
                     return Ok(());
                 }
                 Err(e) => return Err(e.into()),

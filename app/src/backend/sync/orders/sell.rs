@@ -60,7 +60,8 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
     let mut products = Vec::with_capacity(o.lines.len());
     let mut unmapped = Vec::new();
     for l in &o.lines {
-        let ids = l.sku.as_ref().and_then(|s| map.get(s)).and_then(|m| Some((m.prokip_product_id?, m.prokip_variation_id?)));
+        let ids =
+            l.sku.as_ref().and_then(|s| map.get(s)).and_then(|m| Some((m.prokip_product_id?, m.prokip_variation_id?)));
         match ids {
             Some((product_id, variation_id)) => products.push(SellProduct {
                 product_id,
@@ -75,7 +76,10 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
     if !unmapped.is_empty() {
         unmapped.sort();
         unmapped.dedup();
-        let why = format!("Not in the SKU map, so nothing was sent to Prokip: {}. Map or fix these SKUs; the order is retried by itself.", unmapped.join(", "));
+        let why = format!(
+            "Not in the SKU map, so nothing was sent to Prokip: {}. Map or fix these SKUs; the order is retried by itself.",
+            unmapped.join(", ")
+        );
         hold(ctx, row, o, &why).await?;
         return Ok(None);
     }
@@ -151,9 +155,18 @@ pub(super) async fn recover(ctx: &OrderCtx<'_>, row: &Row, o: Option<&StoreOrder
 
 /// Records the sell as ours: its id and, per order line, its sell line (matched by variation, in
 /// line order).
-async fn adopt(ctx: &OrderCtx<'_>, client: &ProkipClient, row: &Row, sell_id: i64, o: Option<&StoreOrder>) -> Result<Row, ImportError> {
+async fn adopt(
+    ctx: &OrderCtx<'_>,
+    client: &ProkipClient,
+    row: &Row,
+    sell_id: i64,
+    o: Option<&StoreOrder>,
+) -> Result<Row, ImportError> {
     let db = &ctx.state.db;
-    let tx = client.get_sell(sell_id).await?.ok_or_else(|| ImportError::Transient(format!("Prokip sell {sell_id} not found")))?;
+    let tx = client
+        .get_sell(sell_id)
+        .await?
+        .ok_or_else(|| ImportError::Transient(format!("Prokip sell {sell_id} not found")))?;
     let sold = match o {
         Some(o) => sold_lines(ctx, o, &tx).await?,
         None => BTreeMap::new(),
@@ -166,7 +179,11 @@ async fn adopt(ctx: &OrderCtx<'_>, client: &ProkipClient, row: &Row, sell_id: i6
     row.ok_or_else(|| ImportError::Transient("sales log row vanished".into()))
 }
 
-async fn sold_lines(ctx: &OrderCtx<'_>, o: &StoreOrder, tx: &Transaction) -> Result<BTreeMap<String, SoldLine>, ImportError> {
+async fn sold_lines(
+    ctx: &OrderCtx<'_>,
+    o: &StoreOrder,
+    tx: &Transaction,
+) -> Result<BTreeMap<String, SoldLine>, ImportError> {
     let map = sku_map::lookup(&ctx.state.db, ctx.conn.id, &o.skus()).await?;
     let mut used = vec![false; tx.sell_lines.len()];
     let mut sold = BTreeMap::new();
@@ -176,7 +193,12 @@ async fn sold_lines(ctx: &OrderCtx<'_>, o: &StoreOrder, tx: &Transaction) -> Res
         let hit = tx.sell_lines.iter().enumerate().position(|(i, s)| !used[i] && s.variation_id == variation);
         if let Some(i) = hit {
             used[i] = true;
-            let line = SoldLine { sku: sku.clone(), sell_line_id: tx.sell_lines[i].id, quantity: l.quantity, unit_price: l.unit_price_incl_tax };
+            let line = SoldLine {
+                sku: sku.clone(),
+                sell_line_id: tx.sell_lines[i].id,
+                quantity: l.quantity,
+                unit_price: l.unit_price_incl_tax,
+            };
             sold.insert(l.line_id.clone(), line);
         }
     }

@@ -20,7 +20,8 @@ pub(super) async fn with_lines(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<Vec
     if unread.is_empty() {
         return Ok(o.refunds.clone());
     }
-    let transient = |why: String| ImportError::Transient(format!("reading the refunds of WooCommerce order {}: {why}", o.order_id));
+    let transient =
+        |why: String| ImportError::Transient(format!("reading the refunds of WooCommerce order {}: {why}", o.order_id));
     let client = client_for(ctx.state, ctx.conn).ok_or_else(|| transient("the store's keys are unreadable".into()))?;
     let order_id: u64 = o.order_id.parse().map_err(|_| transient("not a WooCommerce order id".into()))?;
     let mut fetched = client.order_refunds(order_id).await.map_err(|e| transient(e.to_string()))?;
@@ -33,7 +34,11 @@ pub(super) async fn with_lines(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<Vec
 
 /// Turns store refunds into refund lines per order line, marking as restocked at most what the
 /// store restocked beyond the refunds already recorded.
-fn attribute(restocked: &BTreeMap<String, i64>, already: &BTreeMap<String, i64>, mut refunds: Vec<OrderRefund>) -> Vec<StoreRefund> {
+fn attribute(
+    restocked: &BTreeMap<String, i64>,
+    already: &BTreeMap<String, i64>,
+    mut refunds: Vec<OrderRefund>,
+) -> Vec<StoreRefund> {
     refunds.sort_by_key(|r| r.id);
     let mut budget: BTreeMap<String, i64> =
         restocked.iter().map(|(line, q)| (line.clone(), q - already.get(line).copied().unwrap_or(0))).collect();
@@ -76,12 +81,23 @@ mod tests {
 
     #[test]
     fn restocked_items_go_to_the_oldest_new_refunds_first() {
-        let json = format!(r#"[{{"id":21,"line_items":[{}]}},{{"id":20,"line_items":[{},{}]}}]"#, item(22, 5, 2), item(23, 5, 1), item(24, 6, 1));
+        let json = format!(
+            r#"[{{"id":21,"line_items":[{}]}},{{"id":20,"line_items":[{},{}]}}]"#,
+            item(22, 5, 2),
+            item(23, 5, 1),
+            item(24, 6, 1)
+        );
         let restocked = BTreeMap::from([("5".to_owned(), 2)]);
         let out = attribute(&restocked, &BTreeMap::new(), refunds(&json));
         let line = |id: &str, quantity, restock| RefundLine { line_id: id.into(), quantity, restock };
-        assert_eq!(out[0], StoreRefund { refund_id: "20".into(), lines: vec![line("5", 1, true), line("6", 1, false)] });
-        assert_eq!(out[1], StoreRefund { refund_id: "21".into(), lines: vec![line("5", 1, true), line("5", 1, false)] });
+        assert_eq!(
+            out[0],
+            StoreRefund { refund_id: "20".into(), lines: vec![line("5", 1, true), line("6", 1, false)] }
+        );
+        assert_eq!(
+            out[1],
+            StoreRefund { refund_id: "21".into(), lines: vec![line("5", 1, true), line("5", 1, false)] }
+        );
     }
 
     #[test]
