@@ -56,10 +56,10 @@ pub async fn refuse_cross_site(State(same): State<SameSite>, req: Request, next:
 
 fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = get("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
-            return true;
-        }
+    if let Some(site) = get("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
     }
     match get(header::ORIGIN.as_str()) {
         None => false,

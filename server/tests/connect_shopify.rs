@@ -197,7 +197,9 @@ async fn a_delivery_the_database_cannot_store_fails_alone_not_the_deliveries_wri
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let huge: String = (0..6_000)
         .map(|_| {
-            (x ^= x << 13, x ^= x >> 7, x ^= x << 17);
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
             char::from_digit((x % 16) as u32, 16).unwrap()
         })
         .collect();

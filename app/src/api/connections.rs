@@ -48,5 +48,5 @@ pub async fn load_connections() -> Result<ConnectionsView, AppError> {
     use crate::backend::{auth::require_user, connect, state::AppState};
     let user = require_user().await?;
     let state = expect_context::<AppState>();
-    Ok(connect::view(&state, user.account_id).await?)
+    connect::view(&state, user.account_id).await
 }

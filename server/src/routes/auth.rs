@@ -116,6 +116,7 @@ fn user_json(user: &User) -> serde_json::Value {
     json!({ "id": user.id, "username": user.username })
 }
 
+#[allow(clippy::result_large_err, reason = "the error is the finished response, built once on a cold path")]
 fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     serde_json::from_slice(body).map_err(|e| {
         (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e.to_string() })))

@@ -63,7 +63,7 @@ impl RegisterForm {
     pub fn validate(self) -> Result<ValidRegistration, ValidationError> {
         let username = self.username.trim().to_owned();
         let len = username.chars().count();
-        if len < 3 || len > 64 {
+        if !(3..=64).contains(&len) {
             return Err(invalid(Field::Username, "Username must be 3 to 64 characters long."));
         }
         if !username.chars().all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c)) {

@@ -219,7 +219,7 @@ fn flip(body: &mut [u8], at: usize) {
 
 /// A 3 MiB body every 40th case, 300 KiB otherwise.
 fn huge(at: usize) -> Vec<u8> {
-    let size = if at % 40 == 0 { 3 << 20 } else { 300 << 10 };
+    let size = if at.is_multiple_of(40) { 3 << 20 } else { 300 << 10 };
     let mut body = b"{\"id\":1,\"line_items\":[".to_vec();
     body.resize(size, b' ');
     body

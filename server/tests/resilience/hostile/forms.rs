@@ -184,7 +184,7 @@ fn requests(w: &World) -> Vec<Req> {
             ("/products/create/{id}", vec![("sku", "AS0001")]),
         ] {
             let path = path.replace("{id}", id);
-            out.push(form(&format!("{path}"), &path, &fields));
+            out.push(form(&path.to_string(), &path, &fields));
         }
     }
     out
@@ -203,10 +203,13 @@ fn short(v: &str) -> String {
     if v.chars().count() > 24 { format!("{s}…({} chars)", v.chars().count()) } else { format!("{s:?}") }
 }
 
+/// A request's status and body, or why it got no answer.
+type Answer = Result<(u16, String), String>;
+
 /// Sends everything as the signed-in merchant of `browser`.
 pub async fn run(w: &World, browser: &Client) -> Outcome {
     let reqs = requests(w);
-    let results: Vec<(String, Result<(u16, String), String>)> = futures::stream::iter(reqs)
+    let results: Vec<(String, Answer)> = futures::stream::iter(reqs)
         .map(|r| {
             let mut b =
                 browser.request(r.method.clone(), w.app.url(&r.path)).timeout(std::time::Duration::from_secs(60));

@@ -45,7 +45,7 @@ async fn shopify_sequence(w: &World, sku: &str, plan: usize, events: &mut Vec<Ev
         line_items: vec![sm::NewOrderLine { sku: sku.into(), quantity: 2 }],
         financial_status: status.into(),
     };
-    let paid_first = plan % 2 == 0;
+    let paid_first = plan.is_multiple_of(2);
     let (order, _) =
         w.shopify.create_order(SHOP, line(if paid_first { "paid" } else { "pending" })).await.expect("replay order");
     let id = order["id"].as_u64().expect("order id");
