@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 SERVER := $(CARGO_TARGET_DIR)/debug/server
 
-.PHONY: run serve dev test resilience bench build db-start db-stop
+.PHONY: run serve dev test lint resilience bench build db-start db-stop
 
 run: build ## demo: the dashboard at http://127.0.0.1:3000 with the mock platforms (MOCK_MODE=true)
 	.ci/with-db prokip -- .ci/demo $(SERVER)
@@ -25,9 +25,15 @@ build:
 	cargo leptos build
 	cargo build -p mocks
 
-test: ## unit, integration (real PostgreSQL) and end-to-end (Chromium, JavaScript on and off) tests
+test: ## formatting and lint gates, then unit, integration (real PostgreSQL) and end-to-end (Chromium, JavaScript on and off) tests
 	.ci/ensure-tools test
+	.ci/lint
+	.ci/build
 	.ci/with-db prokip_e2e --fresh -- .ci/test
+
+lint: ## cargo fmt --check and clippy (warnings fail) for the server, its tests and the browser build
+	.ci/ensure-tools build
+	.ci/lint
 
 resilience: ## the resilience and security suite at full size (500-order bursts; RESILIENCE_ORDERS, RESILIENCE_ONLY)
 	.ci/with-db prokip_resilience -- cargo test -p server --features app/ssr --test resilience -- --nocapture
