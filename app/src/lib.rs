@@ -1,5 +1,6 @@
-//! The dashboard: the HTML shell, the router and its pages. Server functions live in `api`, the
-//! server-only backend in `backend` (feature `ssr`).
+//! The dashboard: the HTML shell, the router and its pages. Dependencies point one way, down:
+//! `pages`/`components` → `api` (server functions) → `backend` (feature `ssr`), and all of them →
+//! `model` (the data they exchange); `tests/layers.rs` checks it.
 
 #![recursion_limit = "256"]
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod connect;
 pub mod crypto;
 pub mod db;
+pub mod error;
 pub mod jobs;
 pub mod net_guard;
 pub mod platforms;

@@ -1,13 +1,17 @@
 //! The Settings page's backend: what it shows (the account's order settings and the payment
 //! methods of its Prokip business) and the checked changes its forms ask for.
 
-use crate::backend::{
-    connect::prokip::{client_for, persist_tokens},
-    db::{
-        account_settings::{self, CustomerMode, Settings, TRIGGER_COMPLETED, TRIGGER_PAID},
-        connections,
+use crate::{
+    backend::{
+        connect::prokip::{client_for, persist_tokens},
+        db::{
+            account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
+            connections,
+        },
+        error::{Kind, ServerError},
+        state::AppState,
     },
-    state::AppState,
+    model::{SettingsView, StoreTrigger},
 };
 use std::collections::BTreeMap;
 
@@ -29,15 +33,33 @@ pub enum SettingsError {
     Db(#[from] sea_orm::DbErr),
 }
 
-/// The account's settings with the payment methods to choose from (key → label); `None` when
-/// Prokip is not connected or did not answer.
-pub async fn load(
-    state: &AppState,
-    account_id: i64,
-) -> Result<(Settings, Option<BTreeMap<String, String>>), SettingsError> {
+impl From<SettingsError> for ServerError {
+    fn from(e: SettingsError) -> Self {
+        let kind = match e {
+            SettingsError::Prokip(_) => Kind::BadGateway,
+            SettingsError::Db(_) => Kind::Internal,
+            _ => Kind::BadRequest,
+        };
+        ServerError::from_error(kind, e)
+    }
+}
+
+/// The page: the account's settings, with the payment methods to choose from (none when Prokip is
+/// not connected or did not answer) and each store's order trigger. A failure here is a failure to
+/// load, never to save.
+pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, ServerError> {
     let settings = account_settings::get(&state.db, account_id).await?;
-    let methods = payment_methods(state, account_id).await.ok();
-    Ok((settings, methods))
+    let methods = payment_methods(state, account_id).await.unwrap_or_default();
+    let stores = account_settings::order_triggers(&state.db, account_id).await?;
+    Ok(SettingsView {
+        payment_method: settings.payment_method,
+        payment_methods: methods.into_iter().collect(),
+        customer_mode: settings.customer_mode.as_str().to_owned(),
+        stores: stores
+            .into_iter()
+            .map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger })
+            .collect(),
+    })
 }
 
 async fn payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {

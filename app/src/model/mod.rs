@@ -1,6 +1,22 @@
 //! The bottom layer: the types that pages, server functions and the backend exchange, and the
 //! domain's closed sets. Compiles for both targets and does no I/O; it imports nothing of this crate.
 
+mod account;
+mod connections;
+mod error;
+mod history;
+mod overview;
 mod platform;
+mod products;
+mod settings;
+mod sync_run;
 
+pub use account::{AppInfo, CurrentUser};
+pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView};
+pub use error::AppError;
+pub use history::{ActivityView, OrderView};
+pub use overview::{ChartDay, Overview};
 pub use platform::Platform;
+pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn};
+pub use settings::{SettingsView, StoreTrigger};
+pub use sync_run::SyncRunView;

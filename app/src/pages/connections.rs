@@ -3,8 +3,9 @@
 
 use super::FormOutcome;
 use crate::{
-    api::{ConnectionsView, ProkipView, StoreView, load_connections},
+    api::load_connections,
     components::form::TextField,
+    model::{ConnectionsView, ProkipView, StoreView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,7 +2,10 @@
 //! (every sync step; failures say why and can be retried).
 
 use super::FormOutcome;
-use crate::api::{ActivityView, OrderView, load_activity, load_orders};
+use crate::{
+    api::{load_activity, load_orders},
+    model::{ActivityView, OrderView},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,7 +1,7 @@
 //! The overview: the account's headline numbers, or the first step for a new account.
 
 use super::overview_chart::OrdersChart;
-use crate::api::{Overview, load_overview};
+use crate::{api::load_overview, model::Overview};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

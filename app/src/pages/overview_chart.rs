@@ -1,7 +1,7 @@
 //! The overview chart: orders per channel per day as an inline SVG bar chart (no script), named
 //! for screen readers, with the same numbers in a visually hidden table.
 
-use crate::api::ChartDay;
+use crate::model::ChartDay;
 use leptos::prelude::*;
 
 const HEIGHT: u64 = 120;

@@ -4,8 +4,11 @@
 //! (per SKU and store, or every missing SKU of a store) are plain forms.
 
 use super::FormOutcome;
-use crate::api::{ProductRow, ProductsView, STATUSES, StoreColumn, load_products};
 use crate::components::sync_progress::SyncProgress;
+use crate::{
+    api::load_products,
+    model::{ProductRow, ProductsView, STATUSES, StoreColumn},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -2,7 +2,10 @@
 //! and per store which order state makes the sale. Each form posts to a plain route that redirects back here with a notice or an error.
 
 use super::FormOutcome;
-use crate::api::{SettingsView, StoreTrigger, load_settings};
+use crate::{
+    api::load_settings,
+    model::{SettingsView, StoreTrigger},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

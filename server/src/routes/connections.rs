@@ -2,7 +2,7 @@
 //! redirect back to the Connections page carrying a notice or an error.
 
 use super::SignedIn;
-use app::backend::{connect, state::AppState};
+use app::backend::{connect, error::ServerError, state::AppState};
 use axum::{
     Form,
     extract::{Path, State},
@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 /// Back to the Connections page with `?notice=` or `?error=`.
-pub fn back(result: Result<String, impl std::fmt::Display>) -> Redirect {
+pub fn back(result: Result<String, impl Into<ServerError>>) -> Redirect {
     super::back_to("/connections", result)
 }
 

@@ -10,7 +10,10 @@ pub mod shopify;
 pub mod sync;
 pub mod woocommerce;
 
-use app::backend::auth::{AuthSession, User};
+use app::backend::{
+    auth::{AuthSession, User},
+    error::{Kind, ServerError},
+};
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::request::Parts,
@@ -53,11 +56,17 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     }
 }
 
-/// Back to `page` with `?notice=` (success) or `?error=` (the message), as every form route answers.
-pub fn back_to(page: &str, result: Result<String, impl std::fmt::Display>) -> Redirect {
-    let (key, text) = match result {
-        Ok(n) => ("notice", n),
-        Err(e) => ("error", e.to_string()),
-    };
-    Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+/// Back to `page` with `?notice=` (success) or the error's `?error=`, as every form route answers.
+pub fn back_to(page: &str, result: Result<String, impl Into<ServerError>>) -> Redirect {
+    match result {
+        Ok(notice) => {
+            Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()))
+        }
+        Err(e) => e.into().redirect(page, &[]),
+    }
+}
+
+/// A JSON body that cannot be read: 400 `Invalid request body` with the reason.
+pub fn bad_body(reason: impl ToString) -> ServerError {
+    ServerError::new(Kind::BadRequest, reason.to_string()).with_title("Invalid request body")
 }

@@ -1,18 +1,13 @@
 //! Prokip connection forms, and the seed's `POST /connections/prokip` JSON route.
 
-use super::{SignedIn, connections::back};
+use super::{SignedIn, bad_body, connections::back};
 use app::backend::{
-    connect::prokip::{self, ProkipConnectError},
+    connect::prokip,
+    error::{Kind, ServerError},
     secret::Secret,
     state::AppState,
 };
-use axum::{
-    Form, Json,
-    body::Bytes,
-    extract::State,
-    http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
-};
+use axum::{Form, Json, body::Bytes, extract::State, response::Redirect};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -61,32 +56,18 @@ struct SeedBody {
     location_id: Option<serde_json::Value>,
 }
 
-pub async fn connect_json(State(state): State<AppState>, user: SignedIn, body: Bytes) -> Response {
-    let body: SeedBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "Invalid request body", e.to_string()),
-    };
+pub async fn connect_json(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ServerError> {
+    let body: SeedBody = serde_json::from_slice(&body).map_err(bad_body)?;
     let location_id = match body.location_id {
         None | Some(serde_json::Value::Null) => None,
-        Some(v) => match v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
-            Some(id) => Some(id),
-            None => return error(StatusCode::BAD_REQUEST, "Invalid locationId", "locationId must be a number".into()),
-        },
+        Some(v) => Some(v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(|| {
+            ServerError::new(Kind::BadRequest, "locationId must be a number").with_title("Invalid locationId")
+        })?),
     };
-    match prokip::connect_with_token(&state, user.account_id, &body.token, location_id).await {
-        Ok(message) => Json(json!({ "message": message })).into_response(),
-        Err(e) => {
-            let status = match e {
-                ProkipConnectError::Missing(_) | ProkipConnectError::UnknownLocation => StatusCode::BAD_REQUEST,
-                ProkipConnectError::WrongLogin => StatusCode::UNAUTHORIZED,
-                ProkipConnectError::Unreachable(_) | ProkipConnectError::Refused(_) => StatusCode::BAD_GATEWAY,
-                ProkipConnectError::NotConnected | ProkipConnectError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            error(status, "Could not connect Prokip", e.to_string())
-        }
-    }
-}
-
-fn error(status: StatusCode, error: &str, details: String) -> Response {
-    (status, Json(json!({ "error": error, "details": details }))).into_response()
+    let message = prokip::connect_with_token(&state, user.account_id, &body.token, location_id).await?;
+    Ok(Json(json!({ "message": message })))
 }

@@ -1,19 +1,20 @@
 //! Shopify: start the OAuth install (form, or the seed's JSON), the OAuth callback, and inbound
 //! webhooks (orders, refunds, products, uninstall, compliance).
 
-use super::connections::back;
+use super::{bad_body, connections::back};
 use app::backend::{
     auth::AuthSession,
     connect::shopify::{self as shop, PendingInstall, SESSION_KEY},
+    error::{Kind, ServerError},
     state::AppState,
-    webhooks::shopify::{self as hooks, Delivery, Rejected},
+    webhooks::shopify::{self as hooks, Delivery},
 };
 use axum::{
     Json,
     body::Bytes,
     extract::{RawQuery, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Redirect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -24,10 +25,10 @@ pub struct StartForm {
     store_url: String,
 }
 
-async fn begin(state: &AppState, auth: &AuthSession, input: &str) -> Result<String, String> {
-    let user = auth.user.as_ref().ok_or("Please sign in to continue.")?;
-    let (url, pending) = shop::begin(state, user.account_id, input).map_err(|e| e.to_string())?;
-    auth.session.insert(SESSION_KEY, pending).await.map_err(|e| e.to_string())?;
+async fn begin(state: &AppState, auth: &AuthSession, input: &str) -> Result<String, ServerError> {
+    let user = auth.user.as_ref().ok_or_else(|| ServerError::new(Kind::Unauthorized, "Please sign in to continue."))?;
+    let (url, pending) = shop::begin(state, user.account_id, input)?;
+    auth.session.insert(SESSION_KEY, pending).await.map_err(ServerError::internal)?;
     Ok(url)
 }
 
@@ -43,28 +44,17 @@ pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(
 }
 
 /// Seed parity: `POST /connections/shopify/initiate {"storeUrl"}` → `{"authUrl"}`.
-pub async fn initiate(State(state): State<AppState>, auth: AuthSession, body: Bytes) -> Response {
+pub async fn initiate(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ServerError> {
     if auth.user.is_none() {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "error": "Unauthorized", "details": "Please sign in to continue." })),
-        )
-            .into_response();
+        return Err(ServerError::new(Kind::Unauthorized, "Please sign in to continue."));
     }
-    let form: StartForm = match serde_json::from_slice(&body) {
-        Ok(f) => f,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({ "error": "Invalid request body", "details": e.to_string() })),
-            )
-                .into_response();
-        }
-    };
-    match begin(&state, &auth, &form.store_url).await {
-        Ok(url) => Json(json!({ "authUrl": url })).into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid store", "details": e }))).into_response(),
-    }
+    let form: StartForm = serde_json::from_slice(&body).map_err(bad_body)?;
+    let url = begin(&state, &auth, &form.store_url).await?;
+    Ok(Json(json!({ "authUrl": url })))
 }
 
 /// Shopify sends the merchant back here: `/?shopify_success=true&store=…` or `/?shopify_error=…`.
@@ -74,10 +64,7 @@ pub async fn callback(State(state): State<AppState>, auth: AuthSession, RawQuery
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let q = match shop::finish(&state, pending, user.account_id, &pairs).await {
         Ok(shop) => serde_urlencoded::to_string([("shopify_success", "true"), ("store", &shop)]),
-        Err(e) => {
-            tracing::warn!(error = %e, "Shopify install not completed");
-            serde_urlencoded::to_string([("shopify_error", e.to_string())])
-        }
+        Err(e) => serde_urlencoded::to_string([("shopify_error", ServerError::from(e).into_message())]),
     };
     Redirect::to(&format!("/?{}", q.unwrap_or_default()))
 }
@@ -95,11 +82,6 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     };
     match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
         Ok(_) => StatusCode::OK,
-        Err(Rejected::BadSignature | Rejected::UnknownConnection) => StatusCode::UNAUTHORIZED,
-        Err(Rejected::BadBody) => StatusCode::BAD_REQUEST,
-        Err(Rejected::Unavailable(e)) => {
-            tracing::error!(error = %e, "webhook not stored: database unavailable");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        Err(e) => ServerError::from(e).into_status(),
     }
 }

@@ -3,65 +3,47 @@
 //! and "Create in store" forms, which redirect back with a notice.
 
 use app::backend::{
-    auth::AuthSession,
+    auth::{AuthSession, User},
     db::connections,
+    error::{Kind, ServerError},
     state::AppState,
     sync::{SyncError, create, mapping, triggers},
 };
 use axum::{
     Form, Json,
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use sea_orm::{FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
-fn error(status: StatusCode, error: &str, details: impl ToString) -> Response {
-    (status, Json(json!({ "error": error, "details": details.to_string() }))).into_response()
-}
-
-fn unauthorized() -> Response {
-    error(StatusCode::UNAUTHORIZED, "Not signed in", "Sign in first (POST /auth/login).")
-}
-
-fn failed(e: SyncError) -> Response {
-    let status = match e {
-        SyncError::ProkipNotReady | SyncError::NotFound => StatusCode::BAD_REQUEST,
-        SyncError::Prokip(_) | SyncError::Store(_) => StatusCode::BAD_GATEWAY,
-        SyncError::Queue(_) | SyncError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    error(status, "Sync failed", e)
+/// The JSON routes answer 401 JSON, not a redirect, when signed out.
+fn signed_in(auth: AuthSession) -> Result<User, ServerError> {
+    auth.user.ok_or_else(|| {
+        ServerError::new(Kind::Unauthorized, "Sign in first (POST /auth/login).").with_title("Not signed in")
+    })
 }
 
 /// Enqueues a full push of the caller's account.
-pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Response {
-    let Some(user) = auth.user else { return unauthorized() };
-    match triggers::enqueue_full(&state, user.account_id, triggers::MANUAL).await {
-        Ok(()) => {
-            Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })).into_response()
-        }
-        Err(e) => failed(e),
-    }
+pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
+    let user = signed_in(auth)?;
+    triggers::enqueue_full(&state, user.account_id, triggers::MANUAL).await?;
+    Ok(Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })))
 }
 
-async fn set_all(state: &AppState, auth: AuthSession, enabled: bool) -> Response {
-    let Some(user) = auth.user else { return unauthorized() };
-    match connections::set_sync_enabled_all(&state.db, user.account_id, enabled).await {
-        Ok(n) => {
-            let what = if enabled { "resumed" } else { "paused" };
-            Json(json!({ "message": format!("Sync {what} for {n} stores.") })).into_response()
-        }
-        Err(e) => failed(e.into()),
-    }
+async fn set_all(state: &AppState, auth: AuthSession, enabled: bool) -> Result<Json<Value>, ServerError> {
+    let user = signed_in(auth)?;
+    let n = connections::set_sync_enabled_all(&state.db, user.account_id, enabled).await.map_err(SyncError::from)?;
+    let what = if enabled { "resumed" } else { "paused" };
+    Ok(Json(json!({ "message": format!("Sync {what} for {n} stores.") })))
 }
 
-pub async fn pause(State(state): State<AppState>, auth: AuthSession) -> Response {
+pub async fn pause(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
     set_all(&state, auth, false).await
 }
 
-pub async fn resume(State(state): State<AppState>, auth: AuthSession) -> Response {
+pub async fn resume(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
     set_all(&state, auth, true).await
 }
 
@@ -95,21 +77,15 @@ SELECT c.id, c.platform, c.store_url, c.last_sync, c.sync_enabled, c.status,
 FROM connections c WHERE c.account_id = $1 AND c.status <> 'disconnected' ORDER BY c.id
 "#;
 
-pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Response {
-    let Some(user) = auth.user else { return unauthorized() };
+pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Result<Response, ServerError> {
+    let user = signed_in(auth)?;
     let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), STATUS_SQL, [user.account_id.into()]);
-    match StatusRow::find_by_statement(stmt).all(&state.db).await {
-        Ok(rows) => Json(rows).into_response(),
-        Err(e) => failed(e.into()),
-    }
+    let rows = StatusRow::find_by_statement(stmt).all(&state.db).await.map_err(SyncError::from)?;
+    Ok(Json(rows).into_response())
 }
 
 fn back(result: Result<String, SyncError>) -> Redirect {
-    let (key, text) = match result {
-        Ok(n) => ("notice", n),
-        Err(e) => ("error", e.to_string()),
-    };
-    Redirect::to(&format!("/products?{}", serde_urlencoded::to_string([(key, text)]).unwrap_or_default()))
+    super::back_to("/products", result)
 }
 
 /// "Re-index": reads Prokip and every store again and rebuilds the SKU map.

@@ -1,12 +1,13 @@
 //! WooCommerce: connect with keys (form, or the seed's JSON), the one-click key grant (start,
 //! the store's server-to-server callback, the merchant's return), and inbound webhooks.
 
-use super::{SignedIn, connections::back};
+use super::{SignedIn, bad_body, connections::back};
 use app::backend::{
     connect::woocommerce as woo,
+    error::{Kind, ServerError},
     secret::Secret,
     state::AppState,
-    webhooks::woocommerce::{self as hooks, Delivery, Outcome, Rejected},
+    webhooks::woocommerce::{self as hooks, Delivery, Outcome},
 };
 use axum::{
     Json,
@@ -41,11 +42,8 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
     };
     let form = match form {
         Ok(f) => f,
-        Err(e) if json_body => {
-            return (StatusCode::BAD_REQUEST, Json(json!({ "error": "Invalid request body", "details": e })))
-                .into_response();
-        }
-        Err(e) => return back(Err::<String, _>(e)).into_response(),
+        Err(e) if json_body => return bad_body(e).into_response(),
+        Err(e) => return back(Err::<String, _>(ServerError::new(Kind::BadRequest, e))).into_response(),
     };
     let result = woo::connect_with_keys(
         &state,
@@ -60,14 +58,7 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
     }
     match result {
         Ok(message) => Json(json!({ "message": message })).into_response(),
-        Err(e) => {
-            let status = match e {
-                woo::WooConnectError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            (status, Json(json!({ "error": "Could not connect the WooCommerce store", "details": e.to_string() })))
-                .into_response()
-        }
+        Err(e) => ServerError::from(e).into_response(),
     }
 }
 
@@ -92,10 +83,7 @@ pub async fn grant_start(
 pub async fn grant_callback(State(state): State<AppState>, body: Bytes) -> StatusCode {
     match woo::receive_grant(&state, &body).await {
         Ok(_) => StatusCode::OK,
-        Err(e) => {
-            tracing::warn!(error = %e, "WooCommerce key grant refused");
-            StatusCode::BAD_REQUEST
-        }
+        Err(e) => ServerError::from(e).into_status(),
     }
 }
 
@@ -128,14 +116,6 @@ pub async fn webhook(
     };
     match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
         Ok(Outcome::Ping | Outcome::Stored | Outcome::Duplicate) => StatusCode::OK.into_response(),
-        Err(Rejected::Unavailable(e)) => {
-            tracing::error!(error = %e, "webhook not stored: database unavailable");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-        Err(Rejected::BadBody) => StatusCode::BAD_REQUEST.into_response(),
-        Err(e) => {
-            tracing::warn!(reason = %e, "WooCommerce webhook refused");
-            StatusCode::UNAUTHORIZED.into_response()
-        }
+        Err(e) => ServerError::from(e).into_status().into_response(),
     }
 }

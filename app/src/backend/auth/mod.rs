@@ -7,8 +7,11 @@ mod throttle;
 pub use forms::{Field, LoginForm, RegisterForm, ValidationError};
 
 use crate::{
-    api::{AppError, CurrentUser},
-    backend::db::{accounts, users},
+    backend::{
+        db::{accounts, users},
+        error::{Kind, ServerError},
+    },
+    model::CurrentUser,
 };
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, TransactionTrait};
@@ -115,19 +118,19 @@ pub enum AuthError {
     WrongCredentials,
     #[error("Too many failed sign-in attempts. Try again in {} minute{}.", .0.div_ceil(60), if .0.div_ceil(60) == 1 { "" } else { "s" })]
     Throttled(u64),
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal(String),
+    #[error(transparent)]
+    Internal(#[from] ServerError),
 }
 
 impl From<DbErr> for AuthError {
     fn from(e: DbErr) -> Self {
-        AuthError::Internal(e.to_string())
+        AuthError::Internal(ServerError::internal(e))
     }
 }
 
 impl From<BackendError> for AuthError {
     fn from(e: BackendError) -> Self {
-        AuthError::Internal(e.to_string())
+        AuthError::Internal(ServerError::internal(e))
     }
 }
 
@@ -142,6 +145,35 @@ impl AuthError {
     }
 }
 
+/// The seed's JSON titles (`Validation failed`, …); a validation error's details name its field.
+impl From<AuthError> for ServerError {
+    fn from(e: AuthError) -> Self {
+        let (kind, title, details) = match &e {
+            AuthError::Invalid(v) => (
+                Kind::BadRequest,
+                "Validation failed",
+                Some(serde_json::json!({ "field": v.field.as_str(), "message": v.message })),
+            ),
+            AuthError::UsernameTaken => (Kind::BadRequest, "User already exists", None),
+            AuthError::WrongCredentials => (Kind::Unauthorized, "Invalid credentials", None),
+            AuthError::Throttled(_) => (Kind::TooManyRequests, "Too many attempts", None),
+            AuthError::Internal(_) => (Kind::Internal, "Internal server error", None),
+        };
+        let field = e.field();
+        let mut error = match e {
+            AuthError::Internal(inner) => return inner,
+            other => ServerError::from_error(kind, other).with_title(title),
+        };
+        if let Some(field) = field {
+            error = error.with_field(field.as_str());
+        }
+        if let Some(details) = details {
+            error = error.with_details(details);
+        }
+        error
+    }
+}
+
 /// Creates an account and its owner. The new user still has to be logged in by the caller.
 pub async fn register(db: &DatabaseConnection, form: RegisterForm) -> Result<User, AuthError> {
     let form = form.validate()?;
@@ -151,7 +183,7 @@ pub async fn register(db: &DatabaseConnection, form: RegisterForm) -> Result<Use
     let password = form.password.clone();
     let password_hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| AuthError::Internal(e.to_string()))?;
+        .map_err(ServerError::internal)?;
     let txn = db.begin().await?;
     let now = chrono::Utc::now();
     let account =
@@ -190,7 +222,7 @@ pub async fn login(auth: &mut AuthSession, form: LoginForm, ip: &str) -> Result<
     let creds = Credentials { username: username.clone(), password: form.password };
     match auth.authenticate(creds).await {
         Ok(Some(user)) => {
-            auth.login(&user).await.map_err(|e| AuthError::Internal(e.to_string()))?;
+            auth.login(&user).await.map_err(ServerError::internal)?;
             throttle::clear(db, &username, ip).await?;
             tracing::info!(user_id = user.id, "signed in");
             Ok(user)
@@ -200,27 +232,31 @@ pub async fn login(auth: &mut AuthSession, form: LoginForm, ip: &str) -> Result<
             tracing::info!(ip, "failed sign-in");
             Err(AuthError::WrongCredentials)
         }
-        Err(e) => Err(AuthError::Internal(e.to_string())),
+        Err(e) => Err(ServerError::internal(e).into()),
     }
 }
 
 /// Ends the session and deletes it from the store.
 pub async fn logout(auth: &mut AuthSession) -> Result<(), AuthError> {
-    auth.logout().await.map(|_| ()).map_err(|e| AuthError::Internal(e.to_string()))
+    auth.logout().await.map(|_| ()).map_err(|e| ServerError::internal(e).into())
 }
 
 /// For server functions: the caller, or `None` when signed out.
-pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
-    let auth: AuthSession = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
+pub async fn session_user() -> Result<Option<CurrentUser>, ServerError> {
+    let auth = session().await?;
     let Some(user) = auth.user else { return Ok(None) };
     let found = users::find_with_account(&auth.backend.db, user.id).await?;
     Ok(found.map(|(u, account_name)| CurrentUser { id: u.id, username: u.username, account_name }))
 }
 
 /// For private server functions: the caller, or 401.
-pub async fn require_user() -> Result<User, AppError> {
-    let auth: AuthSession = leptos_axum::extract().await.map_err(|_| AppError::Internal)?;
-    auth.user.ok_or_else(|| AppError::Unauthorized.with_status())
+pub async fn require_user() -> Result<User, ServerError> {
+    let auth = session().await?;
+    auth.user.ok_or_else(|| ServerError::new(Kind::Unauthorized, "Please sign in to continue."))
+}
+
+async fn session() -> Result<AuthSession, ServerError> {
+    leptos_axum::extract().await.map_err(|e| ServerError::internal(anyhow::anyhow!("no auth session: {e}")))
 }
 
 /// How long sessions last without activity.

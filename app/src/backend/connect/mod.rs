@@ -7,11 +7,12 @@ pub mod shopify;
 pub mod woocommerce;
 
 use crate::{
-    api::{AppError, ConnectionsView, LocationOption, ProkipView, StoreView},
     backend::{
         db::{connections, prokip_configs},
+        error::{Kind, ServerError},
         state::AppState,
     },
+    model::{ConnectionsView, LocationOption, ProkipView, StoreView},
 };
 use sea_orm::TransactionTrait;
 
@@ -20,7 +21,7 @@ fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
 }
 
 /// Everything the Connections page shows, for one account.
-pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, AppError> {
+pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, ServerError> {
     let prokip = match prokip_configs::for_account(&state.db, account_id).await? {
         None => None,
         Some(p) => {
@@ -67,12 +68,21 @@ pub enum ManageError {
     #[error("Tick the confirmation box to disconnect the store.")]
     NotConfirmed,
     #[error(transparent)]
-    Internal(#[from] AppError),
+    Internal(#[from] ServerError),
 }
 
 impl From<sea_orm::DbErr> for ManageError {
     fn from(e: sea_orm::DbErr) -> Self {
         ManageError::Internal(e.into())
+    }
+}
+
+impl From<ManageError> for ServerError {
+    fn from(e: ManageError) -> Self {
+        match e {
+            ManageError::Internal(e) => e,
+            other => ServerError::from_error(Kind::BadRequest, other),
+        }
     }
 }
 

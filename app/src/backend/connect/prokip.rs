@@ -3,6 +3,7 @@
 
 use crate::backend::{
     db::prokip_configs::{self, NewProkipConfig},
+    error::{Kind, ServerError},
     platforms::prokip::{BusinessLocation, OAuthClient, ProkipClient, ProkipError, Tokens},
     secret::Secret,
     state::AppState,
@@ -23,8 +24,8 @@ pub enum ProkipConnectError {
     NotConnected,
     #[error("That location is not one of your Prokip business locations.")]
     UnknownLocation,
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal(String),
+    #[error(transparent)]
+    Internal(#[from] ServerError),
 }
 
 impl From<ProkipError> for ProkipConnectError {
@@ -42,7 +43,21 @@ impl From<ProkipError> for ProkipConnectError {
 
 impl From<sea_orm::DbErr> for ProkipConnectError {
     fn from(e: sea_orm::DbErr) -> Self {
-        ProkipConnectError::Internal(e.to_string())
+        ProkipConnectError::Internal(e.into())
+    }
+}
+
+impl From<ProkipConnectError> for ServerError {
+    fn from(e: ProkipConnectError) -> Self {
+        let kind = match e {
+            ProkipConnectError::Internal(e) => return e,
+            ProkipConnectError::WrongLogin => Kind::Unauthorized,
+            ProkipConnectError::Unreachable(_) | ProkipConnectError::Refused(_) => Kind::BadGateway,
+            ProkipConnectError::Missing(_) | ProkipConnectError::UnknownLocation | ProkipConnectError::NotConnected => {
+                Kind::BadRequest
+            }
+        };
+        ServerError::from_error(kind, e).with_title("Could not connect Prokip")
     }
 }
 
@@ -159,7 +174,7 @@ async fn use_location(
 pub async fn client_for(state: &AppState, account_id: i64) -> Result<ProkipClient, ProkipConnectError> {
     let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(ProkipConnectError::NotConnected)?;
     let open = |sealed: &[u8], which| state.keyring.open(sealed, &context(account_id, which));
-    let access = open(&cfg.access_token_enc, "access").map_err(|e| ProkipConnectError::Internal(e.to_string()))?;
+    let access = open(&cfg.access_token_enc, "access").map_err(ServerError::internal)?;
     let refresh = cfg.refresh_token_enc.as_deref().map(|r| open(r, "refresh")).transpose().ok().flatten();
     let tokens = Tokens { access, refresh, expires_at: cfg.expires_at.unwrap_or_else(chrono::Utc::now) };
     Ok(ProkipClient::new(cfg.api_url, oauth(state), Some(tokens)).with_timeout(Duration::from_secs(15)))

@@ -4,6 +4,7 @@
 
 use crate::backend::{
     db::connections::{self, NewConnection, SaveError},
+    error::{Kind, ServerError},
     platforms::shopify::{
         CallbackError, ShopDomain, ShopTokens, ShopifyApp, ShopifyClient, ShopifyError, WebhookTopic,
     },
@@ -46,13 +47,29 @@ pub enum ShopifyConnectError {
     Shopify(String),
     #[error("This shop is already connected to another Prokip Sync account.")]
     OwnedElsewhere,
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal(String),
+    #[error(transparent)]
+    Internal(#[from] ServerError),
 }
 
 impl From<sea_orm::DbErr> for ShopifyConnectError {
     fn from(e: sea_orm::DbErr) -> Self {
-        ShopifyConnectError::Internal(e.to_string())
+        ShopifyConnectError::Internal(e.into())
+    }
+}
+
+/// A shop address that cannot be used is the seed's `Invalid store`.
+impl From<ShopifyConnectError> for ServerError {
+    fn from(e: ShopifyConnectError) -> Self {
+        match e {
+            ShopifyConnectError::Internal(e) => e,
+            ShopifyConnectError::Missing | ShopifyConnectError::BadShop(_) => {
+                ServerError::from_error(Kind::BadRequest, e).with_title("Invalid store")
+            }
+            ShopifyConnectError::Shopify(_) => ServerError::from_error(Kind::BadGateway, e),
+            ShopifyConnectError::NoPending | ShopifyConnectError::Callback(_) | ShopifyConnectError::OwnedElsewhere => {
+                ServerError::from_error(Kind::BadRequest, e)
+            }
+        }
     }
 }
 

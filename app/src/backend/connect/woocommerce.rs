@@ -4,6 +4,7 @@
 
 use crate::backend::{
     db::connections::{self, NewConnection, SaveError},
+    error::{Kind, ServerError},
     net_guard,
     platforms::woocommerce::{KeyGrant, StoreUrl, WebhookTopic, WooClient, WooError, generate_secret},
     secret::Secret,
@@ -24,13 +25,25 @@ pub enum WooConnectError {
     OwnedElsewhere,
     #[error("The WooCommerce authorization has expired or was tampered with. Start again from the Connections page.")]
     BadGrant,
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal(String),
+    #[error(transparent)]
+    Internal(#[from] ServerError),
 }
 
 impl From<sea_orm::DbErr> for WooConnectError {
     fn from(e: sea_orm::DbErr) -> Self {
-        WooConnectError::Internal(e.to_string())
+        WooConnectError::Internal(e.into())
+    }
+}
+
+/// Whatever the store answered, connecting failed on the merchant's input: 400.
+impl From<WooConnectError> for ServerError {
+    fn from(e: WooConnectError) -> Self {
+        match e {
+            WooConnectError::Internal(e) => e,
+            other => {
+                ServerError::from_error(Kind::BadRequest, other).with_title("Could not connect the WooCommerce store")
+            }
+        }
     }
 }
 

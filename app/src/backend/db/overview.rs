@@ -1,6 +1,6 @@
 //! The overview numbers of one account, and its orders per channel over the last 14 days.
 
-use crate::api::{ChartDay, Overview};
+use crate::model::{ChartDay, Overview};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
 #[derive(FromQueryResult)]

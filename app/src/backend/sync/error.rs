@@ -1,7 +1,7 @@
 //! `SyncError`: why a mapping or a stock push could not run as a whole. Failures of single items
 //! are not errors: they are reported per item in the activity log.
 
-use crate::api::AppError;
+use crate::backend::error::{Kind, ServerError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -19,11 +19,14 @@ pub enum SyncError {
     Db(#[from] sea_orm::DbErr),
 }
 
-impl From<SyncError> for AppError {
+impl From<SyncError> for ServerError {
     fn from(e: SyncError) -> Self {
-        match e {
-            SyncError::Db(e) => e.into(),
-            other => AppError::BadRequest(other.to_string()),
-        }
+        let kind = match e {
+            SyncError::Db(e) => return ServerError::internal(e).with_title("Sync failed"),
+            SyncError::ProkipNotReady | SyncError::NotFound => Kind::BadRequest,
+            SyncError::Prokip(_) | SyncError::Store(_) => Kind::BadGateway,
+            SyncError::Queue(_) => Kind::Internal,
+        };
+        ServerError::from_error(kind, e).with_title("Sync failed")
     }
 }

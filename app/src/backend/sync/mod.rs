@@ -3,6 +3,7 @@
 
 pub mod create;
 mod error;
+pub mod history;
 pub mod mapping;
 pub mod orders;
 pub mod products;

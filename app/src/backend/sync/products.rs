@@ -3,11 +3,12 @@
 
 use super::stock::available;
 use crate::{
-    api::{AppError, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
     backend::{
         db::{connections, products},
+        error::{Kind, ServerError},
         state::AppState,
     },
+    model::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
 };
 use rust_decimal::Decimal;
 
@@ -17,10 +18,10 @@ pub async fn view(
     q: &str,
     status: &str,
     page: u64,
-) -> Result<ProductsView, AppError> {
+) -> Result<ProductsView, ServerError> {
     let q: String = q.trim().chars().take(100).collect();
     if !status.is_empty() && !STATUSES.iter().any(|(s, _)| *s == status) {
-        return Err(AppError::BadRequest(format!("“{status}” is not a status to filter by.")));
+        return Err(ServerError::new(Kind::BadRequest, format!("“{status}” is not a status to filter by.")));
     }
     let page = page.max(1);
     let stores: Vec<_> = connections::list(&state.db, account_id).await?;

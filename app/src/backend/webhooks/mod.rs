@@ -5,6 +5,7 @@ pub mod intake;
 pub mod shopify;
 pub mod woocommerce;
 
+use crate::backend::error::{Kind, ServerError};
 use sea_orm::DbErr;
 
 /// How long a delivery may wait for the database before it is answered 503: less than the
@@ -21,7 +22,7 @@ pub async fn patiently<T>(receive: impl Future<Output = Result<T, Rejected>>) ->
     }
 }
 
-/// Why a delivery was refused; the route maps each to the status the platform expects.
+/// Why a delivery was refused; each has the status the platform expects (see the `From` below).
 #[derive(Debug, thiserror::Error)]
 pub enum Rejected {
     #[error("unknown connection")]
@@ -32,6 +33,19 @@ pub enum Rejected {
     BadBody,
     #[error("database unavailable")]
     Unavailable(#[from] DbErr),
+}
+
+/// 401 for a delivery we cannot attribute or verify, 400 for a body we cannot read, 503 (the
+/// platform retries) while the database is unavailable.
+impl From<Rejected> for ServerError {
+    fn from(e: Rejected) -> Self {
+        let kind = match e {
+            Rejected::UnknownConnection | Rejected::BadSignature => Kind::Unauthorized,
+            Rejected::BadBody => Kind::BadRequest,
+            Rejected::Unavailable(_) => Kind::Unavailable,
+        };
+        ServerError::from_error(kind, e)
+    }
 }
 
 pub struct Event<'a> {

@@ -8,6 +8,7 @@ use crate::backend::{
         connections::{self, Model as Connection},
         sync_ticks,
     },
+    error::{Kind, ServerError},
     platforms::woocommerce,
     state::AppState,
     webhooks::{self, Event},
@@ -27,6 +28,15 @@ pub enum PullError {
     Store { store: String, reason: String },
     #[error("database: {0}")]
     Db(#[from] DbErr),
+}
+
+impl From<PullError> for ServerError {
+    fn from(e: PullError) -> Self {
+        match e {
+            PullError::Store { .. } => ServerError::from_error(Kind::BadGateway, e),
+            PullError::Db(e) => ServerError::internal(e),
+        }
+    }
 }
 
 /// What a pull found: orders read from the stores, and how many were new to us.

@@ -6,6 +6,7 @@ use crate::backend::{
         activity::{self, RetryHandle},
         sales_log,
     },
+    error::{Kind, ServerError},
     jobs::{PushStock, process_webhook},
     state::AppState,
 };
@@ -17,13 +18,22 @@ pub enum RetryError {
     NotFound,
     #[error("That entry has nothing to retry.")]
     NothingToRetry,
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal(String),
+    #[error(transparent)]
+    Internal(#[from] ServerError),
 }
 
 impl From<DbErr> for RetryError {
     fn from(e: DbErr) -> Self {
-        RetryError::Internal(e.to_string())
+        RetryError::Internal(e.into())
+    }
+}
+
+impl From<RetryError> for ServerError {
+    fn from(e: RetryError) -> Self {
+        match e {
+            RetryError::Internal(e) => e,
+            other => ServerError::from_error(Kind::BadRequest, other),
+        }
     }
 }
 
@@ -54,7 +64,7 @@ pub async fn retry_activity(state: &AppState, account_id: i64, id: i64) -> Resul
         RetryHandle::ProcessWebhook { event_id } => rerun_event(state, account_id, event_id).await?,
         RetryHandle::PushStock { skus } => {
             let job = PushStock { account_id, skus, reason: "manual".into() };
-            state.queues.push_stock(job).await.map_err(|e| RetryError::Internal(e.to_string()))?;
+            state.queues.push_stock(job).await.map_err(ServerError::internal)?;
         }
     }
     Ok(format!("Retrying “{}”.", entry.subject))

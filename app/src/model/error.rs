@@ -1,5 +1,6 @@
-//! The one error type the UI sees. It crosses the wire as JSON, so it compiles to wasm; server-only
-//! conversions live behind `ssr`.
+//! `AppError`: the one error type the UI sees. It crosses the wire as JSON, so it compiles to wasm;
+//! setting the response status lives behind `ssr`. Conversions from server errors live in the backend
+//! (`backend::error`), which this module does not know.
 
 use leptos::server_fn::{
     ServerFnError,
@@ -66,13 +67,6 @@ mod ssr {
                 res.set_status(self.status());
             }
             self
-        }
-    }
-
-    impl From<sea_orm::DbErr> for AppError {
-        fn from(err: sea_orm::DbErr) -> Self {
-            tracing::error!(error = %err, "database error");
-            AppError::Internal
         }
     }
 }

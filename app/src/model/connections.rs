@@ -1,0 +1,42 @@
+//! What the Connections page shows: the Prokip connection and every connected store.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProkipView {
+    pub api_url: String,
+    pub business_name: Option<String>,
+    pub location_id: Option<i64>,
+    pub location_name: Option<String>,
+    /// Locations to choose from, listed live from Prokip while no location is chosen.
+    pub locations: Vec<LocationOption>,
+    /// Why the locations could not be listed, if they could not.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationOption {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreView {
+    pub id: i64,
+    pub platform: String,
+    pub store_url: String,
+    /// healthy, needs_attention, paused, uninstalled
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub sync_enabled: bool,
+    pub safety_buffer: i32,
+    pub last_sync: Option<String>,
+    pub last_webhook_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionsView {
+    pub prokip: Option<ProkipView>,
+    pub stores: Vec<StoreView>,
+    pub demo_mode: bool,
+}

@@ -1,0 +1,25 @@
+//! What the overview page shows: the account's numbers and its orders per channel.
+
+use serde::{Deserialize, Serialize};
+
+/// The numbers on the overview page, all for the caller's account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub prokip_connected: bool,
+    pub connections: u64,
+    pub mapped_skus: u64,
+    pub orders_synced_today: u64,
+    pub needs_attention: u64,
+    /// Orders received per channel on each of the last 14 days, oldest first.
+    #[serde(default)]
+    pub chart: Vec<ChartDay>,
+}
+
+/// One day of the overview chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub shopify: u64,
+    pub woocommerce: u64,
+}

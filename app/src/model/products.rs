@@ -1,0 +1,54 @@
+//! What the Products page shows: one page of SKUs with Prokip's quantity, what is committed, and
+//! per store the buffer, what we publish and what the store last showed.
+
+use serde::{Deserialize, Serialize};
+
+pub const PRODUCTS_PER_PAGE: u64 = 50;
+
+/// The filters a match status can take on the page (`?status=`), with their labels.
+pub const STATUSES: [(&str, &str); 4] = [
+    ("matched", "Matched"),
+    ("prokip_only", "Missing in a store"),
+    ("store_only", "Only in a store"),
+    ("duplicate", "Duplicate SKU"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreColumn {
+    pub id: i64,
+    pub label: String,
+    pub safety_buffer: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreCell {
+    /// What we publish there now (`None` when Prokip does not have the SKU).
+    pub published: Option<i64>,
+    /// What the store last showed (our last write or read-back).
+    pub last_known: Option<i64>,
+    /// Whether the store's last index has this SKU ("Create in store" is offered when not).
+    pub in_store: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub sku: String,
+    pub name: String,
+    /// Prokip quantity at the last index, as Prokip writes it.
+    pub prokip_qty: Option<String>,
+    pub committed: i64,
+    pub status: String,
+    /// One per [`ProductsView::stores`], same order.
+    pub stores: Vec<StoreCell>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductsView {
+    pub stores: Vec<StoreColumn>,
+    pub rows: Vec<ProductRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub q: String,
+    pub status: String,
+}

@@ -1,0 +1,25 @@
+//! What the Settings page shows: the account's order settings and the choices for each.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// The `/payment-methods` key online sales are paid with.
+    pub payment_method: String,
+    /// (key, label) of the Prokip business's payment methods; empty when Prokip is unreachable
+    /// or not connected.
+    pub payment_methods: Vec<(String, String)>,
+    /// `walk_in` or `email`.
+    pub customer_mode: String,
+    pub stores: Vec<StoreTrigger>,
+}
+
+/// When one store's orders become Prokip sales.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreTrigger {
+    pub id: i64,
+    pub platform: String,
+    pub store_url: String,
+    /// `paid` or `completed` (WooCommerce only).
+    pub trigger: String,
+}
