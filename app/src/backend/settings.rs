@@ -8,6 +8,7 @@ use crate::backend::{
         connections,
     },
     state::AppState,
+    stores,
 };
 use std::collections::BTreeMap;
 
@@ -80,7 +81,7 @@ pub async fn set_order_trigger(
     let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SettingsError::UnknownStore)?;
     let trigger = match trigger.trim() {
         TRIGGER_PAID => TRIGGER_PAID,
-        TRIGGER_COMPLETED if conn.platform == connections::WOOCOMMERCE => TRIGGER_COMPLETED,
+        TRIGGER_COMPLETED if stores::facts(conn.platform).completed_status.is_some() => TRIGGER_COMPLETED,
         _ => return Err(SettingsError::BadTrigger),
     };
     if !account_settings::set_order_trigger(&state.db, account_id, connection_id, trigger).await? {

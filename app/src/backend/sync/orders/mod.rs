@@ -52,8 +52,7 @@ impl From<ProkipError> for ImportError {
 impl OrderCtx<'_> {
     /// How the activity log names an order, e.g. "Shopify order #1001".
     pub fn subject(&self, order_name: &str) -> String {
-        let store = if self.conn.platform == connections::SHOPIFY { "Shopify" } else { "WooCommerce" };
-        format!("{store} order {order_name}")
+        format!("{} order {order_name}", self.conn.platform.label())
     }
 
     /// Logs an order problem (`failed` / `needs_attention`) with a Retry of this event.
