@@ -3,6 +3,7 @@
 //! our webhooks) and each platform's small facts. Apart from `platforms/`, the only place that
 //! branches on [`Platform`]: a new platform is a new client there, a module and an arm here.
 
+pub mod orders;
 pub mod shopify;
 pub mod woocommerce;
 

@@ -1,6 +1,7 @@
 //! A Shopify shop as a store: its sealed OAuth credentials, its variants and the stock at the
 //! connection's location, orders since a time, product creation and our webhook subscriptions.
 
+pub(super) mod orders;
 mod stock;
 
 use super::{Created, Facts, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};

@@ -1,6 +1,7 @@
 //! A WooCommerce site as a store: its sealed REST API keys, its products and variations (with their
 //! stock), orders since a time, product creation and our webhooks with their per-connection secret.
 
+pub(super) mod orders;
 mod stock;
 
 use super::{Created, Facts, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};

@@ -2,12 +2,14 @@
 //! refunds, and the back-fill of orders that webhooks missed.
 
 pub mod import;
-pub mod model;
 pub mod pull;
 mod refunds;
 pub mod retry;
 mod sell;
 mod woo_refunds;
+
+/// The order model lives with the stores that deliver the orders.
+pub use crate::backend::stores::orders as model;
 
 use crate::backend::{
     db::{
