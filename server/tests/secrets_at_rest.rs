@@ -46,7 +46,7 @@ async fn no_plaintext_secret_is_stored_anywhere() {
     ];
     secrets.extend(prokip.refresh.map(|r| r.expose().to_owned()));
     // The shop's tokens, as the connect flow received them from Shopify.
-    let context = app::backend::connect::shopify::credentials_context(&shop.store_url);
+    let context = app::backend::stores::shopify::credentials_context(&shop.store_url);
     let opened = w.app.state.keyring.open(shop.credentials_enc.as_deref().unwrap(), &context).unwrap();
     let creds: serde_json::Value = serde_json::from_str(opened.expose()).unwrap();
     for key in ["access", "refresh"] {

@@ -14,5 +14,6 @@ pub mod secret;
 pub mod session_store;
 pub mod settings;
 pub mod state;
+pub mod stores;
 pub mod sync;
 pub mod webhooks;

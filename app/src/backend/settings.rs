@@ -10,6 +10,7 @@ use crate::{
         },
         error::{Kind, ServerError},
         state::AppState,
+        stores,
     },
     model::{SettingsView, StoreTrigger},
 };
@@ -102,7 +103,7 @@ pub async fn set_order_trigger(
     let conn = connections::get(&state.db, account_id, connection_id).await?.ok_or(SettingsError::UnknownStore)?;
     let trigger = match trigger.trim() {
         TRIGGER_PAID => TRIGGER_PAID,
-        TRIGGER_COMPLETED if conn.platform == connections::WOOCOMMERCE => TRIGGER_COMPLETED,
+        TRIGGER_COMPLETED if stores::facts(conn.platform).completed_status.is_some() => TRIGGER_COMPLETED,
         _ => return Err(SettingsError::BadTrigger),
     };
     if !account_settings::set_order_trigger(&state.db, account_id, connection_id, trigger).await? {

@@ -2,6 +2,7 @@
 //! domain's closed sets. Compiles for both targets and does no I/O; it imports nothing of this crate.
 
 mod account;
+mod connection;
 mod connections;
 mod error;
 mod history;
@@ -12,6 +13,7 @@ mod settings;
 mod sync_run;
 
 pub use account::{AppInfo, CurrentUser};
+pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView};

@@ -3,12 +3,16 @@
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
-/// A store's platform. Stored as its `as_str` text.
+/// A store's platform. Stored as its `as_str` text (`connections.platform`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "shopify"))]
     Shopify,
     #[serde(rename = "woocommerce")]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "woocommerce"))]
     WooCommerce,
 }
 
@@ -61,5 +65,14 @@ mod tests {
             assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.as_str()));
         }
         assert!("Shopify".parse::<Platform>().is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn stored_name_matches_the_database_value() {
+        use sea_orm::ActiveEnum;
+        for p in Platform::ALL {
+            assert_eq!(p.to_value(), p.as_str());
+        }
     }
 }

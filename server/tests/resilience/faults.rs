@@ -96,7 +96,7 @@ async fn register_secrets(w: &World) {
     }
     let db = &w.app.state.db;
     let conn = app::backend::db::connections::by_id_unscoped(db, w.shopify_connection).await.unwrap().unwrap();
-    let context = app::backend::connect::shopify::credentials_context(&conn.store_url);
+    let context = app::backend::stores::shopify::credentials_context(&conn.store_url);
     if let Some(opened) = conn.credentials_enc.as_deref().and_then(|c| w.app.state.keyring.open(c, &context).ok()) {
         let creds: serde_json::Value = serde_json::from_str(opened.expose()).unwrap_or_default();
         creds.as_object().into_iter().flatten().filter_map(|(_, v)| v.as_str()).for_each(logs::secret);

@@ -167,8 +167,13 @@ pub fn sold(w: &World, orders: &[u64]) -> (u64, u64) {
             *per_invoice.entry(inv.to_owned()).or_default() += 1;
         }
     }
-    let invoice =
-        |o: &u64| app::backend::sync::orders::import::invoice_no("shopify", w.shopify_connection, &o.to_string());
+    let invoice = |o: &u64| {
+        app::backend::sync::orders::import::invoice_no(
+            app::model::Platform::Shopify,
+            w.shopify_connection,
+            &o.to_string(),
+        )
+    };
     let counts: Vec<u64> = orders.iter().map(|o| per_invoice.get(&invoice(o)).copied().unwrap_or(0)).collect();
     let distinct = counts.iter().filter(|c| **c > 0).count() as u64;
     let duplicates = counts.iter().map(|c| c.saturating_sub(1)).sum();

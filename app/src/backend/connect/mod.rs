@@ -11,6 +11,7 @@ use crate::{
         db::{connections, prokip_configs},
         error::{Kind, ServerError},
         state::AppState,
+        stores::Store,
     },
     model::{ConnectionsView, LocationOption, ProkipView, StoreView},
 };
@@ -45,9 +46,9 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
         .into_iter()
         .map(|c| StoreView {
             id: c.id,
-            platform: c.platform,
+            platform: c.platform.as_str().to_owned(),
             store_url: c.store_url,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             status_reason: c.status_reason,
             sync_enabled: c.sync_enabled,
             safety_buffer: c.safety_buffer,
@@ -137,28 +138,6 @@ async fn unregister_webhooks(state: &AppState, conn: &connections::Model) -> Res
     if conn.credentials_enc.is_none() {
         return Ok(0);
     }
-    match conn.platform.as_str() {
-        connections::SHOPIFY => {
-            let client = shopify::client_for(state, conn).ok_or("the stored credentials could not be opened")?;
-            let ours = shopify::delivery_url(state);
-            let hooks = client.list_webhooks().await.map_err(|e| e.to_string())?;
-            let mut removed = 0;
-            for h in hooks.iter().filter(|h| h.uri == ours) {
-                client.delete_webhook(&h.id).await.map_err(|e| e.to_string())?;
-                removed += 1;
-            }
-            Ok(removed)
-        }
-        _ => {
-            let client = woocommerce::client_for(state, conn).ok_or("the stored credentials could not be opened")?;
-            let ours = woocommerce::delivery_url(state, conn.id);
-            let hooks = client.list_webhooks().await.map_err(|e| e.to_string())?;
-            let mut removed = 0;
-            for h in hooks.iter().filter(|h| h.delivery_url == ours) {
-                client.delete_webhook(h.id).await.map_err(|e| e.to_string())?;
-                removed += 1;
-            }
-            Ok(removed)
-        }
-    }
+    let store = Store::open(state, conn).map_err(|e| e.to_string())?;
+    store.remove_webhooks(state).await.map_err(|e| e.to_string())
 }

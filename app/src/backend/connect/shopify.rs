@@ -2,26 +2,17 @@
 //! callback (checked for signature, state, age and shop) brings an expiring offline token, which is
 //! sealed; then the webhooks we need are registered.
 
-use crate::backend::{
-    db::connections::{self, NewConnection, SaveError},
-    error::{Kind, ServerError},
-    platforms::shopify::{
-        CallbackError, ShopDomain, ShopTokens, ShopifyApp, ShopifyClient, ShopifyError, WebhookTopic,
+use crate::{
+    backend::{
+        db::connections::{self, NewConnection, SaveError},
+        error::{Kind, ServerError},
+        platforms::shopify::{CallbackError, ShopDomain, ShopifyApp, ShopifyError},
+        state::AppState,
+        stores::shopify::{ShopifyStore, app, seal},
     },
-    secret::Secret,
-    state::AppState,
+    model::{ConnectionStatus, Platform},
 };
 use serde::{Deserialize, Serialize};
-
-/// The topics a connection subscribes to.
-pub const TOPICS: [WebhookTopic; 6] = [
-    WebhookTopic::OrdersCreate,
-    WebhookTopic::OrdersUpdated,
-    WebhookTopic::OrdersCancelled,
-    WebhookTopic::RefundsCreate,
-    WebhookTopic::ProductsUpdate,
-    WebhookTopic::AppUninstalled,
-];
 
 /// Kept in the merchant's session between "Connect" and the callback.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,12 +70,6 @@ impl From<ShopifyError> for ShopifyConnectError {
     }
 }
 
-pub fn app(state: &AppState) -> ShopifyApp {
-    let p = &state.config.platforms;
-    ShopifyApp::new(p.shopify_client_id.clone(), p.shopify_client_secret.clone(), state.config.shopify_redirect_uri())
-        .with_shop_url_template(p.shopify_shop_url_template.clone())
-}
-
 /// Starts an install: the URL to send the merchant to, and what to remember in their session.
 pub fn begin(state: &AppState, account_id: i64, input: &str) -> Result<(String, PendingInstall), ShopifyConnectError> {
     if input.trim().is_empty() {
@@ -94,30 +79,6 @@ pub fn begin(state: &AppState, account_id: i64, input: &str) -> Result<(String, 
     let nonce = ShopifyApp::new_state();
     let url = app(state).authorize_url(&shop, &nonce);
     Ok((url, PendingInstall { state: nonce, shop: shop.as_str().to_owned(), account_id }))
-}
-
-#[derive(Serialize, Deserialize)]
-struct Credentials {
-    access: Secret,
-    refresh: Option<Secret>,
-    expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    refresh_expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    scope: String,
-}
-
-pub fn credentials_context(shop: &str) -> String {
-    format!("shopify:{shop}:credentials")
-}
-
-fn seal(state: &AppState, shop: &ShopDomain, t: &ShopTokens) -> Vec<u8> {
-    let c = Credentials {
-        access: t.access.clone(),
-        refresh: t.refresh.clone(),
-        expires_at: t.expires_at,
-        refresh_expires_at: t.refresh_expires_at,
-        scope: t.scope.clone(),
-    };
-    state.keyring.seal(&Secret::new(serde_json::to_string(&c).unwrap_or_default()), &credentials_context(shop.as_str()))
 }
 
 /// Finishes an install from the callback's query. Returns the shop domain.
@@ -137,7 +98,7 @@ pub async fn finish(
     let client = app.client(&callback.shop, tokens.access.clone());
     let location = client.locations().await?.into_iter().find(|l| l.is_active).map(|l| l.id);
     let new = NewConnection {
-        platform: connections::SHOPIFY,
+        platform: Platform::Shopify,
         store_url: callback.shop.as_str().to_owned(),
         credentials_enc: seal(state, &callback.shop, &tokens),
         webhook_secret_enc: None,
@@ -147,43 +108,10 @@ pub async fn finish(
         SaveError::OwnedByAnotherAccount => ShopifyConnectError::OwnedElsewhere,
         SaveError::Db(e) => e.into(),
     })?;
-    if let Err(reason) = register_webhooks(state, &client).await {
-        connections::set_status(&state.db, conn.id, connections::NEEDS_ATTENTION, Some(&reason)).await?;
+    if let Err(reason) = ShopifyStore::new(client, conn.location_id.clone()).register_webhooks(state).await {
+        connections::set_status(&state.db, conn.id, ConnectionStatus::NeedsAttention, Some(&reason)).await?;
     }
     crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, shop = callback.shop.as_str(), "Shopify shop connected");
     Ok(callback.shop.as_str().to_owned())
-}
-
-/// Where Shopify delivers our webhooks.
-pub fn delivery_url(state: &AppState) -> String {
-    format!("{}/connections/webhook/shopify", state.config.webhook_base())
-}
-
-/// Subscribes to [`TOPICS`], replacing earlier subscriptions of ours (a reconnect).
-async fn register_webhooks(state: &AppState, client: &ShopifyClient) -> Result<(), String> {
-    let uri = delivery_url(state);
-    if let Ok(existing) = client.list_webhooks().await {
-        for w in existing.iter().filter(|w| w.uri == uri) {
-            let _ = client.delete_webhook(&w.id).await;
-        }
-    }
-    for topic in TOPICS {
-        client.create_webhook(topic, &uri).await.map_err(|e| {
-            format!(
-                "the {} webhook could not be registered ({e}); orders will arrive through the scheduled back-fill.",
-                topic.as_rest()
-            )
-        })?;
-    }
-    Ok(())
-}
-
-/// The shop's API client from its sealed credentials.
-pub fn client_for(state: &AppState, conn: &connections::Model) -> Option<ShopifyClient> {
-    let sealed = conn.credentials_enc.as_deref()?;
-    let opened = state.keyring.open(sealed, &credentials_context(&conn.store_url)).ok()?;
-    let creds: Credentials = serde_json::from_str(opened.expose()).ok()?;
-    let shop = ShopDomain::parse(&conn.store_url).ok()?;
-    Some(app(state).client(&shop, creds.access))
 }

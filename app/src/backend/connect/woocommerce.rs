@@ -2,16 +2,17 @@
 //! Either way the keys are checked, sealed, and the order and product webhooks registered with a
 //! per-connection secret.
 
-use crate::backend::{
-    db::connections::{self, NewConnection, SaveError},
-    error::{Kind, ServerError},
-    net_guard,
-    platforms::woocommerce::{KeyGrant, StoreUrl, WebhookTopic, WooClient, WooError, generate_secret},
-    secret::Secret,
-    state::AppState,
+use crate::{
+    backend::{
+        db::connections::{self, NewConnection, SaveError},
+        error::{Kind, ServerError},
+        platforms::woocommerce::{KeyGrant, StoreUrl, WooError},
+        secret::Secret,
+        state::AppState,
+        stores::woocommerce::{WooStore, client, seal},
+    },
+    model::{ConnectionStatus, Platform},
 };
-use serde::{Deserialize, Serialize};
-use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WooConnectError {
@@ -60,31 +61,12 @@ fn explain(e: WooError) -> WooConnectError {
     WooConnectError::Store(text)
 }
 
-#[derive(Serialize, Deserialize)]
-struct Keys {
-    consumer_key: String,
-    consumer_secret: Secret,
-}
-
-fn credentials_context(store: &StoreUrl) -> String {
-    format!("woocommerce:{}:credentials", store.as_str())
-}
-
-pub fn webhook_context(connection_id: i64) -> String {
-    format!("connection:{connection_id}:webhook-secret")
-}
-
 pub fn parse_store(state: &AppState, input: &str) -> Result<StoreUrl, WooConnectError> {
     if input.trim().is_empty() {
         return Err(WooConnectError::Missing("store address"));
     }
     StoreUrl::parse(input, state.config.platforms.allow_private_store_urls)
         .map_err(|e| WooConnectError::BadUrl(e.to_string()))
-}
-
-pub fn client(state: &AppState, store: StoreUrl, key: &str, secret: Secret) -> WooClient {
-    let allow_private = state.config.platforms.allow_private_store_urls;
-    WooClient::new(store, key, secret, false).with_http(net_guard::store_client(Duration::from_secs(20), allow_private))
 }
 
 /// Connects with keys typed into the form (or the seed's JSON route).
@@ -114,14 +96,9 @@ async fn save(
 ) -> Result<String, WooConnectError> {
     let woo = client(state, store.clone(), key, secret.clone());
     woo.check_credentials().await.map_err(explain)?;
-    let sealed = state.keyring.seal(
-        &Secret::new(
-            serde_json::to_string(&Keys { consumer_key: key.to_owned(), consumer_secret: secret }).unwrap_or_default(),
-        ),
-        &credentials_context(&store),
-    );
+    let sealed = seal(state, &store, key, secret);
     let new = NewConnection {
-        platform: connections::WOOCOMMERCE,
+        platform: Platform::WooCommerce,
         store_url: store.as_str().to_owned(),
         credentials_enc: sealed,
         webhook_secret_enc: None,
@@ -131,52 +108,16 @@ async fn save(
         SaveError::OwnedByAnotherAccount => WooConnectError::OwnedElsewhere,
         SaveError::Db(e) => e.into(),
     })?;
-    let registered = register_webhooks(state, &woo, conn.id).await;
+    let registered = WooStore::new(woo, conn.id).register_webhooks(state).await;
     crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, store = store.as_str(), "WooCommerce store connected");
     match registered {
         Ok(n) => Ok(format!("{} is connected; {n} webhooks registered.", store.as_str())),
         Err(reason) => {
-            connections::set_status(&state.db, conn.id, connections::NEEDS_ATTENTION, Some(&reason)).await?;
+            connections::set_status(&state.db, conn.id, ConnectionStatus::NeedsAttention, Some(&reason)).await?;
             Ok(format!("{} is connected, but {reason}", store.as_str()))
         }
     }
-}
-
-/// The store's API client from the connection's sealed keys.
-pub fn client_for(state: &AppState, conn: &connections::Model) -> Option<WooClient> {
-    let store = StoreUrl::parse(&conn.store_url, true).ok()?;
-    let opened = state.keyring.open(conn.credentials_enc.as_deref()?, &credentials_context(&store)).ok()?;
-    let keys: Keys = serde_json::from_str(opened.expose()).ok()?;
-    Some(client(state, store, &keys.consumer_key, keys.consumer_secret))
-}
-
-/// Where the store delivers webhooks for this connection.
-pub fn delivery_url(state: &AppState, connection_id: i64) -> String {
-    format!("{}/connections/webhook/woocommerce/{connection_id}", state.config.webhook_base())
-}
-
-/// Replaces our webhooks on the store with fresh ones sharing a new secret.
-async fn register_webhooks(state: &AppState, woo: &WooClient, connection_id: i64) -> Result<usize, String> {
-    let url = delivery_url(state, connection_id);
-    let secret = generate_secret();
-    let sealed = state.keyring.seal(&secret, &webhook_context(connection_id));
-    connections::set_webhook_secret(&state.db, connection_id, sealed)
-        .await
-        .map_err(|e| format!("its webhook secret could not be saved ({e})."))?;
-    if let Ok(existing) = woo.list_webhooks().await {
-        for w in existing.iter().filter(|w| w.delivery_url == url) {
-            let _ = woo.delete_webhook(w.id).await;
-        }
-    }
-    let mut created = 0;
-    for topic in WebhookTopic::ALL {
-        woo.create_webhook(topic, &url, &secret)
-            .await
-            .map_err(|e| format!("the {} webhook could not be registered: {e}. Orders will be fetched by the scheduled back-fill instead.", topic.as_str()))?;
-        created += 1;
-    }
-    Ok(created)
 }
 
 // ---- one-click key grant ------------------------------------------------------------------------
@@ -221,7 +162,7 @@ pub async fn grant_returned(
     if !success {
         return Err(WooConnectError::Store("Access was not approved on the store, so nothing was connected.".into()));
     }
-    match connections::by_store(&state.db, connections::WOOCOMMERCE, &store).await? {
+    match connections::by_store(&state.db, Platform::WooCommerce, &store).await? {
         Some(c) if c.account_id == account_id => Ok(format!("{store} is connected.")),
         _ => Err(WooConnectError::Store(
             "The store approved access but its keys did not reach us. Check that the store can reach this dashboard's address, or enter REST API keys instead.".into(),

@@ -1,6 +1,7 @@
 //! Store connections (Shopify shops, WooCommerce sites). Every read and write is scoped to the
 //! owning account; a store belongs to at most one account (unique platform + store URL).
 
+use crate::model::{ConnectionStatus, Platform};
 use sea_orm::{QueryOrder, Set, entity::prelude::*};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,14 +10,14 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub account_id: i64,
-    pub platform: String,
+    pub platform: Platform,
     pub store_url: String,
     pub credentials_enc: Option<Vec<u8>>,
     pub webhook_secret_enc: Option<Vec<u8>>,
     pub location_id: Option<String>,
     pub sync_enabled: bool,
     pub safety_buffer: i32,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub status_reason: Option<String>,
     pub last_sync: Option<ChronoDateTimeUtc>,
     pub last_webhook_at: Option<ChronoDateTimeUtc>,
@@ -29,14 +30,11 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const SHOPIFY: &str = "shopify";
-pub const WOOCOMMERCE: &str = "woocommerce";
-
 /// The account's connected stores (disconnected ones are history, not listed).
 pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::AccountId.eq(account_id))
-        .filter(Column::Status.ne(DISCONNECTED))
+        .filter(Column::Status.ne(ConnectionStatus::Disconnected))
         .order_by_asc(Column::Id)
         .all(db)
         .await
@@ -48,12 +46,12 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
 }
 
 /// The connection of a store, whichever account owns it (webhooks and OAuth callbacks).
-pub async fn by_store<C: ConnectionTrait>(db: &C, platform: &str, store_url: &str) -> Result<Option<Model>, DbErr> {
+pub async fn by_store<C: ConnectionTrait>(db: &C, platform: Platform, store_url: &str) -> Result<Option<Model>, DbErr> {
     Entity::find().filter(Column::Platform.eq(platform)).filter(Column::StoreUrl.eq(store_url)).one(db).await
 }
 
 pub struct NewConnection {
-    pub platform: &'static str,
+    pub platform: Platform,
     pub store_url: String,
     pub credentials_enc: Vec<u8>,
     pub webhook_secret_enc: Option<Vec<u8>>,
@@ -79,21 +77,21 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewConnect
         row.credentials_enc = Set(Some(new.credentials_enc));
         row.webhook_secret_enc = Set(new.webhook_secret_enc);
         row.location_id = Set(new.location_id);
-        row.status = Set("healthy".into());
+        row.status = Set(ConnectionStatus::Healthy);
         row.status_reason = Set(None);
         row.updated_at = Set(now);
         return Ok(row.update(db).await?);
     }
     let row = ActiveModel {
         account_id: Set(account_id),
-        platform: Set(new.platform.into()),
+        platform: Set(new.platform),
         store_url: Set(new.store_url),
         credentials_enc: Set(Some(new.credentials_enc)),
         webhook_secret_enc: Set(new.webhook_secret_enc),
         location_id: Set(new.location_id),
         sync_enabled: Set(true),
         safety_buffer: Set(0),
-        status: Set("healthy".into()),
+        status: Set(ConnectionStatus::Healthy),
         status_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -129,7 +127,7 @@ pub async fn set_safety_buffer<C: ConnectionTrait>(
 /// Marks a store as uninstalled: credentials are purged, history is kept.
 pub async fn mark_uninstalled<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value("uninstalled"))
+        .col_expr(Column::Status, Expr::value(ConnectionStatus::Uninstalled))
         .col_expr(Column::StatusReason, Expr::value("The app was uninstalled from the store."))
         .col_expr(Column::CredentialsEnc, Expr::value(Option::<Vec<u8>>::None))
         .col_expr(Column::SyncEnabled, Expr::value(false))
@@ -140,12 +138,13 @@ pub async fn mark_uninstalled<C: ConnectionTrait>(db: &C, id: i64) -> Result<(),
         .map(|_| ())
 }
 
-pub const DISCONNECTED: &str = "disconnected";
-pub const HEALTHY: &str = "healthy";
-pub const NEEDS_ATTENTION: &str = "needs_attention";
-
 /// Sets the health shown on the Connections page, with the reason when it is not healthy.
-pub async fn set_status<C: ConnectionTrait>(db: &C, id: i64, status: &str, reason: Option<&str>) -> Result<(), DbErr> {
+pub async fn set_status<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: ConnectionStatus,
+    reason: Option<&str>,
+) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::Status, Expr::value(status))
         .col_expr(Column::StatusReason, Expr::value(reason.map(str::to_owned)))
@@ -180,7 +179,7 @@ pub async fn by_id_unscoped<C: ConnectionTrait>(db: &C, id: i64) -> Result<Optio
 /// are deleted; the row and its sales history stay for audit, under a store URL that no longer
 /// blocks connecting the store again (here or to another account). `false` when not the account's.
 pub async fn disconnect<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<bool, DbErr> {
-    if get(db, account_id, id).await?.is_none_or(|c| c.status == DISCONNECTED) {
+    if get(db, account_id, id).await?.is_none_or(|c| c.status == ConnectionStatus::Disconnected) {
         return Ok(false);
     }
     for table in ["sku_map", "inventory_cache", "commitments"] {
@@ -194,7 +193,7 @@ pub async fn disconnect<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) ->
     ))
     .await?;
     let res = Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DISCONNECTED))
+        .col_expr(Column::Status, Expr::value(ConnectionStatus::Disconnected))
         .col_expr(Column::StatusReason, Expr::value(Option::<String>::None))
         .col_expr(Column::CredentialsEnc, Expr::value(Option::<Vec<u8>>::None))
         .col_expr(Column::WebhookSecretEnc, Expr::value(Option::<Vec<u8>>::None))
@@ -231,7 +230,7 @@ pub async fn set_sync_enabled_all<C: ConnectionTrait>(db: &C, account_id: i64, e
         .col_expr(Column::SyncEnabled, Expr::value(enabled))
         .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(Column::AccountId.eq(account_id))
-        .filter(Column::Status.is_in([HEALTHY, NEEDS_ATTENTION]))
+        .filter(Column::Status.is_in([ConnectionStatus::Healthy, ConnectionStatus::NeedsAttention]))
         .exec(db)
         .await?;
     Ok(res.rows_affected)

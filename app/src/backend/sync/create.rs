@@ -6,26 +6,20 @@
 
 use super::{SyncError, mapping, stock::available};
 use crate::backend::{
-    connect::{shopify as shopify_connect, woocommerce as woo_connect},
     db::{
         activity::{self, NewActivity},
         catalog, connections, inventory_cache,
     },
     jobs::PushStock,
-    platforms::{
-        prokip::{ProductType, Variation},
-        shopify::{NewProduct, NewVariant as ShopifyVariant},
-        woocommerce::NewVariant as WooVariant,
-    },
+    platforms::prokip::{ProductType, Variation},
     state::AppState,
+    stores::{NewProduct, NewVariant, Store, StoreError},
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The reason of the push that follows a creation.
 pub const CREATED: &str = "created-in-store";
-/// The attribute a variable product's variants differ by (Prokip's API does not name it).
-const OPTION_NAME: &str = "Option";
 
 /// One Prokip product to create, with the variations that become its variants.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +32,21 @@ pub struct ToCreate {
 impl ToCreate {
     fn skus(&self) -> Vec<String> {
         self.variants.iter().map(|v| v.sub_sku.clone()).collect()
+    }
+
+    /// The store product, each variant publishing `publish(variation)`.
+    fn to_store(&self, publish: impl Fn(&Variation) -> i64) -> NewProduct {
+        let variants = self
+            .variants
+            .iter()
+            .map(|v| NewVariant {
+                sku: v.sub_sku.clone(),
+                option: v.variation_name.clone(),
+                price: v.sell_price_inc_tax,
+                available: publish(v),
+            })
+            .collect();
+        NewProduct { title: self.title.clone(), variable: self.variable, variants }
     }
 }
 
@@ -122,8 +131,10 @@ pub async fn create_in_store(
     let committed = inventory_cache::committed(&state.db, account_id, Some(&all)).await?;
     let publish =
         |v: &Variation| available(v.qty_available, committed.get(&v.sub_sku).copied().unwrap_or(0), conn.safety_buffer);
-    let store = Store::open(state, &conn)?;
-    let present = store.present(&all).await.map_err(|e| SyncError::Store(format!("{}: {e}", conn.store_url)))?;
+    let failed = |e: StoreError| SyncError::Store(format!("{}: {e}", conn.store_url));
+    let store = Store::open(state, &conn).map_err(failed)?;
+    store.can_hold_stock().map_err(failed)?;
+    let present = store.present(&all).await.map_err(failed)?;
     for product in products {
         let skus = product.skus();
         let there = skus.iter().filter(|s| present.contains(*s)).count();
@@ -133,9 +144,9 @@ pub async fn create_in_store(
             let why = "some variants of this product are already in the store; add the others there";
             report.failed.extend(skus.into_iter().filter(|s| !present.contains(s)).map(|s| (s, why.to_owned())));
         } else {
-            let (done, failed) = store.create(&product, &publish).await;
-            report.created.extend(done);
-            report.failed.extend(failed);
+            let created = store.create_product(&product.to_store(publish)).await;
+            report.created.extend(created.skus);
+            report.failed.extend(created.failed);
         }
     }
     finish(state, &conn, &mut report).await?;
@@ -174,108 +185,6 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     mapping::index_connection(state, conn.account_id, conn.id).await?;
     let job = PushStock { account_id: conn.account_id, skus: Some(report.created.clone()), reason: CREATED.to_owned() };
     state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))
-}
-
-enum Store {
-    Shopify(crate::backend::platforms::shopify::ShopifyClient, String),
-    Woo(crate::backend::platforms::woocommerce::WooClient),
-}
-
-impl Store {
-    fn open(state: &AppState, conn: &connections::Model) -> Result<Self, SyncError> {
-        let unopened = || {
-            SyncError::Store(format!(
-                "{}: the stored credentials could not be opened; reconnect the store",
-                conn.store_url
-            ))
-        };
-        if conn.platform == connections::SHOPIFY {
-            let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
-            let location = conn
-                .location_id
-                .clone()
-                .ok_or_else(|| SyncError::Store(format!("{}: the shop has no active location", conn.store_url)))?;
-            Ok(Store::Shopify(client, location))
-        } else {
-            Ok(Store::Woo(woo_connect::client_for(state, conn).ok_or_else(unopened)?))
-        }
-    }
-
-    /// Which of `skus` the store already has (exact SKU lookup).
-    async fn present(&self, skus: &[String]) -> Result<HashSet<String>, String> {
-        let refs: Vec<&str> = skus.iter().map(String::as_str).collect();
-        match self {
-            Store::Shopify(c, _) => c
-                .variants_by_sku(&refs)
-                .await
-                .map(|vs| vs.into_iter().filter_map(|v| v.sku).collect())
-                .map_err(|e| e.to_string()),
-            Store::Woo(c) => c
-                .products_by_sku(&refs)
-                .await
-                .map(|ps| ps.into_iter().filter_map(|p| p.sku).collect())
-                .map_err(|e| e.to_string()),
-        }
-    }
-
-    /// Creates one product: the SKUs created and the ones refused, with the store's message.
-    async fn create(&self, p: &ToCreate, publish: &impl Fn(&Variation) -> i64) -> (Vec<String>, Vec<(String, String)>) {
-        let all_failed = |e: String| (Vec::new(), p.skus().into_iter().map(|s| (s, e.clone())).collect());
-        match self {
-            Store::Shopify(c, location) => {
-                let product = NewProduct {
-                    title: p.title.clone(),
-                    option_name: p.variable.then(|| OPTION_NAME.to_owned()),
-                    variants: p
-                        .variants
-                        .iter()
-                        .map(|v| ShopifyVariant {
-                            sku: v.sub_sku.clone(),
-                            option_value: v.variation_name.clone(),
-                            price: v.sell_price_inc_tax,
-                            available: publish(v),
-                        })
-                        .collect(),
-                };
-                match c.create_product(&product, location).await {
-                    Ok(created) => (created.into_iter().filter_map(|v| v.sku).collect(), Vec::new()),
-                    Err(e) => all_failed(e.to_string()),
-                }
-            }
-            Store::Woo(c) if !p.variable => {
-                let v = &p.variants[0];
-                match c.create_simple_product(&p.title, &v.sub_sku, v.sell_price_inc_tax, publish(v)).await {
-                    Ok(_) => (vec![v.sub_sku.clone()], Vec::new()),
-                    Err(e) => all_failed(e.to_string()),
-                }
-            }
-            Store::Woo(c) => {
-                let variants: Vec<WooVariant> = p
-                    .variants
-                    .iter()
-                    .map(|v| WooVariant {
-                        option: v.variation_name.clone(),
-                        sku: v.sub_sku.clone(),
-                        price: v.sell_price_inc_tax,
-                        stock: publish(v),
-                    })
-                    .collect();
-                match c.create_variable_product(&p.title, "", OPTION_NAME, &variants).await {
-                    Ok(created) => {
-                        let (mut done, mut failed) = (Vec::new(), Vec::new());
-                        for (v, r) in p.variants.iter().zip(created.variations) {
-                            match r {
-                                Ok(_) => done.push(v.sub_sku.clone()),
-                                Err(e) => failed.push((v.sub_sku.clone(), e.message)),
-                            }
-                        }
-                        (done, failed)
-                    }
-                    Err(e) => all_failed(e.to_string()),
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,33 +5,17 @@
 
 use super::SyncError;
 use crate::backend::{
-    connect::{prokip as prokip_connect, shopify as shopify_connect, woocommerce as woo_connect},
+    connect::prokip as prokip_connect,
     db::{catalog, connections, prokip_configs, sku_map},
     platforms::prokip::Variation,
     state::AppState,
+    stores::{Store, StoreError, StoreVariant},
 };
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// One sellable variant of a store, as the SKU map stores it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreVariant {
-    pub sku: Option<String>,
-    pub name: String,
-    pub product_id: String,
-    pub variant_id: Option<String>,
-    pub inventory_item_id: Option<String>,
-}
-
-impl StoreVariant {
-    /// A key unique within the store (the variant, else the product).
-    fn key(&self) -> String {
-        self.variant_id.clone().unwrap_or_else(|| self.product_id.clone())
-    }
-}
 
 /// What one index of one connection found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -193,39 +177,8 @@ pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec
 }
 
 async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<StoreVariant>, SyncError> {
-    let unopened = || SyncError::Store(format!("{}: the stored credentials could not be opened", conn.store_url));
-    let failed = |e: String| SyncError::Store(format!("{}: {e}", conn.store_url));
-    if conn.platform == connections::SHOPIFY {
-        let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
-        let variants = client.all_variants().await.map_err(|e| failed(e.to_string()))?;
-        Ok(variants
-            .into_iter()
-            .map(|v| StoreVariant {
-                name: if v.title == "Default Title" {
-                    v.product_title
-                } else {
-                    format!("{} - {}", v.product_title, v.title)
-                },
-                sku: v.sku,
-                product_id: v.product_id,
-                variant_id: Some(v.id),
-                inventory_item_id: Some(v.inventory_item_id),
-            })
-            .collect())
-    } else {
-        let client = woo_connect::client_for(state, conn).ok_or_else(unopened)?;
-        let variants = client.all_variants().await.map_err(|e| failed(e.to_string()))?;
-        Ok(variants
-            .into_iter()
-            .map(|v| StoreVariant {
-                sku: v.sku,
-                name: v.name,
-                product_id: v.product_id.to_string(),
-                variant_id: v.variation_id.map(|id| id.to_string()),
-                inventory_item_id: None,
-            })
-            .collect())
-    }
+    let failed = |e: StoreError| SyncError::Store(format!("{}: {e}", conn.store_url));
+    Store::open(state, conn).map_err(failed)?.variants().await.map_err(failed)
 }
 
 async fn index_store(

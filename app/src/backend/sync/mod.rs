@@ -9,8 +9,6 @@ pub mod orders;
 pub mod products;
 pub mod reconcile;
 pub mod stock;
-mod stock_shopify;
-mod stock_woo;
 pub mod triggers;
 
 pub use error::SyncError;

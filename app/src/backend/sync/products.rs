@@ -52,15 +52,12 @@ pub async fn view(
             }
         })
         .collect();
-    let platform = |p: &str| {
-        if p == connections::SHOPIFY { "Shopify" } else { "WooCommerce" }
-    };
     Ok(ProductsView {
         stores: stores
             .iter()
             .map(|s| StoreColumn {
                 id: s.id,
-                label: format!("{} {}", platform(&s.platform), s.store_url),
+                label: format!("{} {}", s.platform.label(), s.store_url),
                 safety_buffer: s.safety_buffer,
             })
             .collect(),

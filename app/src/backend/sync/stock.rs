@@ -5,18 +5,18 @@
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
 //! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
-use super::{SyncError, mapping::whole_units, reconcile, stock_shopify, stock_woo};
+use super::{SyncError, mapping::whole_units, reconcile};
 use crate::backend::{
-    connect::{prokip as prokip_connect, shopify as shopify_connect, woocommerce as woo_connect},
+    connect::prokip as prokip_connect,
     db::{
         activity::{self, NewActivity, RetryHandle},
-        connections, inventory_cache, pending_pushes, prokip_configs,
-        sku_map::{self, MappedSku},
-        sync_runs,
+        connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
     state::AppState,
+    stores::{self, Planned, Store, Written},
 };
+use crate::model::ConnectionStatus;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
 use serde::Serialize;
@@ -45,21 +45,6 @@ pub struct StoreOutcome {
     pub error: Option<String>,
 }
 
-/// One SKU to write: where it lives, what to publish, what we believe the store has.
-#[derive(Debug, Clone)]
-pub(super) struct Planned {
-    pub map: MappedSku,
-    pub target: i64,
-    pub cached: Option<i64>,
-}
-
-/// Per item: the quantities the store now has, and the refusals.
-#[derive(Debug, Default)]
-pub(super) struct Written {
-    pub done: Vec<(String, i64)>,
-    pub failed: Vec<(String, String)>,
-}
-
 /// What a store may show: never below zero, whole units only.
 pub fn available(prokip: Decimal, committed: i64, buffer: i32) -> i64 {
     (whole_units(prokip) - committed - i64::from(buffer)).max(0)
@@ -67,7 +52,7 @@ pub fn available(prokip: Decimal, committed: i64, buffer: i32) -> i64 {
 
 /// Whether a store receives pushes: running, healthy, with credentials.
 pub(super) fn receives_stock(c: &connections::Model) -> bool {
-    c.sync_enabled && c.status == connections::HEALTHY && c.credentials_enc.is_some()
+    c.sync_enabled && c.status == ConnectionStatus::Healthy && c.credentials_enc.is_some()
 }
 
 /// Takes the account's stock lock until `txn` ends: whoever holds it may read Prokip and write the
@@ -219,7 +204,7 @@ async fn push_store(
         }
     }
     progress(mapped.len() - planned.len(), 0).await?;
-    let mut steps = steps(planned, conn.platform != connections::SHOPIFY).into_iter();
+    let mut steps = steps(planned, stores::facts(conn.platform).writes_stock_per_product).into_iter();
     let mut done = Vec::new();
     while let Some(step) = steps.next() {
         let (step_len, skus_written) = (step.len(), step.iter().map(|p| p.map.sku.clone()).collect::<Vec<_>>());
@@ -290,15 +275,8 @@ fn steps(mut planned: Vec<Planned>, whole_products: bool) -> Vec<Vec<Planned>> {
 }
 
 async fn write(state: &AppState, conn: &connections::Model, planned: Vec<Planned>) -> Result<Written, String> {
-    let unopened = || "the stored credentials could not be opened; reconnect the store".to_owned();
-    if conn.platform == connections::SHOPIFY {
-        let client = shopify_connect::client_for(state, conn).ok_or_else(unopened)?;
-        let location = conn.location_id.as_deref().ok_or("the shop has no active location to hold stock")?;
-        stock_shopify::write(&client, location, planned).await.map_err(|e| e.to_string())
-    } else {
-        let client = woo_connect::client_for(state, conn).ok_or_else(unopened)?;
-        stock_woo::write(&client, planned).await.map_err(|e| e.to_string())
-    }
+    let store = Store::open(state, conn).map_err(|e| e.to_string())?;
+    store.write_stock(planned).await.map_err(|e| e.to_string())
 }
 
 /// Nothing could be written to a store: one activity entry whose Retry repeats the push.
@@ -329,6 +307,7 @@ async fn store_failed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::db::sku_map::MappedSku;
 
     #[test]
     fn available_subtracts_committed_and_buffer_and_never_goes_negative() {

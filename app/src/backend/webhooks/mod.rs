@@ -50,7 +50,7 @@ impl From<Rejected> for ServerError {
 
 pub struct Event<'a> {
     pub target: intake::Target,
-    pub platform: &'static str,
+    pub platform: crate::model::Platform,
     pub topic: &'a str,
     /// Unique per connection: a repeated delivery of the same event is ignored.
     pub dedupe_key: String,
@@ -88,7 +88,7 @@ impl<'a> Payload<'a> {
 pub async fn store(state: &crate::backend::state::AppState, e: Event<'_>) -> Result<intake::Stored, Rejected> {
     let row = intake::Row {
         target: e.target,
-        platform: e.platform,
+        platform: e.platform.as_str(),
         topic: e.topic.to_owned(),
         dedupe_key: e.dedupe_key.replace('\0', "\u{fffd}"),
         event_id: e.event_id.map(str::to_owned),

@@ -4,7 +4,10 @@
 
 pub use super::Rejected;
 use super::{Event, Payload, intake};
-use crate::backend::{db::connections, platforms::shopify::verify_webhook, state::AppState};
+use crate::{
+    backend::{db::connections, platforms::shopify::verify_webhook, state::AppState},
+    model::Platform,
+};
 use sea_orm::{ConnectionTrait, Statement};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -37,7 +40,7 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     }
     let payload: serde_json::Value = serde_json::from_slice(d.body).map_err(|_| Rejected::BadBody)?;
     let shop = d.shop.or_else(|| payload.get("shop_domain").and_then(|v| v.as_str())).unwrap_or("");
-    let Some(conn) = connections::by_store(&state.db, connections::SHOPIFY, shop).await? else {
+    let Some(conn) = connections::by_store(&state.db, Platform::Shopify, shop).await? else {
         tracing::info!(topic, shop, "Shopify webhook for a shop we hold nothing for");
         return Ok(Outcome::Ignored);
     };
@@ -79,7 +82,7 @@ async fn store(state: &AppState, d: &Delivery<'_>, topic: &str) -> Result<Outcom
     };
     let event = Event {
         target: intake::Target::Store(shop.clone()),
-        platform: connections::SHOPIFY,
+        platform: Platform::Shopify,
         topic,
         // The delivery id is Shopify's idempotency key; without one, the body itself is.
         dedupe_key: d.webhook_id.map(str::to_owned).unwrap_or_else(|| body_digest(d.body)),

@@ -6,11 +6,14 @@ use super::{
     Event, Payload,
     intake::{Stored, Target},
 };
-use crate::backend::{
-    connect::woocommerce::webhook_context,
-    db::connections,
-    platforms::woocommerce::{StoreUrl, is_ping, verify_signature},
-    state::AppState,
+use crate::{
+    backend::{
+        db::connections,
+        platforms::woocommerce::{StoreUrl, is_ping, verify_signature},
+        state::AppState,
+        stores::woocommerce::webhook_context,
+    },
+    model::Platform,
 };
 use sha2::{Digest, Sha256};
 
@@ -41,10 +44,10 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
         None => {
             // The seed's bare URL: find the store by the source header.
             let store = d.source.and_then(|s| StoreUrl::parse(s, true).ok()).ok_or(Rejected::UnknownConnection)?;
-            connections::by_store(&state.db, connections::WOOCOMMERCE, store.as_str()).await?
+            connections::by_store(&state.db, Platform::WooCommerce, store.as_str()).await?
         }
     };
-    let conn = conn.filter(|c| c.platform == connections::WOOCOMMERCE).ok_or(Rejected::UnknownConnection)?;
+    let conn = conn.filter(|c| c.platform == Platform::WooCommerce).ok_or(Rejected::UnknownConnection)?;
     let sealed = conn.webhook_secret_enc.as_deref().ok_or(Rejected::BadSignature)?;
     let secret = state.keyring.open(sealed, &webhook_context(conn.id)).map_err(|_| Rejected::BadSignature)?;
     let signature = d.signature.ok_or(Rejected::BadSignature)?;
@@ -72,7 +75,7 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
     let digest = Sha256::digest(d.body);
     let event = Event {
         target: Target::Connection(conn.id),
-        platform: connections::WOOCOMMERCE,
+        platform: Platform::WooCommerce,
         topic,
         dedupe_key: format!(
             "{topic}:{id}:{modified}:{:x}",

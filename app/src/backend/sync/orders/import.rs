@@ -4,16 +4,21 @@
 
 use super::model::{Status, StoreEvent, StoreOrder};
 use super::{ImportError, OrderCtx, refunds, sell, woo_refunds};
-use crate::backend::db::{
-    account_settings, commitments, connections,
-    sales_log::{self, Claim, NewOrder, Row},
+use crate::{
+    backend::{
+        db::{
+            account_settings, commitments,
+            sales_log::{self, Claim, NewOrder, Row},
+        },
+        stores,
+    },
+    model::Platform,
 };
 use std::collections::BTreeMap;
 
 /// Our invoice number for a store order: deterministic, unique across connections.
-pub fn invoice_no(platform: &str, connection_id: i64, order_id: &str) -> String {
-    let prefix = if platform == "shopify" { "SHOP" } else { "WOO" };
-    format!("{prefix}-{connection_id}-{order_id}")
+pub fn invoice_no(platform: Platform, connection_id: i64, order_id: &str) -> String {
+    format!("{}-{connection_id}-{order_id}", stores::facts(platform).invoice_prefix)
 }
 
 /// Applies one parsed event of the connection.
@@ -37,11 +42,11 @@ pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportE
     }
 }
 
-/// A paid WooCommerce order of a store that sells on completion waits, committed, until completed.
+/// A paid order of a store that sells on completion (WooCommerce) waits, committed, until completed.
 async fn with_trigger(ctx: &OrderCtx<'_>, mut o: StoreOrder) -> Result<StoreOrder, ImportError> {
-    let woo_paid =
-        ctx.conn.platform == connections::WOOCOMMERCE && o.status == Status::Paid && o.store_status != "completed";
-    if woo_paid
+    let completed = stores::facts(ctx.conn.platform).completed_status;
+    let paid_not_completed = completed.is_some_and(|c| o.status == Status::Paid && o.store_status != c);
+    if paid_not_completed
         && account_settings::order_trigger(&ctx.state.db, ctx.conn.id).await? == account_settings::TRIGGER_COMPLETED
     {
         o.status = Status::Unpaid;
@@ -69,7 +74,7 @@ where
 /// Takes the order's lease (creating its row) and moves it towards what the store says.
 pub async fn import_order(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<(), ImportError> {
     let db = &ctx.state.db;
-    let invoice = invoice_no(&ctx.conn.platform, ctx.conn.id, &o.order_id);
+    let invoice = invoice_no(ctx.conn.platform, ctx.conn.id, &o.order_id);
     let new = NewOrder {
         connection_id: ctx.conn.id,
         order_id: &o.order_id,

@@ -2,12 +2,14 @@
 //! refunds, and the back-fill of orders that webhooks missed.
 
 pub mod import;
-pub mod model;
 pub mod pull;
 mod refunds;
 pub mod retry;
 mod sell;
 mod woo_refunds;
+
+/// The order model lives with the stores that deliver the orders.
+pub use crate::backend::stores::orders as model;
 
 use crate::backend::{
     db::{
@@ -52,8 +54,7 @@ impl From<ProkipError> for ImportError {
 impl OrderCtx<'_> {
     /// How the activity log names an order, e.g. "Shopify order #1001".
     pub fn subject(&self, order_name: &str) -> String {
-        let store = if self.conn.platform == connections::SHOPIFY { "Shopify" } else { "WooCommerce" };
-        format!("{store} order {order_name}")
+        format!("{} order {order_name}", self.conn.platform.label())
     }
 
     /// Logs an order problem (`failed` / `needs_attention`) with a Retry of this event.

@@ -2,20 +2,21 @@
 //! days) are stored as events and processed by the same idempotent job as webhooks — on request,
 //! and once a day for every account by itself.
 
-use crate::backend::{
-    connect::{shopify as shopify_connect, woocommerce as woo_connect},
-    db::{
-        connections::{self, Model as Connection},
-        sync_ticks,
+use crate::{
+    backend::{
+        db::{
+            connections::{self, Model as Connection},
+            sync_ticks,
+        },
+        error::{Kind, ServerError},
+        state::AppState,
+        stores::Store,
+        webhooks::{self, Event},
     },
-    error::{Kind, ServerError},
-    platforms::woocommerce,
-    state::AppState,
-    webhooks::{self, Event},
+    model::ConnectionStatus,
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
-use serde_json::{Value, json};
 
 /// How far back the first pull of a store looks.
 const FIRST_PULL_DAYS: i64 = 7;
@@ -80,7 +81,11 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pu
         return Ok(None);
     }
     let sql = "SELECT DISTINCT account_id FROM connections WHERE status <> $1 AND sync_enabled ORDER BY account_id";
-    let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), sql, [connections::DISCONNECTED.into()]);
+    let stmt = Statement::from_sql_and_values(
+        state.db.get_database_backend(),
+        sql,
+        [ConnectionStatus::Disconnected.as_str().into()],
+    );
     let mut total = Pulled::default();
     for row in state.db.query_all_raw(stmt).await? {
         let account_id: i64 = row.try_get_by_index(0)?;
@@ -120,39 +125,17 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
     let since = pulled_at(&state.db, conn.id).await?.unwrap_or(started - Duration::days(FIRST_PULL_DAYS))
         - Duration::minutes(OVERLAP_MINUTES);
     let failed = |reason: String| PullError::Store { store: conn.store_url.clone(), reason };
-    // (topic, order id, version, payload) of every order read.
-    let orders: Vec<(&str, String, String, Value)> = if conn.platform == connections::SHOPIFY {
-        let client = shopify_connect::client_for(state, conn).ok_or_else(|| failed("credentials unreadable".into()))?;
-        let orders = client.all_orders_updated_since(since).await.map_err(|e| failed(e.to_string()))?;
-        orders
-            .into_iter()
-            .map(|o| {
-                (
-                    "orders/updated",
-                    o.id.to_string(),
-                    o.updated_at.to_rfc3339(),
-                    serde_json::to_value(&o).unwrap_or_default(),
-                )
-            })
-            .collect()
-    } else {
-        let client = woo_connect::client_for(state, conn).ok_or_else(|| failed("credentials unreadable".into()))?;
-        let orders = client.orders_modified_since(since).await.map_err(|e| failed(e.to_string()))?;
-        orders.iter().map(|o| ("order.updated", o.id.to_string(), version(o), woo_payload(o))).collect()
-    };
+    let store = Store::open(state, conn).map_err(|e| failed(e.to_string()))?;
+    let orders = store.orders_since(since).await.map_err(|e| failed(e.to_string()))?;
     let mut pulled = Pulled { orders: orders.len(), new: 0 };
-    for (topic, id, version, payload) in orders {
+    for o in orders {
         let event = Event {
             target: webhooks::intake::Target::Connection(conn.id),
-            platform: if conn.platform == connections::SHOPIFY {
-                connections::SHOPIFY
-            } else {
-                connections::WOOCOMMERCE
-            },
-            topic,
-            dedupe_key: format!("pull:{id}:{version}"),
+            platform: conn.platform,
+            topic: o.topic,
+            dedupe_key: format!("pull:{}:{}", o.order_id, o.version),
             event_id: None,
-            payload: webhooks::Payload::Value(payload),
+            payload: webhooks::Payload::Value(o.payload),
         };
         let stored = webhooks::store(state, event).await.map_err(|e| match e {
             webhooks::Rejected::Unavailable(e) => PullError::Db(e),
@@ -164,24 +147,4 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
     }
     set_pulled_at(&state.db, conn.id, started).await?;
     Ok(pulled)
-}
-
-fn version(o: &woocommerce::Order) -> String {
-    o.date_modified_gmt.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// The parts of the REST order JSON the import reads, from the typed order.
-fn woo_payload(o: &woocommerce::Order) -> Value {
-    let lines: Vec<Value> = o
-        .line_items
-        .iter()
-        .map(|l| {
-            json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data })
-        })
-        .collect();
-    let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
-    json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,
-        "date_modified_gmt": o.date_modified_gmt.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "billing": { "email": o.billing_email() }, "line_items": lines, "refunds": refunds })
 }

@@ -101,7 +101,7 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
         contact_id,
         transaction_date: Utc::now().naive_utc(),
         invoice_no: row.invoice_no.clone(),
-        source: Some(ctx.conn.platform.clone()),
+        source: Some(ctx.conn.platform.as_str().to_owned()),
         status: SellStatus::Final,
         discount_type: DiscountType::Fixed,
         discount_amount: o.discount,

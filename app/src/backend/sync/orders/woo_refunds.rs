@@ -5,7 +5,7 @@
 
 use super::model::{RefundLine, StoreOrder, StoreRefund};
 use super::{ImportError, OrderCtx};
-use crate::backend::{connect::woocommerce::client_for, db::processed_refunds, platforms::woocommerce::OrderRefund};
+use crate::backend::{db::processed_refunds, platforms::woocommerce::OrderRefund, stores::woocommerce::WooStore};
 use std::collections::BTreeMap;
 
 /// The order's refunds with their lines: Shopify's as they came, WooCommerce's unrecorded ones
@@ -22,9 +22,9 @@ pub(super) async fn with_lines(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<Vec
     }
     let transient =
         |why: String| ImportError::Transient(format!("reading the refunds of WooCommerce order {}: {why}", o.order_id));
-    let client = client_for(ctx.state, ctx.conn).ok_or_else(|| transient("the store's keys are unreadable".into()))?;
+    let store = WooStore::open(ctx.state, ctx.conn).map_err(|e| transient(e.to_string()))?;
     let order_id: u64 = o.order_id.parse().map_err(|_| transient("not a WooCommerce order id".into()))?;
-    let mut fetched = client.order_refunds(order_id).await.map_err(|e| transient(e.to_string()))?;
+    let mut fetched = store.client().order_refunds(order_id).await.map_err(|e| transient(e.to_string()))?;
     fetched.retain(|r| unread.contains(&&r.id.to_string()));
     let (already, _) = processed_refunds::totals(db, ctx.conn.id, &o.order_id).await?;
     let mut all = o.refunds.clone();

@@ -3,8 +3,8 @@
 //! know), with a fresh idempotency key per call. Shopify applies a call as a whole, so refused
 //! items are taken out and the rest sent again; a stale item is re-read and retried once.
 
-use super::stock::{Planned, Written};
 use crate::backend::platforms::shopify::{InventoryErrorCode, MAX_SET_ITEMS, SetItem, ShopifyClient, ShopifyError};
+use crate::backend::stores::{Planned, Written};
 use std::collections::HashSet;
 
 /// An item ready to send: the plan and the quantity Shopify should still have.

@@ -1,8 +1,8 @@
 //! Writing stock to a WooCommerce store: absolute `stock_quantity` updates through the products
 //! and variations batch endpoints (≤ 100 per call), each item's own result checked.
 
-use super::stock::{Planned, Written};
 use crate::backend::platforms::woocommerce::{StockUpdate, WooClient, WooError};
+use crate::backend::stores::{Planned, Written};
 
 pub(super) async fn write(client: &WooClient, planned: Vec<Planned>) -> Result<Written, WooError> {
     let mut out = Written::default();

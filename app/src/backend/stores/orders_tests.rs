@@ -104,7 +104,7 @@ fn woo_statuses_map_to_paid_unpaid_cancelled_and_refunded() {
         ("trash", Status::Cancelled),
         ("refunded", Status::Refunded),
     ] {
-        assert_eq!(woo_status(s), want, "{s}");
+        assert_eq!(woocommerce::orders::status(s), want, "{s}");
     }
 }
 
