@@ -3,6 +3,7 @@
 //! to the worker's retry with backoff. After the last attempt the failure is in the activity log
 //! with a Retry button. The sweeper re-enqueues events that never got (or lost) their job.
 
+use super::{Job, Retry};
 use crate::backend::{
     db::{
         activity::{self, NewActivity, RetryHandle},
@@ -14,7 +15,28 @@ use crate::backend::{
         orders::{ImportError, OrderCtx, import, model},
     },
 };
+use apalis::prelude::BoxDynError;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Process one stored `webhook_events` row (order import, product re-index, …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessWebhook {
+    pub event_id: i64,
+}
+
+impl Job for ProcessWebhook {
+    const QUEUE: &'static str = "process_webhook";
+    /// Transient failures retried in-process: 0.2 s doubling up to 10 s, [`MAX_ATTEMPTS`] runs.
+    const RETRY: Retry =
+        Retry { attempts: MAX_ATTEMPTS as usize, first: Duration::from_millis(200), cap: Duration::from_secs(10) };
+    const CONCURRENCY: usize = 4;
+
+    async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
+        run(state, self.event_id).await.map_err(Into::into)
+    }
+}
 
 /// Runs of one event before its failure is shown and retries stop.
 pub const MAX_ATTEMPTS: i32 = 6;
