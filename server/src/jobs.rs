@@ -1,26 +1,23 @@
-//! The job monitor that runs beside the web server: Postgres-backed workers and the cron ticks
-//! that feed them.
+//! The job monitor that runs beside the web server: a Postgres-backed worker for each job and a
+//! cron worker for each tick, built from what the job files in `app::backend::jobs` declare.
 
-use apalis::layers::retry::{HasherRng, RetryPolicy, backoff::ExponentialBackoffMaker, backoff::MakeBackoff};
+use apalis::layers::retry::{
+    BackoffRetryPolicy, HasherRng, RetryPolicy,
+    backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff},
+};
 use apalis::prelude::*;
 use apalis::prelude::{PollWith, Strategy};
 use apalis_cron::{CronScheduler, Tick};
 use apalis_postgres::{PostgresStorage, Pubsub};
 use app::backend::jobs::{
-    HOUSEKEEPING_QUEUE, PUSH_STOCK_QUEUE, ProcessWebhook, PushStock, WEBHOOK_QUEUE,
-    housekeeping::{self, Housekeeping},
-    process_webhook, push_stock,
+    Housekeeping, Job, PollProkip, ProcessWebhook, PullOrders, PushStock, Retry,
+    schedule::{self, Scheduled},
 };
 use app::backend::state::AppState;
-use app::backend::sync::triggers;
-use sea_orm::DatabaseConnection;
-use std::str::FromStr;
-
-type HousekeepingQueue = PostgresStorage<Housekeeping>;
 
 /// How often an idle worker looks for jobs it was not told about. LISTEN/NOTIFY wakes a worker at
 /// once for each enqueue, but a job queued while the worker is (re)connecting its listener, or one
-/// whose retry time has just come, would otherwise wait for the next heartbeat (30 s).
+/// whose retry time has just come, would otherwise wait for the next heartbeat.
 const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The id of one start of a queue worker. apalis keeps a row per worker id and refuses a second
@@ -40,129 +37,47 @@ fn listening<T>(queue: PostgresStorage<T>) -> PollWith<PostgresStorage<T>, Strat
     PollWith::new(queue, strategy)
 }
 
-fn housekeeping_queue(db: &DatabaseConnection) -> HousekeepingQueue {
-    app::backend::jobs::storage(db, HOUSEKEEPING_QUEUE)
+async fn run_job<J: Job>(job: J, state: Data<AppState>) -> Result<(), BoxDynError> {
+    job.run(&state).await
 }
 
-async fn run_housekeeping(_job: Housekeeping, db: Data<DatabaseConnection>) -> Result<(), BoxDynError> {
-    housekeeping::run(&db).await
+/// The in-process retries of a job's declared policy (after its first run).
+fn retry_policy(retry: Retry) -> BackoffRetryPolicy<ExponentialBackoff<HasherRng>> {
+    let first = retry.first.max(std::time::Duration::from_millis(1));
+    let backoff = ExponentialBackoffMaker::new(first, retry.cap.max(first), 0.5, HasherRng::default())
+        .expect("valid backoff bounds")
+        .make_backoff();
+    RetryPolicy::retries(retry.attempts.saturating_sub(1)).with_backoff(backoff)
 }
 
-async fn enqueue_housekeeping(tick: Tick, queue: Data<HousekeepingQueue>) -> Result<(), BoxDynError> {
-    let at = chrono::DateTime::from_timestamp(tick.get_timestamp() as i64, 0).unwrap_or_else(chrono::Utc::now);
-    let mut queue = (*queue).clone();
-    queue.push(Housekeeping { tick: at }).await?;
-    Ok(())
-}
-
-async fn run_webhook(job: ProcessWebhook, state: Data<AppState>) -> Result<(), BoxDynError> {
-    process_webhook::run(&state, job.event_id).await.map_err(Into::into)
-}
-
-async fn sweep_webhooks(_tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
-    process_webhook::sweep(&state).await?;
-    Ok(())
-}
-
-/// The webhook worker: woken by each enqueue, a few events at once, transient failures retried in-process with
-/// exponential backoff (0.2 s doubling up to 10 s) until the job's own attempt limit.
-fn register_webhooks(monitor: Monitor, state: &AppState, every_minute: cron::Schedule) -> Monitor {
-    // LISTEN/NOTIFY wakes the worker as soon as a webhook is enqueued (not at the next heartbeat).
-    let queue = listening(app::backend::jobs::storage::<ProcessWebhook>(&state.db, WEBHOOK_QUEUE));
-    let worker_state = state.clone();
-    let sweeper_state = state.clone();
-    monitor
-        .register(move |_| {
-            let backoff = ExponentialBackoffMaker::new(
-                std::time::Duration::from_millis(200),
-                std::time::Duration::from_secs(10),
-                0.5,
-                HasherRng::default(),
-            )
-            .expect("valid backoff bounds")
-            .make_backoff();
-            let retries = (process_webhook::MAX_ATTEMPTS - 1) as usize;
-            WorkerBuilder::new(worker_id("process-webhook"))
-                .backend(queue.clone())
-                .data(worker_state.clone())
-                .concurrency(4)
-                .retry(RetryPolicy::retries(retries).with_backoff(backoff))
-                .build(run_webhook)
-        })
-        .register(move |_| {
-            WorkerBuilder::new("webhook-sweeper")
-                .backend(CronScheduler::new(every_minute.clone()))
-                .data(sweeper_state.clone())
-                .build(sweep_webhooks)
-        })
-}
-
-fn tick_time(tick: &Tick) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp(tick.get_timestamp() as i64, 0).unwrap_or_else(chrono::Utc::now)
-}
-
-async fn prokip_poll(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
-    Ok(triggers::poll_tick(&state, tick_time(&tick)).await?)
-}
-
-async fn reconcile(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
-    Ok(triggers::reconcile_tick(&state, tick_time(&tick)).await?)
-}
-
-/// Pushes run at once per process: one holding the account's stock lock, one waiting for it.
-const PUSH_CONCURRENCY: usize = 2;
-
-/// Stock pushes and the ticks that start them (poll and reconcile, when not turned off).
-fn stock_workers(monitor: Monitor, state: AppState) -> Monitor {
-    let queue: PostgresStorage<PushStock> = app::backend::jobs::storage(&state.db, PUSH_STOCK_QUEUE);
-    let mut monitor = monitor.register({
-        let state = state.clone();
-        // LISTEN/NOTIFY: a push starts as soon as it is queued, not at the next heartbeat. Pushes
-        // of one account wait for its stock lock inside a transaction, each holding a pooled
-        // connection; without a limit a burst of them takes the whole pool and the push holding
-        // the lock can never get a connection to finish.
-        move |_| {
-            WorkerBuilder::new(worker_id("push-stock"))
-                .backend(listening(queue.clone()))
-                .data(state.clone())
-                .concurrency(PUSH_CONCURRENCY)
-                .build(push_stock::run)
-        }
-    });
-    let sync = state.config.sync;
-    if let Some(schedule) = sync.poll_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
-        let state = state.clone();
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new("prokip-poll-cron")
-                .backend(CronScheduler::new(schedule.clone()))
-                .data(state.clone())
-                .build(prokip_poll)
-        });
-    }
-    if let Some(schedule) = sync.reconcile_schedule().and_then(|s| cron::Schedule::from_str(&s).ok()) {
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new("reconcile-cron")
-                .backend(CronScheduler::new(schedule.clone()))
-                .data(state.clone())
-                .build(reconcile)
-        });
-    }
-    monitor
-}
-
-async fn daily_order_pull(tick: Tick, state: Data<AppState>) -> Result<(), BoxDynError> {
-    app::backend::sync::orders::pull::daily_tick(&state, tick_time(&tick)).await?;
-    Ok(())
-}
-
-/// The daily pull of orders webhooks missed (03:00 UTC; claimed once across processes).
-fn daily_pull(monitor: Monitor, state: AppState) -> Monitor {
-    let daily = cron::Schedule::from_str("0 0 3 * * *").expect("valid cron expression");
+/// The worker of job `J`: its queue, concurrency and retries as the job declares them.
+fn worker<J: Job>(monitor: Monitor, state: &AppState) -> Monitor {
+    let queue = app::backend::jobs::storage::<J>(&state.db);
+    let state = state.clone();
     monitor.register(move |_| {
-        WorkerBuilder::new("daily-order-pull")
-            .backend(CronScheduler::new(daily.clone()))
+        WorkerBuilder::new(worker_id(J::QUEUE))
+            .backend(listening(queue.clone()))
             .data(state.clone())
-            .build(daily_order_pull)
+            .concurrency(J::CONCURRENCY)
+            .retry(retry_policy(J::RETRY))
+            .build(run_job::<J>)
+    })
+}
+
+async fn fire(tick: Tick, state: Data<AppState>, scheduled: Data<schedule::Tick>) -> Result<(), BoxDynError> {
+    let at = chrono::DateTime::from_timestamp(tick.get_timestamp() as i64, 0).unwrap_or_else(chrono::Utc::now);
+    scheduled.fire(&state, at).await
+}
+
+/// The cron worker of one tick.
+fn cron(monitor: Monitor, state: &AppState, Scheduled { name, schedule, tick }: Scheduled) -> Monitor {
+    let state = state.clone();
+    monitor.register(move |_| {
+        WorkerBuilder::new(name)
+            .backend(CronScheduler::new(schedule.clone()))
+            .data(state.clone())
+            .data(tick)
+            .build(fire)
     })
 }
 
@@ -178,10 +93,6 @@ fn pause_before_restart(pause: std::time::Duration) {
 
 /// Every worker of the product.
 pub fn monitor(state: AppState) -> Monitor {
-    let db = state.db.clone();
-    let queue = housekeeping_queue(&db);
-    let stock_state = state.clone();
-    let every_minute = cron::Schedule::from_str("0 * * * * *").expect("valid cron expression");
     // A worker whose backend fails (e.g. the database is briefly unreachable) is started again
     // instead of ending the monitor, after a pause growing with its restarts (0.2 s up to 5 s): a
     // backend that fails at once (a database that refuses us) would otherwise restart in a tight
@@ -192,21 +103,10 @@ pub fn monitor(state: AppState) -> Monitor {
         pause_before_restart(std::time::Duration::from_millis(200 * (restarts.min(24) as u64 + 1)));
         true
     });
-    let monitor = daily_pull(register_webhooks(monitor, &state, every_minute.clone()), state.clone());
-    stock_workers(monitor, stock_state)
-        .register({
-            let (db, queue) = (db.clone(), queue.clone());
-            move |_| {
-                WorkerBuilder::new(worker_id("housekeeping"))
-                    .backend(listening(queue.clone()))
-                    .data(db.clone())
-                    .build(run_housekeeping)
-            }
-        })
-        .register(move |_| {
-            WorkerBuilder::new("housekeeping-cron")
-                .backend(CronScheduler::new(every_minute.clone()))
-                .data(queue.clone())
-                .build(enqueue_housekeeping)
-        })
+    let monitor = worker::<ProcessWebhook>(monitor, &state);
+    let monitor = worker::<PushStock>(monitor, &state);
+    let monitor = worker::<PollProkip>(monitor, &state);
+    let monitor = worker::<PullOrders>(monitor, &state);
+    let monitor = worker::<Housekeeping>(monitor, &state);
+    schedule::ticks(&state.config.sync).into_iter().fold(monitor, |m, scheduled| cron(m, &state, scheduled))
 }

@@ -358,3 +358,40 @@ async fn pushes_after_orders_take_every_waiting_sku_and_a_push_with_none_left_ca
     push(&w, Some(&["AS0002"]), triggers::MANUAL).await;
     assert_eq!(both(&w, "AS0002"), (Some(7), Some(7)));
 }
+
+#[tokio::test]
+async fn a_poll_tick_enqueues_one_job_per_account_and_a_failing_account_does_not_stop_the_others() {
+    let w = quiet_world().await;
+    // A second account whose Prokip cannot be reached: nothing listens on port 1.
+    w.app.sql("INSERT INTO accounts (name) VALUES ('Unreachable Ltd')").await;
+    let broken = w.app.scalar("SELECT id FROM accounts WHERE name = 'Unreachable Ltd'").await;
+    w.app
+        .sql(&format!(
+            "INSERT INTO prokip_configs (account_id, api_url, location_id, access_token_enc, walk_in_contact_id)
+             SELECT {broken}, 'http://127.0.0.1:1', location_id, access_token_enc, walk_in_contact_id
+               FROM prokip_configs WHERE account_id = {}",
+            w.account_id
+        ))
+        .await;
+    w.prokip.pos_sale(w.prokip_location, "AS0001", Decimal::from(2)).unwrap();
+
+    let at = chrono::Utc::now();
+    assert_eq!(triggers::poll_tick(&w.app.state, at).await.unwrap(), 2, "one poll job per account");
+    let polls = "SELECT count(*) FROM apalis.jobs WHERE job_type = 'prokip_poll'";
+    assert_eq!(w.app.scalar(polls).await, 2);
+    assert_eq!(triggers::poll_tick(&w.app.state, at).await.unwrap(), 0, "the tick is claimed once");
+
+    w.app.start_jobs();
+    w.eventually(20, "the reachable account's sale reaches both stores", || async {
+        both(&w, "AS0001") == (Some(3), Some(3))
+    })
+    .await;
+    let broken_poll = format!(
+        "SELECT count(*) FROM apalis.jobs WHERE job_type = 'prokip_poll' AND status = 'Failed' AND attempts > 1
+            AND convert_from(job, 'UTF8')::jsonb->>'account_id' = '{broken}'"
+    );
+    w.eventually(30, "the unreachable account's poll retried, then failed on its own", || async {
+        w.app.scalar(&broken_poll).await >= 1
+    })
+    .await;
+}

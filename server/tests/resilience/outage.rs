@@ -65,8 +65,8 @@ pub async fn run(size: Size) -> Vec<Row> {
     let other: Vec<u16> = during.iter().filter(|(_, s)| *s != 503).map(|(_, s)| *s).collect();
 
     let accepted = attempts.iter().filter(|a| a.accepted).count() as u64;
-    // An order being sold when the connections were cut keeps its lease (180 s) before the
-    // sweeper takes it up again.
+    // An order being sold when the connections were cut keeps its lease (up to 20 s) before
+    // another run takes it up again.
     let (sold, duplicates) = platform::wait_sold(&w, &orders, 300).await;
     let all_sold_after = opened_at.elapsed().as_secs_f64();
     let lost = accepted.saturating_sub(sold) + (orders.len() as u64 - accepted);

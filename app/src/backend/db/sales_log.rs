@@ -12,12 +12,15 @@ pub const FAILED: &str = "failed";
 pub const CANCELLED: &str = "cancelled";
 pub const DELETED: &str = "deleted";
 
-/// How long a worker may hold an order before another may take it over (longer than any
-/// Prokip call with its retries).
-const LEASE_SECONDS: i64 = 180;
+/// How long a claim holds an order before another worker may take it over. The holder renews it
+/// while it works (and covers a whole `POST /sell` before sending one), so it can be short: a
+/// killed process's orders are free again within seconds. The lease's end doubles as its holder's
+/// token: every claim sets a later one, so a renewal or release naming the end it holds can never
+/// touch another worker's lease.
+pub const LEASE_SECONDS: i64 = 15;
 
 const COLUMNS: &str = "id, connection_id, order_id, order_name, state, invoice_no, prokip_sell_id, sell_line_ids,
-    total::text AS total, currency, error, created_at, updated_at, sent_at, last_event_id";
+    total::text AS total, currency, error, created_at, updated_at, sent_at, last_event_id, lease_until";
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Row {
@@ -37,6 +40,8 @@ pub struct Row {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_event_id: Option<i64>,
+    /// When the current lease ends (`None`: nobody holds the order).
+    pub lease_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What we keep per sold order line: its Prokip sell line, for returns.
@@ -118,13 +123,29 @@ pub enum Claim {
     Unknown,
 }
 
+/// Extends the lease ending at `held` to at least `secs` from now (never shortening it). The new
+/// end, or `None` when the lease is no longer the caller's (it ran out and another worker took it).
+pub async fn renew<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    held: chrono::DateTime<chrono::Utc>,
+    secs: f64,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, DbErr> {
+    let sql = "UPDATE sales_log SET lease_until = GREATEST(lease_until, now() + make_interval(secs => $3))
+               WHERE id = $1 AND lease_until = $2 RETURNING lease_until";
+    let row = db.query_one_raw(stmt(db, sql, vec![id.into(), held.into(), secs.into()])).await?;
+    row.map(|r| r.try_get_by_index(0)).transpose()
+}
+
 pub async fn find<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Option<Row>, DbErr> {
     let sql = format!("SELECT {COLUMNS} FROM sales_log WHERE connection_id = $1 AND order_id = $2");
     Row::find_by_statement(stmt(db, &sql, vec![connection_id.into(), order_id.into()])).one(db).await
 }
 
-pub async fn release<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    db.execute_raw(stmt(db, "UPDATE sales_log SET lease_until = NULL WHERE id = $1", vec![id.into()])).await.map(|_| ())
+/// Gives the lease ending at `held` back (a lease another worker has taken since is left alone).
+pub async fn release<C: ConnectionTrait>(db: &C, id: i64, held: chrono::DateTime<chrono::Utc>) -> Result<(), DbErr> {
+    let sql = "UPDATE sales_log SET lease_until = NULL WHERE id = $1 AND lease_until = $2";
+    db.execute_raw(stmt(db, sql, vec![id.into(), held.into()])).await.map(|_| ())
 }
 
 /// Moves the order to `state` with an optional reason (cleared when `None`).

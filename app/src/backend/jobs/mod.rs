@@ -1,51 +1,82 @@
-//! Background jobs (apalis, Postgres storage on the shared pool). Queue names are fixed here, so
-//! renaming a type never silently moves its jobs to another queue. [`Queues`] is how web handlers
-//! and other jobs enqueue work.
+//! Background jobs (apalis, Postgres storage on the shared pool). Each job is one file: its struct,
+//! its queue, its retry policy and its `run`, declared through [`Job`]; `schedule` says which cron
+//! ticks start work. The server builds every worker from these declarations, and [`Queues`] is
+//! how web handlers and other jobs enqueue work.
 
 pub mod housekeeping;
+pub mod poll_prokip;
 pub mod process_webhook;
+pub mod pull_orders;
 pub mod push_stock;
+pub mod schedule;
 
-use apalis::prelude::TaskSink;
+pub use housekeeping::Housekeeping;
+pub use poll_prokip::PollProkip;
+pub use process_webhook::ProcessWebhook;
+pub use pull_orders::PullOrders;
+pub use push_stock::PushStock;
+
+use crate::backend::state::AppState;
+use apalis::prelude::{BoxDynError, TaskBuilder, TaskSink};
 use apalis_postgres::{Config, PostgresStorage};
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, de::DeserializeOwned};
+use std::time::Duration;
 
-pub const HOUSEKEEPING_QUEUE: &str = "housekeeping";
-pub const WEBHOOK_QUEUE: &str = "process_webhook";
-pub const PUSH_STOCK_QUEUE: &str = "push_stock";
+/// What a job file declares; the worker, its retries and every row enqueued follow from it.
+pub trait Job: Serialize + DeserializeOwned + Clone + Send + Sync + Unpin + 'static {
+    /// The apalis queue: a fixed string, so renaming the type never moves its jobs to another queue.
+    const QUEUE: &'static str;
+    /// How often a failed run is tried again.
+    const RETRY: Retry;
+    /// Jobs of this queue one process runs at once.
+    const CONCURRENCY: usize = 1;
 
-/// Process one stored `webhook_events` row (order import, product re-index, …).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProcessWebhook {
-    pub event_id: i64,
+    /// Runs the job once. `Err` asks for a retry while [`Retry::attempts`] allow.
+    fn run(self, state: &AppState) -> impl Future<Output = Result<(), BoxDynError>> + Send;
 }
 
-/// Push Prokip's available stock to every enabled store of the account: for these SKUs, or all.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PushStock {
-    pub account_id: i64,
-    /// `None` = every mapped SKU (a full sync).
-    pub skus: Option<Vec<String>>,
-    /// Why: "order", "prokip-poll", "reconcile", "manual" (shown in the activity log).
-    pub reason: String,
+/// A job's retry policy: runs at most, the first included, with exponential backoff between them
+/// (`first`, doubling, up to `cap`, jittered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    pub attempts: usize,
+    pub first: Duration,
+    pub cap: Duration,
+}
+
+impl Retry {
+    /// One run: a failure is final (what follows it is the job's own business).
+    pub const ONCE: Retry = Retry { attempts: 1, first: Duration::ZERO, cap: Duration::ZERO };
 }
 
 /// Workers heartbeat this often; a worker silent for [`MISSED_HEARTBEATS`] of them (a killed
-/// process) has its running jobs put back in the queue for the others.
-const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5);
-const MISSED_HEARTBEATS: usize = 6;
+/// process) has its running jobs put back in the queue for the others, 10 s after it went silent.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+const MISSED_HEARTBEATS: usize = 5;
 
-pub fn storage<T>(db: &DatabaseConnection, queue: &str) -> PostgresStorage<T> {
-    let config = Config::default().queue(queue).heartbeat_interval(HEARTBEAT).missed_heartbeats(MISSED_HEARTBEATS);
+/// The queue of `J` on the shared pool.
+pub fn storage<J: Job>(db: &DatabaseConnection) -> PostgresStorage<J> {
+    let config = Config::default().queue(J::QUEUE).heartbeat_interval(HEARTBEAT).missed_heartbeats(MISSED_HEARTBEATS);
     PostgresStorage::new(db.get_postgres_connection_pool()).with_config(config)
+}
+
+/// A job as its queue row carries it: the job's own attempt limit, so apalis never runs it more
+/// often than the job declares.
+pub fn task<J: Job>(job: J) -> TaskBuilder<J> {
+    TaskBuilder::new(job).max_attempts(J::RETRY.attempts)
+}
+
+/// The job as its queue row stores it: JSON, as apalis-postgres's codec writes it (for rows written
+/// by our own statements, like the webhook intake's).
+pub fn encode<J: Job>(job: &J) -> Result<Vec<u8>, serde_json::Error> {
+    serde_json::to_vec(job)
 }
 
 /// Handles for enqueueing; cheap to clone.
 #[derive(Clone)]
 pub struct Queues {
-    pub webhooks: PostgresStorage<ProcessWebhook>,
-    pub push_stock: PostgresStorage<PushStock>,
+    db: DatabaseConnection,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,14 +85,30 @@ pub struct EnqueueError(String);
 
 impl Queues {
     pub fn new(db: &DatabaseConnection) -> Self {
-        Queues { webhooks: storage(db, WEBHOOK_QUEUE), push_stock: storage(db, PUSH_STOCK_QUEUE) }
+        Queues { db: db.clone() }
+    }
+
+    /// Enqueues one job.
+    pub async fn enqueue<J: Job>(&self, job: J) -> Result<(), EnqueueError> {
+        self.enqueue_task(task(job)).await
+    }
+
+    /// Enqueues one job as built (e.g. to run later).
+    pub async fn enqueue_task<J: Job>(&self, task: TaskBuilder<J>) -> Result<(), EnqueueError> {
+        storage::<J>(&self.db).push_task(task.build()).await.map_err(|e| EnqueueError(e.to_string()))
+    }
+
+    /// Enqueues several jobs of one queue in one statement: all or none.
+    pub async fn enqueue_all<J: Job>(&self, jobs: Vec<J>) -> Result<(), EnqueueError> {
+        let tasks = futures::stream::iter(jobs.into_iter().map(|j| task(j).build()));
+        storage::<J>(&self.db).push_all(tasks).await.map_err(|e| EnqueueError(e.to_string()))
     }
 
     pub async fn process_webhook(&self, event_id: i64) -> Result<(), EnqueueError> {
-        self.webhooks.clone().push(ProcessWebhook { event_id }).await.map_err(|e| EnqueueError(e.to_string()))
+        self.enqueue(ProcessWebhook { event_id }).await
     }
 
     pub async fn push_stock(&self, job: PushStock) -> Result<(), EnqueueError> {
-        self.push_stock.clone().push(job).await.map_err(|e| EnqueueError(e.to_string()))
+        self.enqueue(job).await
     }
 }

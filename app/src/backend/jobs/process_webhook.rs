@@ -3,6 +3,7 @@
 //! to the worker's retry with backoff. After the last attempt the failure is in the activity log
 //! with a Retry button. The sweeper re-enqueues events that never got (or lost) their job.
 
+use super::{Job, Retry};
 use crate::backend::{
     db::{
         activity::{self, NewActivity, RetryHandle},
@@ -14,12 +15,35 @@ use crate::backend::{
         orders::{ImportError, OrderCtx, import, model},
     },
 };
+use apalis::prelude::BoxDynError;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Process one stored `webhook_events` row (order import, product re-index, …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessWebhook {
+    pub event_id: i64,
+}
+
+impl Job for ProcessWebhook {
+    const QUEUE: &'static str = "process_webhook";
+    /// Transient failures retried in-process: 0.2 s doubling up to 10 s, [`MAX_ATTEMPTS`] runs.
+    const RETRY: Retry =
+        Retry { attempts: MAX_ATTEMPTS as usize, first: Duration::from_millis(200), cap: Duration::from_secs(10) };
+    const CONCURRENCY: usize = 4;
+
+    async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
+        run(state, self.event_id).await.map_err(Into::into)
+    }
+}
 
 /// Runs of one event before its failure is shown and retries stop.
 pub const MAX_ATTEMPTS: i32 = 6;
 /// An event enqueued this long ago and still unprocessed lost its job: enqueue it again.
 const LOST_AFTER_SECS: i64 = 180;
+/// How soon an event whose order another worker holds is run again.
+const BUSY_RECHECK: Duration = Duration::from_secs(1);
 /// Orders held for unmapped SKUs (or stuck in `sending`) are tried again this often.
 const HELD_RETRY_SECS: i64 = 60;
 
@@ -89,8 +113,9 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     let ctx = OrderCtx { state, conn: &conn, event_id: Some(event_id) };
     match import::handle(&ctx, parsed).await {
         Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
-        // Another worker has the order: try again shortly; the sweeper covers the long tail.
-        Err(ImportError::Busy) if ev.attempts >= MAX_ATTEMPTS => Ok(()),
+        // Another worker holds the order: look again in a moment, for as long as it does (a live
+        // holder renews its lease, a killed one's runs out within seconds). Waiting is no attempt.
+        Err(ImportError::Busy) => recheck_later(state, event_id).await.map_err(|e| fail(e.to_string())),
         Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
     }
 }
@@ -142,6 +167,19 @@ async fn give_up(
         retry: Some(RetryHandle::ProcessWebhook { event_id }),
     };
     activity::record(&state.db, entry).await.map(|_| ())
+}
+
+/// Gives back the attempt [`start`] counted and enqueues the event's job again for
+/// [`BUSY_RECHECK`] from now. Should that enqueue fail, the sweeper enqueues the event.
+async fn recheck_later(state: &AppState, event_id: i64) -> Result<(), DbErr> {
+    let db = &state.db;
+    let sql = "UPDATE webhook_events SET attempts = attempts - 1, enqueued_at = now() WHERE id = $1";
+    db.execute_raw(stmt(db, sql, vec![event_id.into()])).await?;
+    let task = super::task(ProcessWebhook { event_id }).run_after(BUSY_RECHECK);
+    if let Err(e) = state.queues.enqueue_task(task).await {
+        tracing::warn!(event_id, error = %e, "busy order's event not enqueued again; the sweeper will");
+    }
+    Ok(())
 }
 
 /// Runs an event again from scratch (Retry button, a held order's new chance).

@@ -2,19 +2,45 @@
 //! at all (Prokip unreachable) is logged in the activity feed with a Retry and fails the job;
 //! failures of single items are reported by the push itself and do not fail the job.
 
-use super::PushStock;
+use super::{Job, Retry};
 use crate::backend::{
     db::activity::{self, NewActivity, RetryHandle},
     state::AppState,
     sync::{SyncError, stock},
 };
-use apalis::prelude::{BoxDynError, Data};
+use apalis::prelude::BoxDynError;
+use serde::{Deserialize, Serialize};
+
+/// Push Prokip's available stock to every enabled store of the account: for these SKUs, or all.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushStock {
+    pub account_id: i64,
+    /// `None` = every mapped SKU (a full sync).
+    pub skus: Option<Vec<String>>,
+    /// Why: "order", "prokip-poll", "reconcile", "manual" (shown in the activity log).
+    pub reason: String,
+}
+
+impl Job for PushStock {
+    const QUEUE: &'static str = "push_stock";
+    /// A push that cannot run is in the activity log with a Retry; the next trigger or reconcile
+    /// pushes the same stock anyway.
+    const RETRY: Retry = Retry::ONCE;
+    /// One push holding the account's stock lock, one waiting for it. Each waits inside a
+    /// transaction holding a pooled connection: without a limit a burst of them takes the whole
+    /// pool and the push holding the lock can never get a connection to finish.
+    const CONCURRENCY: usize = 2;
+
+    async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
+        run(self, state).await
+    }
+}
 
 /// What the activity log calls a push that could not run.
 const SUBJECT: &str = "Stock push";
 
-pub async fn run(job: PushStock, state: Data<AppState>) -> Result<(), BoxDynError> {
-    match stock::push(&state, &job).await {
+pub async fn run(job: PushStock, state: &AppState) -> Result<(), BoxDynError> {
+    match stock::push(state, &job).await {
         Ok(_) => {
             // Prokip was read: an earlier push of these SKUs that could not run is done now.
             activity::resolve_covered(&state.db, job.account_id, &[SUBJECT.to_owned()], job.skus.as_deref()).await?;

@@ -184,7 +184,7 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     activity::record(&state.db, entry).await?;
     mapping::index_connection(state, conn.account_id, conn.id).await?;
     let job = PushStock { account_id: conn.account_id, skus: Some(report.created.clone()), reason: CREATED.to_owned() };
-    state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))
+    state.queues.push_stock(job).await.map_err(SyncError::from)
 }
 
 #[cfg(test)]

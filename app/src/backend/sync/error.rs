@@ -1,7 +1,10 @@
 //! `SyncError`: why a mapping or a stock push could not run as a whole. Failures of single items
 //! are not errors: they are reported per item in the activity log.
 
-use crate::backend::error::{Kind, ServerError};
+use crate::backend::{
+    error::{Kind, ServerError},
+    jobs::EnqueueError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -13,8 +16,8 @@ pub enum SyncError {
     Prokip(String),
     #[error("The store could not be read: {0}")]
     Store(String),
-    #[error("the job could not be queued: {0}")]
-    Queue(String),
+    #[error(transparent)]
+    Queue(#[from] EnqueueError),
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -23,9 +26,9 @@ impl From<SyncError> for ServerError {
     fn from(e: SyncError) -> Self {
         let kind = match e {
             SyncError::Db(e) => return ServerError::internal(e).with_title("Sync failed"),
+            SyncError::Queue(e) => return ServerError::internal(e).with_title("Sync failed"),
             SyncError::ProkipNotReady | SyncError::NotFound => Kind::BadRequest,
             SyncError::Prokip(_) | SyncError::Store(_) => Kind::BadGateway,
-            SyncError::Queue(_) => Kind::Internal,
         };
         ServerError::from_error(kind, e).with_title("Sync failed")
     }

@@ -1,13 +1,14 @@
 //! What starts a stock push besides an imported order: the Prokip poll (Prokip has no webhooks, so
 //! its recent sells are read and their SKUs pushed), the scheduled reconcile (a full push that
 //! first reads the stores back), and the merchant's "Sync now". Scheduled ticks are claimed in
-//! `sync_ticks`, so with several server processes each tick runs once.
+//! `sync_ticks`, so with several server processes each tick runs once, and fan out as one job per
+//! account, so accounts are served side by side and retried on their own.
 
 use super::{SyncError, stock::RECONCILE};
 use crate::backend::{
     connect::prokip as prokip_connect,
     db::{prokip_configs, sku_map, sync_ticks},
-    jobs::PushStock,
+    jobs::{PollProkip, PushStock},
     state::AppState,
 };
 use chrono::{DateTime, Utc};
@@ -16,18 +17,21 @@ pub const POLL_TICK: &str = "prokip-poll";
 pub const RECONCILE_TICK: &str = "reconcile";
 pub const MANUAL: &str = "manual";
 
-/// One scheduled poll: claims the tick, then polls every account whose Prokip location is chosen.
-pub async fn poll_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), SyncError> {
+/// One scheduled poll: claims the tick, then enqueues a poll job per account whose Prokip location
+/// is chosen. Returns how many were enqueued (`0` when another process had the tick).
+pub async fn poll_tick(state: &AppState, at: DateTime<Utc>) -> Result<usize, SyncError> {
     let every = i64::from(state.config.sync.prokip_poll_seconds.max(1));
     if !sync_ticks::claim(&state.db, POLL_TICK, at.timestamp().div_euclid(every)).await? {
-        return Ok(());
+        return Ok(0);
     }
-    for cfg in prokip_configs::ready_accounts(&state.db).await? {
-        if let Err(e) = poll_account(state, cfg.account_id).await {
-            tracing::warn!(account_id = cfg.account_id, error = %e, "Prokip poll failed");
-        }
-    }
-    Ok(())
+    let jobs: Vec<PollProkip> = prokip_configs::ready_accounts(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| PollProkip { account_id: c.account_id })
+        .collect();
+    let enqueued = jobs.len();
+    state.queues.enqueue_all(jobs).await.map_err(SyncError::from)?;
+    Ok(enqueued)
 }
 
 /// Reads the account's Prokip sells since the last poll and enqueues a push of their SKUs.
@@ -50,7 +54,7 @@ pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<Strin
     let skus = sku_map::skus_of_variations(&state.db, account_id, &variations).await?;
     if !skus.is_empty() {
         let job = PushStock { account_id, skus: Some(skus.clone()), reason: POLL_TICK.into() };
-        state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))?;
+        state.queues.push_stock(job).await.map_err(SyncError::from)?;
     }
     prokip_configs::set_last_polled_at(&state.db, account_id, now).await?;
     Ok(skus)
@@ -62,14 +66,16 @@ pub async fn reconcile_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), S
     if !sync_ticks::claim(&state.db, RECONCILE_TICK, at.timestamp().div_euclid(every)).await? {
         return Ok(());
     }
-    for cfg in prokip_configs::ready_accounts(&state.db).await? {
-        enqueue_full(state, cfg.account_id, RECONCILE).await?;
-    }
-    Ok(())
+    let jobs: Vec<PushStock> = prokip_configs::ready_accounts(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| PushStock { account_id: c.account_id, skus: None, reason: RECONCILE.into() })
+        .collect();
+    state.queues.enqueue_all(jobs).await.map_err(SyncError::from)
 }
 
 /// Enqueues a push of every mapped SKU ("Sync now", `POST /sync`, reconcile).
 pub async fn enqueue_full(state: &AppState, account_id: i64, reason: &str) -> Result<(), SyncError> {
     let job = PushStock { account_id, skus: None, reason: reason.into() };
-    state.queues.push_stock(job).await.map_err(|e| SyncError::Queue(e.to_string()))
+    state.queues.push_stock(job).await.map_err(SyncError::from)
 }

@@ -1,11 +1,12 @@
 //! Group commit for verified deliveries: deliveries that arrive while a write is in flight wait
-//! for the next one, which stores them all, with their jobs, in one statement. Under load each
+//! for the next one, which stores them all, with their jobs, in one statement (after taking their
+//! ids, so each job is built from the job struct itself). Under load each
 //! write carries dozens of deliveries; alone, a delivery is written at once. Every caller is
 //! answered only after its row is committed, so nothing acknowledged can be lost; an event is
 //! never stored without its job; and a batch the database refuses is written again row by row,
 //! so one bad row fails only its own delivery.
 
-use super::super::jobs::WEBHOOK_QUEUE;
+use crate::backend::jobs::{self, Job, ProcessWebhook};
 use sea_orm::{DatabaseConnection, DbErr, sqlx};
 use std::{
     collections::VecDeque,
@@ -163,34 +164,33 @@ impl Drop for WriterSlot {
     }
 }
 
-/// One statement: find each row's connection, insert what is new (duplicates by the unique
-/// dedupe key are skipped), note when the connection last heard from its store (at most once a
-/// second, so concurrent writes rarely wait on that row), and say what became of each row.
+/// One statement: find each row's connection, insert what is new under the id taken for it
+/// (duplicates by the unique dedupe key are skipped), write its job, note when the connection
+/// last heard from its store (at most once a second, so concurrent writes rarely wait on that
+/// row), and say what became of each row.
 const INSERT: &str = "
 WITH input AS (
-    SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-        WITH ORDINALITY AS t(connection_id, platform, store_url, topic, dedupe_key, event_id, payload, job_id, n)
+    SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                         $9::int8[], $10::bytea[])
+        WITH ORDINALITY AS t(connection_id, platform, store_url, topic, dedupe_key, event_id, payload, job_id, id, job, n)
 ), matched AS (
-    SELECT i.n, c.id AS connection_id, i.platform, i.topic, i.dedupe_key, i.event_id, i.payload
+    SELECT i.n, i.id, c.id AS connection_id, i.platform, i.topic, i.dedupe_key, i.event_id, i.payload
       FROM input i JOIN connections c ON c.id = i.connection_id AND c.platform = i.platform
     UNION ALL
-    SELECT i.n, c.id, i.platform, i.topic, i.dedupe_key, i.event_id, i.payload
+    SELECT i.n, i.id, c.id, i.platform, i.topic, i.dedupe_key, i.event_id, i.payload
       FROM input i JOIN connections c ON c.platform = i.platform AND c.store_url = i.store_url
      WHERE i.connection_id IS NULL
 ), inserted AS (
-    INSERT INTO webhook_events (connection_id, platform, topic, dedupe_key, event_id, payload, enqueued_at)
-    SELECT connection_id, platform, topic, dedupe_key, event_id, payload::jsonb, now() FROM matched ORDER BY n
+    INSERT INTO webhook_events (id, connection_id, platform, topic, dedupe_key, event_id, payload, enqueued_at)
+    SELECT id, connection_id, platform, topic, dedupe_key, event_id, payload::jsonb, now() FROM matched ORDER BY n
     ON CONFLICT (connection_id, dedupe_key) DO NOTHING
     RETURNING id, connection_id, dedupe_key
 ), jobs AS (
-    -- The event's job in the same statement, as apalis's own push writes it (queue, JSON of
-    -- `ProcessWebhook`, 25 attempts, no metadata): an event is never stored without its job.
+    -- The event's job in the same statement, as apalis's own push writes it (queue, the job's
+    -- JSON and attempt limit, no metadata): an event is never stored without its job.
     INSERT INTO apalis.jobs (id, job_type, job, status, attempts, max_attempts, run_at, priority, metadata, idempotency_key)
-    SELECT DISTINCT ON (ins.id) i.job_id, $9, convert_to('{\"event_id\":' || ins.id || '}', 'UTF8'), 'Pending', 0, 25, now(), 0, ''::hstore, NULL
-      FROM inserted ins
-      JOIN matched m ON m.connection_id = ins.connection_id AND m.dedupe_key = ins.dedupe_key
-      JOIN input i ON i.n = m.n
-     ORDER BY ins.id, m.n
+    SELECT i.job_id, $11, i.job, 'Pending', 0, $12, now(), 0, ''::hstore, NULL
+      FROM inserted ins JOIN input i ON i.id = ins.id
 ), touched AS (
     UPDATE connections SET last_webhook_at = now()
      WHERE id IN (SELECT connection_id FROM matched)
@@ -201,6 +201,9 @@ SELECT i.n, m.connection_id, ins.id
   LEFT JOIN matched m ON m.n = i.n
   LEFT JOIN inserted ins ON ins.connection_id = m.connection_id AND ins.dedupe_key = m.dedupe_key
  ORDER BY i.n";
+
+/// Takes `n` event ids, so each row's job can be built before the statement that stores both.
+const TAKE_IDS: &str = "SELECT nextval(pg_get_serial_sequence('webhook_events', 'id')) FROM generate_series(1, $1)";
 
 fn db_err(e: sqlx::Error) -> DbErr {
     DbErr::Custom(e.to_string())
@@ -227,6 +230,13 @@ async fn insert(db: &DatabaseConnection, rows: &[Row]) -> Result<Vec<Stored>, sq
     let event_ids: Vec<Option<&str>> = rows.iter().map(|r| r.event_id.as_deref()).collect();
     let payloads: Vec<&str> = rows.iter().map(|r| r.payload.as_str()).collect();
     let job_ids: Vec<String> = rows.iter().map(|_| ulid::Ulid::generate().to_string()).collect();
+    let pool = db.get_postgres_connection_pool();
+    let ids: Vec<i64> = sqlx::query_scalar(TAKE_IDS).bind(rows.len() as i32).fetch_all(pool).await?;
+    let job_bodies: Vec<Vec<u8>> = ids
+        .iter()
+        .map(|&event_id| jobs::encode(&ProcessWebhook { event_id }))
+        .collect::<Result<_, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let found: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(INSERT)
         .bind(&connection_ids)
         .bind(&platforms)
@@ -236,8 +246,11 @@ async fn insert(db: &DatabaseConnection, rows: &[Row]) -> Result<Vec<Stored>, sq
         .bind(&event_ids)
         .bind(&payloads)
         .bind(&job_ids)
-        .bind(WEBHOOK_QUEUE)
-        .fetch_all(db.get_postgres_connection_pool())
+        .bind(&ids)
+        .bind(&job_bodies)
+        .bind(ProcessWebhook::QUEUE)
+        .bind(ProcessWebhook::RETRY.attempts as i32)
+        .fetch_all(pool)
         .await?;
     // A key sent twice in one batch is one row: the first delivery stored it, the others are duplicates.
     let mut seen = std::collections::HashSet::new();

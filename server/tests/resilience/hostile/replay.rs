@@ -146,7 +146,7 @@ pub async fn run(w: &World, orders: usize) -> Outcome {
     let unavailable: u32 = statuses.iter().map(|(_, retried)| retried).sum();
     let mut wrong: Vec<String> =
         statuses.iter().filter(|(s, _)| *s != 200).map(|(s, _)| format!("a replayed delivery answered {s}")).collect();
-    // An event that lost every race for its order's lease waits for the sweeper (180 s).
+    // An event whose order is held runs again each second until the lease is free.
     if !super::settle(&w.app, 240).await {
         wrong.push("webhook events still unprocessed after 240 s".into());
     }

@@ -1,9 +1,10 @@
 //! Order import: one store event → at most one Prokip sell per order, exactly once (ARCHITECTURE
-//! §4). Each order is acted on under its `sales_log` lease; `sending` is committed before
-//! `POST /sell`, and a later run that finds it looks the invoice up in Prokip before sending again.
+//! §4). Each order is acted on under its `sales_log` lease, renewed while the work runs; `sending`
+//! is committed before `POST /sell`, and a later run that finds it looks the invoice up in Prokip
+//! before sending again.
 
 use super::model::{Status, StoreEvent, StoreOrder};
-use super::{ImportError, OrderCtx, refunds, sell, woo_refunds};
+use super::{ImportError, OrderCtx, lease::Lease, refunds, sell, woo_refunds};
 use crate::{
     backend::{
         db::{
@@ -63,9 +64,9 @@ where
         Claim::Unknown => Ok(()),
         Claim::Busy => Err(ImportError::Busy),
         Claim::Held(row) => {
-            let id = row.id;
-            let result = act(*row).await;
-            sales_log::release(&ctx.state.db, id).await?;
+            let lease = Lease::of(&ctx.state.db, &row);
+            let result = lease.hold(act(*row)).await;
+            lease.release().await?;
             result
         }
     }
@@ -85,12 +86,13 @@ pub async fn import_order(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<(), Impo
         event_id: ctx.event_id,
     };
     let row = sales_log::claim(db, new).await?.ok_or(ImportError::Busy)?;
-    let result = apply(ctx, &row, o).await;
-    sales_log::release(db, row.id).await?;
+    let lease = Lease::of(db, &row);
+    let result = lease.hold(apply(ctx, &lease, &row, o)).await;
+    lease.release().await?;
     result
 }
 
-async fn apply(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<(), ImportError> {
+async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> Result<(), ImportError> {
     let db = &ctx.state.db;
     let state = row.state.as_str();
     if matches!(state, sales_log::DELETED | sales_log::CANCELLED) {
@@ -102,7 +104,7 @@ async fn apply(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<(), Impo
             refunds::apply(ctx, row, &woo_refunds::with_lines(ctx, o).await?).await
         }
         Status::Paid => {
-            if let Some(row) = sell::sell(ctx, row, o).await? {
+            if let Some(row) = sell::sell(ctx, lease, row, o).await? {
                 commitments::remove(db, ctx.conn.id, &o.order_id).await?;
                 refunds::apply(ctx, &row, &woo_refunds::with_lines(ctx, o).await?).await?;
             }

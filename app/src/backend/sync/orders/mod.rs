@@ -2,6 +2,7 @@
 //! refunds, and the back-fill of orders that webhooks missed.
 
 pub mod import;
+mod lease;
 pub mod pull;
 mod refunds;
 pub mod retry;

@@ -1,6 +1,6 @@
 //! Pulling missed orders: every store's orders updated since its last pull (default the last 7
 //! days) are stored as events and processed by the same idempotent job as webhooks — on request,
-//! and once a day for every account by itself.
+//! and once a day for every account by itself (one job per account).
 
 use crate::{
     backend::{
@@ -9,6 +9,7 @@ use crate::{
             sync_ticks,
         },
         error::{Kind, ServerError},
+        jobs::{EnqueueError, PullOrders},
         state::AppState,
         stores::Store,
         webhooks::{self, Event},
@@ -29,6 +30,8 @@ pub enum PullError {
     Store { store: String, reason: String },
     #[error("database: {0}")]
     Db(#[from] DbErr),
+    #[error(transparent)]
+    Queue(#[from] EnqueueError),
 }
 
 impl From<PullError> for ServerError {
@@ -36,6 +39,7 @@ impl From<PullError> for ServerError {
         match e {
             PullError::Store { .. } => ServerError::from_error(Kind::BadGateway, e),
             PullError::Db(e) => ServerError::internal(e),
+            PullError::Queue(e) => ServerError::internal(e),
         }
     }
 }
@@ -73,9 +77,10 @@ pub async fn pull_account(state: &AppState, account_id: i64) -> Result<Pulled, P
 /// The `sync_ticks` name of the daily pull.
 pub const DAILY_TICK: &str = "daily-order-pull";
 
-/// The daily pull: claims the day (so with several server processes it runs once), then pulls
-/// every account with a store. `None` when the day was already claimed.
-pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pulled>, PullError> {
+/// The daily pull: claims the day (so with several server processes it runs once), then enqueues
+/// a pull job per account with an active store. How many were enqueued; `None` when the day was
+/// already claimed.
+pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<usize>, PullError> {
     let day = at.timestamp().div_euclid(86_400);
     if !sync_ticks::claim(&state.db, DAILY_TICK, day).await? {
         return Ok(None);
@@ -86,19 +91,14 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pu
         sql,
         [ConnectionStatus::Disconnected.as_str().into()],
     );
-    let mut total = Pulled::default();
+    let mut jobs = Vec::new();
     for row in state.db.query_all_raw(stmt).await? {
-        let account_id: i64 = row.try_get_by_index(0)?;
-        match pull_account(state, account_id).await {
-            Ok(p) => {
-                total.orders += p.orders;
-                total.new += p.new;
-            }
-            Err(e) => tracing::warn!(account_id, error = %e, "daily order pull failed"),
-        }
+        jobs.push(PullOrders { account_id: row.try_get_by_index(0)? });
     }
-    tracing::info!(orders = total.orders, new = total.new, "daily order pull done");
-    Ok(Some(total))
+    let enqueued = jobs.len();
+    state.queues.enqueue_all(jobs).await?;
+    tracing::info!(accounts = enqueued, "daily order pull enqueued");
+    Ok(Some(enqueued))
 }
 
 async fn pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {

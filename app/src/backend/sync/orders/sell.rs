@@ -3,7 +3,7 @@
 //! number when a run stopped between `POST /sell` and our commit.
 
 use super::model::StoreOrder;
-use super::{ImportError, OrderCtx};
+use super::{ImportError, OrderCtx, lease::Lease};
 use crate::backend::{
     connect::prokip::client_for,
     db::{
@@ -19,6 +19,11 @@ use crate::backend::{
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+
+/// The longest a `POST /sell` may take, its retries and a token refresh included. The order's
+/// lease covers it (and a few seconds more) before it is sent, so however it ends, no other
+/// worker sends the order meanwhile.
+const SELL_BOUND: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Where sells go and whom they are for.
 struct Target {
@@ -49,7 +54,12 @@ async fn hold(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder, why: &str) -> Resul
 }
 
 /// Sells the order once; the row as `sent`, or `None` when it is held or Prokip refused it.
-pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Result<Option<Row>, ImportError> {
+pub(super) async fn sell(
+    ctx: &OrderCtx<'_>,
+    lease: &Lease,
+    row: &Row,
+    o: &StoreOrder,
+) -> Result<Option<Row>, ImportError> {
     let db = &ctx.state.db;
     if row.state == sales_log::SENDING
         && let Some(sent) = recover(ctx, row, Some(o)).await?
@@ -112,10 +122,10 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
         payments: vec![SellPayment { amount: o.total(), method: settings.payment_method, note: Some(subject) }],
     };
     sales_log::set_state(db, row.id, sales_log::SENDING, None).await?;
-    let outcome = t.client.create_sell(&new).await;
+    let outcome = lease.covering(SELL_BOUND, t.client.create_sell(&new)).await;
     ctx.keep_tokens(&t.client).await;
     // An error leaves the row `sending`: the next run looks the invoice up before sending again.
-    match outcome? {
+    match outcome?? {
         SellOutcome::Rejected { message } => {
             sales_log::set_state(db, row.id, sales_log::FAILED, Some(&message)).await?;
             ctx.problem(&o.name, activity::FAILED, &format!("Prokip refused the sale: {message}")).await?;
