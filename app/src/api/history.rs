@@ -65,10 +65,10 @@ pub async fn load_activity(open_only: bool) -> Result<Vec<ActivityView>, AppErro
         .into_iter()
         .map(|e| ActivityView {
             id: e.id,
-            can_retry: e.retry.is_some() && !e.resolved && e.status != activity::OK,
-            kind: e.kind,
+            can_retry: e.retry.is_some() && !e.resolved && e.status != crate::model::ActivityStatus::Ok,
+            kind: e.kind.to_string(),
             subject: e.subject,
-            status: e.status,
+            status: e.status.to_string(),
             detail: e.detail,
             at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             resolved: e.resolved,

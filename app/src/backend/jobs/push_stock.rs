@@ -4,10 +4,11 @@
 
 use super::PushStock;
 use crate::backend::{
-    db::activity::{self, NewActivity, RetryHandle},
+    db::activity::{self, About, NewActivity, RetryHandle, StockScope},
     state::AppState,
     sync::{SyncError, stock},
 };
+use crate::model::{ActivityKind, ActivityStatus};
 use apalis::prelude::{BoxDynError, Data};
 
 /// What the activity log calls a push that could not run.
@@ -17,7 +18,7 @@ pub async fn run(job: PushStock, state: Data<AppState>) -> Result<(), BoxDynErro
     match stock::push(&state, &job).await {
         Ok(_) => {
             // Prokip was read: an earlier push of these SKUs that could not run is done now.
-            activity::resolve_covered(&state.db, job.account_id, &[SUBJECT.to_owned()], job.skus.as_deref()).await?;
+            activity::resolve_covered(&state.db, job.account_id, StockScope::Account, job.skus.as_deref()).await?;
             Ok(())
         }
         Err(SyncError::ProkipNotReady) => Ok(()),
@@ -25,9 +26,10 @@ pub async fn run(job: PushStock, state: Data<AppState>) -> Result<(), BoxDynErro
             let detail = e.to_string();
             let entry = NewActivity {
                 account_id: job.account_id,
-                kind: "stock",
+                kind: ActivityKind::Stock,
+                about: About::account(),
                 subject: SUBJECT,
-                status: activity::FAILED,
+                status: ActivityStatus::Failed,
                 detail: Some(&detail),
                 retry: Some(RetryHandle::PushStock { skus: job.skus.clone() }),
             };

@@ -8,7 +8,7 @@ use super::{SyncError, mapping, stock::available};
 use crate::backend::{
     connect::{shopify as shopify_connect, woocommerce as woo_connect},
     db::{
-        activity::{self, NewActivity},
+        activity::{self, About, NewActivity},
         catalog, connections, inventory_cache,
     },
     jobs::PushStock,
@@ -19,6 +19,7 @@ use crate::backend::{
     },
     state::AppState,
 };
+use crate::model::{ActivityKind, ActivityStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -149,9 +150,10 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
         let subject = format!("Create SKU {sku} → {}", conn.store_url);
         let entry = NewActivity {
             account_id: conn.account_id,
-            kind: "catalog",
+            kind: ActivityKind::Catalog,
+            about: About::sku(conn.id, sku),
             subject: &subject,
-            status: activity::FAILED,
+            status: ActivityStatus::Failed,
             detail: Some(why),
             retry: None,
         };
@@ -164,9 +166,10 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     let detail = report.created.join(", ");
     let entry = NewActivity {
         account_id: conn.account_id,
-        kind: "catalog",
+        kind: ActivityKind::Catalog,
+        about: About::store(conn.id),
         subject: &subject,
-        status: activity::OK,
+        status: ActivityStatus::Ok,
         detail: Some(&detail),
         retry: None,
     };
