@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod connections;
 pub mod inventory_cache;
 pub mod locks;
+pub mod login_failures;
 pub mod overview;
 pub mod pending_pushes;
 pub mod processed_refunds;

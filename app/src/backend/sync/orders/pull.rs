@@ -13,7 +13,7 @@ use crate::backend::{
     webhooks::{self, Event},
 };
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::DbErr;
 use serde_json::{Value, json};
 
 /// How far back the first pull of a store looks.
@@ -69,11 +69,8 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pu
     if !sync_ticks::claim(&state.db, DAILY_TICK, day).await? {
         return Ok(None);
     }
-    let sql = "SELECT DISTINCT account_id FROM connections WHERE status <> $1 AND sync_enabled ORDER BY account_id";
-    let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), sql, [connections::DISCONNECTED.into()]);
     let mut total = Pulled::default();
-    for row in state.db.query_all_raw(stmt).await? {
-        let account_id: i64 = row.try_get_by_index(0)?;
+    for account_id in connections::accounts_syncing(&state.db).await? {
         match pull_account(state, account_id).await {
             Ok(p) => {
                 total.orders += p.orders;
@@ -86,29 +83,12 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<Pu
     Ok(Some(total))
 }
 
-async fn pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT orders_pulled_at FROM connections WHERE id = $1",
-        [id.into()],
-    );
-    Ok(db.query_one_raw(stmt).await?.and_then(|r| r.try_get_by_index::<Option<DateTime<Utc>>>(0).ok()).flatten())
-}
-
-async fn set_pulled_at<C: ConnectionTrait>(db: &C, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "UPDATE connections SET orders_pulled_at = $2 WHERE id = $1",
-        [id.into(), at.into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
-}
-
 /// One store: its orders since the last pull, each stored (deduplicated) and enqueued.
 pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, PullError> {
     let started = Utc::now();
-    let since = pulled_at(&state.db, conn.id).await?.unwrap_or(started - Duration::days(FIRST_PULL_DAYS))
-        - Duration::minutes(OVERLAP_MINUTES);
+    let since =
+        connections::orders_pulled_at(&state.db, conn.id).await?.unwrap_or(started - Duration::days(FIRST_PULL_DAYS))
+            - Duration::minutes(OVERLAP_MINUTES);
     let failed = |reason: String| PullError::Store { store: conn.store_url.clone(), reason };
     // (topic, order id, version, payload) of every order read.
     let orders: Vec<(&str, String, String, Value)> = if conn.platform == connections::SHOPIFY {
@@ -152,7 +132,7 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
             pulled.new += 1;
         }
     }
-    set_pulled_at(&state.db, conn.id, started).await?;
+    connections::set_orders_pulled_at(&state.db, conn.id, started).await?;
     Ok(pulled)
 }
 
