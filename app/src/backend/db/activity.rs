@@ -3,7 +3,7 @@
 //! every count and resolution matches on the keys.
 
 use crate::model::{ActivityKind, ActivityStatus};
-use sea_orm::{Condition, QueryOrder, QuerySelect, Set, entity::prelude::*, sea_query::Expr};
+use sea_orm::{Condition, QueryOrder, QuerySelect, Set, TransactionTrait, entity::prelude::*, sea_query::Expr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -105,6 +105,16 @@ pub async fn record<C: ConnectionTrait>(db: &C, a: NewActivity<'_>) -> Result<i6
         ..Default::default()
     };
     Entity::insert(row).exec(db).await.map(|r| r.last_insert_id)
+}
+
+/// Records the entry and closes the open problems about the same thing before it, in one
+/// transaction: the log never shows both, nor neither.
+pub async fn supersede(db: &DatabaseConnection, a: NewActivity<'_>) -> Result<i64, DbErr> {
+    let txn = db.begin().await?;
+    resolve(&txn, a.account_id, &a.about).await?;
+    let id = record(&txn, a).await?;
+    txn.commit().await?;
+    Ok(id)
 }
 
 /// Open problems: failed or needing attention, and not resolved since.

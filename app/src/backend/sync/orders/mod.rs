@@ -75,7 +75,7 @@ impl OrderCtx<'_> {
         self.log(order_id, order_name, ActivityStatus::Ok, detail, None).await
     }
 
-    /// One activity entry for the order; earlier open failures about it are closed first.
+    /// One activity entry for the order, closing its earlier open failures.
     async fn log(
         &self,
         order_id: &str,
@@ -86,7 +86,6 @@ impl OrderCtx<'_> {
     ) -> Result<(), sea_orm::DbErr> {
         let subject = self.subject(order_name);
         let about = About::order(self.conn.id, order_id);
-        activity::resolve(&self.state.db, self.conn.account_id, &about).await?;
         let entry = NewActivity {
             account_id: self.conn.account_id,
             kind: ActivityKind::Order,
@@ -96,7 +95,7 @@ impl OrderCtx<'_> {
             detail: Some(detail),
             retry,
         };
-        activity::record(&self.state.db, entry).await.map(|_| ())
+        activity::supersede(&self.state.db, entry).await.map(|_| ())
     }
 
     /// Saves the Prokip tokens after calls (a 401 may have refreshed them).
