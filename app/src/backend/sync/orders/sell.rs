@@ -118,9 +118,10 @@ pub(super) async fn sell(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder) -> Resul
     // An error leaves the row `sending`: the next run looks the invoice up before sending again.
     match outcome? {
         SellOutcome::Rejected { message } => {
-            sales_log::set_state(db, row.id, sales_log::FAILED, Some(&message)).await?;
+            // Logged first: whoever sees the order failed finds its reason and Retry.
             ctx.problem(&o.order_id, &o.name, ActivityStatus::Failed, &format!("Prokip refused the sale: {message}"))
                 .await?;
+            sales_log::set_state(db, row.id, sales_log::FAILED, Some(&message)).await?;
             Ok(None)
         }
         SellOutcome::Created(tx) => adopt(ctx, &t.client, row, tx.id, Some(o)).await.map(Some),
