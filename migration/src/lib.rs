@@ -9,6 +9,7 @@ mod m20261201_000001_stock_sync;
 mod m20261202_000001_account_settings;
 mod m20261203_000001_sync_runs;
 mod m20261204_000001_pending_pushes;
+mod m20261205_000001_activity_keys;
 mod m20261205_000001_connection_enums;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_sync_runs::Migration),
             Box::new(m20261204_000001_pending_pushes::Migration),
             Box::new(m20261205_000001_connection_enums::Migration),
+            Box::new(m20261205_000001_activity_keys::Migration),
         ]
     }
 }

@@ -56,3 +56,51 @@ async fn activity_lists_failures_with_retry_and_filters_open_problems() {
     let open = page(&app, &a, "/activity?open=1").await;
     assert!(open.contains("ITEM_NOT_STOCKED_AT_LOCATION") && !open.contains("Pushed 12 SKUs"));
 }
+
+/// Entries written before activity carried keys get them from their subjects; what cannot be
+/// parsed keeps none.
+#[tokio::test]
+async fn entries_from_before_their_keys_get_them_from_their_subjects() {
+    use migration::{Migrator, MigratorTrait};
+    let app = TestApp::spawn().await;
+    let (_, account) = merchant(&app, "amina").await;
+    let shop = app.scalar("SELECT id FROM connections WHERE store_url = 'amina.myshopify.com'").await;
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let old_rows = format!(
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no)
+           VALUES ({shop}, '820982911946154508', '#1001', 'sent', 'SHOP-1001');
+         INSERT INTO webhook_events (id, connection_id, platform, topic, dedupe_key, payload)
+           VALUES (77, {shop}, 'shopify', 'orders/create', 'k77', '{{}}');
+         INSERT INTO activity (account_id, kind, subject, status) VALUES
+           ({account}, 'stock', 'SKU AS0001 → amina.myshopify.com', 'failed'),
+           ({account}, 'stock', 'Stock → amina.myshopify.com', 'failed'),
+           ({account}, 'stock', 'Stock push', 'failed'),
+           ({account}, 'catalog', 'Create SKU NEW-1 → amina.myshopify.com', 'failed'),
+           ({account}, 'catalog', 'Created 2 SKUs in amina.myshopify.com', 'ok'),
+           ({account}, 'order', 'orders/create event 77', 'failed'),
+           ({account}, 'order', 'Shopify order #1001', 'needs_attention'),
+           ({account}, 'stock', 'SKU AS0002 → gone.example', 'failed')"
+    );
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, &old_rows).await.unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+
+    let keys = |subject: &str| {
+        format!(
+            "SELECT count(*) FROM activity WHERE subject = '{subject}' AND {}",
+            "concat_ws('|', connection_id, sku, order_id, event_id) = "
+        )
+    };
+    let expect = [
+        ("SKU AS0001 → amina.myshopify.com", format!("{shop}|AS0001")),
+        ("Stock → amina.myshopify.com", format!("{shop}")),
+        ("Stock push", String::new()),
+        ("Create SKU NEW-1 → amina.myshopify.com", format!("{shop}|NEW-1")),
+        ("Created 2 SKUs in amina.myshopify.com", format!("{shop}")),
+        ("orders/create event 77", format!("{shop}|77")),
+        ("Shopify order #1001", format!("{shop}|820982911946154508")),
+        ("SKU AS0002 → gone.example", String::new()),
+    ];
+    for (subject, want) in expect {
+        assert_eq!(app.scalar(&format!("{}'{want}'", keys(subject))).await, 1, "{subject}: keys {want:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! domain's closed sets. Compiles for both targets and does no I/O; it imports nothing of this crate.
 
 mod account;
+mod activity;
 mod connection;
 mod connections;
 mod error;
@@ -13,6 +14,7 @@ mod settings;
 mod sync_run;
 
 pub use account::{AppInfo, CurrentUser};
+pub use activity::{ActivityKind, ActivityStatus};
 pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView};
 pub use error::AppError;

@@ -2,7 +2,6 @@
 
 use app::backend::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let ping = state.db.execute_raw(Statement::from_string(state.db.get_database_backend(), "SELECT 1"));
+    let ping = state.db.ping();
     match tokio::time::timeout(Duration::from_secs(2), ping).await {
         Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "up" }))),
         Ok(Err(e)) => {

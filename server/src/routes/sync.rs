@@ -4,7 +4,7 @@
 
 use app::backend::{
     auth::{AuthSession, User},
-    db::connections,
+    db::{connections, store_status},
     error::{Kind, ServerError},
     state::AppState,
     sync::{SyncError, create, mapping, triggers},
@@ -14,8 +14,7 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use sea_orm::{FromQueryResult, Statement};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The JSON routes answer 401 JSON, not a redirect, when signed out.
@@ -47,40 +46,9 @@ pub async fn resume(State(state): State<AppState>, auth: AuthSession) -> Result<
     set_all(&state, auth, true).await
 }
 
-#[derive(Serialize, FromQueryResult)]
-#[serde(rename_all = "camelCase")]
-struct StatusRow {
-    id: i64,
-    platform: String,
-    store_url: String,
-    last_sync: Option<chrono::DateTime<chrono::Utc>>,
-    sync_enabled: bool,
-    status: String,
-    /// Mapped SKUs.
-    product_count: i64,
-    /// Orders recorded from this store.
-    order_count: i64,
-    /// Mapped SKUs whose quantity in the store is not known yet (never pushed or read back).
-    pending: i64,
-    /// Open stock failures of this store in the activity log.
-    failed: i64,
-}
-
-const STATUS_SQL: &str = r#"
-SELECT c.id, c.platform, c.store_url, c.last_sync, c.sync_enabled, c.status,
-  (SELECT count(*) FROM sku_map m WHERE m.connection_id = c.id) AS product_count,
-  (SELECT count(*) FROM sales_log s WHERE s.connection_id = c.id) AS order_count,
-  (SELECT count(*) FROM sku_map m WHERE m.connection_id = c.id
-     AND NOT EXISTS (SELECT 1 FROM inventory_cache i WHERE i.connection_id = c.id AND i.sku = m.sku)) AS pending,
-  (SELECT count(*) FROM activity a WHERE a.account_id = c.account_id AND a.kind = 'stock' AND a.status = 'failed'
-     AND NOT a.resolved AND a.subject LIKE '%→ ' || c.store_url) AS failed
-FROM connections c WHERE c.account_id = $1 AND c.status <> 'disconnected' ORDER BY c.id
-"#;
-
 pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Result<Response, ServerError> {
     let user = signed_in(auth)?;
-    let stmt = Statement::from_sql_and_values(state.db.get_database_backend(), STATUS_SQL, [user.account_id.into()]);
-    let rows = StatusRow::find_by_statement(stmt).all(&state.db).await.map_err(SyncError::from)?;
+    let rows = store_status::for_account(&state.db, user.account_id).await.map_err(SyncError::from)?;
     Ok(Json(rows).into_response())
 }
 

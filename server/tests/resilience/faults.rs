@@ -121,7 +121,7 @@ fn diff(a: &BTreeMap<&'static str, u64>, b: &BTreeMap<&'static str, u64>) -> BTr
 /// Failed, unresolved activity entries.
 async fn open_failures(w: &World) -> Vec<app::backend::db::activity::Entry> {
     let entries = app::backend::db::activity::list(&w.app.state.db, w.account_id, true, 1000, 0).await.unwrap();
-    entries.into_iter().filter(|a| a.status == "failed").collect()
+    entries.into_iter().filter(|a| a.status == app::model::ActivityStatus::Failed).collect()
 }
 
 /// Shown with a reason and a Retry button.

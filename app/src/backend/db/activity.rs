@@ -1,12 +1,37 @@
 //! The activity log the dashboard shows: what happened, and for failures why and how to retry.
+//! Each entry names what it is about as keys ([`About`]); its subject is text for people only, and
+//! every count and resolution matches on the keys.
 
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use crate::model::{ActivityKind, ActivityStatus};
+use sea_orm::{Condition, QueryOrder, QuerySelect, Set, TransactionTrait, entity::prelude::*, sea_query::Expr};
 use serde::{Deserialize, Serialize};
 
-pub const OK: &str = "ok";
-pub const FAILED: &str = "failed";
-pub const NEEDS_ATTENTION: &str = "needs_attention";
-pub const INFO: &str = "info";
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "activity")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub kind: ActivityKind,
+    pub subject: String,
+    pub status: ActivityStatus,
+    pub detail: Option<String>,
+    pub retry: Option<Json>,
+    pub resolved: bool,
+    pub at: ChronoDateTimeUtc,
+    pub connection_id: Option<i64>,
+    pub sku: Option<String>,
+    pub order_id: Option<String>,
+    pub event_id: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// One entry as the log lists it.
+pub type Entry = Model;
 
 /// What a Retry button re-runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,45 +41,85 @@ pub enum RetryHandle {
     PushStock { skus: Option<Vec<String>> },
 }
 
+/// What an entry is about. Every key is optional: an entry about the whole account has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    pub connection_id: Option<i64>,
+    pub sku: Option<String>,
+    /// The store's id of the order (not the name people see, e.g. "#1001").
+    pub order_id: Option<String>,
+    /// A stored webhook event.
+    pub event_id: Option<i64>,
+}
+
+impl About {
+    /// The account as a whole (e.g. Prokip could not be read).
+    pub fn account() -> Self {
+        About::default()
+    }
+
+    /// One store as a whole.
+    pub fn store(connection_id: i64) -> Self {
+        About { connection_id: Some(connection_id), ..About::default() }
+    }
+
+    /// One SKU in one store.
+    pub fn sku(connection_id: i64, sku: &str) -> Self {
+        About { sku: Some(sku.to_owned()), ..About::store(connection_id) }
+    }
+
+    /// One order of one store.
+    pub fn order(connection_id: i64, order_id: &str) -> Self {
+        About { order_id: Some(order_id.to_owned()), ..About::store(connection_id) }
+    }
+
+    /// One webhook event of one store.
+    pub fn event(connection_id: i64, event_id: i64) -> Self {
+        About { event_id: Some(event_id), ..About::store(connection_id) }
+    }
+}
+
 pub struct NewActivity<'a> {
     pub account_id: i64,
-    /// e.g. "order", "stock", "catalog", "connection"
-    pub kind: &'a str,
-    /// What it is about, e.g. "Shopify order #1001" or "SKU AS0001 → demo-store".
+    pub kind: ActivityKind,
+    pub about: About,
+    /// What it is about, for people, e.g. "Shopify order #1001" or "SKU AS0001 → demo-store".
     pub subject: &'a str,
-    pub status: &'a str,
+    pub status: ActivityStatus,
     pub detail: Option<&'a str>,
     pub retry: Option<RetryHandle>,
 }
 
 pub async fn record<C: ConnectionTrait>(db: &C, a: NewActivity<'_>) -> Result<i64, DbErr> {
-    let retry = a.retry.map(|r| serde_json::to_value(r).unwrap_or_default());
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "INSERT INTO activity (account_id, kind, subject, status, detail, retry) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        [
-            a.account_id.into(),
-            a.kind.into(),
-            a.subject.into(),
-            a.status.into(),
-            a.detail.map(str::to_owned).into(),
-            retry.into(),
-        ],
-    );
-    let row = db.query_one_raw(stmt).await?.ok_or_else(|| DbErr::RecordNotFound("activity".into()))?;
-    row.try_get_by_index::<i64>(0)
+    let row = ActiveModel {
+        account_id: Set(a.account_id),
+        kind: Set(a.kind),
+        subject: Set(a.subject.to_owned()),
+        status: Set(a.status),
+        detail: Set(a.detail.map(str::to_owned)),
+        retry: Set(a.retry.map(|r| serde_json::to_value(r).unwrap_or_default())),
+        connection_id: Set(a.about.connection_id),
+        sku: Set(a.about.sku),
+        order_id: Set(a.about.order_id),
+        event_id: Set(a.about.event_id),
+        ..Default::default()
+    };
+    Entity::insert(row).exec(db).await.map(|r| r.last_insert_id)
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct Entry {
-    pub id: i64,
-    pub kind: String,
-    pub subject: String,
-    pub status: String,
-    pub detail: Option<String>,
-    pub retry: Option<serde_json::Value>,
-    pub resolved: bool,
-    pub at: chrono::DateTime<chrono::Utc>,
+/// Records the entry and closes the open problems about the same thing before it, in one
+/// transaction: the log never shows both, nor neither.
+pub async fn supersede(db: &DatabaseConnection, a: NewActivity<'_>) -> Result<i64, DbErr> {
+    let txn = db.begin().await?;
+    resolve(&txn, a.account_id, &a.about).await?;
+    let id = record(&txn, a).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Open problems: failed or needing attention, and not resolved since.
+fn open() -> Condition {
+    Condition::all().add(Column::Status.is_in(ActivityStatus::PROBLEMS)).add(Column::Resolved.eq(false))
 }
 
 /// The newest entries of the account, optionally only open failures.
@@ -65,58 +130,81 @@ pub async fn list<C: ConnectionTrait>(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Entry>, DbErr> {
-    let filter = if only_open { "AND status IN ('failed', 'needs_attention') AND NOT resolved" } else { "" };
-    let sql = format!(
-        "SELECT id, kind, subject, status, detail, retry, resolved, at FROM activity
-         WHERE account_id = $1 {filter} ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3"
-    );
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        sql,
-        [account_id.into(), (limit as i64).into(), (offset as i64).into()],
-    );
-    Entry::find_by_statement(stmt).all(db).await
+    let mut query = Entity::find().filter(Column::AccountId.eq(account_id));
+    if only_open {
+        query = query.filter(open());
+    }
+    query.order_by_desc(Column::At).order_by_desc(Column::Id).limit(limit).offset(offset).all(db).await
 }
 
 /// One entry of the account (`None` for another account's id).
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Entry>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT id, kind, subject, status, detail, retry, resolved, at FROM activity WHERE account_id = $1 AND id = $2",
-        [account_id.into(), id.into()],
-    );
-    Entry::find_by_statement(stmt).one(db).await
+    Entity::find_by_id(id).filter(Column::AccountId.eq(account_id)).one(db).await
 }
 
-/// Marks stock failures about these subjects as resolved once a push covering their SKUs went
-/// through: `skus` `None` (a full push) covers every one, else those whose Retry would push only
-/// SKUs among `skus`.
+/// The account's open problems.
+pub async fn count_open<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, DbErr> {
+    Entity::find().filter(Column::AccountId.eq(account_id)).filter(open()).count(db).await
+}
+
+/// Which stock failures a push that went through covers.
+#[derive(Debug, Clone, Copy)]
+pub enum StockScope<'a> {
+    /// Pushes that could not run at all (Prokip unreachable).
+    Account,
+    /// Pushes that wrote nothing to this store.
+    Store(i64),
+    /// These SKUs of this store, which were written.
+    Items(i64, &'a [String]),
+}
+
+/// Marks stock failures of `scope` as resolved once a push covering their SKUs went through:
+/// `skus` `None` (a full push) covers every one, else those whose Retry would push only SKUs
+/// among `skus`.
 pub async fn resolve_covered<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
-    subjects: &[String],
+    scope: StockScope<'_>,
     skus: Option<&[String]>,
 ) -> Result<(), DbErr> {
-    if subjects.is_empty() {
-        return Ok(());
+    let keys = match scope {
+        StockScope::Account => Condition::all().add(Column::ConnectionId.is_null()).add(Column::Sku.is_null()),
+        StockScope::Store(id) => Condition::all().add(Column::ConnectionId.eq(id)).add(Column::Sku.is_null()),
+        StockScope::Items(_, []) => return Ok(()),
+        StockScope::Items(id, items) => {
+            Condition::all().add(Column::ConnectionId.eq(id)).add(Column::Sku.eq_any(items.iter().cloned()))
+        }
+    };
+    let mut update = Entity::update_many()
+        .col_expr(Column::Resolved, Expr::value(true))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Kind.eq(ActivityKind::Stock))
+        .filter(Column::Status.eq(ActivityStatus::Failed))
+        .filter(Column::Resolved.eq(false))
+        .filter(keys);
+    if let Some(skus) = skus {
+        // Hand-written: the query builder has no form for "every element of a JSON array is in this list".
+        let covered = "jsonb_typeof(retry->'skus') = 'array' AND ARRAY(SELECT jsonb_array_elements_text(retry->'skus')) <@ $1::text[]";
+        update = update.filter(Expr::cust_with_values(covered, [skus.to_vec()]));
     }
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "UPDATE activity SET resolved = true
-         WHERE account_id = $1 AND subject = ANY($2) AND status = 'failed' AND NOT resolved
-           AND ($3::text[] IS NULL OR (jsonb_typeof(retry->'skus') = 'array'
-                AND ARRAY(SELECT jsonb_array_elements_text(retry->'skus')) <@ $3::text[]))",
-        [account_id.into(), subjects.to_vec().into(), skus.map(<[String]>::to_vec).into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
+    update.exec(db).await.map(|_| ())
 }
 
-/// Marks failures about `subject` as resolved (e.g. the order went through on a later try).
-pub async fn resolve<C: ConnectionTrait>(db: &C, account_id: i64, subject: &str) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "UPDATE activity SET resolved = true WHERE account_id = $1 AND subject = $2 AND status IN ('failed', 'needs_attention')",
-        [account_id.into(), subject.into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
+/// Marks open problems about this thing as resolved (e.g. the order went through on a later try).
+pub async fn resolve<C: ConnectionTrait>(db: &C, account_id: i64, about: &About) -> Result<(), DbErr> {
+    let key = |col: Column, v: Option<Value>| match v {
+        Some(v) => col.eq(v),
+        None => col.is_null(),
+    };
+    Entity::update_many()
+        .col_expr(Column::Resolved, Expr::value(true))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Status.is_in(ActivityStatus::PROBLEMS))
+        .filter(key(Column::ConnectionId, about.connection_id.map(Into::into)))
+        .filter(key(Column::Sku, about.sku.clone().map(Into::into)))
+        .filter(key(Column::OrderId, about.order_id.clone().map(Into::into)))
+        .filter(key(Column::EventId, about.event_id.map(Into::into)))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

@@ -2,7 +2,7 @@
 //! owning account; a store belongs to at most one account (unique platform + store URL).
 
 use crate::model::{ConnectionStatus, Platform};
-use sea_orm::{QueryOrder, Set, entity::prelude::*};
+use sea_orm::{QueryOrder, QuerySelect, Set, entity::prelude::*};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "connections")]
@@ -23,6 +23,8 @@ pub struct Model {
     pub last_webhook_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// When the last pull of missed orders started (the next one reads orders since then).
+    pub orders_pulled_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -240,6 +242,37 @@ pub async fn set_sync_enabled_all<C: ConnectionTrait>(db: &C, account_id: i64, e
 pub async fn touch_sync<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::LastSync, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Accounts with a store that receives orders (connected, sync on), in id order.
+pub async fn accounts_syncing<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::AccountId)
+        .distinct()
+        .filter(Column::Status.ne(ConnectionStatus::Disconnected))
+        .filter(Column::SyncEnabled.eq(true))
+        .order_by_asc(Column::AccountId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// When the last order pull of the store started.
+pub async fn orders_pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<ChronoDateTimeUtc>, DbErr> {
+    let at: Option<Option<ChronoDateTimeUtc>> =
+        Entity::find_by_id(id).select_only().column(Column::OrdersPulledAt).into_tuple().one(db).await?;
+    Ok(at.flatten())
+}
+
+/// Records when an order pull of the store started.
+pub async fn set_orders_pulled_at<C: ConnectionTrait>(db: &C, id: i64, at: ChronoDateTimeUtc) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::OrdersPulledAt, Expr::value(at))
         .filter(Column::Id.eq(id))
         .exec(db)
         .await

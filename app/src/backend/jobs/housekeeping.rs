@@ -2,9 +2,9 @@
 //! work is idempotent, so ticks from several processes at once are harmless.
 
 use super::{Job, Retry};
-use crate::backend::{session_store::PgSessionStore, state::AppState};
+use crate::backend::{db::login_failures, session_store::PgSessionStore, state::AppState};
 use apalis::prelude::BoxDynError;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use tower_sessions::session_store::ExpiredDeletion;
 
@@ -25,10 +25,6 @@ impl Job for Housekeeping {
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), BoxDynError> {
     PgSessionStore::new(db.clone()).delete_expired().await?;
-    let stmt = Statement::from_string(
-        db.get_database_backend(),
-        "DELETE FROM login_failures WHERE at < now() - interval '1 day'",
-    );
-    db.execute_raw(stmt).await?;
+    login_failures::delete_stale(db).await?;
     Ok(())
 }

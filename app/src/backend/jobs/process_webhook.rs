@@ -4,6 +4,10 @@
 //! with a Retry button. The sweeper re-enqueues events that never got (or lost) their job.
 
 use super::{Job, Retry};
+use crate::backend::db::{
+    activity::About,
+    webhook_events::{self, finish, note_error, start},
+};
 use crate::backend::{
     db::{
         activity::{self, NewActivity, RetryHandle},
@@ -16,7 +20,7 @@ use crate::backend::{
     },
 };
 use apalis::prelude::BoxDynError;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use sea_orm::DbErr;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -37,6 +41,7 @@ impl Job for ProcessWebhook {
         run(state, self.event_id).await.map_err(Into::into)
     }
 }
+use crate::model::{ActivityKind, ActivityStatus};
 
 /// Runs of one event before its failure is shown and retries stop.
 pub const MAX_ATTEMPTS: i32 = 6;
@@ -54,37 +59,7 @@ pub struct JobError {
     pub reason: String,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct StoredEvent {
-    connection_id: i64,
-    platform: String,
-    topic: String,
-    payload: serde_json::Value,
-    attempts: i32,
-    received_at: chrono::DateTime<chrono::Utc>,
-}
-
-fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
-}
-
-/// Counts an attempt and loads the event, unless it is already processed (or gone).
-async fn start<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<StoredEvent>, DbErr> {
-    let sql = "UPDATE webhook_events SET attempts = attempts + 1 WHERE id = $1 AND processed_at IS NULL
-               RETURNING connection_id, platform, topic, payload, attempts, received_at";
-    StoredEvent::find_by_statement(stmt(db, sql, vec![id.into()])).one(db).await
-}
-
-async fn finish<C: ConnectionTrait>(db: &C, id: i64, error: Option<&str>) -> Result<(), DbErr> {
-    let sql = "UPDATE webhook_events SET processed_at = now(), error = $2 WHERE id = $1";
-    db.execute_raw(stmt(db, sql, vec![id.into(), error.map(str::to_owned).into()])).await.map(|_| ())
-}
-
-async fn note_error<C: ConnectionTrait>(db: &C, id: i64, error: &str) -> Result<(), DbErr> {
-    db.execute_raw(stmt(db, "UPDATE webhook_events SET error = $2 WHERE id = $1", vec![id.into(), error.into()]))
-        .await
-        .map(|_| ())
-}
+type StoredEvent = webhook_events::Model;
 
 /// Processes one event. `Err` asks the worker to retry later.
 pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
@@ -97,7 +72,7 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     };
     if mapping::PRODUCT_TOPICS.contains(&ev.topic.as_str()) {
         return match mapping::reindex_after_product_change(state, &conn, ev.received_at).await {
-            Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
+            Ok(()) => succeeded(state, &conn, event_id).await.map_err(|e| fail(e.to_string())),
             Err(e) => failed(state, &conn, event_id, &ev, e.to_string()).await,
         };
     }
@@ -112,7 +87,7 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
     };
     let ctx = OrderCtx { state, conn: &conn, event_id: Some(event_id) };
     match import::handle(&ctx, parsed).await {
-        Ok(()) => succeeded(state, &conn, event_id, &ev.topic).await.map_err(|e| fail(e.to_string())),
+        Ok(()) => succeeded(state, &conn, event_id).await.map_err(|e| fail(e.to_string())),
         // Another worker holds the order: look again in a moment, for as long as it does (a live
         // holder renews its lease, a killed one's runs out within seconds). Waiting is no attempt.
         Err(ImportError::Busy) => recheck_later(state, event_id).await.map_err(|e| fail(e.to_string())),
@@ -144,9 +119,9 @@ fn event_subject(topic: &str, event_id: i64) -> String {
 
 /// The event went through: recorded, and a failure shown for an earlier run of it (the Retry
 /// button runs it again) is closed.
-async fn succeeded(state: &AppState, conn: &connections::Model, event_id: i64, topic: &str) -> Result<(), DbErr> {
+async fn succeeded(state: &AppState, conn: &connections::Model, event_id: i64) -> Result<(), DbErr> {
     finish(&state.db, event_id, None).await?;
-    activity::resolve(&state.db, conn.account_id, &event_subject(topic, event_id)).await
+    activity::resolve(&state.db, conn.account_id, &About::event(conn.id, event_id)).await
 }
 
 async fn give_up(
@@ -160,9 +135,10 @@ async fn give_up(
     let subject = event_subject(topic, event_id);
     let entry = NewActivity {
         account_id: conn.account_id,
-        kind: if mapping::PRODUCT_TOPICS.contains(&topic) { "catalog" } else { "order" },
+        kind: if mapping::PRODUCT_TOPICS.contains(&topic) { ActivityKind::Catalog } else { ActivityKind::Order },
+        about: About::event(conn.id, event_id),
         subject: &subject,
-        status: activity::FAILED,
+        status: ActivityStatus::Failed,
         detail: Some(reason),
         retry: Some(RetryHandle::ProcessWebhook { event_id }),
     };
@@ -172,9 +148,7 @@ async fn give_up(
 /// Gives back the attempt [`start`] counted and enqueues the event's job again for
 /// [`BUSY_RECHECK`] from now. Should that enqueue fail, the sweeper enqueues the event.
 async fn recheck_later(state: &AppState, event_id: i64) -> Result<(), DbErr> {
-    let db = &state.db;
-    let sql = "UPDATE webhook_events SET attempts = attempts - 1, enqueued_at = now() WHERE id = $1";
-    db.execute_raw(stmt(db, sql, vec![event_id.into()])).await?;
+    webhook_events::give_back_attempt(&state.db, event_id).await?;
     let task = super::task(ProcessWebhook { event_id }).run_after(BUSY_RECHECK);
     if let Err(e) = state.queues.enqueue_task(task).await {
         tracing::warn!(event_id, error = %e, "busy order's event not enqueued again; the sweeper will");
@@ -185,9 +159,7 @@ async fn recheck_later(state: &AppState, event_id: i64) -> Result<(), DbErr> {
 /// Runs an event again from scratch (Retry button, a held order's new chance).
 pub async fn requeue(state: &AppState, event_id: i64) -> Result<(), DbErr> {
     let db = &state.db;
-    let sql =
-        "UPDATE webhook_events SET processed_at = NULL, error = NULL, attempts = 0, enqueued_at = now() WHERE id = $1";
-    db.execute_raw(stmt(db, sql, vec![event_id.into()])).await?;
+    webhook_events::reset(db, event_id).await?;
     if let Err(e) = state.queues.process_webhook(event_id).await {
         // enqueued_at ages and the sweeper enqueues it.
         tracing::warn!(event_id, error = %e, "retry not enqueued; the sweeper will");
@@ -199,13 +171,7 @@ pub async fn requeue(state: &AppState, event_id: i64) -> Result<(), DbErr> {
 /// an event enqueued twice is processed once and skipped the second time.
 pub async fn sweep(state: &AppState) -> Result<usize, DbErr> {
     let db = &state.db;
-    let sql = "UPDATE webhook_events SET enqueued_at = now()
-               WHERE id IN (SELECT id FROM webhook_events WHERE processed_at IS NULL
-                              AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
-                            ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
-               RETURNING id";
-    let rows = db.query_all_raw(stmt(db, sql, vec![(LOST_AFTER_SECS as f64).into()])).await?;
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect::<Result<_, _>>()?;
+    let mut ids = webhook_events::claim_lost(db, LOST_AFTER_SECS).await?;
     for id in &ids {
         if let Err(e) = state.queues.process_webhook(*id).await {
             tracing::warn!(event_id = id, error = %e, "sweeper could not enqueue");

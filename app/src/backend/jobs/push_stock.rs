@@ -4,7 +4,7 @@
 
 use super::{Job, Retry};
 use crate::backend::{
-    db::activity::{self, NewActivity, RetryHandle},
+    db::activity::{self, About, NewActivity, RetryHandle, StockScope},
     state::AppState,
     sync::{SyncError, stock},
 };
@@ -35,6 +35,7 @@ impl Job for PushStock {
         run(self, state).await
     }
 }
+use crate::model::{ActivityKind, ActivityStatus};
 
 /// What the activity log calls a push that could not run.
 const SUBJECT: &str = "Stock push";
@@ -43,7 +44,7 @@ pub async fn run(job: PushStock, state: &AppState) -> Result<(), BoxDynError> {
     match stock::push(state, &job).await {
         Ok(_) => {
             // Prokip was read: an earlier push of these SKUs that could not run is done now.
-            activity::resolve_covered(&state.db, job.account_id, &[SUBJECT.to_owned()], job.skus.as_deref()).await?;
+            activity::resolve_covered(&state.db, job.account_id, StockScope::Account, job.skus.as_deref()).await?;
             Ok(())
         }
         Err(SyncError::ProkipNotReady) => Ok(()),
@@ -51,9 +52,10 @@ pub async fn run(job: PushStock, state: &AppState) -> Result<(), BoxDynError> {
             let detail = e.to_string();
             let entry = NewActivity {
                 account_id: job.account_id,
-                kind: "stock",
+                kind: ActivityKind::Stock,
+                about: About::account(),
                 subject: SUBJECT,
-                status: activity::FAILED,
+                status: ActivityStatus::Failed,
                 detail: Some(&detail),
                 retry: Some(RetryHandle::PushStock { skus: job.skus.clone() }),
             };

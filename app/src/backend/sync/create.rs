@@ -7,7 +7,7 @@
 use super::{SyncError, mapping, stock::available};
 use crate::backend::{
     db::{
-        activity::{self, NewActivity},
+        activity::{self, About, NewActivity},
         catalog, connections, inventory_cache,
     },
     jobs::PushStock,
@@ -15,6 +15,7 @@ use crate::backend::{
     state::AppState,
     stores::{NewProduct, NewVariant, Store, StoreError},
 };
+use crate::model::{ActivityKind, ActivityStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -160,9 +161,10 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
         let subject = format!("Create SKU {sku} → {}", conn.store_url);
         let entry = NewActivity {
             account_id: conn.account_id,
-            kind: "catalog",
+            kind: ActivityKind::Catalog,
+            about: About::sku(conn.id, sku),
             subject: &subject,
-            status: activity::FAILED,
+            status: ActivityStatus::Failed,
             detail: Some(why),
             retry: None,
         };
@@ -175,9 +177,10 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     let detail = report.created.join(", ");
     let entry = NewActivity {
         account_id: conn.account_id,
-        kind: "catalog",
+        kind: ActivityKind::Catalog,
+        about: About::store(conn.id),
         subject: &subject,
-        status: activity::OK,
+        status: ActivityStatus::Ok,
         detail: Some(&detail),
         retry: None,
     };

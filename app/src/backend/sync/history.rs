@@ -7,7 +7,7 @@ use crate::{
         error::ServerError,
         state::AppState,
     },
-    model::{ActivityView, OrderView, SyncRunView},
+    model::{ActivityStatus, ActivityView, OrderView, SyncRunView},
 };
 
 /// How many rows the Orders and Activity pages list.
@@ -41,10 +41,10 @@ pub async fn activity(state: &AppState, account_id: i64, open_only: bool) -> Res
         .into_iter()
         .map(|e| ActivityView {
             id: e.id,
-            can_retry: e.retry.is_some() && !e.resolved && e.status != activity::OK,
-            kind: e.kind,
+            can_retry: e.retry.is_some() && !e.resolved && e.status != ActivityStatus::Ok,
+            kind: e.kind.to_string(),
             subject: e.subject,
-            status: e.status,
+            status: e.status.to_string(),
             detail: e.detail,
             at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             resolved: e.resolved,

@@ -9,16 +9,16 @@ use super::{SyncError, mapping::whole_units, reconcile};
 use crate::backend::{
     connect::prokip as prokip_connect,
     db::{
-        activity::{self, NewActivity, RetryHandle},
+        activity::{self, About, NewActivity, RetryHandle, StockScope},
         connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
     state::AppState,
     stores::{self, Planned, Store, Written},
 };
-use crate::model::ConnectionStatus;
+use crate::model::{ActivityKind, ActivityStatus, ConnectionStatus};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -58,10 +58,7 @@ pub(super) fn receives_stock(c: &connections::Model) -> bool {
 /// Takes the account's stock lock until `txn` ends: whoever holds it may read Prokip and write the
 /// stores; a push waits for it, so it reads Prokip only after the previous push has written.
 pub async fn lock_account(txn: &DatabaseTransaction, account_id: i64) -> Result<(), sea_orm::DbErr> {
-    let sql = "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:push-stock:' || $1::text, 0))";
-    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()]))
-        .await
-        .map(|_| ())
+    crate::backend::db::locks::stock_push(txn, account_id).await
 }
 
 /// Runs one push job for the account. Stores that are paused, unhealthy or uninstalled are skipped.
@@ -226,9 +223,10 @@ async fn push_store(
             let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
             let entry = NewActivity {
                 account_id: conn.account_id,
-                kind: "stock",
+                kind: ActivityKind::Stock,
+                about: About::sku(conn.id, sku),
                 subject: &subject,
-                status: activity::FAILED,
+                status: ActivityStatus::Failed,
                 detail: Some(message),
                 retry,
             };
@@ -241,9 +239,8 @@ async fn push_store(
     }
     // Earlier failures this push has repaired are closed: the items it wrote, and the store as a
     // whole when it covered every SKU the failed push had.
-    let items: Vec<String> = done.iter().map(|sku| format!("SKU {sku} → {}", conn.store_url)).collect();
-    activity::resolve_covered(&state.db, conn.account_id, &items, Some(&done)).await?;
-    activity::resolve_covered(&state.db, conn.account_id, &[store_subject(conn)], skus).await?;
+    activity::resolve_covered(&state.db, conn.account_id, StockScope::Items(conn.id, &done), Some(&done)).await?;
+    activity::resolve_covered(&state.db, conn.account_id, StockScope::Store(conn.id), skus).await?;
     connections::touch_sync(&state.db, conn.id).await?;
     tracing::info!(connection_id = conn.id, written = outcome.written, failed = outcome.failed, reason = %job.reason, "stock pushed");
     Ok(outcome)
@@ -294,9 +291,10 @@ async fn store_failed(
     let retry = Some(RetryHandle::PushStock { skus: job.skus.clone() });
     let entry = NewActivity {
         account_id: conn.account_id,
-        kind: "stock",
+        kind: ActivityKind::Stock,
+        about: About::store(conn.id),
         subject: &subject,
-        status: activity::FAILED,
+        status: ActivityStatus::Failed,
         detail: Some(message),
         retry,
     };

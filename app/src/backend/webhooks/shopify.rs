@@ -4,11 +4,15 @@
 
 pub use super::Rejected;
 use super::{Event, Payload, intake};
-use crate::{
-    backend::{db::connections, platforms::shopify::verify_webhook, state::AppState},
-    model::Platform,
+use crate::backend::{
+    db::{
+        activity::{self, About, NewActivity},
+        connections, webhook_events,
+    },
+    platforms::shopify::verify_webhook,
+    state::AppState,
 };
-use sea_orm::{ConnectionTrait, Statement};
+use crate::model::{ActivityKind, ActivityStatus, Platform};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -63,7 +67,7 @@ pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejec
             Ok(Outcome::Redacted)
         }
         _ => {
-            record_data_request(state, conn.account_id, &payload).await?;
+            record_data_request(state, &conn, &payload).await?;
             Ok(Outcome::Redacted)
         }
     }
@@ -106,40 +110,27 @@ fn body_digest(body: &[u8]) -> String {
 
 /// Customer data lives only in stored webhook payloads: blank them (for some orders, or all).
 async fn redact(state: &AppState, connection_id: i64, orders: Option<&[String]>) -> Result<(), sea_orm::DbErr> {
-    let db = &state.db;
-    let redacted = serde_json::json!({ "redacted": true });
-    let stmt = match orders {
-        Some(ids) => Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "UPDATE webhook_events SET payload = $1 WHERE connection_id = $2 AND payload->>'id' = ANY($3)",
-            [redacted.into(), connection_id.into(), ids.to_vec().into()],
-        ),
-        None => Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "UPDATE webhook_events SET payload = $1 WHERE connection_id = $2",
-            [redacted.into(), connection_id.into()],
-        ),
-    };
-    db.execute_raw(stmt).await?;
+    webhook_events::redact(&state.db, connection_id, orders).await?;
     tracing::info!(connection_id, "customer data redacted");
     Ok(())
 }
 
 async fn record_data_request(
     state: &AppState,
-    account_id: i64,
+    conn: &connections::Model,
     payload: &serde_json::Value,
 ) -> Result<(), sea_orm::DbErr> {
     let orders = payload["orders_requested"].to_string();
     let detail =
         format!("Shopify asked for the data we hold on a customer. We keep only order payloads for orders {orders}.");
-    state
-        .db
-        .execute_raw(Statement::from_sql_and_values(
-            state.db.get_database_backend(),
-            "INSERT INTO activity (account_id, kind, subject, status, detail) VALUES ($1, 'compliance', 'customers/data_request', 'info', $2)",
-            [account_id.into(), detail.into()],
-        ))
-        .await
-        .map(|_| ())
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: ActivityKind::Compliance,
+        about: About::store(conn.id),
+        subject: "customers/data_request",
+        status: ActivityStatus::Info,
+        detail: Some(&detail),
+        retry: None,
+    };
+    activity::record(&state.db, entry).await.map(|_| ())
 }

@@ -114,9 +114,10 @@ pub async fn run(w: &World) -> (Check, Check) {
             ids(w, &format!("SELECT max(id) FROM webhook_events WHERE connection_id = {}", w.shopify_connection)).await;
         let entry = app::backend::db::activity::NewActivity {
             account_id: a,
-            kind: "order",
+            kind: app::model::ActivityKind::Order,
+            about: app::backend::db::activity::About::account(),
             subject: "A's order",
-            status: "failed",
+            status: app::model::ActivityStatus::Failed,
             detail: None,
             retry: event.first().map(|&event_id| app::backend::db::activity::RetryHandle::ProcessWebhook { event_id }),
         };

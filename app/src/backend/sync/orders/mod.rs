@@ -14,7 +14,7 @@ pub use crate::backend::stores::orders as model;
 
 use crate::backend::{
     db::{
-        activity::{self, NewActivity, RetryHandle},
+        activity::{self, About, NewActivity, RetryHandle},
         connections, pending_pushes,
     },
     jobs::PushStock,
@@ -22,6 +22,7 @@ use crate::backend::{
     state::AppState,
     sync::stock,
 };
+use crate::model::{ActivityKind, ActivityStatus};
 
 /// What every step of an import knows: the app, the store connection and the event being applied.
 pub struct OrderCtx<'a> {
@@ -58,36 +59,45 @@ impl OrderCtx<'_> {
         format!("{} order {order_name}", self.conn.platform.label())
     }
 
-    /// Logs an order problem (`failed` / `needs_attention`) with a Retry of this event.
-    async fn problem(&self, order_name: &str, status: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
+    /// Logs a problem (`failed` / `needs_attention`) with the order (the store's id and the name
+    /// people know it by), with a Retry of this event.
+    async fn problem(
+        &self,
+        order_id: &str,
+        order_name: &str,
+        status: ActivityStatus,
+        detail: &str,
+    ) -> Result<(), sea_orm::DbErr> {
         let retry = self.event_id.map(|event_id| RetryHandle::ProcessWebhook { event_id });
-        self.log(order_name, status, detail, retry).await
+        self.log(order_id, order_name, status, detail, retry).await
     }
 
     /// Logs a success and closes the order's earlier failures.
-    async fn done(&self, order_name: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
-        self.log(order_name, activity::OK, detail, None).await
+    async fn done(&self, order_id: &str, order_name: &str, detail: &str) -> Result<(), sea_orm::DbErr> {
+        self.log(order_id, order_name, ActivityStatus::Ok, detail, None).await
     }
 
-    /// One activity entry for the order; earlier open failures about it are closed first.
+    /// One activity entry for the order, closing its earlier open failures.
     async fn log(
         &self,
+        order_id: &str,
         order_name: &str,
-        status: &str,
+        status: ActivityStatus,
         detail: &str,
         retry: Option<RetryHandle>,
     ) -> Result<(), sea_orm::DbErr> {
         let subject = self.subject(order_name);
-        activity::resolve(&self.state.db, self.conn.account_id, &subject).await?;
+        let about = About::order(self.conn.id, order_id);
         let entry = NewActivity {
             account_id: self.conn.account_id,
-            kind: "order",
+            kind: ActivityKind::Order,
+            about,
             subject: &subject,
             status,
             detail: Some(detail),
             retry,
         };
-        activity::record(&self.state.db, entry).await.map(|_| ())
+        activity::supersede(&self.state.db, entry).await.map(|_| ())
     }
 
     /// Saves the Prokip tokens after calls (a 401 may have refreshed them).

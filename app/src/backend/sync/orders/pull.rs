@@ -2,22 +2,19 @@
 //! days) are stored as events and processed by the same idempotent job as webhooks — on request,
 //! and once a day for every account by itself (one job per account).
 
-use crate::{
-    backend::{
-        db::{
-            connections::{self, Model as Connection},
-            sync_ticks,
-        },
-        error::{Kind, ServerError},
-        jobs::{EnqueueError, PullOrders},
-        state::AppState,
-        stores::Store,
-        webhooks::{self, Event},
+use crate::backend::{
+    db::{
+        connections::{self, Model as Connection},
+        sync_ticks,
     },
-    model::ConnectionStatus,
+    error::{Kind, ServerError},
+    jobs::{EnqueueError, PullOrders},
+    state::AppState,
+    stores::Store,
+    webhooks::{self, Event},
 };
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::DbErr;
 
 /// How far back the first pull of a store looks.
 const FIRST_PULL_DAYS: i64 = 7;
@@ -85,15 +82,9 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<us
     if !sync_ticks::claim(&state.db, DAILY_TICK, day).await? {
         return Ok(None);
     }
-    let sql = "SELECT DISTINCT account_id FROM connections WHERE status <> $1 AND sync_enabled ORDER BY account_id";
-    let stmt = Statement::from_sql_and_values(
-        state.db.get_database_backend(),
-        sql,
-        [ConnectionStatus::Disconnected.as_str().into()],
-    );
     let mut jobs = Vec::new();
-    for row in state.db.query_all_raw(stmt).await? {
-        jobs.push(PullOrders { account_id: row.try_get_by_index(0)? });
+    for account_id in connections::accounts_syncing(&state.db).await? {
+        jobs.push(PullOrders { account_id });
     }
     let enqueued = jobs.len();
     state.queues.enqueue_all(jobs).await?;
@@ -101,29 +92,12 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<us
     Ok(Some(enqueued))
 }
 
-async fn pulled_at<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT orders_pulled_at FROM connections WHERE id = $1",
-        [id.into()],
-    );
-    Ok(db.query_one_raw(stmt).await?.and_then(|r| r.try_get_by_index::<Option<DateTime<Utc>>>(0).ok()).flatten())
-}
-
-async fn set_pulled_at<C: ConnectionTrait>(db: &C, id: i64, at: DateTime<Utc>) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "UPDATE connections SET orders_pulled_at = $2 WHERE id = $1",
-        [id.into(), at.into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
-}
-
 /// One store: its orders since the last pull, each stored (deduplicated) and enqueued.
 pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, PullError> {
     let started = Utc::now();
-    let since = pulled_at(&state.db, conn.id).await?.unwrap_or(started - Duration::days(FIRST_PULL_DAYS))
-        - Duration::minutes(OVERLAP_MINUTES);
+    let since =
+        connections::orders_pulled_at(&state.db, conn.id).await?.unwrap_or(started - Duration::days(FIRST_PULL_DAYS))
+            - Duration::minutes(OVERLAP_MINUTES);
     let failed = |reason: String| PullError::Store { store: conn.store_url.clone(), reason };
     let store = Store::open(state, conn).map_err(|e| failed(e.to_string()))?;
     let orders = store.orders_since(since).await.map_err(|e| failed(e.to_string()))?;
@@ -145,6 +119,6 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
             pulled.new += 1;
         }
     }
-    set_pulled_at(&state.db, conn.id, started).await?;
+    connections::set_orders_pulled_at(&state.db, conn.id, started).await?;
     Ok(pulled)
 }

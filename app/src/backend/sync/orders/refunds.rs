@@ -7,11 +7,12 @@ use super::{ImportError, OrderCtx};
 use crate::backend::{
     connect::prokip::client_for,
     db::{
-        activity, processed_refunds,
+        processed_refunds,
         sales_log::{self, Row},
     },
     platforms::prokip::{ProkipClient, ProkipError, ReturnLine},
 };
+use crate::model::ActivityStatus;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -52,12 +53,19 @@ pub(super) async fn apply(ctx: &OrderCtx<'_>, row: &Row, refunds: &[StoreRefund]
         ctx.keep_tokens(&client).await;
         match result {
             Err(ProkipError::Rejected(m)) => {
-                ctx.problem(&name(row), activity::FAILED, &format!("Prokip refused the return: {m}")).await?;
+                ctx.problem(
+                    &row.order_id,
+                    &name(row),
+                    ActivityStatus::Failed,
+                    &format!("Prokip refused the return: {m}"),
+                )
+                .await?;
                 return Ok(());
             }
             other => other?,
         };
         ctx.done(
+            &row.order_id,
             &name(row),
             &format!("Refund returned to Prokip (sell {sell_id}); restocked items are back in stock."),
         )
@@ -104,8 +112,9 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
                     // The sell stands: keep it `sent` (with the reason) so a retry tries again.
                     sales_log::set_state(db, row.id, sales_log::SENT, Some(&m)).await?;
                     ctx.problem(
+                        &row.order_id,
                         &name(row),
-                        activity::FAILED,
+                        ActivityStatus::Failed,
                         &format!("The store cancelled the order but Prokip refused to undo the sale: {m}"),
                     )
                     .await?;
@@ -118,7 +127,7 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
     };
     ctx.keep_tokens(&client).await;
     sales_log::set_state(db, row.id, state, None).await?;
-    ctx.done(&name(row), &detail).await?;
+    ctx.done(&row.order_id, &name(row), &detail).await?;
     ctx.push_stock(sold.values().map(|s| s.sku.clone()).collect()).await;
     Ok(())
 }

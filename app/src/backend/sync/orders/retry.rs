@@ -4,13 +4,13 @@
 use crate::backend::{
     db::{
         activity::{self, RetryHandle},
-        sales_log,
+        sales_log, webhook_events,
     },
     error::{Kind, ServerError},
     jobs::{PushStock, process_webhook},
     state::AppState,
 };
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RetryError {
@@ -37,18 +37,8 @@ impl From<RetryError> for ServerError {
     }
 }
 
-/// Whether the stored webhook event belongs to a store of the account.
-async fn owns_event<C: ConnectionTrait>(db: &C, account_id: i64, event_id: i64) -> Result<bool, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT 1 FROM webhook_events e JOIN connections c ON c.id = e.connection_id WHERE e.id = $1 AND c.account_id = $2",
-        [event_id.into(), account_id.into()],
-    );
-    Ok(db.query_one_raw(stmt).await?.is_some())
-}
-
 async fn rerun_event(state: &AppState, account_id: i64, event_id: i64) -> Result<(), RetryError> {
-    if !owns_event(&state.db, account_id, event_id).await? {
+    if !webhook_events::owned_by(&state.db, account_id, event_id).await? {
         return Err(RetryError::NotFound);
     }
     process_webhook::requeue(state, event_id).await?;

@@ -8,7 +8,7 @@ use crate::backend::{
     connect::prokip::client_for,
     db::{
         account_settings::{self, CustomerMode},
-        activity, prokip_configs,
+        prokip_configs,
         sales_log::{self, Row, SoldLine},
         sku_map,
     },
@@ -16,6 +16,7 @@ use crate::backend::{
         DiscountType, NewSell, ProkipClient, SellOutcome, SellPayment, SellProduct, SellStatus, Transaction,
     },
 };
+use crate::model::ActivityStatus;
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -48,7 +49,7 @@ async fn hold(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder, why: &str) -> Resul
     let repeated = row.state == sales_log::NEEDS_ATTENTION && row.error.as_deref() == Some(why);
     sales_log::set_state(&ctx.state.db, row.id, sales_log::NEEDS_ATTENTION, Some(why)).await?;
     if !repeated {
-        ctx.problem(&o.name, activity::NEEDS_ATTENTION, why).await?;
+        ctx.problem(&o.order_id, &o.name, ActivityStatus::NeedsAttention, why).await?;
     }
     Ok(())
 }
@@ -127,8 +128,10 @@ pub(super) async fn sell(
     // An error leaves the row `sending`: the next run looks the invoice up before sending again.
     match outcome?? {
         SellOutcome::Rejected { message } => {
+            // Logged first: whoever sees the order failed finds its reason and Retry.
+            ctx.problem(&o.order_id, &o.name, ActivityStatus::Failed, &format!("Prokip refused the sale: {message}"))
+                .await?;
             sales_log::set_state(db, row.id, sales_log::FAILED, Some(&message)).await?;
-            ctx.problem(&o.name, activity::FAILED, &format!("Prokip refused the sale: {message}")).await?;
             Ok(None)
         }
         SellOutcome::Created(tx) => adopt(ctx, &t.client, row, tx.id, Some(o)).await.map(Some),
@@ -183,7 +186,7 @@ async fn adopt(
     };
     sales_log::mark_sent(db, row.id, sell_id, &sold).await?;
     let name = row.order_name.clone().unwrap_or_else(|| row.order_id.clone());
-    ctx.done(&name, &format!("Sent to Prokip as invoice {} (sell {sell_id}).", row.invoice_no)).await?;
+    ctx.done(&row.order_id, &name, &format!("Sent to Prokip as invoice {} (sell {sell_id}).", row.invoice_no)).await?;
     ctx.push_stock(sold.values().map(|l| l.sku.clone()).collect()).await;
     let row = sales_log::find(db, ctx.conn.id, &row.order_id).await?;
     row.ok_or_else(|| ImportError::Transient("sales log row vanished".into()))

@@ -1,0 +1,127 @@
+//! Stored webhook deliveries (`webhook_events`): their processing state (attempts, outcome, the
+//! sweeper's re-enqueue) and the blanking of their payloads on a privacy request. Rows are written
+//! by the group-commit intake (`webhooks::intake`). Processing works by event id, before any account
+//! is known; reads on an account's behalf go through [`owned_by`].
+
+use sea_orm::{
+    Statement,
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhook_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub connection_id: i64,
+    pub platform: String,
+    pub topic: String,
+    pub dedupe_key: String,
+    /// The platform's own id of the delivery, when it sends one.
+    pub event_id: Option<String>,
+    pub payload: Json,
+    pub received_at: ChronoDateTimeUtc,
+    pub enqueued_at: Option<ChronoDateTimeUtc>,
+    pub processed_at: Option<ChronoDateTimeUtc>,
+    pub attempts: i32,
+    pub error: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Counts an attempt and loads the event, unless it is already processed (or gone).
+pub async fn start<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Model>, DbErr> {
+    let rows = Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .filter(Column::Id.eq(id))
+        .filter(Column::ProcessedAt.is_null())
+        .exec_with_returning(db)
+        .await?;
+    Ok(rows.into_iter().next())
+}
+
+/// Records the outcome: processed now, with the reason when it failed for good.
+pub async fn finish<C: ConnectionTrait>(db: &C, id: i64, error: Option<&str>) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::ProcessedAt, Expr::current_timestamp())
+        .col_expr(Column::Error, Expr::value(error.map(str::to_owned)))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Keeps the reason of a failed attempt (the event stays unprocessed).
+pub async fn note_error<C: ConnectionTrait>(db: &C, id: i64, error: &str) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Error, Expr::value(error.to_owned()))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Makes the event new again (unprocessed, no attempts), enqueued now.
+pub async fn reset<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::ProcessedAt, Expr::value(Option::<ChronoDateTimeUtc>::None))
+        .col_expr(Column::Error, Expr::value(Option::<String>::None))
+        .col_expr(Column::Attempts, Expr::value(0))
+        .col_expr(Column::EnqueuedAt, Expr::current_timestamp())
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Gives back the attempt that `start` counted (the order was busy elsewhere: waiting is no
+/// attempt) and marks the event enqueued now.
+pub async fn give_back_attempt<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .col_expr(Column::EnqueuedAt, Expr::current_timestamp())
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Claims up to 500 unprocessed events that were never enqueued or were enqueued more than
+/// `lost_after_secs` ago, marking them enqueued now; their ids.
+pub async fn claim_lost<C: ConnectionTrait>(db: &C, lost_after_secs: i64) -> Result<Vec<i64>, DbErr> {
+    // Hand-written: the claim locks its rows with FOR UPDATE SKIP LOCKED in a subquery of the UPDATE.
+    let sql = "UPDATE webhook_events SET enqueued_at = now()
+               WHERE id IN (SELECT id FROM webhook_events WHERE processed_at IS NULL
+                              AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
+                            ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
+               RETURNING id";
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, [(lost_after_secs as f64).into()]);
+    let rows = db.query_all_raw(stmt).await?;
+    rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}
+
+/// Whether the event belongs to a store of the account.
+pub async fn owned_by<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<bool, DbErr> {
+    let stores = Query::select()
+        .column(super::connections::Column::Id)
+        .from(super::connections::Entity)
+        .and_where(super::connections::Column::AccountId.eq(account_id))
+        .to_owned();
+    let found = Entity::find_by_id(id).filter(Column::ConnectionId.in_subquery(stores)).count(db).await?;
+    Ok(found > 0)
+}
+
+/// Blanks the payloads of the connection's events: those of these orders, or all of them.
+pub async fn redact<C: ConnectionTrait>(db: &C, connection_id: i64, orders: Option<&[String]>) -> Result<(), DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Payload, Expr::value(serde_json::json!({ "redacted": true })))
+        .filter(Column::ConnectionId.eq(connection_id));
+    if let Some(ids) = orders {
+        update = update.filter(Expr::cust_with_values("payload->>'id' = ANY($1)", [ids.to_vec()]));
+    }
+    update.exec(db).await.map(|_| ())
+}
