@@ -116,6 +116,24 @@ async fn five_failures_lock_the_username_for_fifteen_minutes() {
 }
 
 #[tokio::test]
+async fn a_successful_sign_in_forgets_the_earlier_failures() {
+    let app = TestApp::spawn().await;
+    app.register(&app.new_browser(), "amina", "correct horse", "A").await;
+    let attempt = |password: &'static str| {
+        app.client.post(app.url("/auth/login")).json(&json!({"username": "AMINA", "password": password})).send()
+    };
+    for _ in 0..4 {
+        assert_eq!(attempt("nope").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("correct horse").await.unwrap().status(), StatusCode::OK);
+    // Four failures before the sign-in and four after: never five in a row, so never locked.
+    for _ in 0..4 {
+        assert_eq!(attempt("nope").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("correct horse").await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn login_rotates_the_session_id_and_logout_ends_it() {
     use app::backend::session_store::PgSessionStore;
     use tower_sessions::{

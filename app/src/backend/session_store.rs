@@ -1,8 +1,9 @@
 //! tower-sessions store on the shared Postgres pool: one row per session, the record as
 //! MessagePack, expired rows swept by the housekeeping job.
 
+use crate::backend::db::sessions;
 use async_trait::async_trait;
-use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Statement, Value};
+use sea_orm::DatabaseConnection;
 use tower_sessions::{
     SessionStore,
     session::{Id, Record},
@@ -24,40 +25,26 @@ impl PgSessionStore {
     pub fn new(db: DatabaseConnection) -> Self {
         PgSessionStore { db }
     }
-
-    async fn exec(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
-        let stmt = Statement::from_sql_and_values(self.db.get_database_backend(), sql, values);
-        self.db.execute_raw(stmt).await.map(|r| r.rows_affected()).map_err(backend)
-    }
 }
 
 fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
 
-fn row_values(record: &Record) -> Result<Vec<Value>> {
+/// The record as stored: MessagePack, and its expiry as a database time.
+fn encode(record: &Record) -> Result<(Vec<u8>, chrono::DateTime<chrono::Utc>)> {
     let data = rmp_serde::to_vec(record).map_err(|e| Error::Encode(e.to_string()))?;
     let expiry = chrono::DateTime::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond())
         .ok_or_else(|| Error::Encode("session expiry out of range".into()))?;
-    Ok(vec![record.id.to_string().into(), data.into(), expiry.into()])
-}
-
-#[derive(FromQueryResult)]
-struct Row {
-    data: Vec<u8>,
+    Ok((data, expiry))
 }
 
 #[async_trait]
 impl SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         loop {
-            let inserted = self
-                .exec(
-                    "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-                    row_values(record)?,
-                )
-                .await?;
-            if inserted == 1 {
+            let (data, expiry) = encode(record)?;
+            if sessions::insert_new(&self.db, record.id.to_string(), data, expiry).await.map_err(backend)? {
                 return Ok(());
             }
             record.id = Id::default();
@@ -65,33 +52,23 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        self.exec(
-            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
-            row_values(record)?,
-        )
-        .await
-        .map(|_| ())
+        let (data, expiry) = encode(record)?;
+        sessions::upsert(&self.db, record.id.to_string(), data, expiry).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let stmt = Statement::from_sql_and_values(
-            self.db.get_database_backend(),
-            "SELECT data FROM sessions WHERE id = $1 AND expiry_date > now()",
-            [id.to_string().into()],
-        );
-        let row = Row::find_by_statement(stmt).one(&self.db).await.map_err(backend)?;
-        row.map(|r| rmp_serde::from_slice(&r.data).map_err(|e| Error::Decode(e.to_string()))).transpose()
+        let data = sessions::load(&self.db, &id.to_string()).await.map_err(backend)?;
+        data.map(|d| rmp_serde::from_slice(&d).map_err(|e| Error::Decode(e.to_string()))).transpose()
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.exec("DELETE FROM sessions WHERE id = $1", vec![id.to_string().into()]).await.map(|_| ())
+        sessions::delete(&self.db, &id.to_string()).await.map_err(backend)
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for PgSessionStore {
     async fn delete_expired(&self) -> Result<()> {
-        self.exec("DELETE FROM sessions WHERE expiry_date < now()", vec![]).await.map(|_| ())
+        sessions::delete_expired(&self.db).await.map(|_| ()).map_err(backend)
     }
 }

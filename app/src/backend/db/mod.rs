@@ -16,6 +16,7 @@ pub mod processed_refunds;
 pub mod products;
 pub mod prokip_configs;
 pub mod sales_log;
+pub mod sessions;
 pub mod sku_map;
 pub mod store_status;
 pub mod sync_runs;
