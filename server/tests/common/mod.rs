@@ -79,6 +79,9 @@ pub struct TestApp {
     pub state: app::backend::state::AppState,
     pub vars: Vec<(String, String)>,
     pub db: DatabaseConnection,
+    /// The test's own connections for [`TestApp::scalar`] and [`TestApp::sql`]: a check that
+    /// watches the app under load must not wait in the app's pool behind the work it watches.
+    probe: DatabaseConnection,
     pub client: reqwest::Client,
     /// The background workers started by [`TestApp::start_jobs`], stopped when the app is dropped
     /// (a test process running several apps must not keep the workers of a dropped database).
@@ -152,6 +155,7 @@ impl TestApp {
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
         let db = db::connect(&database.url, 10, Duration::from_secs(10)).await.expect("connect test db");
+        let probe = db::connect(&database.url, 2, Duration::from_secs(60)).await.expect("connect test db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -169,7 +173,7 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base, state, vars, db, client: client(), jobs: Default::default(), _database: database }
+        TestApp { base, state, vars, db, probe, client: client(), jobs: Default::default(), _database: database }
     }
 
     /// Runs the background workers (webhook processing, stock pushes, cron ticks) in this test.
@@ -224,12 +228,13 @@ impl TestApp {
 
     /// The first column of the first row, as a number.
     pub async fn scalar(&self, sql: &str) -> i64 {
-        let row = self.db.query_one_raw(Statement::from_string(self.db.get_database_backend(), sql)).await.unwrap();
+        let row =
+            self.probe.query_one_raw(Statement::from_string(self.probe.get_database_backend(), sql)).await.unwrap();
         row.unwrap_or_else(|| panic!("no row: {sql}")).try_get_by_index::<i64>(0).unwrap()
     }
 
     pub async fn sql(&self, sql: &str) {
-        self.db.execute_raw(Statement::from_string(self.db.get_database_backend(), sql)).await.unwrap();
+        self.probe.execute_raw(Statement::from_string(self.probe.get_database_backend(), sql)).await.unwrap();
     }
 }
 
