@@ -27,6 +27,11 @@ async function connectedMerchant(page: Page, request: APIRequestContext): Promis
   await page.getByRole("button", { name: "Connect Shopify" }).click();
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/shopify_success=true/);
+  // The connect answered at once; the catalog is matched by a background job right after.
+  await expect(async () => {
+    await page.goto("/products?q=AS0001");
+    await expect(page.getByTestId("sku-AS0001").getByTestId("match-status")).toHaveText("Matched", { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
   return shop;
 }
 

@@ -55,7 +55,7 @@ async fn child(phase: &str) {
     let state = bench_common::state(&env("BENCH_DB_URL"), &vars).await;
     let account_id: i64 = env("BENCH_ACCOUNT").parse().unwrap();
     let rss_before = bench_common::peak_rss_mib();
-    let job = PushStock { account_id, skus: None, reason: stock::RECONCILE.into() };
+    let job = PushStock { account_id, skus: None, reason: app::model::PushReason::Reconcile };
     let started = Instant::now();
     let outcomes = stock::push(&state, &job).await.expect("reconcile");
     let secs = started.elapsed().as_secs_f64();

@@ -1,4 +1,4 @@
-//! Catalog mapping against the demo platforms: stores are indexed as soon as they are connected,
+//! Catalog mapping against the demo platforms: stores are indexed by a job right after they connect,
 //! SKUs match exactly and case-sensitively, and what does not match is reported on both sides.
 
 mod common;
@@ -11,11 +11,17 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn connecting_indexes_the_demo_catalog_and_reports_the_mismatch_on_both_sides() {
-    let w = World::with(Options { jobs: false }).await;
-    // The connect flows indexed both stores already.
+    let w = World::new().await;
+    // The connects answered at once; the workers then matched both stores, and said so.
     let mapped = |conn: i64| format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn}");
     assert_eq!(w.app.scalar(&mapped(w.woo_connection)).await, 53);
     assert_eq!(w.app.scalar(&mapped(w.shopify_connection)).await, 53);
+    let logged = "SELECT count(*) FROM activity WHERE kind = 'catalog' AND status = 'ok'
+                  AND subject LIKE 'Catalog of %' AND detail LIKE '%53 matched, 1 only in the store, 1 only in Prokip%'";
+    assert_eq!(w.app.scalar(logged).await, 2);
+    let runs =
+        "SELECT count(*) FROM sync_runs WHERE reason = 'catalog-match' AND total = 1 AND done = 1 AND failed = 0";
+    assert_eq!(w.app.scalar(runs).await, 2);
 
     let reports = mapping::index_account(&w.app.state, w.account_id).await.expect("re-index");
     assert_eq!(reports.len(), 2);

@@ -63,6 +63,12 @@ async fn keys_connect_the_store_and_register_four_signed_webhooks() {
     assert_eq!(pings.len(), 4);
     assert!(pings.iter().all(|d| d.status == Some(200)), "{pings:?}");
     assert_eq!(w.app.scalar("SELECT count(*) FROM webhook_events").await, 0);
+    // The catalog is matched by a job, not inside the request (a large one would outlast it).
+    let queued = format!(
+        "SELECT count(*) FROM apalis.jobs WHERE job_type = 'index_catalog'
+         AND (convert_from(job, 'UTF8')::jsonb->>'connection_id')::bigint = {id}"
+    );
+    assert_eq!(w.app.scalar(&queued).await, 1);
 
     // The keys are sealed at rest.
     let plain = w

@@ -267,7 +267,7 @@ async fn an_unmapped_sku_holds_only_its_order_until_it_is_mapped() {
     assert_eq!(w.app.scalar(named).await, 1);
 
     // The mapping appears (as0040 is Prokip's AS0040); the sweeper's next pass releases the order.
-    let client = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
+    let client = app::backend::stores::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
     let v = client.variations(w.prokip_location).await.unwrap().into_iter().find(|v| v.sub_sku == "AS0040").unwrap();
     w.app
         .sql(&format!(
@@ -301,7 +301,7 @@ async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
             w.woo_connection
         ))
         .await;
-    let client = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
+    let client = app::backend::stores::prokip::client_for(&w.app.state, w.account_id).await.unwrap();
     let v = client.variations(w.prokip_location).await.unwrap().into_iter().find(|v| v.sub_sku == "AS0011").unwrap();
     let walk_in = w.app.scalar("SELECT walk_in_contact_id FROM prokip_configs").await;
     let sell = NewSell {
@@ -427,7 +427,11 @@ async fn an_order_in_shopify_lowers_the_stock_woocommerce_shows() {
     w.app
         .state
         .queues
-        .push_stock(app::backend::jobs::PushStock { account_id: w.account_id, skus: None, reason: "test".into() })
+        .push_stock(app::backend::jobs::PushStock {
+            account_id: w.account_id,
+            skus: None,
+            reason: app::model::PushReason::Manual,
+        })
         .await
         .unwrap();
     let before = stock(&w, "AS0002");

@@ -13,9 +13,12 @@ use rust_decimal::Decimal;
 async fn twenty_pushes_queued_at_once_all_finish() {
     let w = World::new().await;
     w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(40)).unwrap();
-    for i in 0..20 {
-        let job =
-            PushStock { account_id: w.account_id, skus: Some(vec!["AS0001".into()]), reason: format!("burst {i}") };
+    for _ in 0..20 {
+        let job = PushStock {
+            account_id: w.account_id,
+            skus: Some(vec!["AS0001".into()]),
+            reason: app::model::PushReason::Manual,
+        };
         w.app.state.queues.push_stock(job).await.unwrap();
     }
     let unfinished = "SELECT count(*) FROM apalis.jobs WHERE job_type = 'push_stock' AND status <> 'Done'";

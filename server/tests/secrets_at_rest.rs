@@ -31,7 +31,7 @@ async fn dump(w: &World) -> String {
 #[tokio::test]
 async fn no_plaintext_secret_is_stored_anywhere() {
     let w = World::with(Options { jobs: false }).await;
-    let prokip = app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.unwrap().tokens().unwrap();
+    let prokip = app::backend::stores::prokip::client_for(&w.app.state, w.account_id).await.unwrap().tokens().unwrap();
     let shop =
         app::backend::db::connections::get(&w.app.state.db, w.account_id, w.shopify_connection).await.unwrap().unwrap();
     let woo_hooks = w.woo.webhooks(wm::DEMO_STORE);

@@ -26,7 +26,11 @@ async fn retry_after_a_store_failure_writes_the_stock_and_closes_the_failure() {
     w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(9)).unwrap();
     let failing = FaultKind::Status { status: 500, retry_after: None };
     w.woo.faults().add(FaultRule { path_prefix: String::new(), method: None, kind: failing, rate: 1.0, times: None });
-    let job = PushStock { account_id: w.account_id, skus: Some(vec!["AS0001".into()]), reason: "test".into() };
+    let job = PushStock {
+        account_id: w.account_id,
+        skus: Some(vec!["AS0001".into()]),
+        reason: app::model::PushReason::Manual,
+    };
     let outcomes = stock::push(&w.app.state, &job).await.unwrap();
     assert!(outcomes.iter().any(|o| o.error.is_some()), "{outcomes:?}");
     assert_eq!(w.app.scalar(OPEN).await, 1);
@@ -76,7 +80,11 @@ async fn counts_and_closing_follow_what_an_entry_is_about_not_its_wording() {
     w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(9)).unwrap();
     let failing = FaultKind::Status { status: 500, retry_after: None };
     w.woo.faults().add(FaultRule { path_prefix: String::new(), method: None, kind: failing, rate: 1.0, times: None });
-    let job = PushStock { account_id: w.account_id, skus: Some(vec!["AS0001".into()]), reason: "test".into() };
+    let job = PushStock {
+        account_id: w.account_id,
+        skus: Some(vec!["AS0001".into()]),
+        reason: app::model::PushReason::Manual,
+    };
     stock::push(&w.app.state, &job).await.unwrap();
 
     let open_item = |connection_id: i64| {

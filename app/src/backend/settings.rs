@@ -3,7 +3,6 @@
 
 use crate::{
     backend::{
-        connect::prokip::{client_for, persist_tokens},
         db::{
             account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
             connections,
@@ -11,6 +10,7 @@ use crate::{
         error::{Kind, ServerError},
         state::AppState,
         stores,
+        stores::prokip::{client_for, keep_tokens},
     },
     model::{SettingsView, StoreTrigger},
 };
@@ -66,9 +66,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
 async fn payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {
     let client = client_for(state, account_id).await.map_err(|_| SettingsError::NotConnected)?;
     let methods = client.payment_methods().await.map_err(|e| SettingsError::Prokip(e.to_string()));
-    if let Err(e) = persist_tokens(state, account_id, &client).await {
-        tracing::warn!(error = %e, "Prokip tokens not saved");
-    }
+    keep_tokens(state, account_id, &client).await;
     methods
 }
 

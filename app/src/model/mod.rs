@@ -23,4 +23,4 @@ pub use overview::{ChartDay, Overview};
 pub use platform::Platform;
 pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn};
 pub use settings::{SettingsView, StoreTrigger};
-pub use sync_run::SyncRunView;
+pub use sync_run::{PushReason, RunKind, SyncRunView};

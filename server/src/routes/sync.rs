@@ -9,6 +9,7 @@ use app::backend::{
     state::AppState,
     sync::{SyncError, create, mapping, triggers},
 };
+use app::model::PushReason;
 use axum::{
     Form, Json,
     extract::{Path, State},
@@ -27,7 +28,7 @@ fn signed_in(auth: AuthSession) -> Result<User, ServerError> {
 /// Enqueues a full push of the caller's account.
 pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
     let user = signed_in(auth)?;
-    triggers::enqueue_full(&state, user.account_id, triggers::MANUAL).await?;
+    triggers::enqueue_full(&state, user.account_id, PushReason::Manual).await?;
     Ok(Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })))
 }
 
@@ -70,7 +71,7 @@ pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) 
 /// "Sync now": enqueues a full push.
 pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
     back(
-        triggers::enqueue_full(&state, user.account_id, triggers::MANUAL)
+        triggers::enqueue_full(&state, user.account_id, PushReason::Manual)
             .await
             .map(|()| "Sync started: every mapped SKU is being pushed to your stores.".to_owned()),
     )

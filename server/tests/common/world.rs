@@ -94,6 +94,21 @@ impl World {
         let r = browser.get(location(&r)).send().await.unwrap();
         assert!(location(&r).contains("shopify_success=true"), "Shopify connect: {}", location(&r));
 
+        // Connecting answers before the catalogs are matched: the workers match them, or here.
+        if opts.jobs {
+            let matched = "SELECT count(*) FROM sync_runs WHERE reason = 'catalog-match' AND finished_at IS NOT NULL";
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+            while app.scalar(matched).await < 2 {
+                assert!(tokio::time::Instant::now() < deadline, "catalogs not matched after connecting");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        } else {
+            // Done here instead of by the queued jobs, which would repeat it once workers start.
+            app::backend::sync::mapping::index_with_progress(&app.state, account_id, None)
+                .await
+                .expect("catalog match");
+            app.sql("DELETE FROM apalis.jobs WHERE job_type = 'index_catalog'").await;
+        }
         let woo_connection = app.scalar("SELECT id FROM connections WHERE platform = 'woocommerce'").await;
         let shopify_connection = app.scalar("SELECT id FROM connections WHERE platform = 'shopify'").await;
         World {

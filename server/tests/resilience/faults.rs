@@ -89,7 +89,7 @@ async fn register_secrets(w: &World) {
         logs::secret(hook.secret);
     }
     if let Some(t) =
-        app::backend::connect::prokip::client_for(&w.app.state, w.account_id).await.ok().and_then(|c| c.tokens())
+        app::backend::stores::prokip::client_for(&w.app.state, w.account_id).await.ok().and_then(|c| c.tokens())
     {
         logs::secret(t.access.expose());
         t.refresh.iter().for_each(|r| logs::secret(r.expose()));

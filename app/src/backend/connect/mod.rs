@@ -10,12 +10,23 @@ use crate::{
     backend::{
         db::{connections, prokip_configs},
         error::{Kind, ServerError},
+        jobs::IndexCatalog,
         state::AppState,
         stores::Store,
     },
     model::{ConnectionsView, LocationOption, ProkipView, StoreView},
 };
 use sea_orm::TransactionTrait;
+
+/// Enqueues the catalog match of a store just connected (`Some`) or of every store (`None`, after
+/// Prokip's location changed), so the connect answers at once. If even the enqueue fails, the
+/// merchant's "Re-index" does the same.
+async fn index_soon(state: &AppState, account_id: i64, connection_id: Option<i64>) {
+    let job = IndexCatalog { account_id, connection_id };
+    if let Err(e) = state.queues.enqueue(job).await {
+        tracing::warn!(account_id, connection_id, error = %e, "catalog index not enqueued");
+    }
+}
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
     t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())

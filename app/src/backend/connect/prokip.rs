@@ -4,11 +4,11 @@
 use crate::backend::{
     db::prokip_configs::{self, NewProkipConfig},
     error::{Kind, ServerError},
-    platforms::prokip::{BusinessLocation, OAuthClient, ProkipClient, ProkipError, Tokens},
+    platforms::prokip::{BusinessLocation, ProkipClient, ProkipError, Tokens},
     secret::Secret,
     state::AppState,
+    stores::prokip::{self as account, PROKIP_TIMEOUT, ProkipAccountError, client_for},
 };
-use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProkipConnectError {
@@ -47,6 +47,16 @@ impl From<sea_orm::DbErr> for ProkipConnectError {
     }
 }
 
+impl From<ProkipAccountError> for ProkipConnectError {
+    fn from(e: ProkipAccountError) -> Self {
+        match e {
+            ProkipAccountError::NotConnected => ProkipConnectError::NotConnected,
+            ProkipAccountError::Unopened => ProkipConnectError::Internal(ServerError::internal(e)),
+            ProkipAccountError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<ProkipConnectError> for ServerError {
     fn from(e: ProkipConnectError) -> Self {
         let kind = match e {
@@ -59,15 +69,6 @@ impl From<ProkipConnectError> for ServerError {
         };
         ServerError::from_error(kind, e).with_title("Could not connect Prokip")
     }
-}
-
-fn oauth(state: &AppState) -> OAuthClient {
-    let p = &state.config.platforms;
-    OAuthClient { client_id: p.prokip_client_id.clone(), client_secret: p.prokip_client_secret.clone() }
-}
-
-fn context(account_id: i64, which: &str) -> String {
-    format!("prokip:{account_id}:{which}")
 }
 
 /// Signs in with the merchant's Prokip login and stores the tokens. When the business has exactly
@@ -85,8 +86,8 @@ pub async fn connect_with_password(
     if password.expose().is_empty() {
         return Err(ProkipConnectError::Missing("password"));
     }
-    let client = ProkipClient::new(state.config.platforms.prokip_api.clone(), oauth(state), None)
-        .with_timeout(Duration::from_secs(15));
+    let client = ProkipClient::new(state.config.platforms.prokip_api.clone(), account::oauth(state), None)
+        .with_timeout(PROKIP_TIMEOUT);
     client.login(username, &password).await?;
     finish_connect(state, account_id, client, None).await
 }
@@ -103,7 +104,7 @@ pub async fn connect_with_token(
         return Err(ProkipConnectError::Missing("access token"));
     }
     let client = ProkipClient::from_access_token(state.config.platforms.prokip_api.clone(), Secret::new(token))
-        .with_timeout(Duration::from_secs(15));
+        .with_timeout(PROKIP_TIMEOUT);
     finish_connect(state, account_id, client, location_id).await
 }
 
@@ -144,12 +145,12 @@ async fn save_new(
     tokens: &Tokens,
     business_name: String,
 ) -> Result<(), ProkipConnectError> {
-    let k = &state.keyring;
+    let sealed = account::seal(state, account_id, tokens);
     let new = NewProkipConfig {
         api_url: state.config.platforms.prokip_api.clone(),
         business_name: Some(business_name),
-        access_token_enc: k.seal(&tokens.access, &context(account_id, "access")),
-        refresh_token_enc: tokens.refresh.as_ref().map(|r| k.seal(r, &context(account_id, "refresh"))),
+        access_token_enc: sealed.access,
+        refresh_token_enc: sealed.refresh,
         expires_at: Some(tokens.expires_at),
     };
     prokip_configs::upsert(&state.db, account_id, new).await?;
@@ -165,37 +166,8 @@ async fn use_location(
     // The walk-in contact receives online sales by default; a missing one is not fatal here.
     let walk_in = client.walk_in_contact().await.ok().flatten().map(|c| c.id);
     prokip_configs::set_location(&state.db, account_id, location.id, &location.name, walk_in).await?;
-    persist_tokens(state, account_id, client).await?;
-    crate::backend::sync::mapping::index_after_connect(state, account_id, None).await;
-    Ok(())
-}
-
-/// The account's Prokip client, from its sealed tokens.
-pub async fn client_for(state: &AppState, account_id: i64) -> Result<ProkipClient, ProkipConnectError> {
-    let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(ProkipConnectError::NotConnected)?;
-    let open = |sealed: &[u8], which| state.keyring.open(sealed, &context(account_id, which));
-    let access = open(&cfg.access_token_enc, "access").map_err(ServerError::internal)?;
-    let refresh = cfg.refresh_token_enc.as_deref().map(|r| open(r, "refresh")).transpose().ok().flatten();
-    let tokens = Tokens { access, refresh, expires_at: cfg.expires_at.unwrap_or_else(chrono::Utc::now) };
-    Ok(ProkipClient::new(cfg.api_url, oauth(state), Some(tokens)).with_timeout(Duration::from_secs(15)))
-}
-
-/// Saves the client's tokens (a 401 may have refreshed them).
-pub async fn persist_tokens(
-    state: &AppState,
-    account_id: i64,
-    client: &ProkipClient,
-) -> Result<(), ProkipConnectError> {
-    let Some(t) = client.tokens() else { return Ok(()) };
-    let k = &state.keyring;
-    prokip_configs::save_tokens(
-        &state.db,
-        account_id,
-        k.seal(&t.access, &context(account_id, "access")),
-        t.refresh.as_ref().map(|r| k.seal(r, &context(account_id, "refresh"))),
-        Some(t.expires_at),
-    )
-    .await?;
+    account::persist_tokens(state, account_id, client).await?;
+    super::index_soon(state, account_id, None).await;
     Ok(())
 }
 
@@ -203,7 +175,7 @@ pub async fn persist_tokens(
 pub async fn locations(state: &AppState, account_id: i64) -> Result<Vec<BusinessLocation>, ProkipConnectError> {
     let client = client_for(state, account_id).await?;
     let list = client.business_locations().await?;
-    persist_tokens(state, account_id, &client).await?;
+    account::persist_tokens(state, account_id, &client).await?;
     Ok(list.into_iter().filter(|l| l.is_active).collect())
 }
 

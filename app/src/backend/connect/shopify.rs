@@ -111,7 +111,7 @@ pub async fn finish(
     if let Err(reason) = ShopifyStore::new(client, conn.location_id.clone()).register_webhooks(state).await {
         connections::set_status(&state.db, conn.id, ConnectionStatus::NeedsAttention, Some(&reason)).await?;
     }
-    crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
+    super::index_soon(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, shop = callback.shop.as_str(), "Shopify shop connected");
     Ok(callback.shop.as_str().to_owned())
 }

@@ -109,7 +109,7 @@ async fn save(
         SaveError::Db(e) => e.into(),
     })?;
     let registered = WooStore::new(woo, conn.id).register_webhooks(state).await;
-    crate::backend::sync::mapping::index_after_connect(state, account_id, Some(conn.id)).await;
+    super::index_soon(state, account_id, Some(conn.id)).await;
     tracing::info!(connection_id = conn.id, account_id, store = store.as_str(), "WooCommerce store connected");
     match registered {
         Ok(n) => Ok(format!("{} is connected; {n} webhooks registered.", store.as_str())),

@@ -107,11 +107,11 @@ pub async fn record<C: ConnectionTrait>(db: &C, a: NewActivity<'_>) -> Result<i6
     Entity::insert(row).exec(db).await.map(|r| r.last_insert_id)
 }
 
-/// Records the entry and closes the open problems about the same thing before it, in one
-/// transaction: the log never shows both, nor neither.
+/// Records the entry and closes the open problems of its kind about the same thing before it, in
+/// one transaction: the log never shows both, nor neither.
 pub async fn supersede(db: &DatabaseConnection, a: NewActivity<'_>) -> Result<i64, DbErr> {
     let txn = db.begin().await?;
-    resolve(&txn, a.account_id, &a.about).await?;
+    resolving(a.account_id, &a.about).filter(Column::Kind.eq(a.kind)).exec(&txn).await?;
     let id = record(&txn, a).await?;
     txn.commit().await?;
     Ok(id)
@@ -192,6 +192,11 @@ pub async fn resolve_covered<C: ConnectionTrait>(
 
 /// Marks open problems about this thing as resolved (e.g. the order went through on a later try).
 pub async fn resolve<C: ConnectionTrait>(db: &C, account_id: i64, about: &About) -> Result<(), DbErr> {
+    resolving(account_id, about).exec(db).await.map(|_| ())
+}
+
+/// The update marking open problems about this thing as resolved.
+fn resolving(account_id: i64, about: &About) -> sea_orm::UpdateMany<Entity> {
     let key = |col: Column, v: Option<Value>| match v {
         Some(v) => col.eq(v),
         None => col.is_null(),
@@ -204,7 +209,4 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, account_id: i64, about: &About)
         .filter(key(Column::Sku, about.sku.clone().map(Into::into)))
         .filter(key(Column::OrderId, about.order_id.clone().map(Into::into)))
         .filter(key(Column::EventId, about.event_id.map(Into::into)))
-        .exec(db)
-        .await
-        .map(|_| ())
 }

@@ -1,7 +1,51 @@
-//! The per-connection SKU map: a store variant ↔ a Prokip variation, matched by exact SKU.
+//! The per-connection SKU map (`sku_map`): a store variant ↔ a Prokip variation, matched by SKU.
 
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use sea_orm::{
+    FromQueryResult, JoinType, QueryOrder, QuerySelect, RelationDef, Statement,
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, extension::postgres::PgFunc},
+};
 use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sku_map")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub connection_id: i64,
+    pub sku: String,
+    pub store_product_id: Option<String>,
+    pub store_variant_id: Option<String>,
+    pub store_inventory_item_id: Option<String>,
+    pub prokip_product_id: Option<i64>,
+    pub prokip_variation_id: Option<i64>,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// `sku_map` → its connection (whose account owns the row).
+fn to_connection() -> RelationDef {
+    Entity::belongs_to(super::connections::Entity).from(Column::ConnectionId).to(super::connections::Column::Id).into()
+}
+
+/// The columns of [`MappedSku`].
+fn mapped(select: Select<Entity>) -> sea_orm::Selector<sea_orm::SelectModel<MappedSku>> {
+    select
+        .select_only()
+        .columns([
+            Column::Sku,
+            Column::StoreProductId,
+            Column::StoreVariantId,
+            Column::StoreInventoryItemId,
+            Column::ProkipProductId,
+            Column::ProkipVariationId,
+        ])
+        .into_model::<MappedSku>()
+}
 
 /// What an order line or a stock push needs to know about one mapped SKU.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
@@ -20,13 +64,8 @@ pub async fn lookup<C: ConnectionTrait>(
     connection_id: i64,
     skus: &[String],
 ) -> Result<HashMap<String, MappedSku>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT sku, store_product_id, store_variant_id, store_inventory_item_id, prokip_product_id, prokip_variation_id
-         FROM sku_map WHERE connection_id = $1 AND sku = ANY($2)",
-        [connection_id.into(), skus.to_vec().into()],
-    );
-    Ok(MappedSku::find_by_statement(stmt).all(db).await?.into_iter().map(|m| (m.sku.clone(), m)).collect())
+    let found = Entity::find().filter(Column::ConnectionId.eq(connection_id)).filter(sku_in(skus));
+    Ok(mapped(found).all(db).await?.into_iter().map(|m| (m.sku.clone(), m)).collect())
 }
 
 /// A matched SKU to store in the map.
@@ -42,6 +81,9 @@ pub struct NewMapping {
 
 /// Makes the connection's map exactly `rows`: matched SKUs are upserted, the others deleted (with
 /// their stock cache, which described a variant no longer mapped).
+///
+/// Hand-written: one statement for a whole catalog through arrays (UNNEST / ANY); the query
+/// builder binds one parameter per value and PostgreSQL stops at 65,535 of them.
 pub async fn replace<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[NewMapping]) -> Result<(), DbErr> {
     // Arrays cannot hold NULL here: absent ids travel as '' and come back as NULL.
     let col = |f: fn(&NewMapping) -> Option<String>| rows.iter().map(|r| f(r).unwrap_or_default()).collect::<Vec<_>>();
@@ -85,13 +127,11 @@ pub async fn for_connection<C: ConnectionTrait>(
     connection_id: i64,
     skus: Option<&[String]>,
 ) -> Result<Vec<MappedSku>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT sku, store_product_id, store_variant_id, store_inventory_item_id, prokip_product_id, prokip_variation_id
-         FROM sku_map WHERE connection_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2)) ORDER BY sku",
-        [connection_id.into(), skus.map(<[String]>::to_vec).into()],
-    );
-    MappedSku::find_by_statement(stmt).all(db).await
+    let mut found = Entity::find().filter(Column::ConnectionId.eq(connection_id)).order_by_asc(Column::Sku);
+    if let Some(skus) = skus {
+        found = found.filter(sku_in(skus));
+    }
+    mapped(found).all(db).await
 }
 
 /// SKU → Prokip variation over every store of the account (the same SKU maps to one variation).
@@ -100,14 +140,13 @@ pub async fn variations_of_account<C: ConnectionTrait>(
     account_id: i64,
     skus: Option<&[String]>,
 ) -> Result<HashMap<String, i64>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT DISTINCT m.sku, m.prokip_variation_id FROM sku_map m JOIN connections c ON c.id = m.connection_id
-         WHERE c.account_id = $1 AND m.prokip_variation_id IS NOT NULL AND ($2::text[] IS NULL OR m.sku = ANY($2))",
-        [account_id.into(), skus.map(<[String]>::to_vec).into()],
-    );
-    let rows = db.query_all_raw(stmt).await?;
-    rows.iter().map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?))).collect()
+    let mut found = of_account(account_id).filter(Column::ProkipVariationId.is_not_null());
+    if let Some(skus) = skus {
+        found = found.filter(sku_in(skus));
+    }
+    let rows: Vec<(String, i64)> =
+        found.select_only().columns([Column::Sku, Column::ProkipVariationId]).distinct().into_tuple().all(db).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The SKUs of these Prokip variations, over every store of the account.
@@ -116,11 +155,25 @@ pub async fn skus_of_variations<C: ConnectionTrait>(
     account_id: i64,
     variation_ids: &[i64],
 ) -> Result<Vec<String>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT DISTINCT m.sku FROM sku_map m JOIN connections c ON c.id = m.connection_id
-         WHERE c.account_id = $1 AND m.prokip_variation_id = ANY($2) ORDER BY m.sku",
-        [account_id.into(), variation_ids.to_vec().into()],
-    );
-    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
+    of_account(account_id)
+        .filter(Expr::col((Entity, Column::ProkipVariationId)).eq(PgFunc::any(Expr::val(variation_ids.to_vec()))))
+        .select_only()
+        .column(Column::Sku)
+        .distinct()
+        .order_by_asc(Column::Sku)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Rows of every store of the account.
+fn of_account(account_id: i64) -> Select<Entity> {
+    Entity::find()
+        .join(JoinType::InnerJoin, to_connection())
+        .filter(super::connections::Column::AccountId.eq(account_id))
+}
+
+/// `sku = ANY($1)`: one array parameter however many SKUs (a push may name thousands).
+fn sku_in(skus: &[String]) -> Expr {
+    Expr::col((Entity, Column::Sku)).eq(PgFunc::any(Expr::val(skus.to_vec())))
 }

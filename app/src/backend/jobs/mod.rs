@@ -4,6 +4,7 @@
 //! how web handlers and other jobs enqueue work.
 
 pub mod housekeeping;
+pub mod index_catalog;
 pub mod poll_prokip;
 pub mod process_webhook;
 pub mod pull_orders;
@@ -11,6 +12,7 @@ pub mod push_stock;
 pub mod schedule;
 
 pub use housekeeping::Housekeeping;
+pub use index_catalog::IndexCatalog;
 pub use poll_prokip::PollProkip;
 pub use process_webhook::ProcessWebhook;
 pub use pull_orders::PullOrders;

@@ -17,8 +17,8 @@ pub struct PushStock {
     pub account_id: i64,
     /// `None` = every mapped SKU (a full sync).
     pub skus: Option<Vec<String>>,
-    /// Why: "order", "prokip-poll", "reconcile", "manual" (shown in the activity log).
-    pub reason: String,
+    /// Why (recorded with the push).
+    pub reason: PushReason,
 }
 
 impl Job for PushStock {
@@ -35,7 +35,7 @@ impl Job for PushStock {
         run(self, state).await
     }
 }
-use crate::model::{ActivityKind, ActivityStatus};
+use crate::model::{ActivityKind, ActivityStatus, PushReason};
 
 /// What the activity log calls a push that could not run.
 const SUBJECT: &str = "Stock push";

@@ -4,6 +4,7 @@
 //! branches on [`Platform`]: a new platform is a new client there, a module and an arm here.
 
 pub mod orders;
+pub mod prokip;
 pub mod shopify;
 pub mod woocommerce;
 

@@ -15,12 +15,9 @@ use crate::backend::{
     state::AppState,
     stores::{NewProduct, NewVariant, Store, StoreError},
 };
-use crate::model::{ActivityKind, ActivityStatus};
+use crate::model::{ActivityKind, ActivityStatus, PushReason};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// The reason of the push that follows a creation.
-pub const CREATED: &str = "created-in-store";
 
 /// One Prokip product to create, with the variations that become its variants.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,7 +183,11 @@ async fn finish(state: &AppState, conn: &connections::Model, report: &mut Create
     };
     activity::record(&state.db, entry).await?;
     mapping::index_connection(state, conn.account_id, conn.id).await?;
-    let job = PushStock { account_id: conn.account_id, skus: Some(report.created.clone()), reason: CREATED.to_owned() };
+    let job = PushStock {
+        account_id: conn.account_id,
+        skus: Some(report.created.clone()),
+        reason: PushReason::CreatedInStore,
+    };
     state.queues.push_stock(job).await.map_err(SyncError::from)
 }
 

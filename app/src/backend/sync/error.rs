@@ -4,6 +4,7 @@
 use crate::backend::{
     error::{Kind, ServerError},
     jobs::EnqueueError,
+    stores::prokip::ProkipAccountError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,15 @@ pub enum SyncError {
     Queue(#[from] EnqueueError),
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+impl From<ProkipAccountError> for SyncError {
+    fn from(e: ProkipAccountError) -> Self {
+        match e {
+            ProkipAccountError::Db(e) => SyncError::Db(e),
+            e => SyncError::Prokip(e.to_string()),
+        }
+    }
 }
 
 impl From<SyncError> for ServerError {

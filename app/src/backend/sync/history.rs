@@ -7,7 +7,7 @@ use crate::{
         error::ServerError,
         state::AppState,
     },
-    model::{ActivityStatus, ActivityView, OrderView, SyncRunView},
+    model::{ActivityStatus, ActivityView, OrderView, RunKind, SyncRunView},
 };
 
 /// How many rows the Orders and Activity pages list.
@@ -52,10 +52,16 @@ pub async fn activity(state: &AppState, account_id: i64, open_only: bool) -> Res
         .collect())
 }
 
-/// The running or last full sync of the account, if it ever ran one.
+/// A catalog match while it runs, else the running or last full sync of the account, if it ever
+/// ran one.
 pub async fn sync_run(state: &AppState, account_id: i64) -> Result<Option<SyncRunView>, ServerError> {
-    let run = sync_runs::latest(&state.db, account_id).await?;
+    let matching = sync_runs::latest(&state.db, account_id, RunKind::CatalogMatch).await?;
+    let run = match matching.filter(|r| r.finished_at.is_none()) {
+        Some(running) => Some(running),
+        None => sync_runs::latest(&state.db, account_id, RunKind::StockSync).await?,
+    };
     Ok(run.map(|r| SyncRunView {
+        kind: r.kind(),
         started: r.started_at.format("%H:%M UTC").to_string(),
         running: r.finished_at.is_none(),
         total: r.total,

@@ -5,12 +5,15 @@
 
 use super::SyncError;
 use crate::backend::{
-    connect::prokip as prokip_connect,
-    db::{catalog, connections, prokip_configs, sku_map},
+    db::{
+        activity::{self, About, NewActivity},
+        catalog, connections, prokip_configs, sku_map, sync_runs,
+    },
     platforms::prokip::Variation,
     state::AppState,
-    stores::{Store, StoreError, StoreVariant},
+    stores::{Store, StoreError, StoreVariant, prokip},
 };
+use crate::model::{ActivityKind, ActivityStatus};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::TransactionTrait;
@@ -124,18 +127,62 @@ pub async fn index_connection(
     index_store(state, &conn, &prokip).await
 }
 
-/// Best effort after a connect: the mapping is made at once, a failure only logged (the merchant
-/// can press "Re-index"). Does nothing while Prokip has no location.
-pub async fn index_after_connect(state: &AppState, account_id: i64, connection_id: Option<i64>) {
-    let result = match connection_id {
-        Some(id) => index_connection(state, account_id, id).await.map(|r| vec![r]),
-        None => index_account(state, account_id).await,
-    };
-    match result {
-        Ok(reports) => reports.iter().for_each(|r| tracing::info!(account_id, "catalog indexed: {}", r.summary())),
-        Err(SyncError::ProkipNotReady) => {}
-        Err(e) => tracing::warn!(account_id, error = %e, "catalog index after connect failed"),
+/// Matches the catalog of one store (`Some`) or of every store (`None`) with Prokip, recording
+/// progress as a catalog run (one item per store) and each store that could not be read in the
+/// activity log. Fails if any store failed, after trying them all; nothing to do (`Ok`) while
+/// Prokip has no location.
+pub async fn index_with_progress(
+    state: &AppState,
+    account_id: i64,
+    connection_id: Option<i64>,
+) -> Result<(), SyncError> {
+    let stores: Vec<connections::Model> = connections::list(&state.db, account_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.credentials_enc.is_some() && connection_id.is_none_or(|id| id == c.id))
+        .collect();
+    if stores.is_empty() {
+        return Ok(());
     }
+    let prokip = match read_prokip(state, account_id).await {
+        Err(SyncError::ProkipNotReady) => return Ok(()),
+        read => read?,
+    };
+    let run = sync_runs::start_catalog_match(&state.db, account_id, stores.len()).await?;
+    let mut failed = None;
+    for conn in &stores {
+        let outcome = index_store(state, conn, &prokip).await;
+        sync_runs::advance(&state.db, run, 1, usize::from(outcome.is_err())).await?;
+        record_index(state, conn, &outcome).await?;
+        failed = failed.or(outcome.err());
+    }
+    sync_runs::finish(&state.db, run).await?;
+    failed.map_or(Ok(()), Err)
+}
+
+/// The activity entry of one store's index: what matched, or why it could not be read (which
+/// replaces an earlier failure of the same store).
+async fn record_index(
+    state: &AppState,
+    conn: &connections::Model,
+    outcome: &Result<MappingReport, SyncError>,
+) -> Result<(), SyncError> {
+    let (status, detail) = match outcome {
+        Ok(report) => (ActivityStatus::Ok, report.summary()),
+        Err(e) => (ActivityStatus::Failed, format!("{e} Press Re-index on Products to try again.")),
+    };
+    let subject = format!("Catalog of {}", conn.store_url);
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: ActivityKind::Catalog,
+        about: About::store(conn.id),
+        subject: &subject,
+        status,
+        detail: Some(&detail),
+        retry: None,
+    };
+    activity::supersede(&state.db, entry).await?;
+    Ok(())
 }
 
 /// Webhook topics saying a store product changed (its SKUs may have).
@@ -169,9 +216,9 @@ pub async fn reindex_after_product_change(
 pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec<Variation>, SyncError> {
     let cfg = prokip_configs::for_account(&state.db, account_id).await?.ok_or(SyncError::ProkipNotReady)?;
     let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
-    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let client = prokip::client_for(state, account_id).await?;
     let variations = client.variations(location).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
-    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    prokip::keep_tokens(state, account_id, &client).await;
     catalog::replace_prokip(&state.db, account_id, &variations).await?;
     Ok(variations)
 }

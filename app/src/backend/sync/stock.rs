@@ -7,27 +7,20 @@
 
 use super::{SyncError, mapping::whole_units, reconcile};
 use crate::backend::{
-    connect::prokip as prokip_connect,
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
         connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
     state::AppState,
-    stores::{self, Planned, Store, Written},
+    stores::{self, Planned, Store, Written, prokip},
 };
-use crate::model::{ActivityKind, ActivityStatus, ConnectionStatus};
+use crate::model::{ActivityKind, ActivityStatus, ConnectionStatus, PushReason};
 use rust_decimal::Decimal;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The reason of the scheduled full push that first reads every store's real quantities back.
-pub const RECONCILE: &str = "reconcile";
-/// The reason of the push after an order. Such pushes are coalesced: each pushes every SKU of its
-/// account waiting in `pending_pushes`, and one that finds none has nothing left to do (a push that
-/// began after its SKUs were queued read Prokip after the order and wrote them).
-pub const AFTER_ORDER: &str = "order";
 /// Items written per progress step: a multiple of Shopify's 250 and WooCommerce's 100 per call,
 /// and on WooCommerce a product's variations are never split across steps, so stepping costs no
 /// extra calls.
@@ -70,7 +63,7 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     let lock = state.db.begin().await?;
     lock_account(&lock, job.account_id).await?;
     let coalesced;
-    let job = if job.reason == AFTER_ORDER && job.skus.is_some() {
+    let job = if job.reason == PushReason::Order && job.skus.is_some() {
         let waiting = pending_pushes::take(&lock, job.account_id).await?;
         if waiting.is_empty() {
             return Ok(Vec::new());
@@ -93,7 +86,7 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
                 sync_runs::start(
                     &state.db,
                     job.account_id,
-                    &job.reason,
+                    job.reason,
                     sync_runs::mapped_items(&state.db, &ids).await?,
                 )
                 .await?,
@@ -121,7 +114,7 @@ async fn push_stores(
     let mut outcomes = Vec::new();
     let mut ready = Vec::new();
     for conn in stores {
-        if job.reason == RECONCILE
+        if job.reason == PushReason::Reconcile
             && let Err(e) = reconcile::read_back(state, &conn).await
         {
             store_failed(state, &conn, job, &e).await?;
@@ -155,7 +148,7 @@ async fn prokip_quantities(
     skus: Option<&[String]>,
 ) -> Result<HashMap<String, Decimal>, SyncError> {
     let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
-    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let client = prokip::client_for(state, account_id).await?;
     let qty: HashMap<i64, Decimal> = match skus {
         None => client
             .variations(location)
@@ -169,7 +162,7 @@ async fn prokip_quantities(
         }
     }
     .map_err(|e| SyncError::Prokip(e.to_string()))?;
-    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    prokip::keep_tokens(state, account_id, &client).await;
     Ok(by_sku.into_iter().filter_map(|(sku, id)| qty.get(&id).map(|q| (sku, *q))).collect())
 }
 

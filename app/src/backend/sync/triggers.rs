@@ -4,18 +4,18 @@
 //! `sync_ticks`, so with several server processes each tick runs once, and fan out as one job per
 //! account, so accounts are served side by side and retried on their own.
 
-use super::{SyncError, stock::RECONCILE};
+use super::SyncError;
 use crate::backend::{
-    connect::prokip as prokip_connect,
     db::{prokip_configs, sku_map, sync_ticks},
     jobs::{PollProkip, PushStock},
     state::AppState,
+    stores::prokip,
 };
+use crate::model::PushReason;
 use chrono::{DateTime, Utc};
 
 pub const POLL_TICK: &str = "prokip-poll";
 pub const RECONCILE_TICK: &str = "reconcile";
-pub const MANUAL: &str = "manual";
 
 /// One scheduled poll: claims the tick, then enqueues a poll job per account whose Prokip location
 /// is chosen. Returns how many were enqueued (`0` when another process had the tick).
@@ -42,18 +42,18 @@ pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<Strin
     let location = cfg.location_id.ok_or(SyncError::ProkipNotReady)?;
     let now = Utc::now();
     let since = cfg.last_polled_at.unwrap_or(cfg.created_at);
-    let client = prokip_connect::client_for(state, account_id).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
+    let client = prokip::client_for(state, account_id).await?;
     let sells = client
         .list_sells(location, since.date_naive(), now.date_naive())
         .await
         .map_err(|e| SyncError::Prokip(e.to_string()))?;
-    let _ = prokip_connect::persist_tokens(state, account_id, &client).await;
+    prokip::keep_tokens(state, account_id, &client).await;
     let mut variations: Vec<i64> = sells.iter().flat_map(|s| s.sell_lines.iter().map(|l| l.variation_id)).collect();
     variations.sort_unstable();
     variations.dedup();
     let skus = sku_map::skus_of_variations(&state.db, account_id, &variations).await?;
     if !skus.is_empty() {
-        let job = PushStock { account_id, skus: Some(skus.clone()), reason: POLL_TICK.into() };
+        let job = PushStock { account_id, skus: Some(skus.clone()), reason: PushReason::ProkipPoll };
         state.queues.push_stock(job).await.map_err(SyncError::from)?;
     }
     prokip_configs::set_last_polled_at(&state.db, account_id, now).await?;
@@ -69,13 +69,13 @@ pub async fn reconcile_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), S
     let jobs: Vec<PushStock> = prokip_configs::ready_accounts(&state.db)
         .await?
         .into_iter()
-        .map(|c| PushStock { account_id: c.account_id, skus: None, reason: RECONCILE.into() })
+        .map(|c| PushStock { account_id: c.account_id, skus: None, reason: PushReason::Reconcile })
         .collect();
     state.queues.enqueue_all(jobs).await.map_err(SyncError::from)
 }
 
 /// Enqueues a push of every mapped SKU ("Sync now", `POST /sync`, reconcile).
-pub async fn enqueue_full(state: &AppState, account_id: i64, reason: &str) -> Result<(), SyncError> {
-    let job = PushStock { account_id, skus: None, reason: reason.into() };
+pub async fn enqueue_full(state: &AppState, account_id: i64, reason: PushReason) -> Result<(), SyncError> {
+    let job = PushStock { account_id, skus: None, reason };
     state.queues.push_stock(job).await.map_err(SyncError::from)
 }

@@ -101,7 +101,7 @@ async fn dump(w: &World, sql: &str) -> String {
 
 /// Enqueues the full reconcile the scheduler would (a push that reads every store back first).
 pub async fn reconcile(w: &World) {
-    let job = PushStock { account_id: w.account_id, skus: None, reason: stock::RECONCILE.into() };
+    let job = PushStock { account_id: w.account_id, skus: None, reason: app::model::PushReason::Reconcile };
     w.app.state.queues.push_stock(job).await.unwrap();
 }
 

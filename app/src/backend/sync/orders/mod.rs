@@ -20,9 +20,8 @@ use crate::backend::{
     jobs::PushStock,
     platforms::prokip::ProkipError,
     state::AppState,
-    sync::stock,
 };
-use crate::model::{ActivityKind, ActivityStatus};
+use crate::model::{ActivityKind, ActivityStatus, PushReason};
 
 /// What every step of an import knows: the app, the store connection and the event being applied.
 pub struct OrderCtx<'a> {
@@ -102,10 +101,7 @@ impl OrderCtx<'_> {
 
     /// Saves the Prokip tokens after calls (a 401 may have refreshed them).
     async fn keep_tokens(&self, client: &crate::backend::platforms::prokip::ProkipClient) {
-        if let Err(e) = crate::backend::connect::prokip::persist_tokens(self.state, self.conn.account_id, client).await
-        {
-            tracing::warn!(error = %e, "Prokip tokens not saved");
-        }
+        crate::backend::stores::prokip::keep_tokens(self.state, self.conn.account_id, client).await;
     }
 
     /// Prokip stock of these SKUs moved: push it to every store (cross-channel propagation). With
@@ -120,7 +116,7 @@ impl OrderCtx<'_> {
             tracing::warn!(error = %e, "stock push after an order not recorded; the next reconcile fixes it");
             return;
         }
-        let job = PushStock { account_id: self.conn.account_id, skus, reason: stock::AFTER_ORDER.into() };
+        let job = PushStock { account_id: self.conn.account_id, skus, reason: PushReason::Order };
         if let Err(e) = self.state.queues.push_stock(job).await {
             tracing::warn!(error = %e, "stock push after an order not enqueued; the next reconcile fixes it");
         }

@@ -5,7 +5,6 @@
 use super::model::StoreRefund;
 use super::{ImportError, OrderCtx};
 use crate::backend::{
-    connect::prokip::client_for,
     db::{
         processed_refunds,
         sales_log::{self, Row},
@@ -17,7 +16,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 async fn client(ctx: &OrderCtx<'_>) -> Result<ProkipClient, ImportError> {
-    client_for(ctx.state, ctx.conn.account_id).await.map_err(|e| ImportError::Transient(e.to_string()))
+    crate::backend::stores::prokip::client_for(ctx.state, ctx.conn.account_id)
+        .await
+        .map_err(|e| ImportError::Transient(e.to_string()))
 }
 
 fn name(row: &Row) -> String {

@@ -10,6 +10,7 @@ use crate::backend::{
     jobs::{PushStock, process_webhook},
     state::AppState,
 };
+use crate::model::PushReason;
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +54,7 @@ pub async fn retry_activity(state: &AppState, account_id: i64, id: i64) -> Resul
     match handle {
         RetryHandle::ProcessWebhook { event_id } => rerun_event(state, account_id, event_id).await?,
         RetryHandle::PushStock { skus } => {
-            let job = PushStock { account_id, skus, reason: "manual".into() };
+            let job = PushStock { account_id, skus, reason: PushReason::Manual };
             state.queues.push_stock(job).await.map_err(ServerError::internal)?;
         }
     }

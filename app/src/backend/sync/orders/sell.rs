@@ -5,7 +5,6 @@
 use super::model::StoreOrder;
 use super::{ImportError, OrderCtx, lease::Lease};
 use crate::backend::{
-    connect::prokip::client_for,
     db::{
         account_settings::{self, CustomerMode},
         prokip_configs,
@@ -40,7 +39,9 @@ async fn target(ctx: &OrderCtx<'_>) -> Result<Result<Target, String>, ImportErro
     let (Some(location_id), Some(contact_id)) = (cfg.location_id, cfg.walk_in_contact_id) else {
         return Ok(Err("Choose the Prokip location (with its walk-in customer) on the Connections page.".into()));
     };
-    let client = client_for(ctx.state, ctx.conn.account_id).await.map_err(|e| ImportError::Transient(e.to_string()))?;
+    let client = crate::backend::stores::prokip::client_for(ctx.state, ctx.conn.account_id)
+        .await
+        .map_err(|e| ImportError::Transient(e.to_string()))?;
     Ok(Ok(Target { client, location_id, contact_id }))
 }
 
