@@ -28,6 +28,7 @@ use pages::{
     products::ProductsPage,
     register::RegisterPage,
     settings::SettingsPage,
+    sku::SkuPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
+                    <Route path=path!("products/:sku") view=SkuPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />

@@ -119,3 +119,23 @@ test("a Prokip product the shop lacks is created there and becomes matched", asy
   await expect(page.getByTestId("sku-AS0040").getByTestId("match-status")).toHaveText("Matched");
   expect(await shopAvailable(request, shop, "AS0040")).toBeDefined();
 });
+
+test("a near-miss SKU is linked from its suggestion and its page explains the published number", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  await page.goto("/products?status=store_only");
+  await expect(page.getByTestId("link-suggestions")).toContainText("as0040 → AS0040");
+  await page.getByTestId("suggestion-as0040").getByRole("button", { name: "Link as0040 to AS0040" }).click();
+  await expect(page.getByTestId("notice")).toContainText("as0040 is linked to Prokip's AS0040");
+
+  // The link takes effect in the background: the SKU matches, and the shop gets Prokip's quantity.
+  await expect(async () => {
+    await page.goto("/products?q=AS0040");
+    await expect(page.getByTestId("sku-AS0040").getByTestId("match-status")).toHaveText("Matched", { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("sku-AS0040").getByTestId("linked-from")).toHaveText("linked from as0040");
+  await page.getByTestId("sku-AS0040").getByTestId("sku-link").click();
+  await expect(page.getByRole("heading", { name: "SKU AS0040" })).toBeVisible();
+  const prokipQty = Number(await page.getByTestId("sku-prokip").textContent());
+  await expect(page.getByTestId("sku-formula").first()).toHaveText(`max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty}`);
+  await expect.poll(() => shopAvailable(request, shop, "as0040"), { timeout: 20_000 }).toBe(prokipQty);
+});

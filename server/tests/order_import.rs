@@ -35,7 +35,11 @@ fn stock(w: &World, sku: &str) -> Decimal {
 
 async fn state_of(w: &World, conn: i64, order: &str) -> String {
     let db = &w.app.state.db;
-    app::backend::db::sales_log::find(db, conn, order).await.unwrap().map(|r| r.state).unwrap_or_default()
+    app::backend::db::sales_log::find(db, conn, order)
+        .await
+        .unwrap()
+        .map(|r| sea_orm::ActiveEnum::to_value(&r.state))
+        .unwrap_or_default()
 }
 
 /// A Shopify order: its id, its REST JSON and the webhook deliveries it fired.

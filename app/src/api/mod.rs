@@ -9,7 +9,7 @@ mod sync_runs;
 
 pub use connections::load_connections;
 pub use history::{load_activity, load_orders};
-pub use products::load_products;
+pub use products::{load_products, load_sku};
 pub use settings::load_settings;
 pub use sync_runs::load_sync_run;
 

@@ -1,4 +1,4 @@
-//! The Products page's read: one page of SKUs, filtered by text and match status.
+//! The Products page's reads: one page of SKUs, filtered by text and match status; one SKU explained.
 
 use crate::model::{AppError, ProductsView};
 use leptos::prelude::*;
@@ -9,4 +9,13 @@ pub async fn load_products(q: String, status: String, page: u64) -> Result<Produ
     let user = require_user().await?;
     let state = expect_context::<AppState>();
     Ok(products::view(&state, user.account_id, &q, &status, page).await?)
+}
+
+/// The SKU page: where each number of one SKU comes from.
+#[server(endpoint = "sku")]
+pub async fn load_sku(sku: String) -> Result<crate::model::SkuView, AppError> {
+    use crate::backend::{auth::require_user, state::AppState, sync::sku};
+    let user = require_user().await?;
+    let state = expect_context::<AppState>();
+    Ok(sku::explain(&state, user.account_id, &sku).await?)
 }

@@ -26,6 +26,8 @@ pub enum Kind {
     BadRequest,
     /// Not signed in, wrong credentials, or a delivery whose signature does not check.
     Unauthorized,
+    /// No such thing in the caller's account.
+    NotFound,
     /// Too many attempts; try later.
     TooManyRequests,
     /// Prokip or a store failed or refused.
@@ -41,6 +43,7 @@ impl Kind {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
             Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+            Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Kind::BadGateway => StatusCode::BAD_GATEWAY,
             Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -53,6 +56,7 @@ impl Kind {
         match self {
             Kind::BadRequest => "Bad request",
             Kind::Unauthorized => "Unauthorized",
+            Kind::NotFound => "Not found",
             Kind::TooManyRequests => "Too many attempts",
             Kind::BadGateway => "Bad gateway",
             Kind::Unavailable => "Service unavailable",

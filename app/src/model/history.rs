@@ -1,5 +1,6 @@
 //! What the Orders and Activity pages show.
 
+use super::OrderState;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -8,8 +9,7 @@ pub struct OrderView {
     pub platform: String,
     pub store_url: String,
     pub order: String,
-    /// sent, committed, sending, needs_attention, failed, cancelled, deleted, pending
-    pub state: String,
+    pub state: OrderState,
     pub invoice_no: String,
     pub prokip_sell_id: Option<i64>,
     pub error: Option<String>,

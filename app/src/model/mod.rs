@@ -7,10 +7,12 @@ mod connection;
 mod connections;
 mod error;
 mod history;
+mod order_state;
 mod overview;
 mod platform;
 mod products;
 mod settings;
+mod sku;
 mod sync_run;
 
 pub use account::{AppInfo, CurrentUser};
@@ -19,8 +21,12 @@ pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView};
+pub use order_state::OrderState;
 pub use overview::{ChartDay, Overview};
 pub use platform::Platform;
-pub use products::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn};
+pub use products::{
+    LINK_CHOICES, LinkSuggestion, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
+};
 pub use settings::{SettingsView, StoreTrigger};
+pub use sku::{HolderView, SkuStoreView, SkuView};
 pub use sync_run::{PushReason, RunKind, SyncRunView};

@@ -30,12 +30,27 @@ pub struct StoreCell {
     pub in_store: bool,
 }
 
+/// A store-only SKU and the Prokip SKU it most likely means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkSuggestion {
+    pub store_sku: String,
+    pub prokip_sku: String,
+    /// The stores that have the store SKU.
+    pub connection_ids: Vec<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductRow {
     pub sku: String,
     pub name: String,
-    /// Prokip quantity at the last index, as Prokip writes it.
+    /// Prokip quantity as we last read it (index, push or reconcile), as Prokip writes it.
     pub prokip_qty: Option<String>,
+    /// How long ago that read was, e.g. "2 min ago".
+    pub prokip_read: Option<String>,
+    /// Store SKUs linked to this Prokip SKU by the merchant.
+    pub linked_from: Vec<String>,
+    /// For a store-only SKU: the Prokip SKU it most likely means.
+    pub suggestion: Option<String>,
     pub committed: i64,
     pub status: String,
     /// One per [`ProductsView::stores`], same order.
@@ -51,4 +66,11 @@ pub struct ProductsView {
     pub pages: u64,
     pub q: String,
     pub status: String,
+    /// Every current link suggestion of the account (not only this page's).
+    pub suggestions: Vec<LinkSuggestion>,
+    /// Prokip SKUs a store SKU can be linked to by hand (at most [`LINK_CHOICES`]).
+    pub link_choices: Vec<String>,
 }
+
+/// How many Prokip SKUs the manual link's list offers (the field accepts any).
+pub const LINK_CHOICES: usize = 500;

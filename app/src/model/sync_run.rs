@@ -18,6 +18,8 @@ pub enum PushReason {
     Manual,
     /// Products were just created in a store.
     CreatedInStore,
+    /// The merchant linked a store SKU to a Prokip SKU.
+    Linked,
 }
 
 impl PushReason {
@@ -28,6 +30,7 @@ impl PushReason {
             PushReason::Reconcile => "reconcile",
             PushReason::Manual => "manual",
             PushReason::CreatedInStore => "created-in-store",
+            PushReason::Linked => "linked",
         }
     }
 }
@@ -132,6 +135,7 @@ mod tests {
             PushReason::Reconcile,
             PushReason::Manual,
             PushReason::CreatedInStore,
+            PushReason::Linked,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
         }

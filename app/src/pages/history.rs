@@ -4,7 +4,7 @@
 use super::FormOutcome;
 use crate::{
     api::{load_activity, load_orders},
-    model::{ActivityView, OrderView},
+    model::{ActivityView, OrderState, OrderView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,17 +17,14 @@ fn banners(outcome: FormOutcome) -> impl IntoView {
     )
 }
 
-fn state_badge(state: &str) -> (&'static str, &'static str) {
-    match state {
-        "sent" => ("Sent to Prokip", "badge ok"),
-        "committed" => ("Unpaid: stock held", "badge muted"),
-        "sending" | "pending" => ("In progress", "badge muted"),
-        "needs_attention" => ("Needs attention", "badge warn"),
-        "failed" => ("Failed", "badge bad"),
-        "cancelled" => ("Cancelled", "badge muted"),
-        "deleted" => ("Cancelled: restocked", "badge muted"),
-        _ => ("Unknown", "badge muted"),
-    }
+fn state_badge(state: OrderState) -> (&'static str, &'static str) {
+    let class = match state {
+        OrderState::Sent => "badge ok",
+        OrderState::NeedsAttention => "badge warn",
+        OrderState::Failed => "badge bad",
+        _ => "badge muted",
+    };
+    (state.label(), class)
 }
 
 #[component]
@@ -61,7 +58,7 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
                 {rows
                     .into_iter()
                     .map(|o| {
-                        let (label, class) = state_badge(&o.state);
+                        let (label, class) = state_badge(o.state);
                         let id = o.id;
                         view! {
                             <tr data-testid=format!("order-{id}")>

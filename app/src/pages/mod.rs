@@ -9,6 +9,7 @@ pub mod overview_chart;
 pub mod products;
 pub mod register;
 pub mod settings;
+pub mod sku;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

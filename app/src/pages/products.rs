@@ -1,13 +1,14 @@
 //! Products: every SKU from the last catalog index with its Prokip quantity, what is committed,
 //! and per store what we publish and what the store last showed. Search, status filter and pages
-//! travel in the query string (`?q=&status=&page=`); "Re-index", "Sync now" and "Create in store"
-//! (per SKU and store, or every missing SKU of a store) are plain forms.
+//! travel in the query string (`?q=&status=&page=`); "Re-index", "Sync now", "Create in store"
+//! (per SKU and store, or every missing SKU of a store) and the SKU links (a suggestion, all of
+//! them, one chosen by hand, unlink) are plain forms.
 
 use super::FormOutcome;
 use crate::components::sync_progress::SyncProgress;
 use crate::{
     api::load_products,
-    model::{ProductRow, ProductsView, STATUSES, StoreColumn},
+    model::{LinkSuggestion, ProductRow, ProductsView, STATUSES, StoreColumn},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -75,7 +76,13 @@ fn Products(v: ProductsView) -> impl IntoView {
     let prev = (v.page > 1).then(|| page_link(&v, v.page - 1));
     let next = (v.page < v.pages).then(|| page_link(&v, v.page + 1));
     let columns = v.stores.clone();
+    let suggestions = v.suggestions.clone();
+    let choices = v.link_choices.clone();
     view! {
+        {(!suggestions.is_empty()).then(|| view! { <Suggestions suggestions /> })}
+        <datalist id="prokip-skus">
+            {choices.into_iter().map(|s| view! { <option value=s></option> }).collect_view()}
+        </datalist>
         <form method="get" action="/products" class="inline-form" role="search">
             <label for="q">"Search SKU or name"</label>
             <input id="q" name="q" type="search" value=v.q.clone() />
@@ -119,16 +126,88 @@ fn Products(v: ProductsView) -> impl IntoView {
     }
 }
 
+/// Store-only SKUs that differ from a Prokip SKU only in case, spaces or dashes.
+#[component]
+fn Suggestions(suggestions: Vec<LinkSuggestion>) -> impl IntoView {
+    let n = suggestions.len();
+    view! {
+        <section class="suggestions" aria-labelledby="suggestions-title" data-testid="link-suggestions">
+            <h2 id="suggestions-title">{format!("Suggested links ({n})")}</h2>
+            <p class="direction">"These store SKUs match no Prokip SKU exactly, but one differs only in case, spaces or dashes. Linking syncs them as that Prokip product; nothing is renamed."</p>
+            <ul>
+                {suggestions.into_iter().map(|s| view! {
+                    <li data-testid=format!("suggestion-{}", s.store_sku)>
+                        <form method="post" action="/products/link" class="inline-form">
+                            <input type="hidden" name="store_sku" value=s.store_sku.clone() />
+                            <input type="hidden" name="prokip_sku" value=s.prokip_sku.clone() />
+                            <span>{format!("{} → {}", s.store_sku, s.prokip_sku)}</span>
+                            <button type="submit" aria-label=format!("Link {} to {}", s.store_sku, s.prokip_sku)>"Link"</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(n > 1).then(|| view! {
+                <form method="post" action="/products/link-suggested">
+                    <button type="submit">{format!("Link all {n} suggestions")}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// What can be done about a SKU's match: unlink a link, take the suggestion, or link by hand.
+#[component]
+fn MatchActions(sku: String, status: String, linked_from: Vec<String>, suggestion: Option<String>) -> impl IntoView {
+    let unlink = linked_from
+        .into_iter()
+        .map(|from| {
+            view! {
+                <form method="post" action="/products/unlink" class="inline-form">
+                    <small data-testid="linked-from">{format!("linked from {from}")}</small>
+                    <input type="hidden" name="store_sku" value=from.clone() />
+                    <button type="submit" aria-label=format!("Unlink {from}")>"Unlink"</button>
+                </form>
+            }
+        })
+        .collect_view();
+    let link = (status == "store_only").then(|| match suggestion {
+        Some(p) => view! {
+            <form method="post" action="/products/link" class="inline-form">
+                <input type="hidden" name="store_sku" value=sku.clone() />
+                <input type="hidden" name="prokip_sku" value=p.clone() />
+                <button type="submit" aria-label=format!("Link {sku} to {p}")>{format!("Link to {p}")}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <form method="post" action="/products/link" class="inline-form">
+                <input type="hidden" name="store_sku" value=sku.clone() />
+                <label class="visually-hidden" for=format!("link-{sku}")>{format!("Prokip SKU for {sku}")}</label>
+                <input id=format!("link-{sku}") name="prokip_sku" list="prokip-skus" placeholder="Prokip SKU" size="10" />
+                <button type="submit" aria-label=format!("Link {sku} by hand")>"Link"</button>
+            </form>
+        }
+        .into_any(),
+    });
+    view! { {unlink}{link} }
+}
+
 #[component]
 fn Row(r: ProductRow, columns: Vec<StoreColumn>) -> impl IntoView {
     let dash = || "—".to_owned();
     let class = if r.status == "matched" { "badge ok" } else { "badge warn" };
     view! {
         <tr data-testid=format!("sku-{}", r.sku)>
-            <th scope="row">{r.sku.clone()}</th>
+            <th scope="row"><a href=format!("/products/{}", encode(&r.sku)) data-testid="sku-link">{r.sku.clone()}</a></th>
             <td>{r.name}</td>
-            <td><span class=class data-testid="match-status">{status_label(&r.status)}</span></td>
-            <td>{r.prokip_qty.unwrap_or_else(dash)}</td>
+            <td>
+                <span class=class data-testid="match-status">{status_label(&r.status)}</span>
+                <MatchActions sku=r.sku.clone() status=r.status.clone() linked_from=r.linked_from suggestion=r.suggestion />
+            </td>
+            <td>
+                <span data-testid="prokip-qty">{r.prokip_qty.unwrap_or_else(dash)}</span>
+                {r.prokip_read.map(|ago| view! { <br /><small class="muted" data-testid="prokip-read">{format!("read {ago}")}</small> })}
+            </td>
             <td>{r.committed}</td>
             {r.stores.into_iter().zip(columns).map(|(c, col)| {
                 let published = c.published.map_or_else(dash, |q| q.to_string());

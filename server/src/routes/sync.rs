@@ -1,13 +1,13 @@
 //! Sync control: the seed's JSON routes (`POST /sync`, `/sync/pause`, `/sync/resume`,
 //! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index", "Sync now"
-//! and "Create in store" forms, which redirect back with a notice.
+//! "Create in store" and SKU link forms, which redirect back with a notice.
 
 use app::backend::{
     auth::{AuthSession, User},
     db::{connections, store_status},
     error::{Kind, ServerError},
     state::AppState,
-    sync::{SyncError, create, mapping, triggers},
+    sync::{SyncError, create, links, mapping, triggers},
 };
 use app::model::PushReason;
 use axum::{
@@ -53,7 +53,7 @@ pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Result<
     Ok(Json(rows).into_response())
 }
 
-fn back(result: Result<String, SyncError>) -> Redirect {
+fn back(result: Result<String, impl Into<ServerError>>) -> Redirect {
     super::back_to("/products", result)
 }
 
@@ -75,6 +75,29 @@ pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> 
             .await
             .map(|()| "Sync started: every mapped SKU is being pushed to your stores.".to_owned()),
     )
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    store_sku: String,
+    #[serde(default)]
+    prokip_sku: String,
+}
+
+/// "Link" (a suggestion, or a Prokip SKU chosen by hand) for a store-only SKU.
+pub async fn link_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Redirect {
+    back(links::link(&state, user.account_id, &f.store_sku, &f.prokip_sku).await)
+}
+
+/// "Link all suggestions".
+pub async fn link_suggested_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+    back(links::link_suggested(&state, user.account_id).await)
+}
+
+/// "Unlink" a store SKU linked by hand.
+pub async fn unlink_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Redirect {
+    back(links::unlink(&state, user.account_id, &f.store_sku).await)
 }
 
 #[derive(Deserialize)]

@@ -22,7 +22,7 @@ use sea_orm::TransactionTrait;
 /// Prokip's location changed), so the connect answers at once. If even the enqueue fails, the
 /// merchant's "Re-index" does the same.
 async fn index_soon(state: &AppState, account_id: i64, connection_id: Option<i64>) {
-    let job = IndexCatalog { account_id, connection_id };
+    let job = IndexCatalog { account_id, connection_id, then_push: Vec::new() };
     if let Err(e) = state.queues.enqueue(job).await {
         tracing::warn!(account_id, connection_id, error = %e, "catalog index not enqueued");
     }

@@ -137,6 +137,23 @@ pub async fn list<C: ConnectionTrait>(
     query.order_by_desc(Column::At).order_by_desc(Column::Id).limit(limit).offset(offset).all(db).await
 }
 
+/// The newest entries of the account about any of these SKUs.
+pub async fn about_skus<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: &[String],
+    limit: u64,
+) -> Result<Vec<Entry>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::Sku.is_in(skus.to_vec()))
+        .order_by_desc(Column::At)
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// One entry of the account (`None` for another account's id).
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Entry>, DbErr> {
     Entity::find_by_id(id).filter(Column::AccountId.eq(account_id)).one(db).await

@@ -105,3 +105,65 @@ pub async fn missing_in_store<C: ConnectionTrait>(
     );
     db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
 }
+
+/// Records Prokip quantities just read (by a push or a reconcile): the Products page shows the
+/// latest read and its age. Hand-written: one statement for any number of variations (arrays).
+pub async fn record_prokip_quantities<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    quantities: &[(i64, rust_decimal::Decimal)],
+) -> Result<(), DbErr> {
+    if quantities.is_empty() {
+        return Ok(());
+    }
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE prokip_catalog p SET qty = t.qty, qty_read_at = now()
+         FROM UNNEST($2::bigint[], $3::numeric[]) AS t(variation_id, qty)
+         WHERE p.account_id = $1 AND p.variation_id = t.variation_id",
+        [
+            account_id.into(),
+            quantities.iter().map(|(v, _)| *v).collect::<Vec<_>>().into(),
+            quantities.iter().map(|(_, q)| q.to_string()).collect::<Vec<_>>().into(),
+        ],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
+}
+
+/// Each connected store's SKUs at its last index that no Prokip SKU equals and no link covers:
+/// (connection, store SKU).
+pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<(i64, String)>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT DISTINCT s.connection_id, s.sku FROM store_catalog s
+         JOIN connections c ON c.id = s.connection_id AND c.account_id = $1 AND c.status <> 'disconnected'
+         WHERE NOT EXISTS (SELECT 1 FROM prokip_catalog p WHERE p.account_id = $1 AND p.sku = s.sku)
+           AND NOT EXISTS (SELECT 1 FROM sku_links l WHERE l.connection_id = s.connection_id AND l.store_sku = s.sku)
+         ORDER BY s.sku, s.connection_id",
+        [account_id.into()],
+    );
+    let rows = db.query_all_raw(stmt).await?;
+    rows.iter().map(|r| Ok((r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<String>(1)?))).collect()
+}
+
+/// Prokip SKUs of the account used by exactly one variation (the only ones a link can name).
+pub async fn unique_prokip_skus<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<String>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT sku FROM prokip_catalog WHERE account_id = $1 AND sku <> '' GROUP BY sku HAVING count(*) = 1 ORDER BY sku",
+        [account_id.into()],
+    );
+    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
+}
+
+/// The connected stores whose last index has `sku`.
+pub async fn stores_with<C: ConnectionTrait>(db: &C, account_id: i64, sku: &str) -> Result<Vec<i64>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT DISTINCT s.connection_id FROM store_catalog s
+         JOIN connections c ON c.id = s.connection_id AND c.account_id = $1 AND c.status <> 'disconnected'
+         WHERE s.sku = $2 ORDER BY 1",
+        [account_id.into(), sku.into()],
+    );
+    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}

@@ -24,13 +24,14 @@ pub async fn replace(
     txn.commit().await
 }
 
-/// Drops the order's commitments (paid or cancelled).
-pub async fn remove<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<(), DbErr> {
-    db.execute_raw(Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "DELETE FROM commitments WHERE connection_id = $1 AND order_id = $2",
-        [connection_id.into(), order_id.into()],
-    ))
-    .await
-    .map(|_| ())
+/// Drops the order's commitments (paid or cancelled); the SKUs they held.
+pub async fn remove<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Vec<String>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "DELETE FROM commitments WHERE connection_id = $1 AND order_id = $2 RETURNING sku",
+            [connection_id.into(), order_id.into()],
+        ))
+        .await?;
+    rows.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
 }

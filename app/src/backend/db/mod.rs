@@ -17,6 +17,8 @@ pub mod products;
 pub mod prokip_configs;
 pub mod sales_log;
 pub mod sessions;
+pub mod sku_detail;
+pub mod sku_links;
 pub mod sku_map;
 pub mod store_status;
 pub mod sync_runs;

@@ -1,6 +1,7 @@
 //! The Products page query: every SKU of the last catalog index (Prokip's and the stores'), its
 //! match status, and what each store last showed — searched, filtered and paged in SQL, so large
-//! catalogs stay fast.
+//! catalogs stay fast. Hand-written: the page is one statement of CTEs, unions and a window count
+//! that the query builder cannot express.
 
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 use std::collections::{HashMap, HashSet};
@@ -14,19 +15,29 @@ pub struct Row {
     pub committed: i64,
     /// matched, prokip_only (missing in at least one store), store_only, duplicate
     pub status: String,
+    /// When Prokip's quantity was last read.
+    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Store SKUs linked to this Prokip SKU ("a, b").
+    pub linked: Option<String>,
     pub total: i64,
 }
 
 const SQL: &str = r#"
 WITH stores AS (SELECT id FROM connections WHERE account_id = $1 AND status <> 'disconnected'),
-p AS (SELECT sku, min(name) AS name, count(*) AS n, sum(qty) AS qty
+p AS (SELECT sku, min(name) AS name, count(*) AS n, sum(qty) AS qty, min(qty_read_at) AS read_at
       FROM prokip_catalog WHERE account_id = $1 AND sku <> '' GROUP BY sku),
-s AS (SELECT sc.sku, sc.connection_id, count(*) AS n, min(sc.name) AS name
-      FROM store_catalog sc JOIN stores ON stores.id = sc.connection_id GROUP BY sc.sku, sc.connection_id),
-sk AS (SELECT sku, count(*) AS stores_with, max(n) AS max_n, min(name) AS name FROM s GROUP BY sku),
+-- A store SKU the merchant linked counts as the Prokip SKU it is linked to.
+s AS (SELECT coalesce(l.prokip_sku, sc.sku) AS sku, sc.connection_id, count(*) AS n, min(sc.name) AS name,
+             string_agg(DISTINCT l.store_sku, ', ') AS linked
+      FROM store_catalog sc JOIN stores ON stores.id = sc.connection_id
+      LEFT JOIN sku_links l ON l.connection_id = sc.connection_id AND l.store_sku = sc.sku
+      GROUP BY 1, sc.connection_id),
+sk AS (SELECT sku, count(*) AS stores_with, max(n) AS max_n, min(name) AS name, string_agg(DISTINCT linked, ', ') AS linked
+       FROM s GROUP BY sku),
 c AS (SELECT m.sku, sum(m.qty)::bigint AS qty FROM commitments m JOIN stores ON stores.id = m.connection_id GROUP BY m.sku),
 rows AS (
   SELECT a.sku, coalesce(p.name, sk.name, '') AS name, p.qty::text AS prokip_qty, coalesce(c.qty, 0)::bigint AS committed,
+    p.read_at, sk.linked,
     CASE WHEN coalesce(p.n, 0) > 1 OR coalesce(sk.max_n, 0) > 1 THEN 'duplicate'
          WHEN p.sku IS NULL THEN 'store_only'
          WHEN coalesce(sk.stores_with, 0) < (SELECT count(*) FROM stores) THEN 'prokip_only'
@@ -60,8 +71,10 @@ pub async fn store_quantities<C: ConnectionTrait>(
 ) -> Result<HashMap<(i64, String), i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT i.connection_id, i.sku, i.quantity FROM inventory_cache i JOIN connections c ON c.id = i.connection_id
-         WHERE c.account_id = $1 AND i.sku = ANY($2)",
+        "SELECT i.connection_id, coalesce(l.prokip_sku, i.sku), i.quantity FROM inventory_cache i
+         JOIN connections c ON c.id = i.connection_id
+         LEFT JOIN sku_links l ON l.connection_id = i.connection_id AND l.store_sku = i.sku
+         WHERE c.account_id = $1 AND coalesce(l.prokip_sku, i.sku) = ANY($2)",
         [account_id.into(), skus.to_vec().into()],
     );
     db.query_all_raw(stmt)
@@ -79,8 +92,10 @@ pub async fn store_presence<C: ConnectionTrait>(
 ) -> Result<HashSet<(i64, String)>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT DISTINCT s.connection_id, s.sku FROM store_catalog s JOIN connections c ON c.id = s.connection_id
-         WHERE c.account_id = $1 AND s.sku = ANY($2)",
+        "SELECT DISTINCT s.connection_id, coalesce(l.prokip_sku, s.sku) FROM store_catalog s
+         JOIN connections c ON c.id = s.connection_id
+         LEFT JOIN sku_links l ON l.connection_id = s.connection_id AND l.store_sku = s.sku
+         WHERE c.account_id = $1 AND coalesce(l.prokip_sku, s.sku) = ANY($2)",
         [account_id.into(), skus.to_vec().into()],
     );
     db.query_all_raw(stmt)

@@ -1,16 +1,8 @@
 //! The sales log: one row per store order, its exactly-once state (ARCHITECTURE §4), the Prokip
 //! sell it became and the lease that lets one worker at a time act on it.
 
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
-
-pub const PENDING: &str = "pending";
-pub const COMMITTED: &str = "committed";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const NEEDS_ATTENTION: &str = "needs_attention";
-pub const FAILED: &str = "failed";
-pub const CANCELLED: &str = "cancelled";
-pub const DELETED: &str = "deleted";
+use crate::model::OrderState;
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
 /// How long a claim holds an order before another worker may take it over. The holder renews it
 /// while it works (and covers a whole `POST /sell` before sending one), so it can be short: a
@@ -28,7 +20,7 @@ pub struct Row {
     pub connection_id: i64,
     pub order_id: String,
     pub order_name: Option<String>,
-    pub state: String,
+    pub state: OrderState,
     pub invoice_no: String,
     pub prokip_sell_id: Option<i64>,
     /// Order line id → [`SoldLine`] (as JSON).
@@ -149,9 +141,16 @@ pub async fn release<C: ConnectionTrait>(db: &C, id: i64, held: chrono::DateTime
 }
 
 /// Moves the order to `state` with an optional reason (cleared when `None`).
-pub async fn set_state<C: ConnectionTrait>(db: &C, id: i64, state: &str, error: Option<&str>) -> Result<(), DbErr> {
+pub async fn set_state<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    state: OrderState,
+    error: Option<&str>,
+) -> Result<(), DbErr> {
     let sql = "UPDATE sales_log SET state = $2, error = $3, updated_at = now() WHERE id = $1";
-    db.execute_raw(stmt(db, sql, vec![id.into(), state.into(), error.map(str::to_owned).into()])).await.map(|_| ())
+    db.execute_raw(stmt(db, sql, vec![id.into(), state.to_value().into(), error.map(str::to_owned).into()]))
+        .await
+        .map(|_| ())
 }
 
 /// The sell exists in Prokip: keep its id and lines.
@@ -175,7 +174,7 @@ pub struct Listed {
     pub store_url: String,
     pub order_id: String,
     pub order_name: Option<String>,
-    pub state: String,
+    pub state: OrderState,
     pub invoice_no: String,
     pub prokip_sell_id: Option<i64>,
     pub error: Option<String>,
@@ -199,6 +198,14 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
                FROM sales_log s JOIN connections c ON c.id = s.connection_id
                WHERE c.account_id = $1 AND s.id = $2";
     Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), id.into()])).one(db).await
+}
+
+/// Last events of this store's orders held for unmapped SKUs: a new map may let them through.
+pub async fn held_events<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<Vec<i64>, DbErr> {
+    let sql = "SELECT last_event_id FROM sales_log
+               WHERE connection_id = $1 AND last_event_id IS NOT NULL AND state = 'needs_attention'";
+    let rows = db.query_all_raw(stmt(db, sql, vec![connection_id.into()])).await?;
+    rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
 }
 
 /// Last events of orders held for unmapped SKUs (or left `sending` by a crash) that have waited

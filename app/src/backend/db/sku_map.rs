@@ -20,6 +20,8 @@ pub struct Model {
     pub prokip_product_id: Option<i64>,
     pub prokip_variation_id: Option<i64>,
     pub updated_at: ChronoDateTimeUtc,
+    /// Made from a merchant's link (`sku_links`), not by equal SKUs.
+    pub manual: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -77,6 +79,8 @@ pub struct NewMapping {
     pub store_inventory_item_id: Option<String>,
     pub prokip_product_id: i64,
     pub prokip_variation_id: i64,
+    /// From a merchant's link.
+    pub manual: bool,
 }
 
 /// Makes the connection's map exactly `rows`: matched SKUs are upserted, the others deleted (with
@@ -91,13 +95,14 @@ pub async fn replace<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[New
     let upsert = Statement::from_sql_and_values(
         db.get_database_backend(),
         "INSERT INTO sku_map (connection_id, sku, store_product_id, store_variant_id, store_inventory_item_id,
-                              prokip_product_id, prokip_variation_id)
-         SELECT $1, t.sku, NULLIF(t.pid, ''), NULLIF(t.vid, ''), NULLIF(t.iid, ''), t.ppid, t.pvid
-         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]) AS t(sku, pid, vid, iid, ppid, pvid)
+                              prokip_product_id, prokip_variation_id, manual)
+         SELECT $1, t.sku, NULLIF(t.pid, ''), NULLIF(t.vid, ''), NULLIF(t.iid, ''), t.ppid, t.pvid, t.manual
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bool[])
+              AS t(sku, pid, vid, iid, ppid, pvid, manual)
          ON CONFLICT (connection_id, sku) DO UPDATE SET
            store_product_id = EXCLUDED.store_product_id, store_variant_id = EXCLUDED.store_variant_id,
            store_inventory_item_id = EXCLUDED.store_inventory_item_id, prokip_product_id = EXCLUDED.prokip_product_id,
-           prokip_variation_id = EXCLUDED.prokip_variation_id, updated_at = now()",
+           prokip_variation_id = EXCLUDED.prokip_variation_id, manual = EXCLUDED.manual, updated_at = now()",
         [
             connection_id.into(),
             skus.clone().into(),
@@ -106,6 +111,7 @@ pub async fn replace<C: ConnectionTrait>(db: &C, connection_id: i64, rows: &[New
             col(|r| r.store_inventory_item_id.clone()).into(),
             rows.iter().map(|r| r.prokip_product_id).collect::<Vec<_>>().into(),
             rows.iter().map(|r| r.prokip_variation_id).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.manual).collect::<Vec<_>>().into(),
         ],
     );
     db.execute_raw(upsert).await?;

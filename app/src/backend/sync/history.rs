@@ -20,8 +20,7 @@ pub async fn orders(state: &AppState, account_id: i64) -> Result<Vec<OrderView>,
         .into_iter()
         .map(|r| OrderView {
             id: r.id,
-            can_retry: matches!(r.state.as_str(), sales_log::FAILED | sales_log::NEEDS_ATTENTION)
-                && r.last_event_id.is_some(),
+            can_retry: r.state.retryable() && r.last_event_id.is_some(),
             platform: r.platform,
             store_url: r.store_url,
             order: r.order_name.unwrap_or(r.order_id),
@@ -37,19 +36,21 @@ pub async fn orders(state: &AppState, account_id: i64) -> Result<Vec<OrderView>,
 /// The account's activity log, newest first; `open_only` leaves out what is resolved.
 pub async fn activity(state: &AppState, account_id: i64, open_only: bool) -> Result<Vec<ActivityView>, ServerError> {
     let rows = activity::list(&state.db, account_id, open_only, PAGE_ROWS, 0).await?;
-    Ok(rows
-        .into_iter()
-        .map(|e| ActivityView {
-            id: e.id,
-            can_retry: e.retry.is_some() && !e.resolved && e.status != ActivityStatus::Ok,
-            kind: e.kind.to_string(),
-            subject: e.subject,
-            status: e.status.to_string(),
-            detail: e.detail,
-            at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            resolved: e.resolved,
-        })
-        .collect())
+    Ok(rows.into_iter().map(activity_view).collect())
+}
+
+/// An activity entry as the pages show it.
+pub fn activity_view(e: activity::Entry) -> ActivityView {
+    ActivityView {
+        id: e.id,
+        can_retry: e.retry.is_some() && !e.resolved && e.status != ActivityStatus::Ok,
+        kind: e.kind.to_string(),
+        subject: e.subject,
+        status: e.status.to_string(),
+        detail: e.detail,
+        at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        resolved: e.resolved,
+    }
 }
 
 /// A catalog match while it runs, else the running or last full sync of the account, if it ever

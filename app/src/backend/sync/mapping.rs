@@ -1,13 +1,14 @@
 //! Catalog mapping: Prokip variations and a store's variants matched by exact, case-sensitive SKU
-//! into the connection's SKU map, with a report of what did not match (store-only, Prokip-only,
-//! duplicate or empty SKUs). Runs on demand ("Re-index"), right after a store is connected and
-//! when a store reports a product change.
+//! (or by a link the merchant made between two spellings) into the connection's SKU map, with a
+//! report of what did not match (store-only, Prokip-only, duplicate or empty SKUs) and of links
+//! that no longer apply. Runs on demand ("Re-index"), right after a store is connected or a link
+//! is made, and when a store reports a product change.
 
 use super::SyncError;
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity},
-        catalog, connections, prokip_configs, sku_map, sync_runs,
+        catalog, connections, prokip_configs, sku_links, sku_map, sync_runs,
     },
     platforms::prokip::Variation,
     state::AppState,
@@ -36,6 +37,8 @@ pub struct MappingReport {
     pub duplicate_store: Vec<String>,
     pub empty_prokip: usize,
     pub empty_store: usize,
+    /// Links (store SKU → Prokip SKU) that no longer apply, with why.
+    pub broken_links: Vec<(String, String, &'static str)>,
 }
 
 impl MappingReport {
@@ -53,8 +56,13 @@ impl MappingReport {
     }
 }
 
-/// Matches by exact SKU. Pure: the rows to map and the report (sorted lists).
-pub fn match_catalog(prokip: &[Variation], store: &[StoreVariant]) -> (Vec<sku_map::NewMapping>, MappingReport) {
+/// Matches by exact SKU, then applies the merchant's links (store SKU → Prokip SKU) to what is
+/// left. Pure: the rows to map and the report (sorted lists).
+pub fn match_catalog(
+    prokip: &[Variation],
+    store: &[StoreVariant],
+    links: &HashMap<String, String>,
+) -> (Vec<sku_map::NewMapping>, MappingReport) {
     let mut report = MappingReport::default();
     let mut by_sku: HashMap<&str, Vec<&Variation>> = HashMap::new();
     for v in prokip {
@@ -83,17 +91,45 @@ pub fn match_catalog(prokip: &[Variation], store: &[StoreVariant]) -> (Vec<sku_m
                 store_inventory_item_id: variants[0].inventory_item_id.clone(),
                 prokip_product_id: p.product_id,
                 prokip_variation_id: p.variation_id,
+                manual: false,
             }),
             Some(_) => {}
+        }
+    }
+    let mut linked_prokip = std::collections::HashSet::new();
+    for (store_sku, prokip_sku) in links {
+        let broken = match (in_store.get(store_sku.as_str()).map(Vec::as_slice), by_sku.get(prokip_sku.as_str())) {
+            (None, _) => Some("the SKU is no longer in the store"),
+            (Some(_), _) if by_sku.contains_key(store_sku.as_str()) => None, // equal SKUs match anyway
+            (_, None) => Some("the Prokip SKU no longer exists"),
+            (Some([s]), Some(ps)) if ps.len() == 1 => {
+                report.store_only.retain(|k| k != store_sku);
+                linked_prokip.insert(prokip_sku.as_str());
+                rows.push(sku_map::NewMapping {
+                    sku: store_sku.clone(),
+                    store_product_id: s.product_id.clone(),
+                    store_variant_id: s.variant_id.clone(),
+                    store_inventory_item_id: s.inventory_item_id.clone(),
+                    prokip_product_id: ps[0].product_id,
+                    prokip_variation_id: ps[0].variation_id,
+                    manual: true,
+                });
+                None
+            }
+            _ => Some("one of the two SKUs is now used more than once"),
+        };
+        if let Some(why) = broken {
+            report.broken_links.push((store_sku.clone(), prokip_sku.clone(), why));
         }
     }
     for (sku, variants) in &by_sku {
         if variants.len() > 1 {
             report.duplicate_prokip.push((*sku).to_owned());
-        } else if !in_store.contains_key(sku) {
+        } else if !in_store.contains_key(sku) && !linked_prokip.contains(sku) {
             report.prokip_only.push((*sku).to_owned());
         }
     }
+    report.broken_links.sort();
     for list in
         [&mut report.store_only, &mut report.prokip_only, &mut report.duplicate_prokip, &mut report.duplicate_store]
     {
@@ -236,7 +272,9 @@ async fn index_store(
     // The database's clock, the one that stamps webhook arrivals.
     let read_at = catalog::database_now(&state.db).await?;
     let store = read_store(state, conn).await?;
-    let (rows, mut report) = match_catalog(prokip, &store);
+    let links: HashMap<String, String> =
+        sku_links::of_connection(&state.db, conn.id).await?.into_iter().map(|l| (l.store_sku, l.prokip_sku)).collect();
+    let (rows, mut report) = match_catalog(prokip, &store, &links);
     report.connection_id = conn.id;
     report.store_url = conn.store_url.clone();
     let listed: Vec<(String, String, String)> = store
@@ -248,8 +286,37 @@ async fn index_store(
     let txn = state.db.begin().await?;
     catalog::replace_store(&txn, conn.id, &listed, read_at).await?;
     sku_map::replace(&txn, conn.id, &rows).await?;
+    for (store_sku, prokip_sku, why) in &report.broken_links {
+        report_broken_link(&txn, conn, store_sku, prokip_sku, why).await?;
+    }
     txn.commit().await?;
     Ok(report)
+}
+
+/// A link that no longer applies is removed and reported, never dropped silently.
+async fn report_broken_link(
+    txn: &sea_orm::DatabaseTransaction,
+    conn: &connections::Model,
+    store_sku: &str,
+    prokip_sku: &str,
+    why: &str,
+) -> Result<(), SyncError> {
+    sku_links::remove(txn, &[conn.id], store_sku).await?;
+    let subject = format!("SKU {store_sku} → {}", conn.store_url);
+    let detail = format!(
+        "The link of {store_sku} to Prokip's {prokip_sku} was removed: {why}. Link it again on Products if it still belongs."
+    );
+    let entry = NewActivity {
+        account_id: conn.account_id,
+        kind: ActivityKind::Catalog,
+        about: About::sku(conn.id, store_sku),
+        subject: &subject,
+        status: ActivityStatus::NeedsAttention,
+        detail: Some(&detail),
+        retry: None,
+    };
+    activity::record(txn, entry).await?;
+    Ok(())
 }
 
 /// Prokip stock as a whole number of units (fractions are never published).
@@ -298,7 +365,7 @@ mod tests {
             sv("5", Some("S2")),
             sv("6", Some("S2")),
         ];
-        let (rows, r) = match_catalog(&prokip, &store);
+        let (rows, r) = match_catalog(&prokip, &store, &HashMap::new());
         assert_eq!(rows.iter().map(|m| m.sku.as_str()).collect::<Vec<_>>(), ["A1"]);
         assert_eq!((rows[0].prokip_variation_id, rows[0].store_inventory_item_id.as_deref()), (1, Some("i1")));
         assert_eq!(r.matched, 1);
@@ -307,6 +374,28 @@ mod tests {
         assert_eq!(r.duplicate_prokip, ["D"]);
         assert_eq!(r.duplicate_store, ["S2"]);
         assert_eq!((r.empty_prokip, r.empty_store), (1, 1));
+    }
+
+    #[test]
+    fn links_map_differently_spelled_skus_and_report_the_ones_that_no_longer_apply() {
+        let prokip = [pv(1, "A1"), pv(2, "AS0040"), pv(3, "D"), pv(4, "D"), pv(5, "GONE-LATER")];
+        let store = [sv("1", Some("A1")), sv("2", Some("as0040")), sv("3", Some("d"))];
+        let links: HashMap<String, String> = [("as0040", "AS0040"), ("d", "D"), ("vanished", "A1"), ("A1", "GONE")]
+            .into_iter()
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .collect();
+        let (rows, r) = match_catalog(&prokip, &store, &links);
+        let mapped: Vec<_> = rows.iter().map(|m| (m.sku.as_str(), m.prokip_variation_id, m.manual)).collect();
+        assert_eq!(mapped, [("A1", 1, false), ("as0040", 2, true)]);
+        assert_eq!(r.store_only, ["d"], "a link to a duplicate Prokip SKU maps nothing");
+        assert_eq!(r.prokip_only, ["GONE-LATER"], "AS0040 is matched through the link");
+        assert_eq!(
+            r.broken_links,
+            [
+                ("d".to_owned(), "D".to_owned(), "one of the two SKUs is now used more than once"),
+                ("vanished".to_owned(), "A1".to_owned(), "the SKU is no longer in the store"),
+            ]
+        );
     }
 
     #[test]

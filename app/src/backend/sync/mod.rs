@@ -4,10 +4,12 @@
 pub mod create;
 mod error;
 pub mod history;
+pub mod links;
 pub mod mapping;
 pub mod orders;
 pub mod products;
 pub mod reconcile;
+pub mod sku;
 pub mod stock;
 pub mod triggers;
 

@@ -8,7 +8,7 @@ use crate::{
         error::{Kind, ServerError},
         state::AppState,
     },
-    model::{PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
+    model::{LINK_CHOICES, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
 };
 use rust_decimal::Decimal;
 
@@ -31,6 +31,10 @@ pub async fn view(
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
     let cached = products::store_quantities(&state.db, account_id, &skus).await?;
     let present = products::store_presence(&state.db, account_id, &skus).await?;
+    let suggestions = super::links::suggestions(state, account_id).await?;
+    let suggested: std::collections::HashMap<&str, &str> =
+        suggestions.iter().map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str())).collect();
+    let now = chrono::Utc::now();
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -45,6 +49,9 @@ pub async fn view(
                     })
                     .collect(),
                 prokip_qty: qty.map(|q| q.normalize().to_string()),
+                prokip_read: r.read_at.filter(|_| qty.is_some()).map(|at| ago(now - at)),
+                linked_from: r.linked.iter().flat_map(|l| l.split(", ")).map(str::to_owned).collect(),
+                suggestion: suggested.get(r.sku.as_str()).map(|p| (*p).to_owned()),
                 sku: r.sku,
                 name: r.name,
                 committed: r.committed,
@@ -67,5 +74,24 @@ pub async fn view(
         pages: total.div_ceil(PRODUCTS_PER_PAGE).max(1),
         q,
         status: status.to_owned(),
+        link_choices: link_choices(state, account_id).await?,
+        suggestions,
     })
+}
+
+/// Prokip SKUs a store SKU can be linked to by hand.
+async fn link_choices(state: &AppState, account_id: i64) -> Result<Vec<String>, ServerError> {
+    let mut all = crate::backend::db::catalog::unique_prokip_skus(&state.db, account_id).await?;
+    all.truncate(LINK_CHOICES);
+    Ok(all)
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 days ago".
+pub fn ago(d: chrono::TimeDelta) -> String {
+    match d.num_seconds().max(0) {
+        s if s < 60 => "just now".to_owned(),
+        s if s < 3_600 => format!("{} min ago", s / 60),
+        s if s < 172_800 => format!("{} h ago", s / 3_600),
+        s => format!("{} days ago", s / 86_400),
+    }
 }

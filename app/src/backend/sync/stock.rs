@@ -9,7 +9,7 @@ use super::{SyncError, mapping::whole_units, reconcile};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
-        connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
+        catalog, connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
     state::AppState,
@@ -163,6 +163,8 @@ async fn prokip_quantities(
     }
     .map_err(|e| SyncError::Prokip(e.to_string()))?;
     prokip::keep_tokens(state, account_id, &client).await;
+    let read: Vec<(i64, Decimal)> = qty.iter().map(|(id, q)| (*id, *q)).collect();
+    catalog::record_prokip_quantities(&state.db, account_id, &read).await?;
     Ok(by_sku.into_iter().filter_map(|(sku, id)| qty.get(&id).map(|q| (sku, *q))).collect())
 }
 

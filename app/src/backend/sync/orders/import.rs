@@ -13,7 +13,7 @@ use crate::{
         },
         stores,
     },
-    model::Platform,
+    model::{OrderState, Platform},
 };
 use std::collections::BTreeMap;
 
@@ -29,7 +29,7 @@ pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportE
         StoreEvent::Refund { order_id, refund } => {
             // An order we have not sold yet carries its refunds again when it is.
             with_existing(ctx, &order_id, |row| async move {
-                if row.state == sales_log::SENT {
+                if row.state == OrderState::Sent {
                     refunds::apply(ctx, &row, std::slice::from_ref(&refund)).await?;
                 }
                 Ok(())
@@ -94,13 +94,13 @@ pub async fn import_order(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<(), Impo
 
 async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> Result<(), ImportError> {
     let db = &ctx.state.db;
-    let state = row.state.as_str();
-    if matches!(state, sales_log::DELETED | sales_log::CANCELLED) {
+    let state = row.state;
+    if matches!(state, OrderState::Deleted | OrderState::Cancelled) {
         return Ok(());
     }
     match o.status {
         // Sold, then (partly or fully) refunded: what the store restocked goes back to Prokip.
-        Status::Paid | Status::Refunded if state == sales_log::SENT => {
+        Status::Paid | Status::Refunded if state == OrderState::Sent => {
             refunds::apply(ctx, row, &woo_refunds::with_lines(ctx, o).await?).await
         }
         Status::Paid => {
@@ -111,9 +111,9 @@ async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> 
             Ok(())
         }
         // Already sold: an older event.
-        Status::Unpaid if state == sales_log::SENT => Ok(()),
+        Status::Unpaid if state == OrderState::Sent => Ok(()),
         Status::Unpaid => {
-            if state == sales_log::SENDING && sell::recover(ctx, row, Some(o)).await?.is_some() {
+            if state == OrderState::Sending && sell::recover(ctx, row, Some(o)).await?.is_some() {
                 return Ok(());
             }
             let mut qty: BTreeMap<String, i64> = BTreeMap::new();
@@ -121,7 +121,9 @@ async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> 
                 *qty.entry(l.sku.clone().unwrap_or_default()).or_default() += l.quantity;
             }
             commitments::replace(db, ctx.conn.id, &o.order_id, &qty).await?;
-            sales_log::set_state(db, row.id, sales_log::COMMITTED, None).await?;
+            sales_log::set_state(db, row.id, OrderState::Committed, None).await?;
+            // What the order holds is no longer available anywhere: the stores hear it now.
+            ctx.push_stock(qty.into_keys().collect()).await;
             Ok(())
         }
         Status::Cancelled | Status::Refunded => cancel(ctx, row).await,
@@ -130,16 +132,17 @@ async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> 
 
 /// Cancels the order: deletes (or fully returns) its sell, or drops its commitments.
 async fn cancel(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), ImportError> {
-    let sold = match row.state.as_str() {
-        sales_log::SENDING => sell::recover(ctx, row, None).await?,
-        sales_log::SENT => Some(row.clone()),
+    let sold = match row.state {
+        OrderState::Sending => sell::recover(ctx, row, None).await?,
+        OrderState::Sent => Some(row.clone()),
         _ => None,
     };
     if let Some(sold) = sold {
         return refunds::undo_sell(ctx, &sold).await;
     }
     let db = &ctx.state.db;
-    commitments::remove(db, ctx.conn.id, &row.order_id).await?;
-    sales_log::set_state(db, row.id, sales_log::CANCELLED, None).await?;
+    let released = commitments::remove(db, ctx.conn.id, &row.order_id).await?;
+    sales_log::set_state(db, row.id, OrderState::Cancelled, None).await?;
+    ctx.push_stock(released).await;
     Ok(())
 }

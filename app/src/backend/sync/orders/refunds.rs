@@ -11,7 +11,7 @@ use crate::backend::{
     },
     platforms::prokip::{ProkipClient, ProkipError, ReturnLine},
 };
-use crate::model::ActivityStatus;
+use crate::model::{ActivityStatus, OrderState};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -86,7 +86,7 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
     let deleted = client.delete_sell(sell_id).await;
     let (state, detail) = match deleted {
         Ok(_) => {
-            (sales_log::DELETED, format!("Cancelled in the store: Prokip sell {sell_id} deleted, stock restored."))
+            (OrderState::Deleted, format!("Cancelled in the store: Prokip sell {sell_id} deleted, stock restored."))
         }
         Err(ProkipError::Rejected(refusal)) => {
             // Prokip keeps sells that have returns: return whatever is left instead.
@@ -105,13 +105,13 @@ pub(super) async fn undo_sell(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), Impor
             };
             match returned {
                 Ok(_) => (
-                    sales_log::CANCELLED,
+                    OrderState::Cancelled,
                     format!("Cancelled in the store: every item of Prokip sell {sell_id} returned."),
                 ),
                 Err(ProkipError::Rejected(m)) => {
                     ctx.keep_tokens(&client).await;
                     // The sell stands: keep it `sent` (with the reason) so a retry tries again.
-                    sales_log::set_state(db, row.id, sales_log::SENT, Some(&m)).await?;
+                    sales_log::set_state(db, row.id, OrderState::Sent, Some(&m)).await?;
                     ctx.problem(
                         &row.order_id,
                         &name(row),

@@ -15,7 +15,7 @@ use crate::backend::{
         DiscountType, NewSell, ProkipClient, SellOutcome, SellPayment, SellProduct, SellStatus, Transaction,
     },
 };
-use crate::model::ActivityStatus;
+use crate::model::{ActivityStatus, OrderState};
 use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -47,8 +47,8 @@ async fn target(ctx: &OrderCtx<'_>) -> Result<Result<Target, String>, ImportErro
 
 /// Holds the order with a reason the merchant can act on (logged once per new reason).
 async fn hold(ctx: &OrderCtx<'_>, row: &Row, o: &StoreOrder, why: &str) -> Result<(), ImportError> {
-    let repeated = row.state == sales_log::NEEDS_ATTENTION && row.error.as_deref() == Some(why);
-    sales_log::set_state(&ctx.state.db, row.id, sales_log::NEEDS_ATTENTION, Some(why)).await?;
+    let repeated = row.state == OrderState::NeedsAttention && row.error.as_deref() == Some(why);
+    sales_log::set_state(&ctx.state.db, row.id, OrderState::NeedsAttention, Some(why)).await?;
     if !repeated {
         ctx.problem(&o.order_id, &o.name, ActivityStatus::NeedsAttention, why).await?;
     }
@@ -63,7 +63,7 @@ pub(super) async fn sell(
     o: &StoreOrder,
 ) -> Result<Option<Row>, ImportError> {
     let db = &ctx.state.db;
-    if row.state == sales_log::SENDING
+    if row.state == OrderState::Sending
         && let Some(sent) = recover(ctx, row, Some(o)).await?
     {
         return Ok(Some(sent));
@@ -123,7 +123,7 @@ pub(super) async fn sell(
         products,
         payments: vec![SellPayment { amount: o.total(), method: settings.payment_method, note: Some(subject) }],
     };
-    sales_log::set_state(db, row.id, sales_log::SENDING, None).await?;
+    sales_log::set_state(db, row.id, OrderState::Sending, None).await?;
     let outcome = lease.covering(SELL_BOUND, t.client.create_sell(&new)).await;
     ctx.keep_tokens(&t.client).await;
     // An error leaves the row `sending`: the next run looks the invoice up before sending again.
@@ -132,7 +132,7 @@ pub(super) async fn sell(
             // Logged first: whoever sees the order failed finds its reason and Retry.
             ctx.problem(&o.order_id, &o.name, ActivityStatus::Failed, &format!("Prokip refused the sale: {message}"))
                 .await?;
-            sales_log::set_state(db, row.id, sales_log::FAILED, Some(&message)).await?;
+            sales_log::set_state(db, row.id, OrderState::Failed, Some(&message)).await?;
             Ok(None)
         }
         SellOutcome::Created(tx) => adopt(ctx, &t.client, row, tx.id, Some(o)).await.map(Some),

@@ -1,0 +1,59 @@
+//! Links the merchant made (`sku_links`): a store SKU of one store sold as a Prokip SKU that is
+//! spelled differently. The catalog index applies them when it builds the SKU map.
+
+use sea_orm::{QueryOrder, Set, entity::prelude::*, sea_query::OnConflict};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sku_links")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub connection_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub store_sku: String,
+    pub prokip_sku: String,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The links of one store: store SKU → Prokip SKU.
+pub async fn of_connection<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::ConnectionId.eq(connection_id)).order_by_asc(Column::StoreSku).all(db).await
+}
+
+/// The links of these stores.
+pub async fn of_connections<C: ConnectionTrait>(db: &C, connection_ids: &[i64]) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::ConnectionId.is_in(connection_ids.to_vec())).all(db).await
+}
+
+/// Links `store_sku` of this store to `prokip_sku` (replacing an earlier link of that store SKU).
+pub async fn put<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    store_sku: &str,
+    prokip_sku: &str,
+) -> Result<(), DbErr> {
+    let row = ActiveModel {
+        connection_id: Set(connection_id),
+        store_sku: Set(store_sku.to_owned()),
+        prokip_sku: Set(prokip_sku.to_owned()),
+        created_at: Set(chrono::Utc::now()),
+    };
+    let upsert = OnConflict::columns([Column::ConnectionId, Column::StoreSku])
+        .update_columns([Column::ProkipSku, Column::CreatedAt])
+        .to_owned();
+    Entity::insert(row).on_conflict(upsert).exec_without_returning(db).await.map(|_| ())
+}
+
+/// Removes the link of `store_sku` in these stores; how many there were.
+pub async fn remove<C: ConnectionTrait>(db: &C, connection_ids: &[i64], store_sku: &str) -> Result<u64, DbErr> {
+    let res = Entity::delete_many()
+        .filter(Column::ConnectionId.is_in(connection_ids.to_vec()))
+        .filter(Column::StoreSku.eq(store_sku))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

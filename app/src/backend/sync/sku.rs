@@ -1,0 +1,101 @@
+//! The SKU page: every number of one SKU with where it comes from — Prokip's quantity and when
+//! it was read, the unpaid orders holding stock, and per store the buffer, the published quantity
+//! as its formula with the numbers filled in, and what the store last showed.
+
+use super::{history, products::ago, stock::available};
+use crate::{
+    backend::{
+        db::{activity, connections, prokip_configs, sku_detail},
+        error::{Kind, ServerError},
+        state::AppState,
+    },
+    model::{ConnectionStatus, HolderView, SkuStoreView, SkuView},
+};
+use rust_decimal::Decimal;
+
+/// Entries of the SKU's recent history shown.
+const HISTORY_ROWS: u64 = 50;
+
+pub async fn explain(state: &AppState, account_id: i64, sku: &str) -> Result<SkuView, ServerError> {
+    let db = &state.db;
+    let prokip = sku_detail::prokip(db, account_id, sku).await?;
+    let sides = sku_detail::stores(db, account_id, sku).await?;
+    if prokip.is_none() && sides.iter().all(|s| s.store_sku.is_none()) && !in_any_store(state, account_id, sku).await? {
+        return Err(ServerError::new(
+            Kind::NotFound,
+            format!("No product with the SKU “{sku}” is in Prokip or your stores."),
+        ));
+    }
+    let stores = connections::list(db, account_id).await?;
+    let mut spellings: Vec<String> = sides.iter().filter_map(|s| s.store_sku.clone()).collect();
+    spellings.push(sku.to_owned());
+    spellings.sort();
+    spellings.dedup();
+    let holders = sku_detail::holders(db, account_id, &spellings).await?;
+    let label = |id: i64| {
+        stores
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(String::new, |c| format!("{} {}", c.platform.label(), c.store_url))
+    };
+    let qty: Option<Decimal> = prokip.as_ref().and_then(|p| p.qty.parse().ok());
+    let now = chrono::Utc::now();
+    let store_views = sides
+        .iter()
+        .filter_map(|side| {
+            let conn = stores.iter().find(|c| c.id == side.connection_id)?;
+            let store_sku = side.store_sku.clone();
+            let committed: i64 = holders.iter().filter(|h| Some(&h.sku) == store_sku.as_ref()).map(|h| h.qty).sum();
+            let published = qty.filter(|_| store_sku.is_some()).map(|q| available(q, committed, conn.safety_buffer));
+            Some(SkuStoreView {
+                label: label(conn.id),
+                linked: side.manual.unwrap_or(false),
+                buffer: conn.safety_buffer,
+                committed,
+                formula: qty.zip(published).map(|(q, p)| formula(q, committed, conn.safety_buffer, p)),
+                published,
+                shows: side.quantity,
+                shows_at: side.quantity_at.map(|at| ago(now - at)),
+                receiving: conn.sync_enabled && conn.status == ConnectionStatus::Healthy,
+                store_sku,
+            })
+        })
+        .collect();
+    let location = prokip_configs::for_account(db, account_id).await?.and_then(|c| c.location_name);
+    let activity = activity::about_skus(db, account_id, &spellings, HISTORY_ROWS).await?;
+    Ok(SkuView {
+        sku: sku.to_owned(),
+        name: prokip.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+        prokip_qty: qty.map(|q| q.normalize().to_string()),
+        prokip_read: prokip.as_ref().map(|p| ago(now - p.read_at)),
+        location,
+        holders: holders
+            .iter()
+            .map(|h| HolderView { store: label(h.connection_id), order: h.order.clone(), qty: h.qty })
+            .collect(),
+        stores: store_views,
+        activity: activity.into_iter().map(history::activity_view).collect(),
+    })
+}
+
+async fn in_any_store(state: &AppState, account_id: i64, sku: &str) -> Result<bool, ServerError> {
+    Ok(!crate::backend::db::catalog::stores_with(&state.db, account_id, sku).await?.is_empty())
+}
+
+/// "max(0, 28 − 2 committed − 3 buffer) = 23"; a fractional Prokip quantity shows as ⌊28.5⌋.
+pub fn formula(prokip: Decimal, committed: i64, buffer: i32, published: i64) -> String {
+    let whole = super::mapping::whole_units(prokip);
+    let q = if Decimal::from(whole) == prokip { whole.to_string() } else { format!("⌊{}⌋", prokip.normalize()) };
+    format!("max(0, {q} − {committed} committed − {buffer} buffer) = {published}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_formula_shows_each_number_and_the_result() {
+        assert_eq!(formula(Decimal::from(28), 2, 3, 23), "max(0, 28 − 2 committed − 3 buffer) = 23");
+        assert_eq!(formula(Decimal::new(285, 1), 0, 0, 28), "max(0, ⌊28.5⌋ − 0 committed − 0 buffer) = 28");
+    }
+}

@@ -1,0 +1,114 @@
+//! One SKU explained (`/products/{sku}`): Prokip's quantity and when it was read, the unpaid
+//! orders holding stock, and per store the buffer, the published quantity as its formula with the
+//! numbers filled in, and what the store last showed; below, the SKU's recent activity.
+
+use crate::{
+    api::load_sku,
+    model::{SkuStoreView, SkuView},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SkuPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.get().get("sku").unwrap_or_default(), load_sku);
+    view! {
+        <p><a href="/products">"← Products"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Sku v /> }.into_any(),
+                    Err(e) => view! {
+                        <Title text="SKU" />
+                        <h1>"SKU"</h1>
+                        <p class="form-error" role="alert">{e.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Sku(v: SkuView) -> impl IntoView {
+    let dash = || "—".to_owned();
+    let read = match (&v.prokip_read, &v.location) {
+        (Some(ago), Some(l)) => format!("at {l}, read {ago}"),
+        (Some(ago), None) => format!("read {ago}"),
+        _ => "not in Prokip".to_owned(),
+    };
+    let committed: i64 = v.holders.iter().map(|h| h.qty).sum();
+    view! {
+        <Title text=format!("SKU {}", v.sku) />
+        <h1>{format!("SKU {}", v.sku)}</h1>
+        <p class="direction">{v.name.clone()}</p>
+        <dl class="sku-facts">
+            <dt>"Prokip quantity"</dt>
+            <dd><span data-testid="sku-prokip">{v.prokip_qty.clone().unwrap_or_else(dash)}</span>" "<small class="muted">{read}</small></dd>
+            <dt>"Committed"</dt>
+            <dd data-testid="sku-committed">{committed}" "<small class="muted">"held by unpaid orders, not yet sold in Prokip"</small></dd>
+        </dl>
+        {(!v.holders.is_empty()).then(|| view! {
+            <h2>"Unpaid orders holding stock"</h2>
+            <ul data-testid="sku-holders">
+                {v.holders.iter().map(|h| view! { <li>{format!("{} order {}: {}", h.store, h.order, h.qty)}</li> }).collect_view()}
+            </ul>
+        })}
+        <h2>"Per store"</h2>
+        <p class="direction">"Published = Prokip's whole units, less what unpaid orders hold and the store's safety buffer, never below 0."</p>
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Store"</th>
+                        <th scope="col">"Store SKU"</th>
+                        <th scope="col">"Published"</th>
+                        <th scope="col">"Store shows"</th>
+                    </tr>
+                </thead>
+                <tbody>{v.stores.into_iter().map(|s| view! { <StoreRow s /> }).collect_view()}</tbody>
+            </table>
+        </div>
+        <h2>"Recent activity"</h2>
+        {if v.activity.is_empty() {
+            view! { <p class="muted">"Nothing has been recorded about this SKU yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="sku-activity" data-testid="sku-activity">
+                    {v.activity.into_iter().map(|a| view! {
+                        <li><small class="muted">{a.at}</small>" "{a.subject}{a.detail.map(|d| format!(": {d}"))}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn StoreRow(s: SkuStoreView) -> impl IntoView {
+    let store_sku = match (&s.store_sku, s.linked) {
+        (Some(k), true) => format!("{k} (linked)"),
+        (Some(k), false) => k.clone(),
+        (None, _) => "not matched".to_owned(),
+    };
+    let published = match (&s.formula, s.receiving) {
+        (Some(f), true) => f.clone(),
+        (Some(f), false) => format!("{f} (not sent: the store is paused or needs attention)"),
+        (None, _) => "nothing: not matched".to_owned(),
+    };
+    let shows = match (s.shows, &s.shows_at) {
+        (Some(q), Some(at)) => format!("{q} ({at})"),
+        (Some(q), None) => q.to_string(),
+        _ => "not known yet".to_owned(),
+    };
+    view! {
+        <tr data-testid="sku-store">
+            <th scope="row">{s.label}</th>
+            <td>{store_sku}</td>
+            <td data-testid="sku-formula">{published}</td>
+            <td data-testid="sku-shows">{shows}</td>
+        </tr>
+    }
+}
