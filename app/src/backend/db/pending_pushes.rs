@@ -1,28 +1,39 @@
 //! SKUs waiting for the push after an order (see `sync::stock::push`): added when an order moved
 //! their Prokip stock, taken all at once by the next such push of the account.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{Set, entity::prelude::*, sea_query::OnConflict};
 
-/// Marks these SKUs of the account as waiting for a push.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "pending_pushes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub account_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sku: String,
+    pub queued_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Marks these SKUs of the account as waiting for a push (an order names a handful).
 pub async fn add<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "INSERT INTO pending_pushes (account_id, sku) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
-        [account_id.into(), skus.to_vec().into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
+    if skus.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let rows = skus.iter().map(|sku| ActiveModel { account_id: Set(account_id), sku: Set(sku.clone()), queued_at: Set(now) });
+    let once = OnConflict::columns([Column::AccountId, Column::Sku]).do_nothing().to_owned();
+    Entity::insert_many(rows).on_conflict(once).exec_without_returning(db).await.map(|_| ())
 }
 
 /// Takes every SKU of the account waiting for a push (sorted). Run it in the transaction holding
 /// the account's stock lock: if the push fails, the rollback puts them back.
 pub async fn take<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<String>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "DELETE FROM pending_pushes WHERE account_id = $1 RETURNING sku",
-        [account_id.into()],
-    );
-    let mut skus =
-        db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect::<Result<Vec<_>, _>>()?;
+    let taken = Entity::delete_many().filter(Column::AccountId.eq(account_id)).exec_with_returning(db).await?;
+    let mut skus: Vec<String> = taken.into_iter().map(|p| p.sku).collect();
     skus.sort();
     Ok(skus)
 }

@@ -1,20 +1,38 @@
 //! Scheduled ticks claimed once: several server processes on one database each get the cron
 //! tick, and only the one that claims `(name, slot)` runs it.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{
+    Set,
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, OnConflict},
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sync_ticks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub name: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub slot: i64,
+    pub claimed_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
 
 /// `true` when this process claimed the tick; `false` when another one already had.
 pub async fn claim<C: ConnectionTrait>(db: &C, name: &str, slot: i64) -> Result<bool, DbErr> {
-    let b = db.get_database_backend();
-    let stmt = Statement::from_sql_and_values(
-        b,
-        "INSERT INTO sync_ticks (name, slot) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        [name.into(), slot.into()],
-    );
-    let claimed = db.execute_raw(stmt).await?.rows_affected() == 1;
+    let tick = ActiveModel { name: Set(name.to_owned()), slot: Set(slot), claimed_at: Set(chrono::Utc::now()) };
+    let first = OnConflict::columns([Column::Name, Column::Slot]).do_nothing().to_owned();
+    let claimed = Entity::insert(tick).on_conflict(first).exec_without_returning(db).await? == 1;
     if claimed {
-        let prune = "DELETE FROM sync_ticks WHERE name = $1 AND claimed_at < now() - interval '1 day'";
-        db.execute_raw(Statement::from_sql_and_values(b, prune, [name.into()])).await?;
+        Entity::delete_many()
+            .filter(Column::Name.eq(name))
+            .filter(Expr::col(Column::ClaimedAt).lt(Expr::cust("now() - interval '1 day'")))
+            .exec(db)
+            .await?;
     }
     Ok(claimed)
 }
