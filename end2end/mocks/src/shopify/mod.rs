@@ -15,7 +15,7 @@ pub mod signing;
 mod state;
 mod webhooks;
 
-pub use orders::{NewOrder, NewOrderLine, RefundLineInput};
+pub use orders::{NewOrder, NewOrderLine, PlacedOrder, RefundLineInput};
 pub use state::Delivery;
 
 use crate::{catalog, faults::Faults};

@@ -88,6 +88,17 @@ pub struct Order {
     pub currency: String,
     pub lines: Vec<OrderLine>,
     pub refunds: Vec<Refund>,
+    /// Tax, shipping and discount of the checkout.
+    pub pricing: crate::pricing::Pricing,
+    pub email: Option<String>,
+}
+
+impl Order {
+    /// Each line's share of the discount and its tax.
+    pub fn line_money(&self) -> Vec<crate::pricing::LineMoney> {
+        let gross: Vec<Decimal> = self.lines.iter().map(|l| l.price * Decimal::from(l.quantity)).collect();
+        self.pricing.lines(&gross)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
