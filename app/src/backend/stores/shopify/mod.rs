@@ -128,14 +128,14 @@ impl ShopifyStore {
     }
 
     pub(super) async fn orders_since(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
-        let orders = self.client.all_orders_updated_since(since).await?;
+        let orders = self.client.pull_orders_updated_since(since).await?;
         Ok(orders
             .into_iter()
             .map(|o| PulledOrder {
-                topic: "orders/updated",
-                order_id: o.id.to_string(),
-                version: o.updated_at.to_rfc3339(),
-                payload: serde_json::to_value(&o).unwrap_or_default(),
+                topic: orders::PULLED_TOPIC,
+                order_id: o.order.id.to_string(),
+                version: o.order.updated_at.to_rfc3339(),
+                payload: o.json,
             })
             .collect())
     }

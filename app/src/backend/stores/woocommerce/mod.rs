@@ -14,7 +14,6 @@ use crate::backend::{
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::{
     collections::{HashMap, HashSet},
     time::Duration,
@@ -119,14 +118,14 @@ impl WooStore {
     }
 
     pub(super) async fn orders_since(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
-        let orders = self.client.orders_modified_since(since).await?;
+        let orders = self.client.pull_orders_modified_since(since).await?;
         Ok(orders
-            .iter()
-            .map(|o| PulledOrder {
+            .into_iter()
+            .map(|(o, json)| PulledOrder {
                 topic: "order.updated",
                 order_id: o.id.to_string(),
-                version: version(o),
-                payload: payload(o),
+                version: version(&o),
+                payload: json,
             })
             .collect())
     }
@@ -201,20 +200,4 @@ impl WooStore {
 
 fn version(o: &Order) -> String {
     o.date_modified_gmt.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// The parts of the REST order JSON the import reads, from the typed order.
-fn payload(o: &Order) -> Value {
-    let lines: Vec<Value> = o
-        .line_items
-        .iter()
-        .map(|l| {
-            json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data })
-        })
-        .collect();
-    let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
-    json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,
-        "date_modified_gmt": o.date_modified_gmt.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "billing": { "email": o.billing_email() }, "line_items": lines, "refunds": refunds })
 }
