@@ -11,6 +11,7 @@ mod graphql;
 mod oauth;
 mod ops;
 mod orders;
+mod schema;
 pub mod signing;
 mod state;
 mod webhooks;
@@ -146,6 +147,11 @@ impl ShopifyMock {
     /// How many GraphQL calls of `shop` were answered `THROTTLED`.
     pub fn throttled(&self, shop: &str) -> u64 {
         self.lock().shops.get(shop).map_or(0, |s| s.throttled)
+    }
+
+    /// Queries refused for costing over 1,000 points, and the highest requested cost run.
+    pub fn query_costs(&self, shop: &str) -> (u64, f64) {
+        self.lock().shops.get(shop).map_or((0, 0.0), |s| (s.cost_refusals, s.max_requested_cost))
     }
 
     /// A non-expiring access token for `shop`, for tests that skip the OAuth dance.

@@ -1,9 +1,10 @@
 //! Orders: created, paid, cancelled and refunded through the control API (each adjusts stock and
-//! fires the matching webhooks with the REST order JSON), and read by the GraphQL `orders` query.
+//! fires the matching webhooks with the REST order JSON), and read by the GraphQL `orders` and
+//! `order(id:)` queries.
 
 use super::graphql::{OpResult, Outcome};
 use super::ops::{decode_cursor, encode_cursor, first_arg, level_payload, page_info};
-use super::state::{Order, OrderLine, Refund, RefundLine, Shop, gid, money, ts};
+use super::state::{Order, OrderLine, Refund, RefundLine, Shop, gid, money, parse_gid, ts};
 use super::{Delivery, MockError, ShopifyMock, not_found};
 use crate::pricing::{LineMoney, Pricing};
 use chrono::{DateTime, Utc};
@@ -198,6 +199,14 @@ pub fn query(shop: &Shop, vars: &Value) -> OpResult {
     let nodes: Vec<Value> = page.iter().map(|o| graphql_node(o)).collect();
     let n = nodes.len();
     Ok(Outcome::new(json!({ "orders": { "nodes": nodes, "pageInfo": page_info(has_next, end) } }), n))
+}
+
+/// `order(id:)`: one order, or null when there is none with that id.
+pub fn one(shop: &Shop, vars: &Value) -> OpResult {
+    let id = vars.get("id").and_then(Value::as_str).and_then(|id| parse_gid("Order", id));
+    let order = id.and_then(|id| shop.orders.iter().find(|o| o.id == id)).map(graphql_node);
+    let n = usize::from(order.is_some());
+    Ok(Outcome::new(json!({ "order": order }), n))
 }
 
 impl ShopifyMock {

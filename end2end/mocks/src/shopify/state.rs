@@ -181,6 +181,10 @@ pub struct Shop {
     pub idempotency: HashMap<String, (String, Value)>,
     pub bucket: Bucket,
     pub throttled: u64,
+    /// Queries refused for a requested cost over the single-query limit.
+    pub cost_refusals: u64,
+    /// The highest requested cost of a query run so far.
+    pub max_requested_cost: f64,
 }
 
 impl Shop {
@@ -287,6 +291,8 @@ impl Store {
             idempotency: HashMap::new(),
             bucket: Bucket::new(self.bucket_max, self.bucket_restore),
             throttled: 0,
+            cost_refusals: 0,
+            max_requested_cost: 0.0,
         };
         self.shops.insert(domain.to_owned(), shop);
         location

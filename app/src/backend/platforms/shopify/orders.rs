@@ -22,7 +22,7 @@ macro_rules! line_fields {
 
 /// Orders with their first line items, shipping and refunds. Its requested cost at
 /// [`ORDERS_PER_PAGE`] stays under Shopify's single-query limit of 1,000 points.
-pub const ORDERS: &str = concat!(
+const ORDERS: &str = concat!(
     "query Orders($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
@@ -39,7 +39,7 @@ pub const ORDERS: &str = concat!(
 );
 
 /// One order's further line items, after those [`ORDERS`] returned.
-pub const ORDER_LINES: &str = concat!(
+const ORDER_LINES: &str = concat!(
     "query OrderLines($id: ID!, $after: String) {
   order(id: $id) { lineItems(first: 50, after: $after) { nodes { ",
     line_fields!(),
@@ -47,7 +47,7 @@ pub const ORDER_LINES: &str = concat!(
 );
 
 /// Orders per page of [`ORDERS`].
-pub const ORDERS_PER_PAGE: u32 = 3;
+const ORDERS_PER_PAGE: u32 = 3;
 
 /// An order as the GraphQL pull read it: typed, and the store's own JSON (all its line items).
 #[derive(Debug, Clone)]
