@@ -11,6 +11,7 @@ mod m20261203_000001_sync_runs;
 mod m20261204_000001_pending_pushes;
 mod m20261205_000001_activity_keys;
 mod m20261205_000001_connection_enums;
+mod m20261205_000001_webhook_health;
 
 pub struct Migrator;
 
@@ -25,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_sync_runs::Migration),
             Box::new(m20261204_000001_pending_pushes::Migration),
             Box::new(m20261205_000001_connection_enums::Migration),
+            // activity_keys stays last: history_pages steps it down and up again.
+            Box::new(m20261205_000001_webhook_health::Migration),
             Box::new(m20261205_000001_activity_keys::Migration),
         ]
     }

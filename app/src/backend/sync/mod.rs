@@ -10,5 +10,6 @@ pub mod products;
 pub mod reconcile;
 pub mod stock;
 pub mod triggers;
+pub mod webhook_health;
 
 pub use error::SyncError;

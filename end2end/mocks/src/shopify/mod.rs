@@ -192,6 +192,15 @@ impl ShopifyMock {
         store.shops.get(shop)?.variant_by_sku(sku).map(|v| state::gid("InventoryItem", v.inventory_item_id))
     }
 
+    /// Deletes the shop's subscriptions to `topic` (REST spelling), as a merchant can in the admin.
+    pub fn delete_subscriptions(&self, shop: &str, topic: &str) -> usize {
+        let mut store = self.lock();
+        let Some(s) = store.shops.get_mut(shop) else { return 0 };
+        let before = s.subscriptions.len();
+        s.subscriptions.retain(|sub| sub.topic != topic);
+        before - s.subscriptions.len()
+    }
+
     /// Webhook deliveries made for `shop`, oldest first.
     pub fn deliveries(&self, shop: &str) -> Vec<Delivery> {
         self.lock().shops.get(shop).map(|s| s.deliveries.clone()).unwrap_or_default()

@@ -4,7 +4,7 @@
 pub(super) mod orders;
 mod stock;
 
-use super::{Created, Facts, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
+use super::{Created, Facts, Healed, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
 use crate::backend::{
     db::{connections, sku_map::MappedSku},
     net_guard,
@@ -184,6 +184,41 @@ impl WooStore {
             created += 1;
         }
         Ok(created)
+    }
+
+    /// Re-activates our webhooks WooCommerce disabled (after failed deliveries) or a merchant
+    /// paused, and re-creates missing ones with the connection's secret (all afresh when the
+    /// secret cannot be opened).
+    pub(super) async fn heal_webhooks(&self, state: &AppState, conn: &connections::Model) -> Result<Healed, String> {
+        let url = delivery_url(state, self.connection_id);
+        let hooks = self.client.list_webhooks().await.map_err(|e| format!("its webhooks could not be read: {e}"))?;
+        let secret = conn
+            .webhook_secret_enc
+            .as_deref()
+            .and_then(|sealed| state.keyring.open(sealed, &webhook_context(self.connection_id)).ok());
+        let mut healed = Healed::default();
+        for topic in WebhookTopic::ALL {
+            let name = topic.as_str();
+            match hooks.iter().find(|h| h.delivery_url == url && h.topic == name) {
+                Some(h) if h.status == "active" => {}
+                Some(h) => {
+                    self.client.activate_webhook(h.id).await.map_err(|e| format!("{name} is {}: {e}", h.status))?;
+                    healed.repaired.push(format!("{name} was {}, re-activated", h.status));
+                }
+                None => {
+                    let Some(secret) = &secret else {
+                        self.register_webhooks(state).await?;
+                        healed.repaired.push("every webhook re-created with a new secret".into());
+                        healed.topics = WebhookTopic::ALL.iter().map(|t| t.as_str().to_owned()).collect();
+                        return Ok(healed);
+                    };
+                    self.client.create_webhook(topic, &url, secret).await.map_err(|e| format!("{name}: {e}"))?;
+                    healed.repaired.push(format!("{name} was missing, re-created"));
+                }
+            }
+            healed.topics.push(name.to_owned());
+        }
+        Ok(healed)
     }
 
     pub(super) async fn remove_webhooks(&self, state: &AppState) -> Result<usize, StoreError> {
