@@ -11,6 +11,7 @@ mod m20261203_000001_sync_runs;
 mod m20261204_000001_pending_pushes;
 mod m20261205_000001_activity_keys;
 mod m20261205_000001_connection_enums;
+mod m20261206_000001_webhook_health;
 mod m20261206_000002_sku_links;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_pending_pushes::Migration),
             Box::new(m20261205_000001_connection_enums::Migration),
             Box::new(m20261205_000001_activity_keys::Migration),
+            Box::new(m20261206_000001_webhook_health::Migration),
             Box::new(m20261206_000002_sku_links::Migration),
         ]
     }

@@ -32,6 +32,17 @@ pub struct StoreView {
     pub safety_buffer: i32,
     pub last_sync: Option<String>,
     pub last_webhook_at: Option<String>,
+    /// The webhook topics subscribed at the last check (`None`: not checked yet), each with the
+    /// store's last delivery of it.
+    pub webhooks: Option<Vec<WebhookTopicView>>,
+    /// Why the store's webhooks could not be repaired.
+    pub webhook_problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookTopicView {
+    pub topic: String,
+    pub last_delivery: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

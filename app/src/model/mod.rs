@@ -18,7 +18,7 @@ mod sync_run;
 pub use account::{AppInfo, CurrentUser};
 pub use activity::{ActivityKind, ActivityStatus};
 pub use connection::ConnectionStatus;
-pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView};
+pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView};
 pub use error::AppError;
 pub use history::{ActivityView, OrderView};
 pub use order_state::OrderState;

@@ -5,7 +5,7 @@ use super::FormOutcome;
 use crate::{
     api::load_connections,
     components::form::TextField,
-    model::{ConnectionsView, ProkipView, StoreView},
+    model::{ConnectionsView, ProkipView, StoreView, WebhookTopicView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -136,8 +136,35 @@ fn status_label(s: &StoreView) -> (&'static str, &'static str) {
     match s.status.as_str() {
         "uninstalled" => ("Uninstalled", "badge bad"),
         "needs_attention" => ("Needs attention", "badge warn"),
+        _ if s.webhook_problem.is_some() => ("Needs attention", "badge warn"),
         _ if !s.sync_enabled => ("Paused", "badge muted"),
         _ => ("Healthy", "badge ok"),
+    }
+}
+
+/// The store's webhook topics with their last delivery, and why they could not be repaired.
+#[component]
+fn StoreWebhooks(webhooks: Option<Vec<WebhookTopicView>>, problem: Option<String>) -> impl IntoView {
+    let topics = match webhooks {
+        None => view! { <p class="muted">"Webhooks: not checked yet (checked at each reconcile)."</p> }.into_any(),
+        Some(topics) => view! {
+            <table class="webhooks" data-testid="store-webhooks">
+                <thead><tr><th>"Webhook"</th><th>"Last delivery"</th></tr></thead>
+                <tbody>
+                    {topics
+                        .into_iter()
+                        .map(|t| view! {
+                            <tr><td>{t.topic}</td><td>{t.last_delivery.unwrap_or_else(|| "none yet".into())}</td></tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    };
+    view! {
+        {problem.map(|p| view! { <p class="form-error" role="alert" data-testid="webhook-problem">{p}</p> })}
+        {topics}
     }
 }
 
@@ -154,6 +181,7 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                 <span class=class data-testid="store-status">{label}</span>
             </div>
             {s.status_reason.map(|r| view! { <p class="muted">{r}</p> })}
+            <StoreWebhooks webhooks=s.webhooks problem=s.webhook_problem />
             <dl class="facts">
                 <dt>"Last sync"</dt>
                 <dd>{s.last_sync.unwrap_or_else(|| "never".into())}</dd>

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod faults;
+pub mod pricing;
 pub mod prokip;
 pub mod shopify;
 pub mod woocommerce;

@@ -8,13 +8,13 @@ pub mod woocommerce;
 
 use crate::{
     backend::{
-        db::{connections, prokip_configs},
+        db::{connections, prokip_configs, webhook_events},
         error::{Kind, ServerError},
         jobs::IndexCatalog,
         state::AppState,
         stores::Store,
     },
-    model::{ConnectionsView, LocationOption, ProkipView, StoreView},
+    model::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView},
 };
 use sea_orm::TransactionTrait;
 
@@ -52,10 +52,10 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             })
         }
     };
-    let stores = connections::list(&state.db, account_id)
-        .await?
-        .into_iter()
-        .map(|c| StoreView {
+    let mut stores = Vec::new();
+    for c in connections::list(&state.db, account_id).await? {
+        let webhooks = webhook_topics(state, &c).await?;
+        stores.push(StoreView {
             id: c.id,
             platform: c.platform.as_str().to_owned(),
             store_url: c.store_url,
@@ -65,9 +65,25 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             safety_buffer: c.safety_buffer,
             last_sync: when(c.last_sync),
             last_webhook_at: when(c.last_webhook_at),
-        })
-        .collect();
+            webhooks,
+            webhook_problem: c.webhook_problem,
+        });
+    }
     Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode })
+}
+
+/// The topics the store's webhooks covered at the last check, each with its last delivery.
+async fn webhook_topics(
+    state: &AppState,
+    c: &connections::Model,
+) -> Result<Option<Vec<WebhookTopicView>>, ServerError> {
+    let Some(topics) = c.webhook_topics.as_ref().and_then(|t| serde_json::from_value::<Vec<String>>(t.clone()).ok())
+    else {
+        return Ok(None);
+    };
+    let last = webhook_events::last_delivery_per_topic(&state.db, c.id).await?;
+    let last_of = |topic: &str| last.iter().find(|(t, _)| t == topic).and_then(|(_, at)| when(Some(*at)));
+    Ok(Some(topics.iter().map(|t| WebhookTopicView { topic: t.clone(), last_delivery: last_of(t) }).collect()))
 }
 
 /// Errors of store management, each with what the merchant should do.

@@ -25,6 +25,10 @@ pub struct Model {
     pub updated_at: ChronoDateTimeUtc,
     /// When the last pull of missed orders started (the next one reads orders since then).
     pub orders_pulled_at: Option<ChronoDateTimeUtc>,
+    /// The webhook topics subscribed after the last check (a JSON list of the store's spellings).
+    pub webhook_topics: Option<Json>,
+    /// Why the store's webhooks could not be repaired; `None` when they are fine.
+    pub webhook_problem: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -155,6 +159,22 @@ pub async fn set_status<C: ConnectionTrait>(
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Records a webhook check: the topics subscribed, and the problem left (if any).
+pub async fn set_webhook_health<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    topics: Option<&[String]>,
+    problem: Option<&str>,
+) -> Result<(), DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::WebhookProblem, Expr::value(problem.map(str::to_owned)))
+        .filter(Column::Id.eq(id));
+    if let Some(topics) = topics {
+        update = update.col_expr(Column::WebhookTopics, Expr::value(serde_json::json!(topics)));
+    }
+    update.exec(db).await.map(|_| ())
 }
 
 pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec<u8>) -> Result<(), DbErr> {

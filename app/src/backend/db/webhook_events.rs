@@ -4,7 +4,7 @@
 //! is known; reads on an account's behalf go through [`owned_by`].
 
 use sea_orm::{
-    Statement,
+    QueryOrder, QuerySelect, Statement,
     entity::prelude::*,
     sea_query::{Expr, ExprTrait, Query},
 };
@@ -32,6 +32,27 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// How the dedupe key of an order read by the pull (not delivered by a webhook) starts.
+pub const PULLED_KEY_PREFIX: &str = "pull:";
+
+/// Per topic, when the store last delivered a webhook for the connection (pulled orders aside).
+pub async fn last_delivery_per_topic<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+) -> Result<Vec<(String, ChronoDateTimeUtc)>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Topic)
+        .column_as(Column::ReceivedAt.max(), "last")
+        .filter(Column::ConnectionId.eq(connection_id))
+        .filter(Column::DedupeKey.not_like(format!("{PULLED_KEY_PREFIX}%")))
+        .group_by(Column::Topic)
+        .order_by_asc(Column::Topic)
+        .into_tuple()
+        .all(db)
+        .await
+}
 
 /// Counts an attempt and loads the event, unless it is already processed (or gone).
 pub async fn start<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<Model>, DbErr> {

@@ -103,6 +103,15 @@ pub struct PulledOrder {
     pub payload: Value,
 }
 
+/// What checking a store's webhook subscriptions found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Healed {
+    /// The topics subscribed and active afterwards, in the store's spelling.
+    pub topics: Vec<String>,
+    /// What was repaired, for people, e.g. "order.created re-activated".
+    pub repaired: Vec<String>,
+}
+
 /// A product to create: one variant (simple) or several differing by [`OPTION_NAME`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewProduct {
@@ -202,6 +211,15 @@ impl Store {
         match self {
             Store::Shopify(s) => s.create_product(p).await,
             Store::WooCommerce(s) => s.create_product(p).await,
+        }
+    }
+
+    /// Checks our webhook subscriptions on the store, re-activating those it disabled and
+    /// re-creating those that are gone. `Err` when they could not be read or repaired.
+    pub async fn heal_webhooks(&self, state: &AppState, conn: &connections::Model) -> Result<Healed, String> {
+        match self {
+            Store::Shopify(s) => s.heal_webhooks(state).await,
+            Store::WooCommerce(s) => s.heal_webhooks(state, conn).await,
         }
     }
 

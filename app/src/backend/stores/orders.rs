@@ -1,6 +1,8 @@
-//! One order model for both stores: a stored webhook payload (Shopify `orders/*` REST order JSON,
-//! `refunds/create`; WooCommerce `order.*`, `order.deleted` = `{"id":N}`) parsed into what the
-//! import needs. Each platform's payloads and status rules live in its store module.
+//! One order model for both stores: a stored event (Shopify `orders/*` REST order JSON,
+//! `refunds/create`, or a pulled GraphQL order; WooCommerce `order.*`, `order.deleted` =
+//! `{"id":N}`) parsed into the platform's typed order, then into what the import needs. A webhook
+//! and a pull of the same order give the same model. Each platform's payloads and status rules
+//! live in its store module.
 
 use super::{shopify, woocommerce};
 use crate::model::Platform;
@@ -174,10 +176,6 @@ pub(super) fn money(v: &Value) -> Decimal {
         Value::Number(n) => Decimal::from_str(&n.to_string()).unwrap_or_default(),
         _ => Decimal::ZERO,
     }
-}
-
-pub(super) fn text(v: &Value) -> Option<String> {
-    v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 #[cfg(test)]

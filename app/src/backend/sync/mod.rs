@@ -12,5 +12,6 @@ pub mod reconcile;
 pub mod sku;
 pub mod stock;
 pub mod triggers;
+pub mod webhook_health;
 
 pub use error::SyncError;

@@ -5,7 +5,7 @@
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
 //! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
-use super::{SyncError, mapping::whole_units, reconcile};
+use super::{SyncError, mapping::whole_units, reconcile, webhook_health};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
@@ -114,6 +114,9 @@ async fn push_stores(
     let mut outcomes = Vec::new();
     let mut ready = Vec::new();
     for conn in stores {
+        if job.reason == PushReason::Reconcile {
+            webhook_health::check(state, &conn).await?;
+        }
         if job.reason == PushReason::Reconcile
             && let Err(e) = reconcile::read_back(state, &conn).await
         {

@@ -277,7 +277,8 @@ impl ProkipMock {
             json!({ "id": s.id, "business_id": s.business_id, "location_id": s.location_id, "invoice_no": s.invoice_no,
                     "status": s.status, "source": s.source, "contact_id": s.contact_id, "from_api": s.from_api,
                     "final_total": s.final_total.normalize().to_string(), "returned": s.return_id.is_some(), "lines": lines,
-                    "payments": s.payments.iter().map(|p| json!({ "method": p.method, "amount": p.amount.normalize().to_string() })).collect::<Vec<_>>() })
+                    "payments": s.payments.iter().map(|p| json!({ "method": p.method, "amount": p.amount.normalize().to_string() })).collect::<Vec<_>>(),
+                    "received": s.received })
         }).collect();
         let contacts: Vec<Value> = store
             .contacts

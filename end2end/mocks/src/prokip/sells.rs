@@ -178,6 +178,7 @@ pub(super) fn create_sell(store: &mut Store, business_id: i64, s: &Value, from_a
             lines,
             payments,
             return_id: None,
+            received: s.clone(),
         },
     );
     Ok(id)

@@ -4,6 +4,7 @@
 
 use crate::catalog::CatalogProduct;
 use rust_decimal::Decimal;
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// Global id counters, started where bjeptum's live ids sit.
@@ -146,6 +147,8 @@ pub(super) struct Sell {
     pub payments: Vec<Payment>,
     /// The (single) sell-return transaction of this sell, as in UltimatePOS.
     pub return_id: Option<i64>,
+    /// The sell as the request carried it.
+    pub received: Value,
 }
 
 #[derive(Default)]

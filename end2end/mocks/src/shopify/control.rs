@@ -8,6 +8,7 @@
 //! - `POST /_control/shops/{shop}/expire-tokens`; `POST /_control/shops/{shop}/bucket` `{"max","restore_rate"}`
 //! - `POST /_control/shops/{shop}/inventory` `{"sku","available"}` (a merchant edit; fires `inventory_levels/update`)
 //! - `POST /_control/shops/{shop}/orders` `{"line_items":[{"sku","quantity"}],"financial_status":"paid"|"pending"}`
+//!   (+ optional `"taxes_included","tax_rate","shipping","discount","email"`)
 //! - `POST /_control/shops/{shop}/orders/{id}/pay|cancel`, `…/refund` `{"line_items":[{"line_item_id","quantity","restock_type"}]}`
 //! - `POST /_control/shops/{shop}/products/{id}/touch` (fires `products/update`)
 //! - `POST /_control/shops/{shop}/redeliver/{webhook_id}`; `GET /_control/shops/{shop}/deliveries`
@@ -15,7 +16,7 @@
 //! Order and webhook routes answer after the webhook POSTs are done: `{"order", "deliveries"}`.
 
 use super::ops::level_payload;
-use super::orders::{NewOrder, RefundLineInput};
+use super::orders::{PlacedOrder, RefundLineInput};
 use super::state::{gid, money, ts};
 use super::{MockError, ShopifyMock, not_found};
 use crate::catalog::{self, CatalogProduct};
@@ -137,8 +138,8 @@ fn order_answer((order, deliveries): (Value, Vec<super::Delivery>)) -> Json<Valu
     Json(json!({ "order": order, "deliveries": deliveries }))
 }
 
-async fn create_order(State(m): State<ShopifyMock>, Path(shop): Path<String>, Json(b): Json<NewOrder>) -> Answer {
-    m.create_order(&shop, b).await.map(order_answer)
+async fn create_order(State(m): State<ShopifyMock>, Path(shop): Path<String>, Json(b): Json<PlacedOrder>) -> Answer {
+    m.place_order(&shop, b).await.map(order_answer)
 }
 
 #[derive(Deserialize, Default)]

@@ -1,8 +1,14 @@
-//! The GraphQL endpoint: token check, operation recognition (by the root field the client's query
-//! names), query-cost accounting with a leaky bucket per shop (`THROTTLED` when empty), and the
-//! `extensions.cost` every answer carries.
+//! The GraphQL endpoint: token check, the document parsed and checked against Shopify's schema
+//! (see `schema`), its requested cost refused over 1,000 points and otherwise taken from a leaky
+//! bucket per shop (`THROTTLED` when empty), each root field run, the answer cut down to the
+//! selection, and the `extensions.cost` every answer carries.
 
-use super::{ShopifyMock, ops, orders, state::Shop, webhooks};
+use super::{
+    ShopifyMock, ops, orders,
+    schema::{self, Operation},
+    state::Shop,
+    webhooks,
+};
 use axum::{
     Json,
     body::Bytes,
@@ -11,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// A single query may not cost more than this.
 const MAX_QUERY_COST: f64 = 1000.0;
@@ -37,67 +43,42 @@ pub fn error(message: impl Into<String>, code: &str) -> Value {
 
 pub type OpResult = Result<Outcome, Vec<Value>>;
 
-#[derive(Debug, Clone, Copy)]
-enum Op {
-    SetQuantities,
-    ProductSet,
-    WebhookCreate,
-    WebhookDelete,
-    Webhooks,
-    Variants,
-    Levels,
-    Orders,
-    Locations,
-    Shop,
-}
-
-fn recognise(query: &str) -> Option<Op> {
-    const ROOTS: [(&str, Op); 10] = [
-        ("inventorySetQuantities", Op::SetQuantities),
-        ("productSet(", Op::ProductSet),
-        ("webhookSubscriptionCreate", Op::WebhookCreate),
-        ("webhookSubscriptionDelete", Op::WebhookDelete),
-        ("webhookSubscriptions(", Op::Webhooks),
-        ("productVariants(", Op::Variants),
-        ("nodes(ids:", Op::Levels),
-        ("orders(", Op::Orders),
-        ("locations(", Op::Locations),
-        ("shop {", Op::Shop),
-    ];
-    ROOTS.iter().find(|(needle, _)| query.contains(needle)).map(|(_, op)| *op)
-}
-
-fn list_len(v: Option<&Value>) -> usize {
-    v.and_then(Value::as_array).map_or(0, Vec::len)
-}
-
-/// Requested cost: a base plus one point per item asked for.
-fn requested_cost(op: Op, vars: &Value) -> f64 {
-    let n = match op {
-        Op::Variants | Op::Webhooks | Op::Orders | Op::Locations => {
-            vars.get("first").and_then(Value::as_u64).unwrap_or(1) as usize
-        }
-        Op::Levels => list_len(vars.get("ids")),
-        Op::SetQuantities => list_len(vars.pointer("/input/quantities")),
-        Op::ProductSet => list_len(vars.pointer("/input/variants")),
-        Op::WebhookCreate | Op::WebhookDelete | Op::Shop => 1,
-    };
-    BASE_COST + n as f64
-}
-
-fn run(op: Op, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, vars: &Value) -> OpResult {
-    match op {
-        Op::Shop => Ok(ops::shop(shop)),
-        Op::Locations => ops::locations(shop, vars),
-        Op::Variants => ops::variants(shop, vars),
-        Op::Levels => ops::levels(shop, vars),
-        Op::SetQuantities => ops::set_quantities(shop, ids, query, vars),
-        Op::ProductSet => ops::product_set(shop, ids, vars),
-        Op::WebhookCreate => webhooks::create(shop, ids, vars),
-        Op::WebhookDelete => webhooks::delete(shop, vars),
-        Op::Webhooks => webhooks::list(shop, vars),
-        Op::Orders => orders::query(shop, vars),
+/// Runs one root field of the operation; `vars` holds the variables and the field's arguments.
+fn run(root: &str, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, vars: &Value) -> OpResult {
+    match root {
+        "shop" => Ok(ops::shop(shop)),
+        "locations" => ops::locations(shop, vars),
+        "productVariants" => ops::variants(shop, vars),
+        "nodes" => ops::levels(shop, vars),
+        "inventorySetQuantities" => ops::set_quantities(shop, ids, query, vars),
+        "productSet" => ops::product_set(shop, ids, vars),
+        "webhookSubscriptionCreate" => webhooks::create(shop, ids, vars),
+        "webhookSubscriptionDelete" => webhooks::delete(shop, vars),
+        "webhookSubscriptions" => webhooks::list(shop, vars),
+        "orders" => orders::query(shop, vars),
+        "order" => orders::one(shop, vars),
+        other => Err(vec![error(format!("Field '{other}' is not served by this mock"), "undefinedField")]),
     }
+}
+
+/// Every root field run in turn; their data merged, their webhooks gathered.
+fn run_all(op: &Operation<'_>, shop: &mut Shop, ids: &mut super::state::Ids, query: &str) -> OpResult {
+    let mut data = Map::new();
+    let mut out = Outcome::new(Value::Null, 0);
+    for (root, args) in op.roots() {
+        let mut vars = op.vars.clone();
+        if let (Some(v), Some(a)) = (vars.as_object_mut(), args.as_object()) {
+            v.extend(a.clone());
+        }
+        let done = run(&root, shop, ids, query, &vars)?;
+        if let Value::Object(m) = done.data {
+            data.extend(m);
+        }
+        out.items += done.items;
+        out.events.extend(done.events);
+    }
+    out.data = op.project(&Value::Object(data));
+    Ok(out)
 }
 
 fn cost_extension(requested: f64, actual: Option<f64>, shop: &mut Shop) -> Value {
@@ -141,33 +122,47 @@ pub async fn endpoint(
         let query = request["query"].as_str().unwrap_or_default();
         let vars = request.get("variables").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({}));
         let shop = store.shops.get_mut(&shop_name).expect("checked above");
-        let Some(op) = recognise(query) else {
-            return Json(
-                json!({ "errors": [error("This mock does not implement the requested field", "undefinedField")] }),
-            )
-            .into_response();
+        let operation_name = request.get("operationName").and_then(Value::as_str);
+        let op = match schema::parse(query, &vars, operation_name) {
+            Ok(op) => op,
+            Err(errors) => return Json(json!({ "errors": errors })).into_response(),
         };
-        let requested = requested_cost(op, &vars);
+        if let Err(errors) = op.validate() {
+            return Json(json!({ "errors": errors })).into_response();
+        }
+        let requested = op.requested_cost() as f64;
         let max_cost = MAX_QUERY_COST.min(shop.bucket.max);
         if requested > max_cost {
-            let msg = format!("Query cost is {requested}, which exceeds the single query max cost limit ({max_cost}).");
-            return Json(json!({ "errors": [error(msg, "MAX_COST_EXCEEDED")] })).into_response();
+            let msg = format!(
+                "Query cost is {requested}, which exceeds the single query max cost limit ({max_cost}).\n\nSee \
+                 https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a \
+                 query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations \
+                 should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api \
+                 for usage details.\n"
+            );
+            let e = json!({ "message": msg, "extensions": { "code": "MAX_COST_EXCEEDED", "cost": requested,
+                "maxCost": max_cost, "documentation": "https://shopify.dev/api/usage/rate-limits" } });
+            shop.cost_refusals += 1;
+            return Json(json!({ "errors": [e] })).into_response();
         }
         if !shop.bucket.take(requested) {
             shop.throttled += 1;
             let ext = cost_extension(requested, None, shop);
             return Json(json!({ "errors": [error("Throttled", "THROTTLED")], "extensions": ext })).into_response();
         }
-        match run(op, shop, &mut store.ids, query, &vars) {
+        shop.max_requested_cost = shop.max_requested_cost.max(requested);
+        match run_all(&op, shop, &mut store.ids, query) {
             Ok(out) => {
-                let actual = (BASE_COST + out.items as f64).min(requested);
+                let extra = if op.mutation { 9.0 } else { -1.0 };
+                let actual = (schema::actual_cost(&out.data) as f64 + extra).clamp(0.0, requested);
                 shop.bucket.give_back(requested - actual);
                 let ext = cost_extension(requested, Some(actual), shop);
                 (json!({ "data": out.data, "extensions": ext }), out.events)
             }
             Err(errors) => {
-                shop.bucket.give_back(requested - BASE_COST);
-                let ext = cost_extension(requested, Some(BASE_COST), shop);
+                let actual = BASE_COST.min(requested);
+                shop.bucket.give_back(requested - actual);
+                let ext = cost_extension(requested, Some(actual), shop);
                 (json!({ "errors": errors, "extensions": ext }), Vec::new())
             }
         }

@@ -11,11 +11,12 @@ mod graphql;
 mod oauth;
 mod ops;
 mod orders;
+mod schema;
 pub mod signing;
 mod state;
 mod webhooks;
 
-pub use orders::{NewOrder, NewOrderLine, RefundLineInput};
+pub use orders::{NewOrder, NewOrderLine, PlacedOrder, RefundLineInput};
 pub use state::Delivery;
 
 use crate::{catalog, faults::Faults};
@@ -148,6 +149,11 @@ impl ShopifyMock {
         self.lock().shops.get(shop).map_or(0, |s| s.throttled)
     }
 
+    /// Queries refused for costing over 1,000 points, and the highest requested cost run.
+    pub fn query_costs(&self, shop: &str) -> (u64, f64) {
+        self.lock().shops.get(shop).map_or((0, 0.0), |s| (s.cost_refusals, s.max_requested_cost))
+    }
+
     /// A non-expiring access token for `shop`, for tests that skip the OAuth dance.
     pub fn issue_token(&self, shop: &str) -> Result<String, MockError> {
         let mut store = self.lock();
@@ -184,6 +190,15 @@ impl ShopifyMock {
     pub fn inventory_item_id(&self, shop: &str, sku: &str) -> Option<String> {
         let store = self.lock();
         store.shops.get(shop)?.variant_by_sku(sku).map(|v| state::gid("InventoryItem", v.inventory_item_id))
+    }
+
+    /// Deletes the shop's subscriptions to `topic` (REST spelling), as a merchant can in the admin.
+    pub fn delete_subscriptions(&self, shop: &str, topic: &str) -> usize {
+        let mut store = self.lock();
+        let Some(s) = store.shops.get_mut(shop) else { return 0 };
+        let before = s.subscriptions.len();
+        s.subscriptions.retain(|sub| sub.topic != topic);
+        before - s.subscriptions.len()
     }
 
     /// Webhook deliveries made for `shop`, oldest first.

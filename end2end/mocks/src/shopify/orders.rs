@@ -1,10 +1,12 @@
 //! Orders: created, paid, cancelled and refunded through the control API (each adjusts stock and
-//! fires the matching webhooks with the REST order JSON), and read by the GraphQL `orders` query.
+//! fires the matching webhooks with the REST order JSON), and read by the GraphQL `orders` and
+//! `order(id:)` queries.
 
 use super::graphql::{OpResult, Outcome};
 use super::ops::{decode_cursor, encode_cursor, first_arg, level_payload, page_info};
-use super::state::{Order, OrderLine, Refund, RefundLine, Shop, gid, money, ts};
+use super::state::{Order, OrderLine, Refund, RefundLine, Shop, gid, money, parse_gid, ts};
 use super::{Delivery, MockError, ShopifyMock, not_found};
+use crate::pricing::{LineMoney, Pricing};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -24,6 +26,18 @@ pub struct NewOrder {
     pub financial_status: String,
 }
 
+/// An order as the control API places it: lines and status, the checkout's tax, shipping and
+/// discount, and the customer's email.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlacedOrder {
+    #[serde(flatten)]
+    pub order: NewOrder,
+    #[serde(flatten)]
+    pub pricing: Pricing,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 fn paid() -> String {
     "paid".into()
 }
@@ -41,11 +55,25 @@ fn restock_return() -> String {
     "return".into()
 }
 
-fn line_json(l: &OrderLine) -> Value {
+fn tax_lines_json(p: &Pricing, tax: Decimal) -> Value {
+    if p.tax_rate.is_zero() {
+        return json!([]);
+    }
+    json!([{ "title": "VAT", "rate": p.tax_rate, "price": money(tax) }])
+}
+
+fn line_json(l: &OrderLine, m: &LineMoney, p: &Pricing) -> Value {
     json!({
         "id": l.id, "admin_graphql_api_id": gid("LineItem", l.id), "variant_id": l.variant_id, "product_id": l.product_id,
         "sku": l.sku, "title": l.title, "name": l.title, "quantity": l.quantity, "price": money(l.price),
+        "total_discount": "0.00", "tax_lines": tax_lines_json(p, m.tax),
+        "discount_allocations": [{ "amount": money(m.discount), "discount_application_index": 0 }],
     })
+}
+
+fn shop_money(amount: Decimal, currency: &str) -> Value {
+    json!({ "shop_money": { "amount": money(amount), "currency_code": currency },
+        "presentment_money": { "amount": money(amount), "currency_code": currency } })
 }
 
 fn refund_json(order: &Order, r: &Refund) -> Value {
@@ -53,7 +81,13 @@ fn refund_json(order: &Order, r: &Refund) -> Value {
         .lines
         .iter()
         .map(|rl| {
-            let item = order.lines.iter().find(|l| l.id == rl.line_item_id).map(line_json);
+            let money = order.line_money();
+            let item = order
+                .lines
+                .iter()
+                .zip(&money)
+                .find(|(l, _)| l.id == rl.line_item_id)
+                .map(|(l, m)| line_json(l, m, &order.pricing));
             json!({ "id": rl.id, "line_item_id": rl.line_item_id, "quantity": rl.quantity, "restock_type": rl.restock_type, "line_item": item })
         })
         .collect();
@@ -62,25 +96,63 @@ fn refund_json(order: &Order, r: &Refund) -> Value {
 
 /// The REST order JSON that `orders/*` webhooks carry.
 pub fn rest_json(o: &Order) -> Value {
-    let total: Decimal = o.lines.iter().map(|l| l.price * Decimal::from(l.quantity)).sum();
+    let p = &o.pricing;
+    let lines = o.line_money();
+    let subtotal: Decimal = lines.iter().map(|m| m.gross - m.discount).sum();
+    let tax: Decimal = lines.iter().map(|m| m.tax).sum::<Decimal>() + p.shipping_tax();
+    let shipping_lines = if p.shipping.is_zero() {
+        json!([])
+    } else {
+        json!([{ "id": o.id + 1, "title": "Standard", "code": "Standard", "price": money(p.shipping),
+            "price_set": shop_money(p.shipping, &o.currency), "tax_lines": tax_lines_json(p, p.shipping_tax()) }])
+    };
     json!({
         "id": o.id, "admin_graphql_api_id": gid("Order", o.id), "name": format!("#{}", o.number), "order_number": o.number,
         "created_at": ts(o.created_at), "processed_at": ts(o.created_at), "updated_at": ts(o.updated_at),
         "financial_status": o.financial_status, "fulfillment_status": null, "cancelled_at": o.cancelled_at.map(ts),
-        "cancel_reason": o.cancelled_at.map(|_| "customer"), "currency": o.currency, "total_price": money(total),
-        "line_items": o.lines.iter().map(line_json).collect::<Vec<_>>(),
+        "cancel_reason": o.cancelled_at.map(|_| "customer"), "currency": o.currency, "email": o.email,
+        "contact_email": o.email, "taxes_included": p.taxes_included, "total_tax": money(tax),
+        "total_discounts": money(p.discount), "subtotal_price": money(subtotal), "total_price": money(p.total(&lines)),
+        "total_shipping_price_set": shop_money(p.shipping, &o.currency), "shipping_lines": shipping_lines,
+        "line_items": o.lines.iter().zip(&lines).map(|(l, m)| line_json(l, m, p)).collect::<Vec<_>>(),
         "refunds": o.refunds.iter().map(|r| refund_json(o, r)).collect::<Vec<_>>(),
     })
 }
 
+/// A GraphQL `MoneyBag`.
+fn money_bag(amount: Decimal, currency: &str) -> Value {
+    json!({ "shopMoney": { "amount": money(amount), "currencyCode": currency },
+        "presentmentMoney": { "amount": money(amount), "currencyCode": currency } })
+}
+
+/// GraphQL `TaxLine`s.
+fn tax_lines_node(p: &Pricing, tax: Decimal, currency: &str) -> Value {
+    if p.tax_rate.is_zero() {
+        return json!([]);
+    }
+    json!([{ "title": "VAT", "rate": p.tax_rate, "ratePercentage": p.tax_rate * Decimal::from(100),
+        "priceSet": money_bag(tax, currency) }])
+}
+
 fn graphql_node(o: &Order) -> Value {
+    let (p, c) = (&o.pricing, o.currency.as_str());
+    let money_lines = o.line_money();
     let lines: Vec<Value> = o
         .lines
         .iter()
-        .map(|l| json!({ "id": gid("LineItem", l.id), "sku": l.sku, "quantity": l.quantity,
-            "originalUnitPriceSet": { "shopMoney": { "amount": money(l.price), "currencyCode": o.currency } },
+        .zip(&money_lines)
+        .map(|(l, m)| json!({ "id": gid("LineItem", l.id), "sku": l.sku, "quantity": l.quantity,
+            "originalUnitPriceSet": money_bag(l.price, c), "taxLines": tax_lines_node(p, m.tax, c),
             "variant": { "id": gid("ProductVariant", l.variant_id) }, "product": { "id": gid("Product", l.product_id) } }))
         .collect();
+    let shipping: Vec<Value> = if p.shipping.is_zero() {
+        Vec::new()
+    } else {
+        vec![
+            json!({ "id": gid("ShippingLine", o.id + 1), "title": "Standard", "originalPriceSet": money_bag(p.shipping, c),
+            "taxLines": tax_lines_node(p, p.shipping_tax(), c) }),
+        ]
+    };
     let refunds: Vec<Value> = o
         .refunds
         .iter()
@@ -92,6 +164,8 @@ fn graphql_node(o: &Order) -> Value {
         "id": gid("Order", o.id), "legacyResourceId": o.id.to_string(), "name": format!("#{}", o.number),
         "createdAt": ts(o.created_at), "updatedAt": ts(o.updated_at), "cancelledAt": o.cancelled_at.map(ts),
         "displayFinancialStatus": o.financial_status.to_ascii_uppercase(), "currencyCode": o.currency,
+        "email": o.email, "taxesIncluded": p.taxes_included, "totalDiscountsSet": money_bag(p.discount, c),
+        "totalShippingPriceSet": money_bag(p.shipping, c), "shippingLines": { "nodes": shipping },
         "lineItems": { "nodes": lines }, "refunds": refunds,
     })
 }
@@ -125,6 +199,14 @@ pub fn query(shop: &Shop, vars: &Value) -> OpResult {
     let nodes: Vec<Value> = page.iter().map(|o| graphql_node(o)).collect();
     let n = nodes.len();
     Ok(Outcome::new(json!({ "orders": { "nodes": nodes, "pageInfo": page_info(has_next, end) } }), n))
+}
+
+/// `order(id:)`: one order, or null when there is none with that id.
+pub fn one(shop: &Shop, vars: &Value) -> OpResult {
+    let id = vars.get("id").and_then(Value::as_str).and_then(|id| parse_gid("Order", id));
+    let order = id.and_then(|id| shop.orders.iter().find(|o| o.id == id)).map(graphql_node);
+    let n = usize::from(order.is_some());
+    Ok(Outcome::new(json!({ "order": order }), n))
 }
 
 impl ShopifyMock {
@@ -166,6 +248,12 @@ impl ShopifyMock {
     /// Creates an order (stock is taken at the primary location) and fires `orders/create`
     /// (+ `orders/paid` when paid) and `inventory_levels/update`. Returns the REST order JSON.
     pub async fn create_order(&self, shop: &str, new: NewOrder) -> Result<(Value, Vec<Delivery>), MockError> {
+        self.place_order(shop, PlacedOrder { order: new, pricing: Pricing::default(), email: None }).await
+    }
+
+    /// [`Self::create_order`] with the checkout's tax, shipping, discount and email.
+    pub async fn place_order(&self, shop: &str, placed: PlacedOrder) -> Result<(Value, Vec<Delivery>), MockError> {
+        let PlacedOrder { order: new, pricing, email } = placed;
         if new.line_items.is_empty() || new.line_items.iter().any(|l| l.quantity < 1) {
             return Err(MockError::Invalid("an order needs line items with quantity ≥ 1".into()));
         }
@@ -212,6 +300,8 @@ impl ShopifyMock {
                 currency: s.currency.clone(),
                 lines,
                 refunds: Vec::new(),
+                pricing,
+                email,
             };
             s.next_order_number += 1;
             let body = rest_json(&order);

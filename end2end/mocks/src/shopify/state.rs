@@ -88,6 +88,17 @@ pub struct Order {
     pub currency: String,
     pub lines: Vec<OrderLine>,
     pub refunds: Vec<Refund>,
+    /// Tax, shipping and discount of the checkout.
+    pub pricing: crate::pricing::Pricing,
+    pub email: Option<String>,
+}
+
+impl Order {
+    /// Each line's share of the discount and its tax.
+    pub fn line_money(&self) -> Vec<crate::pricing::LineMoney> {
+        let gross: Vec<Decimal> = self.lines.iter().map(|l| l.price * Decimal::from(l.quantity)).collect();
+        self.pricing.lines(&gross)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +181,10 @@ pub struct Shop {
     pub idempotency: HashMap<String, (String, Value)>,
     pub bucket: Bucket,
     pub throttled: u64,
+    /// Queries refused for a requested cost over the single-query limit.
+    pub cost_refusals: u64,
+    /// The highest requested cost of a query run so far.
+    pub max_requested_cost: f64,
 }
 
 impl Shop {
@@ -276,6 +291,8 @@ impl Store {
             idempotency: HashMap::new(),
             bucket: Bucket::new(self.bucket_max, self.bucket_restore),
             throttled: 0,
+            cost_refusals: 0,
+            max_requested_cost: 0.0,
         };
         self.shops.insert(domain.to_owned(), shop);
         location

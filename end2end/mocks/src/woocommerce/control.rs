@@ -3,7 +3,7 @@
 
 use super::{
     MockError, WooMock,
-    orders::{NewOrder, NewRefund},
+    orders::{NewRefund, PlacedOrder},
 };
 use axum::{
     Json,
@@ -54,9 +54,9 @@ pub(super) async fn state(State(mock): State<WooMock>, Path(store): Path<String>
 pub(super) async fn create_order(
     State(mock): State<WooMock>,
     Path(store): Path<String>,
-    Json(o): Json<NewOrder>,
+    Json(o): Json<PlacedOrder>,
 ) -> Result<Response, MockError> {
-    Ok((StatusCode::CREATED, Json(mock.create_order(&store, &o).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(mock.place_order(&store, &o).await?)).into_response())
 }
 
 #[derive(Deserialize)]

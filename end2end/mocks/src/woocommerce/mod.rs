@@ -4,7 +4,8 @@
 //!
 //! Control API (JSON): `POST /_control/stores {name, woocommerce?}` → keys;
 //! `POST /_control/stores/{store}/keys {permissions}`; `GET /_control/stores/{store}/state`;
-//! `POST /_control/stores/{store}/orders {line_items:[{sku,quantity}], status?, billing_email?}`;
+//! `POST /_control/stores/{store}/orders {line_items:[{sku,quantity}], status?, billing_email?, taxes_included?,
+//! tax_rate?, shipping?, discount?}`;
 //! `POST …/orders/{id}/status {status}`; `POST …/orders/{id}/refund {line_items:[{line_item_id,quantity}], restock}`;
 //! `DELETE …/orders/{id}`; `POST …/products/{id}/touch` (fires `product.updated`);
 //! `GET /_control/not-woo[/…]` (an HTML site that is not WooCommerce). Plus `Faults` routes.
@@ -20,7 +21,7 @@ mod tests;
 mod webhooks;
 
 pub use model::{ApiKey, Delivery, Webhook};
-pub use orders::{NewOrder, NewOrderLine, NewRefund, RefundLine};
+pub use orders::{NewOrder, NewOrderLine, NewRefund, PlacedOrder, RefundLine};
 pub use products::BATCH_ITEMS_LIMIT;
 pub use webhooks::{MAX_DELIVERY_FAILURES, USER_AGENT, sign};
 

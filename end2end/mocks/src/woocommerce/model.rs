@@ -113,6 +113,8 @@ pub(super) struct Order {
     pub lines: Vec<OrderLine>,
     pub refunds: Vec<OrderRefund>,
     pub billing_email: String,
+    /// Tax, shipping and coupon of the checkout.
+    pub pricing: crate::pricing::Pricing,
     /// Whether this order's stock is currently taken off (WooCommerce's `_order_stock_reduced`).
     pub stock_reduced: bool,
 }
@@ -288,8 +290,10 @@ impl Order {
         restocked.filter(|(id, _)| *id == line_id).map(|(_, q)| q).sum()
     }
 
-    pub fn total(&self) -> Decimal {
-        self.lines.iter().map(|l| l.price * Decimal::from(l.quantity)).sum()
+    /// Each line's share of the coupon and its tax.
+    pub fn line_money(&self) -> Vec<crate::pricing::LineMoney> {
+        let gross: Vec<Decimal> = self.lines.iter().map(|l| l.price * Decimal::from(l.quantity)).collect();
+        self.pricing.lines(&gross)
     }
 }
 

@@ -8,6 +8,7 @@ use super::{
     render,
     rest::{Paging, WpErr, WpResult, query_map},
 };
+use crate::pricing::Pricing;
 use axum::{
     Json,
     extract::{Path, State},
@@ -36,6 +37,16 @@ pub struct NewOrder {
     pub billing_email: Option<String>,
 }
 
+/// An order as the control API places it: the shopper's order and the checkout's tax, shipping
+/// and coupon.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlacedOrder {
+    #[serde(flatten)]
+    pub order: NewOrder,
+    #[serde(flatten)]
+    pub pricing: Pricing,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefundLine {
     pub line_item_id: u64,
@@ -55,7 +66,12 @@ pub struct NewRefund {
 impl WooMock {
     /// Places an order (stock is taken off for processing/completed/on-hold) and fires `order.created`.
     pub async fn create_order(&self, store: &str, order: &NewOrder) -> Result<Value, MockError> {
-        let id = self.with_store(store, |s| place(s, order))??;
+        self.place_order(store, &PlacedOrder { order: order.clone(), pricing: Pricing::default() }).await
+    }
+
+    /// [`Self::create_order`] with the checkout's tax, shipping and coupon.
+    pub async fn place_order(&self, store: &str, placed: &PlacedOrder) -> Result<Value, MockError> {
+        let id = self.with_store(store, |s| place(s, &placed.order, &placed.pricing))??;
         self.fire(store, "order.created", id).await;
         self.order_json(store, id)
     }
@@ -98,7 +114,7 @@ impl WooMock {
 /// Keeps order money far from `Decimal` overflow.
 const MAX_QUANTITY: i64 = 1_000_000;
 
-fn place(store: &mut Store, new: &NewOrder) -> Result<u64, MockError> {
+fn place(store: &mut Store, new: &NewOrder, pricing: &Pricing) -> Result<u64, MockError> {
     let status = new.status.clone().unwrap_or_else(|| "processing".into());
     if !STATUSES.contains(&status.as_str()) {
         return Err(MockError::Invalid(format!("unknown order status {status}")));
@@ -137,6 +153,7 @@ fn place(store: &mut Store, new: &NewOrder) -> Result<u64, MockError> {
         lines,
         refunds: Vec::new(),
         billing_email: new.billing_email.clone().unwrap_or_else(|| format!("shopper{id}@example.com")),
+        pricing: pricing.clone(),
         stock_reduced: false,
     };
     store.orders.insert(id, order);

@@ -2,6 +2,7 @@
 //! `type: "variation"` posts in `/products?sku=`), orders and webhooks.
 
 use super::model::{Kind, Order, OrderRefund, Product, Store, Variation, Webhook, variation_name};
+use crate::pricing::{LineMoney, Pricing};
 use chrono::NaiveDateTime;
 use rust_decimal::{Decimal, prelude::ToPrimitive};
 use serde_json::{Value, json};
@@ -115,11 +116,16 @@ pub(super) fn variation_as_product(parent: &Product, v: &Variation) -> Value {
 }
 
 pub(super) fn order(o: &Order) -> Value {
+    let p = &o.pricing;
+    let money_lines = o.line_money();
     let lines: Vec<Value> = o
         .lines
         .iter()
-        .map(|l| {
-            let total = money(l.price * Decimal::from(l.quantity));
+        .zip(&money_lines)
+        .map(|(l, m)| {
+            // WooCommerce's line: `subtotal` before the coupon, `total` after it, both without tax.
+            let gross = LineMoney { gross: m.gross, discount: Decimal::ZERO, tax: p.tax_of(m.gross) };
+            let total = m.net_excl_tax(p);
             // WooCommerce's own line meta: stock taken off, and how much of the refunds restocked.
             let mut meta = Vec::new();
             if o.stock_reduced {
@@ -133,14 +139,27 @@ pub(super) fn order(o: &Order) -> Value {
             }
             json!({
                 "id": l.id, "name": l.name, "product_id": l.product_id, "variation_id": l.variation_id,
-                "quantity": l.quantity, "tax_class": "", "subtotal": total, "subtotal_tax": "0.00",
-                "total": total, "total_tax": "0.00", "taxes": [], "meta_data": meta, "sku": l.sku,
-                "price": money_number(l.price),
+                "quantity": l.quantity, "tax_class": "", "subtotal": money(gross.net_excl_tax(p)),
+                "subtotal_tax": money(gross.tax), "total": money(total), "total_tax": money(m.tax),
+                "taxes": taxes(p, m.tax, gross.tax), "meta_data": meta, "sku": l.sku,
+                "price": money_number(total / Decimal::from(l.quantity.max(1))),
             })
         })
         .collect();
     let refunds: Vec<Value> =
         o.refunds.iter().map(|r| json!({"id": r.id, "reason": r.reason, "total": money(-r.amount)})).collect();
+    let line_tax: Decimal = money_lines.iter().map(|m| m.tax).sum();
+    let discount_tax: Decimal = money_lines.iter().map(|m| p.tax_of(m.gross) - m.tax).sum();
+    let discount: Decimal = money_lines.iter().map(|m| m.discount).sum();
+    let discount_excl = if p.taxes_included { discount - discount_tax } else { discount };
+    let shipping_excl = if p.taxes_included { p.shipping - p.shipping_tax() } else { p.shipping };
+    let shipping_lines = if p.shipping.is_zero() {
+        json!([])
+    } else {
+        json!([{ "id": o.id * 10 + 9, "method_title": "Flat rate", "method_id": "flat_rate",
+            "total": money(shipping_excl), "total_tax": money(p.shipping_tax()),
+            "taxes": taxes(p, p.shipping_tax(), p.shipping_tax()) }])
+    };
     json!({
         "id": o.id,
         "parent_id": 0,
@@ -157,16 +176,28 @@ pub(super) fn order(o: &Order) -> Value {
         "date_paid_gmt": opt_date(o.paid),
         "date_completed": opt_date(o.completed),
         "date_completed_gmt": opt_date(o.completed),
-        "discount_total": "0.00",
-        "shipping_total": "0.00",
-        "total": money(o.total()),
-        "total_tax": "0.00",
-        "prices_include_tax": true,
+        "discount_total": money(discount_excl),
+        "discount_tax": money(discount_tax),
+        "shipping_total": money(shipping_excl),
+        "shipping_tax": money(p.shipping_tax()),
+        "cart_tax": money(line_tax),
+        "total": money(p.total(&money_lines)),
+        "total_tax": money(line_tax + p.shipping_tax()),
+        "prices_include_tax": p.taxes_included,
+        "shipping_lines": shipping_lines,
         "billing": {"first_name": "", "last_name": "", "email": o.billing_email, "phone": ""},
         "payment_method": "cod",
         "line_items": lines,
         "refunds": refunds,
     })
+}
+
+/// A line's `taxes`: one rate (id 1) with its tax after and before the coupon.
+fn taxes(p: &Pricing, total: Decimal, subtotal: Decimal) -> Value {
+    if p.tax_rate.is_zero() {
+        return json!([]);
+    }
+    json!([{ "id": 1, "total": money(total), "subtotal": money(subtotal) }])
 }
 
 /// A refund as `GET /orders/{id}/refunds` renders it: negative quantities and totals, each line

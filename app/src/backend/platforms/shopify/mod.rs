@@ -18,10 +18,11 @@ pub use error::{GraphQlError, ShopifyError, UserError};
 pub use graphql::{ShopifyClient, ThrottleStatus};
 pub use inventory::{InventoryErrorCode, InventoryUserError, QuantityChange, SetItem, SetOutcome};
 pub use oauth::{Callback, CallbackError, DEFAULT_SHOP_URL_TEMPLATE, SCOPES, ShopTokens, ShopifyApp};
+pub use orders::PulledOrder;
 pub use signing::{query_message, sign_query, verify_query, verify_webhook};
 pub use types::{
-    FinancialStatus, LineItem, Location, NewProduct, NewVariant, Order, Page, Refund, RefundLineItem, Shop, Variant,
-    WebhookSubscription, gid_number,
+    FinancialStatus, LineItem, Location, NewProduct, NewVariant, Order, Page, PriceSet, Refund, RefundLineItem,
+    ShippingLine, Shop, ShopMoney, TaxLine, Variant, WebhookSubscription, gid_number,
 };
 pub use webhooks::WebhookTopic;
 

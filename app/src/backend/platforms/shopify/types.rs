@@ -83,6 +83,23 @@ pub enum FinancialStatus {
     Unknown,
 }
 
+impl FinancialStatus {
+    /// Shopify's REST spelling, e.g. `partially_refunded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinancialStatus::Pending => "pending",
+            FinancialStatus::Authorized => "authorized",
+            FinancialStatus::PartiallyPaid => "partially_paid",
+            FinancialStatus::Paid => "paid",
+            FinancialStatus::PartiallyRefunded => "partially_refunded",
+            FinancialStatus::Refunded => "refunded",
+            FinancialStatus::Voided => "voided",
+            FinancialStatus::Expired => "expired",
+            FinancialStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// An order as `orders/*` webhooks deliver it (fields we use).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
@@ -96,9 +113,45 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub currency: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether line and shipping prices include tax; absent reads as included.
+    #[serde(default)]
+    pub taxes_included: Option<bool>,
+    /// Every discount of the order (line and order level), already off nothing in `price`.
+    #[serde(default)]
+    pub total_discounts: Option<Decimal>,
+    #[serde(default)]
+    pub total_shipping_price_set: Option<PriceSet>,
+    #[serde(default)]
+    pub shipping_lines: Vec<ShippingLine>,
     pub line_items: Vec<LineItem>,
     #[serde(default)]
     pub refunds: Vec<Refund>,
+}
+
+/// A REST money bag; only the shop currency is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceSet {
+    pub shop_money: ShopMoney,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopMoney {
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingLine {
+    pub price: Decimal,
+    #[serde(default)]
+    pub tax_lines: Vec<TaxLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxLine {
+    /// The tax amount of the line (not per unit).
+    pub price: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +162,8 @@ pub struct LineItem {
     pub sku: Option<String>,
     pub quantity: i64,
     pub price: Decimal,
+    #[serde(default)]
+    pub tax_lines: Vec<TaxLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use super::{WooClient, WooError, de};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Order {
@@ -27,6 +28,14 @@ pub struct Order {
     pub date_paid_gmt: Option<NaiveDateTime>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub total: Option<Decimal>,
+    /// Shipping before tax, and its tax.
+    #[serde(default, deserialize_with = "de::opt_decimal")]
+    pub shipping_total: Option<Decimal>,
+    #[serde(default, deserialize_with = "de::opt_decimal")]
+    pub shipping_tax: Option<Decimal>,
+    /// Coupons, before tax; already taken off the lines' `total`.
+    #[serde(default, deserialize_with = "de::opt_decimal")]
+    pub discount_total: Option<Decimal>,
     #[serde(default)]
     pub line_items: Vec<LineItem>,
     #[serde(default)]
@@ -52,8 +61,11 @@ pub struct LineItem {
     /// Unit price; documented as a string but sent as a number.
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub price: Option<Decimal>,
+    /// The line after discounts, before tax, and its tax.
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub total: Option<Decimal>,
+    #[serde(default, deserialize_with = "de::opt_decimal")]
+    pub total_tax: Option<Decimal>,
     #[serde(default)]
     pub meta_data: Vec<Meta>,
 }
@@ -153,12 +165,26 @@ impl Order {
 impl WooClient {
     /// Orders of any status modified after `since` (UTC), all pages.
     pub async fn orders_modified_since(&self, since: DateTime<Utc>) -> Result<Vec<Order>, WooError> {
+        Ok(self.pull_orders_modified_since(since).await?.into_iter().map(|(order, _)| order).collect())
+    }
+
+    /// [`Self::orders_modified_since`], each order typed and with the JSON the store sent (the
+    /// same JSON an `order.updated` webhook carries).
+    pub async fn pull_orders_modified_since(&self, since: DateTime<Utc>) -> Result<Vec<(Order, Value)>, WooError> {
         let query = [
             ("modified_after", since.format("%Y-%m-%dT%H:%M:%S").to_string()),
             ("dates_are_gmt", "true".to_owned()),
             ("status", "any".to_owned()),
         ];
-        self.get_all("/orders", &query).await
+        let orders: Vec<Value> = self.get_all("/orders", &query).await?;
+        orders
+            .into_iter()
+            .map(|json| {
+                let order =
+                    Order::deserialize(&json).map_err(|e| WooError::Malformed { what: format!("order: {e}") })?;
+                Ok((order, json))
+            })
+            .collect()
     }
 
     /// The order's refunds with their lines, all pages.

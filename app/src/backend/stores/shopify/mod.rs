@@ -4,7 +4,7 @@
 pub(super) mod orders;
 mod stock;
 
-use super::{Created, Facts, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
+use super::{Created, Facts, Healed, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
 use crate::backend::{
     db::{connections, sku_map::MappedSku},
     platforms::shopify::{
@@ -128,14 +128,14 @@ impl ShopifyStore {
     }
 
     pub(super) async fn orders_since(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
-        let orders = self.client.all_orders_updated_since(since).await?;
+        let orders = self.client.pull_orders_updated_since(since).await?;
         Ok(orders
             .into_iter()
             .map(|o| PulledOrder {
-                topic: "orders/updated",
-                order_id: o.id.to_string(),
-                version: o.updated_at.to_rfc3339(),
-                payload: serde_json::to_value(&o).unwrap_or_default(),
+                topic: orders::PULLED_TOPIC,
+                order_id: o.order.id.to_string(),
+                version: o.order.updated_at.to_rfc3339(),
+                payload: o.json,
             })
             .collect())
     }
@@ -186,6 +186,22 @@ impl ShopifyStore {
             })?;
         }
         Ok(())
+    }
+
+    /// Re-creates our subscriptions that are gone (a merchant or Shopify deleted them).
+    pub(super) async fn heal_webhooks(&self, state: &AppState) -> Result<Healed, String> {
+        let uri = delivery_url(state);
+        let subs = self.client.list_webhooks().await.map_err(|e| format!("its webhooks could not be read: {e}"))?;
+        let mut healed = Healed::default();
+        for topic in TOPICS {
+            let name = topic.as_rest();
+            if !subs.iter().any(|s| s.uri == uri && s.topic == name) {
+                self.client.create_webhook(topic, &uri).await.map_err(|e| format!("{name}: {e}"))?;
+                healed.repaired.push(format!("{name} was missing, re-created"));
+            }
+            healed.topics.push(name.to_owned());
+        }
+        Ok(healed)
     }
 
     pub(super) async fn remove_webhooks(&self, state: &AppState) -> Result<usize, StoreError> {

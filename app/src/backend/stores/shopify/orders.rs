@@ -1,15 +1,17 @@
 //! Shopify's order events (`orders/*` REST order JSON, `refunds/create`) in the order model, with
-//! its status rules: a cancelled order is gone, a paid (even partly refunded) one is sold.
+//! its status rules: a cancelled order is gone, a paid (even partly refunded) one is sold. Orders
+//! the pull read arrive as GraphQL JSON and become the same typed order.
 
 use crate::backend::{
-    platforms::shopify::{FinancialStatus, Order, Refund},
-    stores::orders::{
-        OrderLine, ParseError, RefundLine, Status, StoreEvent, StoreOrder, StoreRefund, id_text, money, text,
-    },
+    platforms::shopify::{FinancialStatus, Order, Refund, TaxLine},
+    stores::orders::{OrderLine, ParseError, RefundLine, Status, StoreEvent, StoreOrder, StoreRefund, id_text},
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The topic of an order the pull read: its payload is the GraphQL `orders` node, not REST JSON.
+pub const PULLED_TOPIC: &str = "orders/pulled";
 
 /// What a stored Shopify event of `topic` asks of the import.
 pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<StoreEvent, ParseError> {
@@ -20,9 +22,13 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
             let order_id = id_text(&payload["order_id"]).ok_or_else(|| bad("no order_id".into()))?;
             Ok(StoreEvent::Refund { order_id, refund: refund(&r) })
         }
+        PULLED_TOPIC => {
+            let o = Order::from_graphql(payload).map_err(|e| bad(e.to_string()))?;
+            Ok(StoreEvent::Order(order(&o)))
+        }
         t if t.starts_with("orders/") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o, payload)))
+            Ok(StoreEvent::Order(order(&o)))
         }
         _ => Ok(StoreEvent::Other),
     }
@@ -56,21 +62,18 @@ fn refund(r: &Refund) -> StoreRefund {
     }
 }
 
-/// A Shopify order; `raw` supplies the REST fields the typed order does not keep.
-pub fn order(o: &Order, raw: &Value) -> StoreOrder {
-    let taxes_included = raw["taxes_included"].as_bool().unwrap_or(true);
-    let raw_lines = raw["line_items"].as_array().cloned().unwrap_or_default();
+/// A Shopify order, as a webhook or the pull delivered it.
+pub fn order(o: &Order) -> StoreOrder {
+    let taxes_included = o.taxes_included.unwrap_or(true);
+    // Prices exclude tax when the shop's do: add the tax the store charged on top.
+    let added_tax = |lines: &[TaxLine]| -> Decimal {
+        if taxes_included { Decimal::ZERO } else { lines.iter().map(|t| t.price).sum() }
+    };
     let lines = o
         .line_items
         .iter()
         .map(|l| {
-            // Prices exclude tax when the shop does: add the line's tax per unit.
-            let tax: Decimal = if taxes_included {
-                Decimal::ZERO
-            } else {
-                let raw = raw_lines.iter().find(|r| r["id"].as_i64() == Some(l.id));
-                raw.and_then(|r| r["tax_lines"].as_array()).into_iter().flatten().map(|t| money(&t["price"])).sum()
-            };
+            let tax = added_tax(&l.tax_lines);
             let per_unit = if l.quantity > 0 { tax / Decimal::from(l.quantity) } else { Decimal::ZERO };
             OrderLine {
                 line_id: l.id.to_string(),
@@ -80,20 +83,21 @@ pub fn order(o: &Order, raw: &Value) -> StoreOrder {
             }
         })
         .collect();
-    let shipping = match raw["total_shipping_price_set"]["shop_money"]["amount"] {
-        Value::Null => raw["shipping_lines"].as_array().into_iter().flatten().map(|s| money(&s["price"])).sum(),
-        ref amount => money(amount),
+    let shipping_price = match &o.total_shipping_price_set {
+        Some(set) => set.shop_money.amount,
+        None => o.shipping_lines.iter().map(|s| s.price).sum(),
     };
+    let shipping_tax: Decimal = o.shipping_lines.iter().map(|s| added_tax(&s.tax_lines)).sum();
     StoreOrder {
         order_id: o.id.to_string(),
         name: o.name.clone(),
         status: status(o),
-        store_status: raw["financial_status"].as_str().unwrap_or_default().to_owned(),
+        store_status: o.financial_status.map(FinancialStatus::as_str).unwrap_or_default().to_owned(),
         lines,
-        shipping,
-        discount: money(&raw["total_discounts"]),
+        shipping: shipping_price + shipping_tax,
+        discount: o.total_discounts.unwrap_or_default(),
         currency: o.currency.clone(),
-        email: text(&raw["email"]),
+        email: o.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned),
         refunds: o.refunds.iter().map(refund).collect(),
         listed_refunds: Vec::new(),
         restocked: BTreeMap::new(),

@@ -4,7 +4,7 @@
 pub(super) mod orders;
 mod stock;
 
-use super::{Created, Facts, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
+use super::{Created, Facts, Healed, NewProduct, OPTION_NAME, Planned, PulledOrder, StoreError, StoreVariant, Written};
 use crate::backend::{
     db::{connections, sku_map::MappedSku},
     net_guard,
@@ -14,7 +14,6 @@ use crate::backend::{
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::{
     collections::{HashMap, HashSet},
     time::Duration,
@@ -119,14 +118,14 @@ impl WooStore {
     }
 
     pub(super) async fn orders_since(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
-        let orders = self.client.orders_modified_since(since).await?;
+        let orders = self.client.pull_orders_modified_since(since).await?;
         Ok(orders
-            .iter()
-            .map(|o| PulledOrder {
+            .into_iter()
+            .map(|(o, json)| PulledOrder {
                 topic: "order.updated",
                 order_id: o.id.to_string(),
-                version: version(o),
-                payload: payload(o),
+                version: version(&o),
+                payload: json,
             })
             .collect())
     }
@@ -187,6 +186,41 @@ impl WooStore {
         Ok(created)
     }
 
+    /// Re-activates our webhooks WooCommerce disabled (after failed deliveries) or a merchant
+    /// paused, and re-creates missing ones with the connection's secret (all afresh when the
+    /// secret cannot be opened).
+    pub(super) async fn heal_webhooks(&self, state: &AppState, conn: &connections::Model) -> Result<Healed, String> {
+        let url = delivery_url(state, self.connection_id);
+        let hooks = self.client.list_webhooks().await.map_err(|e| format!("its webhooks could not be read: {e}"))?;
+        let secret = conn
+            .webhook_secret_enc
+            .as_deref()
+            .and_then(|sealed| state.keyring.open(sealed, &webhook_context(self.connection_id)).ok());
+        let mut healed = Healed::default();
+        for topic in WebhookTopic::ALL {
+            let name = topic.as_str();
+            match hooks.iter().find(|h| h.delivery_url == url && h.topic == name) {
+                Some(h) if h.status == "active" => {}
+                Some(h) => {
+                    self.client.activate_webhook(h.id).await.map_err(|e| format!("{name} is {}: {e}", h.status))?;
+                    healed.repaired.push(format!("{name} was {}, re-activated", h.status));
+                }
+                None => {
+                    let Some(secret) = &secret else {
+                        self.register_webhooks(state).await?;
+                        healed.repaired.push("every webhook re-created with a new secret".into());
+                        healed.topics = WebhookTopic::ALL.iter().map(|t| t.as_str().to_owned()).collect();
+                        return Ok(healed);
+                    };
+                    self.client.create_webhook(topic, &url, secret).await.map_err(|e| format!("{name}: {e}"))?;
+                    healed.repaired.push(format!("{name} was missing, re-created"));
+                }
+            }
+            healed.topics.push(name.to_owned());
+        }
+        Ok(healed)
+    }
+
     pub(super) async fn remove_webhooks(&self, state: &AppState) -> Result<usize, StoreError> {
         let ours = delivery_url(state, self.connection_id);
         let hooks = self.client.list_webhooks().await?;
@@ -201,20 +235,4 @@ impl WooStore {
 
 fn version(o: &Order) -> String {
     o.date_modified_gmt.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// The parts of the REST order JSON the import reads, from the typed order.
-fn payload(o: &Order) -> Value {
-    let lines: Vec<Value> = o
-        .line_items
-        .iter()
-        .map(|l| {
-            json!({ "id": l.id, "sku": l.sku, "quantity": l.quantity, "price": l.price, "total": l.total,
-            "product_id": l.product_id, "variation_id": l.variation_id.unwrap_or(0), "meta_data": l.meta_data })
-        })
-        .collect();
-    let refunds: Vec<Value> = o.refunds.iter().map(|r| json!({ "id": r.id, "total": r.total.to_string() })).collect();
-    json!({ "id": o.id, "number": o.number, "status": o.status, "currency": o.currency,
-        "date_modified_gmt": o.date_modified_gmt.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        "billing": { "email": o.billing_email() }, "line_items": lines, "refunds": refunds })
 }

@@ -3,7 +3,7 @@
 
 use crate::backend::{
     platforms::woocommerce::{Order, is_paid_status},
-    stores::orders::{OrderLine, ParseError, Status, StoreEvent, StoreOrder, id_text, money},
+    stores::orders::{OrderLine, ParseError, Status, StoreEvent, StoreOrder, id_text},
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -18,7 +18,7 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
         }
         t if t.starts_with("order.") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o, payload)))
+            Ok(StoreEvent::Order(order(&o)))
         }
         _ => Ok(StoreEvent::Other),
     }
@@ -35,14 +35,12 @@ pub fn status(status: &str) -> Status {
 
 /// A WooCommerce order. Line totals already carry discounts, so the order discount is zero; the
 /// order's `refunds` summary has no lines: it names the refunds to read from the store.
-pub fn order(o: &Order, raw: &Value) -> StoreOrder {
-    let raw_lines = raw["line_items"].as_array().cloned().unwrap_or_default();
+pub fn order(o: &Order) -> StoreOrder {
     let lines = o
         .line_items
         .iter()
         .map(|l| {
-            let raw = raw_lines.iter().find(|r| r["id"].as_u64() == Some(l.id));
-            let tax = raw.map(|r| money(&r["total_tax"])).unwrap_or_default();
+            let tax = l.total_tax.unwrap_or_default();
             let unit = match l.total {
                 Some(total) if l.quantity > 0 => (total + tax) / Decimal::from(l.quantity),
                 _ => l.price.unwrap_or_default(),
@@ -62,7 +60,7 @@ pub fn order(o: &Order, raw: &Value) -> StoreOrder {
         status: status(&o.status),
         store_status: o.status.clone(),
         lines,
-        shipping: money(&raw["shipping_total"]) + money(&raw["shipping_tax"]),
+        shipping: o.shipping_total.unwrap_or_default() + o.shipping_tax.unwrap_or_default(),
         discount: Decimal::ZERO,
         currency: Some(o.currency.clone()).filter(|c| !c.is_empty()),
         email: o.billing_email().map(str::to_owned),

@@ -6,6 +6,7 @@ use crate::backend::{
     db::{
         connections::{self, Model as Connection},
         sync_ticks,
+        webhook_events::PULLED_KEY_PREFIX,
     },
     error::{Kind, ServerError},
     jobs::{EnqueueError, PullOrders},
@@ -107,7 +108,7 @@ pub async fn pull_store(state: &AppState, conn: &Connection) -> Result<Pulled, P
             target: webhooks::intake::Target::Connection(conn.id),
             platform: conn.platform,
             topic: o.topic,
-            dedupe_key: format!("pull:{}:{}", o.order_id, o.version),
+            dedupe_key: format!("{PULLED_KEY_PREFIX}{}:{}", o.order_id, o.version),
             event_id: None,
             payload: webhooks::Payload::Value(o.payload),
         };
