@@ -1,12 +1,15 @@
 //! The last catalog index of each side: Prokip's variations (with their stock then) per account,
 //! and each store's SKUs per connection. The Products page reads these; the platforms are not
 //! called to render it.
+//!
+//! The statements are hand-written, each for the reason its function gives: whole catalogs are
+//! written through arrays in one statement, and the reads compare the two sides.
 
 use crate::backend::platforms::prokip::Variation;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
-/// Replaces the account's Prokip index.
+/// Replaces the account's Prokip index. Hand-written: UNNEST writes any catalog size in one statement.
 pub async fn replace_prokip<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -44,7 +47,8 @@ pub async fn replace_prokip<C: ConnectionTrait>(
 }
 
 /// Replaces a store's index with `(variant key, sku, name)` rows (non-empty SKUs only), stamped
-/// with the time the store was read (`read_at`, taken before the first request).
+/// with the time the store was read (`read_at`, taken before the first request). Hand-written:
+/// UNNEST writes any catalog size in one statement.
 pub async fn replace_store<C: ConnectionTrait>(
     db: &C,
     connection_id: i64,
@@ -73,13 +77,14 @@ pub async fn replace_store<C: ConnectionTrait>(
     db.execute_raw(stmt).await.map(|_| ())
 }
 
-/// The database server's current time.
+/// The database server's current time. Hand-written: a query of no table.
 pub async fn database_now<C: ConnectionTrait>(db: &C) -> Result<DateTime<Utc>, DbErr> {
     let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT now()")).await?;
     row.ok_or_else(|| DbErr::RecordNotFound("now()".into()))?.try_get_by_index(0)
 }
 
-/// When the store's current index was read (none while it has no SKUs indexed).
+/// When the store's current index was read (none while it has no SKUs indexed). Hand-written: an
+/// aggregate of a table that has no entity.
 pub async fn store_read_at<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<Option<DateTime<Utc>>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -90,7 +95,8 @@ pub async fn store_read_at<C: ConnectionTrait>(db: &C, connection_id: i64) -> Re
 }
 
 /// SKUs of the account's last Prokip index that the store's last index lacks (sorted; SKUs Prokip
-/// has more than once are left out: creating them would be a guess).
+/// has more than once are left out: creating them would be a guess). Hand-written: an anti-join
+/// with GROUP BY … HAVING.
 pub async fn missing_in_store<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -131,7 +137,7 @@ pub async fn record_prokip_quantities<C: ConnectionTrait>(
 }
 
 /// Each connected store's SKUs at its last index that no Prokip SKU equals and no link covers:
-/// (connection, store SKU).
+/// (connection, store SKU). Hand-written: two anti-joins (no equal Prokip SKU, no link).
 pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<(i64, String)>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -147,6 +153,7 @@ pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<V
 }
 
 /// Prokip SKUs of the account used by exactly one variation (the only ones a link can name).
+/// Hand-written: GROUP BY … HAVING on a table that has no entity.
 pub async fn unique_prokip_skus<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<String>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -156,7 +163,8 @@ pub async fn unique_prokip_skus<C: ConnectionTrait>(db: &C, account_id: i64) -> 
     db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
 }
 
-/// The connected stores whose last index has `sku`.
+/// The connected stores whose last index has `sku`. Hand-written: a join on a table that has no
+/// entity.
 pub async fn stores_with<C: ConnectionTrait>(db: &C, account_id: i64, sku: &str) -> Result<Vec<i64>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),

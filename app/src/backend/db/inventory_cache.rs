@@ -1,8 +1,34 @@
 //! What each store last had per SKU (what we wrote, or read back): the base of every
 //! compare-and-set and of "write only differences".
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use super::{commitments, connections};
+use sea_orm::{
+    JoinType, QuerySelect, RelationDef, Statement,
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, IntoColumnRef, extension::postgres::PgFunc},
+};
 use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "inventory_cache")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub connection_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sku: String,
+    pub quantity: i64,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// `sku = ANY($1)`: one array parameter however many SKUs.
+fn sku_in(column: impl IntoColumnRef, skus: &[String]) -> Expr {
+    Expr::col(column).eq(PgFunc::any(Expr::val(skus.to_vec())))
+}
 
 /// The cached quantities of a connection: all, or those of `skus`.
 pub async fn get<C: ConnectionTrait>(
@@ -10,19 +36,17 @@ pub async fn get<C: ConnectionTrait>(
     connection_id: i64,
     skus: Option<&[String]>,
 ) -> Result<HashMap<String, i64>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT sku, quantity FROM inventory_cache WHERE connection_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2))",
-        [connection_id.into(), skus.map(<[String]>::to_vec).into()],
-    );
-    db.query_all_raw(stmt)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?)))
-        .collect()
+    let mut found = Entity::find().filter(Column::ConnectionId.eq(connection_id));
+    if let Some(skus) = skus {
+        found = found.filter(sku_in((Entity, Column::Sku), skus));
+    }
+    let rows: Vec<(String, i64)> =
+        found.select_only().columns([Column::Sku, Column::Quantity]).into_tuple().all(db).await?;
+    Ok(rows.into_iter().collect())
 }
 
-/// Records quantities the store now has.
+/// Records quantities the store now has. Hand-written: one statement for any number of SKUs
+/// (arrays); the query builder binds a parameter per value, and PostgreSQL stops at 65,535.
 pub async fn put<C: ConnectionTrait>(db: &C, connection_id: i64, quantities: &[(String, i64)]) -> Result<(), DbErr> {
     if quantities.is_empty() {
         return Ok(());
@@ -43,12 +67,20 @@ pub async fn put<C: ConnectionTrait>(db: &C, connection_id: i64, quantities: &[(
 
 /// Forgets cached quantities (the store could not tell us what it has).
 pub async fn forget<C: ConnectionTrait>(db: &C, connection_id: i64, skus: &[String]) -> Result<(), DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "DELETE FROM inventory_cache WHERE connection_id = $1 AND sku = ANY($2)",
-        [connection_id.into(), skus.to_vec().into()],
-    );
-    db.execute_raw(stmt).await.map(|_| ())
+    Entity::delete_many()
+        .filter(Column::ConnectionId.eq(connection_id))
+        .filter(sku_in((Entity, Column::Sku), skus))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// `commitments` → its connection (whose account owns the row).
+fn commitment_store() -> RelationDef {
+    commitments::Entity::belongs_to(connections::Entity)
+        .from(commitments::Column::ConnectionId)
+        .to(connections::Column::Id)
+        .into()
 }
 
 /// Committed quantity per SKU over the account's stores (unpaid orders hold stock).
@@ -57,15 +89,19 @@ pub async fn committed<C: ConnectionTrait>(
     account_id: i64,
     skus: Option<&[String]>,
 ) -> Result<HashMap<String, i64>, DbErr> {
-    let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT m.sku, SUM(m.qty)::bigint FROM commitments m JOIN connections c ON c.id = m.connection_id
-         WHERE c.account_id = $1 AND ($2::text[] IS NULL OR m.sku = ANY($2)) GROUP BY m.sku",
-        [account_id.into(), skus.map(<[String]>::to_vec).into()],
-    );
-    db.query_all_raw(stmt)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?)))
-        .collect()
+    let mut held = commitments::Entity::find()
+        .join(JoinType::InnerJoin, commitment_store())
+        .filter(connections::Column::AccountId.eq(account_id));
+    if let Some(skus) = skus {
+        held = held.filter(sku_in((commitments::Entity, commitments::Column::Sku), skus));
+    }
+    let rows: Vec<(String, i64)> = held
+        .select_only()
+        .column(commitments::Column::Sku)
+        .column_as(Expr::col((commitments::Entity, commitments::Column::Qty)).sum().cast_as("bigint"), "qty")
+        .group_by(commitments::Column::Sku)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }

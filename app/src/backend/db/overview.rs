@@ -1,4 +1,5 @@
 //! The overview numbers of one account, and its orders per channel over the last 14 days.
+//! Hand-written: each is one statement of scalar subqueries or a day series (generate_series).
 
 use crate::model::{ChartDay, Overview};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};

@@ -24,7 +24,8 @@ pub async fn add<C: ConnectionTrait>(db: &C, account_id: i64, skus: &[String]) -
         return Ok(());
     }
     let now = chrono::Utc::now();
-    let rows = skus.iter().map(|sku| ActiveModel { account_id: Set(account_id), sku: Set(sku.clone()), queued_at: Set(now) });
+    let rows =
+        skus.iter().map(|sku| ActiveModel { account_id: Set(account_id), sku: Set(sku.clone()), queued_at: Set(now) });
     let once = OnConflict::columns([Column::AccountId, Column::Sku]).do_nothing().to_owned();
     Entity::insert_many(rows).on_conflict(once).exec_without_returning(db).await.map(|_| ())
 }
