@@ -40,17 +40,26 @@ test("a signed-out visit to a private page lands on the sign-in page", async ({ 
   await expect(page.getByRole("heading", { name: "Sign in to Prokip Sync" })).toBeVisible();
 });
 
-test("a short password is refused next to the password field", async ({ page }) => {
+test("a short password is refused next to the password field; nothing typed is lost", async ({ page }) => {
   await page.goto("/register");
   await ready(page);
+  const password = page.getByLabel("Password");
+  // A fresh form marks nothing as wrong, and the browser knows the rules.
+  await expect(page.locator('[aria-invalid="true"]')).toHaveCount(0);
+  await expect(password).toHaveAttribute("minlength", "8");
   await page.getByLabel("Business name").fill("Short Co");
-  await page.getByLabel("Username").fill(uniqueName("short"));
-  await page.getByLabel("Password").fill("1234567");
+  const username = uniqueName("short");
+  await page.getByLabel("Username").fill(username);
+  await password.fill("1234567");
+  // The server checks too, for a browser that ignores the attribute.
+  await password.evaluate((el) => el.removeAttribute("minlength"));
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/register\?/);
-  const password = page.getByLabel("Password");
-  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#password-error")).toHaveText("Password must be at least 8 characters long.");
+  await expect(page.getByLabel("Business name")).toHaveValue("Short Co");
+  await expect(page.getByLabel("Username")).toHaveValue(username);
+  await expect(page.locator('[aria-invalid="true"]')).toHaveCount(1);
 });
 
 test("the navigation reaches the Settings page", async ({ page }) => {
@@ -68,4 +77,17 @@ test("the navigation reaches the Settings page", async ({ page }) => {
   await page.getByLabel("The customer with the order's email").check();
   await page.getByRole("button", { name: "Save customer setting" }).click();
   await expect(page.getByTestId("notice")).toContainText("customer with the order's email");
+});
+
+test("pages and the browser code come compressed and the code is revalidated, not downloaded again", async ({ request }) => {
+  const page = await request.get("/login", { headers: { "accept-encoding": "br, gzip" } });
+  expect(page.headers()["content-encoding"]).toBe("br");
+  const wasm = await request.get("/pkg/prokip-sync.wasm", { headers: { "accept-encoding": "gzip" } });
+  expect(wasm.ok()).toBeTruthy();
+  expect(wasm.headers()["content-encoding"]).toBe("gzip");
+  expect(wasm.headers()["cache-control"]).toBe("no-cache");
+  const modified = wasm.headers()["last-modified"];
+  expect(modified).toBeTruthy();
+  const again = await request.get("/pkg/prokip-sync.wasm", { headers: { "if-modified-since": modified } });
+  expect(again.status()).toBe(304);
 });

@@ -139,3 +139,24 @@ test("a near-miss SKU is linked from its suggestion and its page explains the pu
   await expect(page.getByTestId("sku-formula").first()).toHaveText(`max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty}`);
   await expect.poll(() => shopAvailable(request, shop, "as0040"), { timeout: 20_000 }).toBe(prokipQty);
 });
+
+test("on a phone every page fits the screen; the activity filter works after hydration", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/", "/connections", "/products", "/products/AS0001", "/orders", "/activity", "/settings"]) {
+    await page.goto(path);
+    await ready(page);
+    const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(scroll, `${path} is ${scroll}px wide on a ${width}px screen`).toBeLessThanOrEqual(width);
+  }
+
+  // The catalog match of the connect is in the log, and it is no problem.
+  await page.goto("/activity");
+  await expect(page.getByText(`Catalog of ${shop}`)).toBeVisible();
+  await page.getByRole("link", { name: "Open problems only" }).click();
+  await expect(page).toHaveURL(/open=1/);
+  await expect(page.getByText(`Catalog of ${shop}`)).toHaveCount(0);
+  await expect(page.getByText("Nothing to show.")).toBeVisible();
+  await page.getByRole("link", { name: "Everything" }).click();
+  await expect(page.getByText(`Catalog of ${shop}`)).toBeVisible();
+});

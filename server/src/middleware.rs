@@ -71,6 +71,17 @@ fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
+/// Browser assets (`/pkg/…`, names without a content hash) are revalidated on every use: a reload
+/// costs a 304, not the whole wasm again, and a new build is picked up at once.
+pub async fn revalidate_assets(req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if asset && res.status().is_success() {
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

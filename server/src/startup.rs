@@ -1,7 +1,7 @@
 //! Builds the application router and runs it beside the job monitor until shutdown.
 
 use crate::{
-    middleware::{SameSite, refuse_cross_site, require_login},
+    middleware::{SameSite, refuse_cross_site, require_login, revalidate_assets},
     routes::{auth, connections, health, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
@@ -23,6 +23,7 @@ use axum_login::AuthManagerLayerBuilder;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
+    compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -102,7 +103,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(require_login))
         .layer(auth_layer)
-        .layer(from_fn_with_state(same_site, refuse_cross_site));
+        .layer(from_fn_with_state(same_site, refuse_cross_site))
+        // Pages, server functions and assets, compressed when the browser asks (br, gzip).
+        .layer(CompressionLayer::new())
+        .layer(from_fn(revalidate_assets));
 
     webhooks
         .merge(pages)

@@ -14,7 +14,14 @@ pub fn TextField(
     #[prop(optional, into)] error: Option<String>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "off")] autocomplete: &'static str,
+    /// Checked by the browser before sending (the server checks again).
+    #[prop(optional)]
+    minlength: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
+    // An empty error or value is none: pages pass what the query string had, often nothing.
+    let error = error.filter(|e| !e.is_empty());
+    let value = value.filter(|v| !v.is_empty());
     let id = id.unwrap_or(name);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -34,6 +41,8 @@ pub fn TextField(
                 value=value
                 autocomplete=autocomplete
                 required=true
+                minlength=minlength
+                maxlength=maxlength
                 aria-invalid=has_error.then_some("true")
                 aria-describedby=described
             />

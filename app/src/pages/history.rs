@@ -86,14 +86,16 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let open_only = use_query_map().get_untracked().get("open").as_deref() == Some("1");
-    let data = Resource::new(move || open_only, load_activity);
+    // Follows the URL: after hydration the filter links navigate on the client.
+    let query = use_query_map();
+    let open_only = Memo::new(move |_| query.get().get("open").as_deref() == Some("1"));
+    let data = Resource::new(move || open_only.get(), load_activity);
     view! {
         <Title text="Activity" />
         <h1>"Activity"</h1>
         <nav class="filters" aria-label="Filter">
-            <a href="/activity" aria-current=(!open_only).then_some("page")>"Everything"</a>
-            <a href="/activity?open=1" aria-current=open_only.then_some("page")>"Open problems only"</a>
+            <a href="/activity" aria-current=move || (!open_only.get()).then_some("page")>"Everything"</a>
+            <a href="/activity?open=1" aria-current=move || open_only.get().then_some("page")>"Open problems only"</a>
         </nav>
         {banners(FormOutcome::read())}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

@@ -15,11 +15,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// The outcome of a form post, carried back in the query string so pages work without JavaScript:
-/// `?error=…&field=…&username=…` or `?notice=…`.
+/// `?error=…&field=…&username=…&business_name=…` or `?notice=…`.
 pub(crate) struct FormOutcome {
     pub error: Option<String>,
     pub field: Option<String>,
     pub username: Option<String>,
+    pub business_name: Option<String>,
     pub notice: Option<String>,
 }
 
@@ -30,6 +31,7 @@ impl FormOutcome {
             error: q.get("error"),
             field: q.get("field"),
             username: q.get("username"),
+            business_name: q.get("business_name"),
             notice: q.get("notice"),
         }
     }

@@ -17,12 +17,21 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="lead">"One account per business. You can connect Prokip and your stores next."</p>
                 {outcome.general().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
                 <form method="post" action="/register">
-                    <TextField name="business_name" label="Business name" autocomplete="organization" error=outcome.for_field("business_name").unwrap_or_default() />
+                    <TextField
+                        name="business_name"
+                        label="Business name"
+                        autocomplete="organization"
+                        value=outcome.business_name.clone().unwrap_or_default()
+                        maxlength=200
+                        error=outcome.for_field("business_name").unwrap_or_default()
+                    />
                     <TextField
                         name="username"
                         label="Username"
                         value=outcome.username.clone().unwrap_or_default()
                         autocomplete="username"
+                        minlength=3
+                        maxlength=64
                         hint="3 to 64 letters, digits or . _ @ -"
                         error=outcome.for_field("username").unwrap_or_default()
                     />
@@ -31,6 +40,7 @@ pub fn RegisterPage() -> impl IntoView {
                         label="Password"
                         kind="password"
                         autocomplete="new-password"
+                        minlength=8
                         hint="At least 8 characters."
                         error=outcome.for_field("password").unwrap_or_default()
                     />

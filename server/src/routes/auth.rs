@@ -33,10 +33,12 @@ pub async fn register_form(
     ClientIp(ip): ClientIp,
     Form(form): Form<RegisterForm>,
 ) -> Redirect {
+    let business = form.business_name.clone().unwrap_or_default();
     let username = form.username.clone();
     match register_and_login(&state, &mut session, form, &ip).await {
         Ok(_) => Redirect::to("/"),
-        Err(e) => back_to("/register", e, &username),
+        Err(e) => ServerError::from(e)
+            .redirect("/register", &[("username", username.trim()), ("business_name", business.trim())]),
     }
 }
 
@@ -48,7 +50,7 @@ pub async fn logout_form(mut session: AuthSession) -> Redirect {
 }
 
 /// Back to the form with the error, the username typed (never the password) and the field the
-/// error belongs to.
+/// error belongs to. (Registration also keeps the business name.)
 fn back_to(page: &str, e: AuthError, username: &str) -> Redirect {
     ServerError::from(e).redirect(page, &[("username", username.trim())])
 }
