@@ -3,6 +3,22 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// A migration written in SQL: `$up` applies it, `$down` undoes it.
+macro_rules! sql_migration {
+    ($up:expr, $down:expr) => {
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($up).await.map(|_| ())
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($down).await.map(|_| ())
+            }
+        }
+    };
+}
+
 mod m20261126_000001_initial;
 mod m20261201_000001_order_import;
 mod m20261201_000001_stock_sync;

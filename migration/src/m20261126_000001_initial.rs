@@ -173,13 +173,4 @@ DROP TABLE IF EXISTS activity, commitments, processed_refunds, sales_log, webhoo
     inventory_cache, sku_map, connections, prokip_configs, sessions, login_failures, users, accounts CASCADE;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

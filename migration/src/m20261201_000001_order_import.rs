@@ -28,13 +28,4 @@ DROP INDEX IF EXISTS sales_log_held_idx;
 ALTER TABLE sales_log DROP COLUMN IF EXISTS lease_until, DROP COLUMN IF EXISTS last_event_id;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

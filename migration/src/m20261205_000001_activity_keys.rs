@@ -48,13 +48,4 @@ DROP INDEX IF EXISTS activity_connection_open_idx;
 ALTER TABLE activity DROP COLUMN connection_id, DROP COLUMN sku, DROP COLUMN order_id, DROP COLUMN event_id;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

@@ -18,13 +18,4 @@ ALTER TABLE webhook_events ADD CONSTRAINT webhook_events_platform_check
 const DOWN: &str = "ALTER TABLE webhook_events DROP CONSTRAINT IF EXISTS webhook_events_platform_check; \
                     ALTER TABLE connections DROP CONSTRAINT IF EXISTS connections_status_check;";
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

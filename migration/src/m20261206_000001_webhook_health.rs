@@ -16,13 +16,4 @@ ALTER TABLE connections
 const DOWN: &str =
     "ALTER TABLE connections DROP COLUMN IF EXISTS webhook_topics, DROP COLUMN IF EXISTS webhook_problem;";
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

@@ -18,14 +18,7 @@ async fn page(w: &World, path: &str) -> (reqwest::StatusCode, String) {
 #[tokio::test]
 async fn the_sku_page_fills_the_formula_with_the_numbers_the_stores_receive() {
     let w = World::new().await;
-    let r = w
-        .browser
-        .post(w.app.url(&format!("/connections/{}/buffer", w.shopify_connection)))
-        .form(&[("safety_buffer", "2")])
-        .send()
-        .await
-        .unwrap();
-    assert!(common::location(&r).contains("notice="));
+    w.set_buffer(w.shopify_connection, 2).await;
     w.prokip.set_stock(w.prokip_location, "AS0008", Decimal::from(20)).unwrap();
     // An unpaid WooCommerce order holds 3; the push it causes writes 20 − 3 − buffer to each store.
     let line = wm::NewOrderLine { sku: "AS0008".into(), quantity: 3 };

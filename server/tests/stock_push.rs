@@ -205,14 +205,7 @@ async fn a_paused_connection_receives_nothing() {
 async fn commitments_and_the_buffer_lower_what_is_published() {
     let w = quiet_world().await;
     reconcile(&w).await;
-    let r = w
-        .browser
-        .post(w.app.url(&format!("/connections/{}/buffer", w.shopify_connection)))
-        .form(&[("safety_buffer", "2")])
-        .send()
-        .await
-        .unwrap();
-    assert!(common::location(&r).contains("notice="));
+    w.set_buffer(w.shopify_connection, 2).await;
     // An unpaid WooCommerce order holds 3 (commitments are written by the order import).
     w.app
         .sql(&format!(

@@ -124,6 +124,18 @@ impl World {
         }
     }
 
+    /// Sets a store's safety buffer through the Connections page's form.
+    pub async fn set_buffer(&self, connection_id: i64, buffer: i32) {
+        let r = self
+            .browser
+            .post(self.app.url(&format!("/connections/{connection_id}/buffer")))
+            .form(&[("safety_buffer", buffer.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert!(location(&r).contains("notice="), "buffer not set: {}", location(&r));
+    }
+
     /// Waits (up to `secs`) until `check` holds, polling every 50 ms; panics with `what` otherwise.
     pub async fn eventually<F, Fut>(&self, secs: u64, what: &str, check: F)
     where
