@@ -1,12 +1,13 @@
-//! The overview chart: orders per channel for each of the last 14 days, for the caller's account
-//! only, drawn as an SVG with its numbers in a table.
+//! The overview chart: orders sent to Prokip per channel for each of the last 14 days, for the
+//! caller's account only, drawn as an SVG with its scale and dates and its numbers in a table;
+//! today's bar and "Orders sent to Prokip today" always agree.
 
 mod common;
 
 use common::TestApp;
 use serde_json::Value;
 
-/// A store of the account and `n` orders received `days_ago` days ago on it.
+/// A store of the account and `n` orders sent to Prokip `days_ago` days ago from it.
 async fn orders(app: &TestApp, account: i64, platform: &str, days_ago: i64, n: i64) {
     let conn = app
         .scalar(&format!(
@@ -14,9 +15,9 @@ async fn orders(app: &TestApp, account: i64, platform: &str, days_ago: i64, n: i
         ))
         .await;
     app.sql(&format!(
-        "INSERT INTO sales_log (connection_id, order_id, state, invoice_no, created_at)
-         SELECT {conn}, 'o' || g, 'sent', 'INV-{conn}-' || g, date_trunc('day', now()) - interval '{days_ago} days' + interval '1 hour'
-         FROM generate_series(1, {n}) g"
+        "INSERT INTO sales_log (connection_id, order_id, state, invoice_no, created_at, sent_at)
+         SELECT {conn}, 'o' || g, 'sent', 'INV-{conn}-' || g, t, t
+         FROM generate_series(1, {n}) g, (SELECT date_trunc('day', now()) - interval '{days_ago} days' + interval '1 minute' AS t) d"
     ))
     .await;
 }
@@ -34,6 +35,12 @@ async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
     orders(&app, amina, "woocommerce", 13, 4).await;
     orders(&app, amina, "shopify", 14, 7).await; // too old for the chart
     orders(&app, baraka, "shopify", 0, 50).await;
+    // An order cancelled before it was sold never reached Prokip: counted nowhere.
+    app.sql(&format!(
+        "INSERT INTO sales_log (connection_id, order_id, state, invoice_no)
+         SELECT id, 'cancelled-1', 'cancelled', 'INV-X' FROM connections WHERE account_id = {amina} LIMIT 1"
+    ))
+    .await;
 
     let o: Value = app.overview(&app.client).await.json().await.unwrap();
     let chart = o["chart"].as_array().unwrap();
@@ -43,9 +50,14 @@ async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
     assert_eq!((first["shopify"].as_u64(), first["woocommerce"].as_u64()), (Some(0), Some(4)), "{first}");
     let all: u64 = chart.iter().map(|d| d["shopify"].as_u64().unwrap() + d["woocommerce"].as_u64().unwrap()).sum();
     assert_eq!(all, 9, "the older order and the other account's are not counted");
+    assert_eq!(o["orders_synced_today"].as_u64(), Some(5), "the number beside the chart counts what its bar does");
 
     let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<svg") && html.contains("Orders per channel, last 14 days: 9 in all"), "the SVG is named");
+    let dates =
+        format!("<span>{}</span><span>{}</span>", first["day"].as_str().unwrap(), today["day"].as_str().unwrap());
+    assert!(html.contains(&dates), "the dates under the bars: {html}");
+    assert!(html.contains(r#"<a href="/activity?open=1">Need attention</a>"#), "{html}");
     let today_row = format!("<th scope=\"row\">{}</th><td>3</td><td>2</td>", today["day"].as_str().unwrap());
     assert!(html.contains(&today_row), "the table has today's numbers");
     assert!(!html.contains("<td>50</td>"), "another account's orders are not shown");

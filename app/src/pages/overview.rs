@@ -48,22 +48,23 @@ fn Numbers(o: Overview) -> impl IntoView {
             </div>
         }
     });
+    // Each number opens the page that lists what it counts.
     let cards = [
-        ("Store connections", o.connections, "connections"),
-        ("Mapped SKUs", o.mapped_skus, "mapped-skus"),
-        ("Orders synced today", o.orders_synced_today, "orders-today"),
-        ("Need attention", o.needs_attention, "needs-attention"),
+        ("Store connections", o.connections, "connections", "/connections"),
+        ("Mapped SKUs", o.mapped_skus, "mapped-skus", "/products?status=matched"),
+        ("Orders sent to Prokip today", o.orders_synced_today, "orders-today", "/orders"),
+        ("Need attention", o.needs_attention, "needs-attention", "/activity?open=1"),
     ];
     view! {
         {cta}
         <dl class="stats">
             {cards
                 .into_iter()
-                .map(|(label, n, id)| {
+                .map(|(label, n, id, href)| {
                     let alert = id == "needs-attention" && n > 0;
                     view! {
                         <div class="stat" class:alert=alert>
-                            <dt>{label}</dt>
+                            <dt><a href=href>{label}</a></dt>
                             <dd data-testid=id>{n}</dd>
                         </div>
                     }

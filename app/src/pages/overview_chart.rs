@@ -1,5 +1,6 @@
-//! The overview chart: orders per channel per day as an inline SVG bar chart (no script), named
-//! for screen readers, with the same numbers in a visually hidden table.
+//! The overview chart: orders sent to Prokip per channel per day as an inline SVG bar chart (no
+//! script) with its scale and dates beside it, each bar titled with its number, named for screen
+//! readers, with the same numbers in a visually hidden table.
 
 use crate::model::ChartDay;
 use leptos::prelude::*;
@@ -14,27 +15,37 @@ pub fn OrdersChart(days: Vec<ChartDay>) -> impl IntoView {
     let total: u64 = days.iter().map(|d| d.shopify + d.woocommerce).sum();
     let label = format!("Orders per channel, last {} days: {total} in all", days.len());
     let width = GROUP * days.len() as u64;
-    let bar = move |i: usize, n: u64, offset: u64, class: &'static str| {
+    let bar = move |i: usize, day: &str, n: u64, offset: u64, class: &'static str, channel: &str| {
         let h = n * HEIGHT / max;
-        view! { <rect class=class x=i as u64 * GROUP + offset y=HEIGHT - h width=BAR height=h /> }
+        let title = format!("{day}: {n} {channel}");
+        view! { <rect class=class x=i as u64 * GROUP + offset y=HEIGHT - h width=BAR height=h><title>{title}</title></rect> }
     };
     let bars = days
         .iter()
         .enumerate()
-        .map(|(i, d)| view! { {bar(i, d.shopify, 2, "bar-shopify")} {bar(i, d.woocommerce, 2 + BAR + 1, "bar-woo")} })
+        .map(|(i, d)| {
+            view! {
+                {bar(i, &d.day, d.shopify, 2, "bar-shopify", "Shopify")}
+                {bar(i, &d.day, d.woocommerce, 2 + BAR + 1, "bar-woo", "WooCommerce")}
+            }
+        })
         .collect_view();
+    let first = days.first().map(|d| d.day.clone()).unwrap_or_default();
+    let last = days.last().map(|d| d.day.clone()).unwrap_or_default();
     let rows = days
         .iter()
         .map(|d| view! { <tr><th scope="row">{d.day.clone()}</th><td>{d.shopify}</td><td>{d.woocommerce}</td></tr> })
         .collect_view();
     view! {
         <figure class="orders-chart" data-testid="orders-chart">
+            <div class="chart-scale" aria-hidden="true"><span>{max}</span><span>"0"</span></div>
             <svg role="img" aria-labelledby="orders-chart-title" viewBox=format!("0 0 {width} {HEIGHT}") preserveAspectRatio="none">
                 <title id="orders-chart-title">{label}</title>
                 {bars}
             </svg>
+            <div class="chart-dates" aria-hidden="true"><span>{first}</span><span>{last}</span></div>
             <figcaption>
-                "Orders per day, last 14 days: "
+                "Orders sent to Prokip per day, last 14 days: "
                 <span class="key-shopify">"Shopify"</span> " and " <span class="key-woo">"WooCommerce"</span>
             </figcaption>
             <table class="visually-hidden">

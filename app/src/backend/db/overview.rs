@@ -20,7 +20,7 @@ SELECT
   (SELECT count(*) FROM sku_map m JOIN connections c ON c.id = m.connection_id
      WHERE c.account_id = $1 AND m.prokip_variation_id IS NOT NULL) AS mapped_skus,
   (SELECT count(*) FROM sales_log s JOIN connections c ON c.id = s.connection_id
-     WHERE c.account_id = $1 AND s.state = 'sent' AND s.sent_at >= date_trunc('day', now())) AS orders_synced_today,
+     WHERE c.account_id = $1 AND s.sent_at >= date_trunc('day', now())) AS orders_synced_today,
   (SELECT count(*) FROM activity
      WHERE account_id = $1 AND status IN ('failed', 'needs_attention') AND NOT resolved) AS needs_attention
 "#;
@@ -32,15 +32,16 @@ struct DayRow {
     woocommerce: i64,
 }
 
-/// Every day of the last 14 (today included), with zero days present.
+/// Orders that became Prokip sales, per day of the last 14 (today included, zero days present):
+/// the same count as "Orders sent to Prokip today", so the two always agree.
 const CHART_SQL: &str = r#"
 SELECT to_char(d, 'YYYY-MM-DD') AS day,
   count(o.id) FILTER (WHERE o.platform = 'shopify') AS shopify,
   count(o.id) FILTER (WHERE o.platform = 'woocommerce') AS woocommerce
 FROM generate_series(date_trunc('day', now()) - interval '13 days', date_trunc('day', now()), interval '1 day') AS d
-LEFT JOIN (SELECT s.id, s.created_at, c.platform FROM sales_log s JOIN connections c ON c.id = s.connection_id
-           WHERE c.account_id = $1) AS o
-  ON o.created_at >= d AND o.created_at < d + interval '1 day'
+LEFT JOIN (SELECT s.id, s.sent_at, c.platform FROM sales_log s JOIN connections c ON c.id = s.connection_id
+           WHERE c.account_id = $1 AND s.sent_at IS NOT NULL) AS o
+  ON o.sent_at >= d AND o.sent_at < d + interval '1 day'
 GROUP BY d ORDER BY d
 "#;
 
