@@ -41,6 +41,39 @@ async fn orders_show_their_prokip_sale_or_why_they_are_held() {
 }
 
 #[tokio::test]
+async fn orders_are_searched_filtered_and_paged_with_their_totals_and_store_links() {
+    let app = TestApp::spawn().await;
+    let (a, _) = merchant(&app, "amina").await;
+    // 120 orders: every third one failed; each has a total.
+    app.sql(
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, updated_at)
+         SELECT c.id, (5000 + g)::text, '#' || (5000 + g), CASE WHEN g % 3 = 0 THEN 'failed' ELSE 'sent' END,
+                'SHOP-' || c.id || '-' || (5000 + g), 100 + g, 'KES', now() - make_interval(mins => g)
+         FROM connections c, generate_series(1, 120) g WHERE c.store_url = 'amina.myshopify.com'",
+    )
+    .await;
+    let first = page(&app, &a, "/orders").await;
+    assert!(first.contains("120 orders · page 1 of 3"), "{first}");
+    assert!(first.contains("#5001") && !first.contains("#5051"), "newest first, 50 a page");
+    assert!(first.contains("<td>101.00 KES</td>"), "totals: {first}");
+    assert!(first.contains("https://amina.myshopify.com/admin/orders/5001"), "the store's own page: {first}");
+    let third = page(&app, &a, "/orders?page=3").await;
+    assert!(third.contains("#5120") && third.contains("rel=\"prev\"") && !third.contains("rel=\"next\""));
+
+    let failed = page(&app, &a, "/orders?state=failed").await;
+    assert!(failed.contains("40 orders") && failed.contains("#5003") && !failed.contains("#5001"), "{failed}");
+    let found = page(&app, &a, "/orders?q=5077").await;
+    assert!(found.contains("1 orders") && found.contains("#5077"), "{found}");
+    let none = page(&app, &a, "/orders?q=nothing-like-it").await;
+    assert!(none.contains("No orders match."), "{none}");
+
+    let r =
+        a.post(app.url("/api/orders")).form(&[("q", ""), ("state", "shipped"), ("page", "1")]).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("is not an order state to filter by"));
+}
+
+#[tokio::test]
 async fn activity_lists_failures_with_retry_and_filters_open_problems() {
     let app = TestApp::spawn().await;
     let (a, account) = merchant(&app, "amina").await;

@@ -1,14 +1,14 @@
 //! The Orders and Activity pages' reads.
 
-use crate::model::{ActivityView, AppError, OrderView};
+use crate::model::{ActivityView, AppError, OrdersView};
 use leptos::prelude::*;
 
 #[server(endpoint = "orders")]
-pub async fn load_orders() -> Result<Vec<OrderView>, AppError> {
+pub async fn load_orders(q: String, state: String, page: u64) -> Result<OrdersView, AppError> {
     use crate::backend::{auth::require_user, state::AppState, sync::history};
     let user = require_user().await?;
-    let state = expect_context::<AppState>();
-    Ok(history::orders(&state, user.account_id).await?)
+    let app = expect_context::<AppState>();
+    Ok(history::orders(&app, user.account_id, &q, &state, page).await?)
 }
 
 #[server(endpoint = "activity")]

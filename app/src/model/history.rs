@@ -15,6 +15,24 @@ pub struct OrderView {
     pub error: Option<String>,
     pub updated_at: String,
     pub can_retry: bool,
+    /// "1,250.00 KES" when the store said.
+    pub total: Option<String>,
+    /// The order in the store's own admin.
+    pub store_link: String,
+}
+
+pub const ORDERS_PER_PAGE: u64 = 50;
+
+/// One page of orders with the filter that chose them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdersView {
+    pub rows: Vec<OrderView>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub q: String,
+    /// An [`OrderState`] as stored ("sent", "failed", …), or "" for any.
+    pub state: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,7 +20,7 @@ pub use activity::{ActivityKind, ActivityStatus};
 pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView};
 pub use error::AppError;
-pub use history::{ActivityView, OrderView};
+pub use history::{ActivityView, ORDERS_PER_PAGE, OrderView, OrdersView};
 pub use order_state::OrderState;
 pub use overview::{ChartDay, Overview};
 pub use platform::Platform;

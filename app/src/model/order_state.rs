@@ -34,6 +34,35 @@ pub enum OrderState {
 }
 
 impl OrderState {
+    pub const ALL: [OrderState; 8] = [
+        OrderState::Sent,
+        OrderState::Committed,
+        OrderState::NeedsAttention,
+        OrderState::Failed,
+        OrderState::Cancelled,
+        OrderState::Deleted,
+        OrderState::Sending,
+        OrderState::Pending,
+    ];
+
+    /// Its name in the database and in query strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderState::Pending => "pending",
+            OrderState::Committed => "committed",
+            OrderState::Sending => "sending",
+            OrderState::Sent => "sent",
+            OrderState::NeedsAttention => "needs_attention",
+            OrderState::Failed => "failed",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Deleted => "deleted",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<OrderState> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     /// What the Orders page calls it.
     pub fn label(self) -> &'static str {
         match self {

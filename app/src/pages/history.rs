@@ -4,7 +4,7 @@
 use super::FormOutcome;
 use crate::{
     api::{load_activity, load_orders},
-    model::{ActivityView, OrderState, OrderView},
+    model::{ActivityView, OrderState, OrderView, OrdersView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,7 +29,15 @@ fn state_badge(state: OrderState) -> (&'static str, &'static str) {
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_orders());
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (q.get("q").unwrap_or_default(), q.get("state").unwrap_or_default(), page)
+        },
+        |(q, state, page)| load_orders(q, state, page),
+    );
     view! {
         <Title text="Orders" />
         <h1>"Orders"</h1>
@@ -38,12 +46,51 @@ pub fn OrdersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">"No online orders yet."</p> }.into_any(),
-                    Ok(rows) => view! { <OrdersTable rows /> }.into_any(),
+                    Ok(v) => view! { <Orders v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+fn orders_link(v: &OrdersView, page: u64) -> String {
+    format!("/orders?q={}&state={}&page={page}", super::products::encode(&v.q), super::products::encode(&v.state))
+}
+
+#[component]
+fn Orders(v: OrdersView) -> impl IntoView {
+    let prev = (v.page > 1).then(|| orders_link(&v, v.page - 1));
+    let next = (v.page < v.pages).then(|| orders_link(&v, v.page + 1));
+    let chosen = v.state.clone();
+    let filtered = !v.q.is_empty() || !v.state.is_empty();
+    view! {
+        <form method="get" action="/orders" class="inline-form" role="search">
+            <label for="orders-q">"Order, id or invoice"</label>
+            <input id="orders-q" name="q" type="search" value=v.q.clone() />
+            <label for="orders-state">"State"</label>
+            <select id="orders-state" name="state">
+                <option value="" selected=chosen.is_empty()>"Any"</option>
+                {OrderState::ALL
+                    .into_iter()
+                    .map(|s| view! { <option value=s.key() selected=chosen == s.key()>{s.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Filter"</button>
+        </form>
+        {if v.rows.is_empty() {
+            let empty = if filtered { "No orders match." } else { "No online orders yet." };
+            view! { <p class="muted">{empty}</p> }.into_any()
+        } else {
+            view! {
+                <p data-testid="order-total">{format!("{} orders · page {} of {}", v.total, v.page, v.pages)}</p>
+                <OrdersTable rows=v.rows />
+                <nav class="pager" aria-label="Pages">
+                    {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+                    {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+                </nav>
+            }.into_any()
+        }}
     }
 }
 
@@ -52,7 +99,7 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
     view! {
         <table class="data">
             <thead>
-                <tr><th scope="col">"Order"</th><th scope="col">"Store"</th><th scope="col">"State"</th><th scope="col">"Prokip"</th><th scope="col">"Updated"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
+                <tr><th scope="col">"Order"</th><th scope="col">"Store"</th><th scope="col">"Total"</th><th scope="col">"State"</th><th scope="col">"Prokip"</th><th scope="col">"Updated"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
             </thead>
             <tbody>
                 {rows
@@ -62,8 +109,11 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
                         let id = o.id;
                         view! {
                             <tr data-testid=format!("order-{id}")>
-                                <td>{o.order.clone()}</td>
+                                <td>
+                                    <a href=o.store_link.clone() target="_blank" rel="noopener" title="Open in the store">{o.order.clone()}</a>
+                                </td>
                                 <td>{if o.platform == "shopify" { "Shopify" } else { "WooCommerce" }}" · "<span class="muted">{o.store_url}</span></td>
+                                <td>{o.total.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>
                                     <span class=class data-testid="order-state">{label}</span>
                                     {o.error.map(|e| view! { <p class="muted small">{e}</p> })}

@@ -57,7 +57,7 @@ fn status_label(status: &str) -> &'static str {
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

@@ -180,21 +180,46 @@ pub struct Listed {
     pub error: Option<String>,
     pub last_event_id: Option<i64>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The order's total as decimal text, and its currency.
+    pub total: Option<String>,
+    pub currency: Option<String>,
+    /// Rows matching the filter in all (the same on every row of a page).
+    pub matching: i64,
 }
 
-/// The account's orders, most recently changed first.
-pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64, limit: u64) -> Result<Vec<Listed>, DbErr> {
+/// One page of the account's orders, most recently changed first: those whose name, id or
+/// invoice contains `q` (any case; '' = all) and in `state` (any when `None`). Hand-written: a
+/// join with a window count and optional filters.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    q: &str,
+    state: Option<OrderState>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Listed>, DbErr> {
     let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at
+                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency,
+                      count(*) OVER ()::bigint AS matching
                FROM sales_log s JOIN connections c ON c.id = s.connection_id
-               WHERE c.account_id = $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2";
-    Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), (limit as i64).into()])).all(db).await
+               WHERE c.account_id = $1
+                 AND ($2 = '' OR strpos(lower(coalesce(s.order_name, '') || ' ' || s.order_id || ' ' || s.invoice_no), lower($2)) > 0)
+                 AND ($3::text IS NULL OR s.state = $3)
+               ORDER BY s.updated_at DESC, s.id DESC LIMIT $4 OFFSET $5";
+    let values = vec![
+        account_id.into(),
+        q.into(),
+        state.map(|s| s.to_value()).into(),
+        (limit as i64).into(),
+        (offset as i64).into(),
+    ];
+    Listed::find_by_statement(stmt(db, sql, values)).all(db).await
 }
 
 /// One order of the account (`None` for another account's id).
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Listed>, DbErr> {
     let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at
+                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency, 1::bigint AS matching
                FROM sales_log s JOIN connections c ON c.id = s.connection_id
                WHERE c.account_id = $1 AND s.id = $2";
     Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), id.into()])).one(db).await

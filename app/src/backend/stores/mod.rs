@@ -50,6 +50,16 @@ pub struct Facts {
     pub completed_status: Option<&'static str>,
     /// Stock writes batch a product's variants in one call, so progress steps keep them together.
     pub writes_stock_per_product: bool,
+    /// Where an order opens in the store's admin, `{id}` standing for the order id.
+    pub order_admin_path: &'static str,
+}
+
+impl Facts {
+    /// The order's page in the store's admin.
+    pub fn order_link(&self, store_url: &str, order_id: &str) -> String {
+        let base = if store_url.starts_with("http") { store_url.to_owned() } else { format!("https://{store_url}") };
+        format!("{}{}", base.trim_end_matches('/'), self.order_admin_path.replace("{id}", order_id))
+    }
 }
 
 /// The facts of a platform.

@@ -4,33 +4,76 @@
 use crate::{
     backend::{
         db::{activity, sales_log, sync_runs},
-        error::ServerError,
+        error::{Kind, ServerError},
         state::AppState,
+        stores,
     },
-    model::{ActivityStatus, ActivityView, OrderView, RunKind, SyncRunView},
+    model::{
+        ActivityStatus, ActivityView, ORDERS_PER_PAGE, OrderState, OrderView, OrdersView, Platform, RunKind,
+        SyncRunView,
+    },
 };
 
-/// How many rows the Orders and Activity pages list.
+/// How many rows the Activity page lists.
 const PAGE_ROWS: u64 = 200;
 
-/// The account's latest orders, newest first; held and failed ones with a stored event can be retried.
-pub async fn orders(state: &AppState, account_id: i64) -> Result<Vec<OrderView>, ServerError> {
-    let rows = sales_log::list(&state.db, account_id, PAGE_ROWS).await?;
-    Ok(rows
+/// One page of the account's orders, most recently changed first, searched by name, id or
+/// invoice and filtered by state; held and failed ones with a stored event can be retried.
+pub async fn orders(
+    state: &AppState,
+    account_id: i64,
+    q: &str,
+    order_state: &str,
+    page: u64,
+) -> Result<OrdersView, ServerError> {
+    let q: String = q.trim().chars().take(100).collect();
+    let filter = match order_state {
+        "" => None,
+        key => Some(OrderState::from_key(key).ok_or_else(|| {
+            ServerError::new(Kind::BadRequest, format!("“{key}” is not an order state to filter by."))
+        })?),
+    };
+    let page = page.max(1);
+    let rows =
+        sales_log::page(&state.db, account_id, &q, filter, ORDERS_PER_PAGE, (page - 1) * ORDERS_PER_PAGE).await?;
+    let total = rows.first().map_or(0, |r| u64::try_from(r.matching).unwrap_or(0));
+    let rows = rows
         .into_iter()
-        .map(|r| OrderView {
-            id: r.id,
-            can_retry: r.state.retryable() && r.last_event_id.is_some(),
-            platform: r.platform,
-            store_url: r.store_url,
-            order: r.order_name.unwrap_or(r.order_id),
-            state: r.state,
-            invoice_no: r.invoice_no,
-            prokip_sell_id: r.prokip_sell_id,
-            error: r.error,
-            updated_at: r.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        .map(|r| {
+            let platform: Option<Platform> = r.platform.parse().ok();
+            OrderView {
+                id: r.id,
+                can_retry: r.state.retryable() && r.last_event_id.is_some(),
+                store_link: platform
+                    .map(|p| stores::facts(p).order_link(&r.store_url, &r.order_id))
+                    .unwrap_or_default(),
+                total: r.total.as_deref().map(|t| money(t, r.currency.as_deref())),
+                platform: r.platform,
+                store_url: r.store_url,
+                order: r.order_name.unwrap_or(r.order_id),
+                state: r.state,
+                invoice_no: r.invoice_no,
+                prokip_sell_id: r.prokip_sell_id,
+                error: r.error,
+                updated_at: r.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            }
         })
-        .collect())
+        .collect();
+    Ok(OrdersView {
+        rows,
+        total,
+        page,
+        pages: total.div_ceil(ORDERS_PER_PAGE).max(1),
+        q,
+        state: order_state.to_owned(),
+    })
+}
+
+/// "101.00 KES": an amount as stored (decimal text) with two decimals and its currency.
+fn money(amount: &str, currency: Option<&str>) -> String {
+    let shown =
+        amount.parse::<rust_decimal::Decimal>().map_or_else(|_| amount.to_owned(), |d| format!("{:.2}", d.round_dp(2)));
+    format!("{shown} {}", currency.unwrap_or_default()).trim_end().to_owned()
 }
 
 /// The account's activity log, newest first; `open_only` leaves out what is resolved.

@@ -18,7 +18,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-pub const FACTS: Facts = Facts { invoice_prefix: "SHOP", completed_status: None, writes_stock_per_product: false };
+pub const FACTS: Facts = Facts {
+    invoice_prefix: "SHOP",
+    completed_status: None,
+    writes_stock_per_product: false,
+    order_admin_path: "/admin/orders/{id}",
+};
 
 /// The topics a connection subscribes to.
 pub const TOPICS: [WebhookTopic; 6] = [

@@ -19,8 +19,12 @@ use std::{
     time::Duration,
 };
 
-pub const FACTS: Facts =
-    Facts { invoice_prefix: "WOO", completed_status: Some("completed"), writes_stock_per_product: true };
+pub const FACTS: Facts = Facts {
+    invoice_prefix: "WOO",
+    completed_status: Some("completed"),
+    writes_stock_per_product: true,
+    order_admin_path: "/wp-admin/post.php?post={id}&action=edit",
+};
 
 #[derive(Serialize, Deserialize)]
 struct Keys {
