@@ -49,6 +49,7 @@ async fn signing_in_with_the_prokip_login_connects_and_picks_the_only_location()
     let html = w.page(&to).await;
     assert!(html.contains("Prokip is connected. Stock comes from the location Main Shop."), "{html}");
     assert!(html.contains(r#"data-testid="prokip-location">Main Shop<"#));
+    assert!(html.contains(&format!("{} (signed in as", mocks::prokip::DEMO_BUSINESS)), "the business's name: {html}");
 
     // The password is used once and never stored.
     let raw = w

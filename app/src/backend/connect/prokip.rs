@@ -118,11 +118,13 @@ async fn finish_connect(
     let locations: Vec<BusinessLocation> =
         client.business_locations().await?.into_iter().filter(|l| l.is_active).collect();
     let tokens = client.tokens().ok_or(ProkipConnectError::WrongLogin)?;
-    let label = if user.username.is_empty() {
-        format!("Business {}", user.business_id)
-    } else {
-        format!("Business {} (signed in as {})", user.business_id, user.username)
+    // The business's own name when Prokip tells it; its number otherwise.
+    let business = match client.business_name().await {
+        Ok(name) if !name.trim().is_empty() => name.trim().to_owned(),
+        _ => format!("Business {}", user.business_id),
     };
+    let label =
+        if user.username.is_empty() { business } else { format!("{business} (signed in as {})", user.username) };
     save_new(state, account_id, &tokens, label).await?;
     let chosen = match location_id {
         Some(id) => Some(locations.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?),

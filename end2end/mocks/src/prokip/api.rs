@@ -32,6 +32,20 @@ pub(super) async fn logged_in(State(mock): State<Shared>, Extension(c): Extensio
     .into_response()
 }
 
+/// `GET /business-details`: the caller's business (a subset of UltimatePOS's business row).
+pub(super) async fn business_details(State(mock): State<Shared>, Extension(c): Extension<Caller>) -> Response {
+    let store = mock.lock();
+    let Some(b) = store.businesses.get(&c.business_id) else {
+        return (StatusCode::NOT_FOUND, Json(json!({ "message": "Business not found." }))).into_response();
+    };
+    Json(json!({ "data": {
+        "id": b.id, "name": b.name, "currency_id": 1, "start_date": "2024-01-01", "time_zone": "Africa/Nairobi",
+        "currency": { "id": 1, "code": "KES", "symbol": "KSh", "thousand_separator": ",", "decimal_separator": "." },
+        "sell_price_tax": "includes", "enable_product_expiry": 0, "pos_settings": null,
+    }}))
+    .into_response()
+}
+
 pub(super) async fn locations(State(mock): State<Shared>, Extension(c): Extension<Caller>) -> Json<Value> {
     let store = mock.lock();
     let data: Vec<Value> =

@@ -100,6 +100,7 @@ impl ProkipMock {
     pub fn router(&self) -> Router {
         let api = Router::new()
             .route("/connector/api/user/loggedin", get(api::logged_in))
+            .route("/connector/api/business-details", get(api::business_details))
             .route("/connector/api/business-location", get(api::locations))
             .route("/connector/api/payment-methods", get(api::payment_methods))
             .route("/connector/api/product", get(api::products))

@@ -4,7 +4,7 @@
 use super::{
     ProkipClient, ProkipError, Resend,
     types::{BusinessLocation, Contact, LoggedInUser, Product, Variation},
-    wire::{OneOf, Page, ProductRow, VariationRow, qty_at},
+    wire::{BusinessDetails, OneOf, Page, ProductRow, VariationRow, qty_at},
 };
 use reqwest::Method;
 use rust_decimal::Decimal;
@@ -21,6 +21,12 @@ impl ProkipClient {
     pub async fn logged_in_user(&self) -> Result<LoggedInUser, ProkipError> {
         let user: OneOf<LoggedInUser> = self.get_json("/user/loggedin", &[]).await?;
         Ok(user.into_inner())
+    }
+
+    /// The business's name (`GET /business-details`).
+    pub async fn business_name(&self) -> Result<String, ProkipError> {
+        let details: OneOf<BusinessDetails> = self.get_json("/business-details", &[]).await?;
+        Ok(details.into_inner().name)
     }
 
     pub async fn business_locations(&self) -> Result<Vec<BusinessLocation>, ProkipError> {

@@ -45,6 +45,13 @@ impl<T> Page<T> {
     }
 }
 
+/// `GET /business-details`: of the business row, only what we show.
+#[derive(Debug, Deserialize)]
+pub(super) struct BusinessDetails {
+    #[serde(default, deserialize_with = "super::de::text")]
+    pub name: String,
+}
+
 /// A single resource, `{data: {...}}` or bare.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
