@@ -1,5 +1,5 @@
 //! Request guards that run before any handler: signed-out visitors go to `/login` (decided before
-//! the page streams), and state-changing requests from other sites are refused.
+//! the page streams; JSON requests get 401 JSON), and state-changing requests from other sites are refused.
 
 use app::backend::auth::AuthSession;
 use axum::{
@@ -24,7 +24,7 @@ pub async fn require_login(auth: AuthSession, req: Request, next: Next) -> Respo
     let path = req.uri().path();
     let reading = req.method() == Method::GET || req.method() == Method::HEAD;
     if reading && auth.user.is_none() && !is_public(path) {
-        return Redirect::to("/login").into_response();
+        return crate::routes::signed_out(req.headers());
     }
     if reading && auth.user.is_some() && (path == "/login" || path == "/register") {
         return Redirect::to("/").into_response();

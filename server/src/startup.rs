@@ -17,7 +17,7 @@ use axum::{
     Router,
     http::{HeaderName, Request},
     middleware::{from_fn, from_fn_with_state},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use axum_login::AuthManagerLayerBuilder;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}/sync", post(connections::set_sync))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
+        .route("/connections/{id}", delete(connections::delete_json))
         .route("/sync/pull-orders", post(orders::pull_orders))
         .route("/orders/{id}/retry", post(orders::retry_order))
         .route("/activity/{id}/retry", post(orders::retry_activity))

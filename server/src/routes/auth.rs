@@ -1,7 +1,7 @@
 //! Sign-in, registration and sign-out, as HTML form posts (work without JavaScript; answer with a
 //! redirect) and as the seed's JSON API (`/auth/register`, `/auth/login`, `/auth/logout`).
 
-use super::{ClientIp, bad_body};
+use super::{ClientIp, bad_body, success};
 use app::backend::{
     auth::{self, AuthError, AuthSession, LoginForm, RegisterForm, User},
     error::ServerError,
@@ -78,7 +78,7 @@ pub async fn register_json(
     let form: RegisterForm = parse_json(&body)?;
     let user = register_and_login(&state, &mut session, form, &ip).await?;
     let body = json!({ "message": "User registered successfully", "user": user_json(&user) });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((StatusCode::CREATED, success(body)).into_response())
 }
 
 pub async fn login_json(
@@ -88,12 +88,12 @@ pub async fn login_json(
 ) -> Result<Json<serde_json::Value>, ServerError> {
     let form: LoginForm = parse_json(&body)?;
     let user = auth::login(&mut session, form, &ip).await?;
-    Ok(Json(json!({ "message": "Login successful", "user": user_json(&user) })))
+    Ok(success(json!({ "message": "Login successful", "user": user_json(&user) })))
 }
 
 pub async fn logout_json(mut session: AuthSession) -> Result<Json<serde_json::Value>, ServerError> {
     auth::logout(&mut session).await?;
-    Ok(Json(json!({ "message": "Logged out" })))
+    Ok(success(json!({ "message": "Logged out" })))
 }
 
 fn user_json(user: &User) -> serde_json::Value {

@@ -1,14 +1,16 @@
 //! Connection management forms: pause/resume, safety buffer, disconnect. Each answers with a
-//! redirect back to the Connections page carrying a notice or an error.
+//! redirect back to the Connections page carrying a notice or an error. And the seed's
+//! `DELETE /connections/{id}`, the same disconnect answered in JSON.
 
-use super::SignedIn;
+use super::{ApiUser, SignedIn, success};
 use app::backend::{connect, error::ServerError, state::AppState};
 use axum::{
-    Form,
+    Form, Json,
     extract::{Path, State},
     response::Redirect,
 };
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 /// Back to the Connections page with `?notice=` or `?error=`.
 pub fn back(result: Result<String, impl Into<ServerError>>) -> Redirect {
@@ -58,4 +60,15 @@ pub async fn disconnect(
     Form(f): Form<DisconnectForm>,
 ) -> Redirect {
     back(connect::disconnect_store(&state, user.account_id, id, f.confirm == "yes").await)
+}
+
+/// Seed parity: `DELETE /connections/{id}` disconnects as the form does (the seed asks no
+/// confirmation); another account's id or an unknown one is 404.
+pub async fn delete_json(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ServerError> {
+    let message = connect::disconnect_store(&state, user.account_id, id, true).await?;
+    Ok(success(json!({ "message": message })))
 }

@@ -15,10 +15,12 @@ use app::backend::{
     error::{Kind, ServerError},
 };
 use axum::{
+    Json,
     extract::{ConnectInfo, FromRequestParts},
-    http::request::Parts,
+    http::{HeaderMap, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use serde_json::Value;
 use std::{convert::Infallible, net::SocketAddr};
 
 /// The peer address, used to key login throttling.
@@ -37,7 +39,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// The signed-in user of a form route; anyone else is sent to the sign-in page.
+/// The signed-in user of a route. Anyone else is sent to the sign-in page, or answered 401 JSON
+/// when the request is JSON ([`wants_json`]).
 pub struct SignedIn(pub User);
 
 impl std::ops::Deref for SignedIn {
@@ -52,8 +55,45 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let auth = AuthSession::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
-        auth.user.map(SignedIn).ok_or_else(|| Redirect::to("/login").into_response())
+        auth.user.map(SignedIn).ok_or_else(|| signed_out(&parts.headers))
     }
+}
+
+/// The signed-in user of a JSON-only route (the seed's API): anyone else gets 401 JSON, whatever
+/// the request sends.
+pub struct ApiUser(pub User);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let auth = AuthSession::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        auth.user.map(ApiUser).ok_or_else(|| not_signed_in().into_response())
+    }
+}
+
+/// A request is JSON when it sends JSON or asks for it.
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    let has = |name, what: &str| headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(what));
+    has(header::CONTENT_TYPE, "json") || has(header::ACCEPT, "application/json")
+}
+
+/// What a signed-out request gets: 401 JSON for a JSON request, the sign-in page for a browser.
+pub fn signed_out(headers: &HeaderMap) -> Response {
+    if wants_json(headers) { not_signed_in().into_response() } else { Redirect::to("/login").into_response() }
+}
+
+/// The JSON routes' answer to a request without a session.
+pub fn not_signed_in() -> ServerError {
+    ServerError::new(Kind::Unauthorized, "Sign in first (POST /auth/login).").with_title("Not signed in")
+}
+
+/// A seed route's success: today's fields with `"success": true` beside them, as the seed answers.
+pub fn success(mut body: Value) -> Json<Value> {
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert("success".into(), Value::Bool(true));
+    }
+    Json(body)
 }
 
 /// Back to `page` with `?notice=` (success) or the error's `?error=`, as every form route answers.

@@ -1,7 +1,7 @@
 //! Order import routes: pull missed orders (the seed's JSON endpoint) and the Retry forms of the
 //! Orders and Activity pages, which redirect back with a notice or an error.
 
-use super::{SignedIn, back_to};
+use super::{ApiUser, SignedIn, back_to, success};
 use app::backend::{
     error::ServerError,
     state::AppState,
@@ -15,12 +15,12 @@ use axum::{
 use serde_json::json;
 
 /// `POST /sync/pull-orders` → `{"message", "count"}` (count = orders new to us).
-pub async fn pull_orders(State(state): State<AppState>, user: SignedIn) -> Response {
+pub async fn pull_orders(State(state): State<AppState>, ApiUser(user): ApiUser) -> Response {
     match pull::pull_account(&state, user.account_id).await {
         Ok(p) => {
             let message =
                 format!("Read {} orders from your stores; {} were new and are being imported.", p.orders, p.new);
-            Json(json!({ "message": message, "count": p.new })).into_response()
+            success(json!({ "message": message, "count": p.new })).into_response()
         }
         Err(e) => {
             // The seed's shape for this route: `{"message", "count": 0}`.

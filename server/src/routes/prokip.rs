@@ -1,6 +1,6 @@
 //! Prokip connection forms, and the seed's `POST /connections/prokip` JSON route.
 
-use super::{SignedIn, bad_body, connections::back};
+use super::{ApiUser, SignedIn, bad_body, connections::back, success};
 use app::backend::{
     connect::prokip,
     error::{Kind, ServerError},
@@ -58,7 +58,7 @@ struct SeedBody {
 
 pub async fn connect_json(
     State(state): State<AppState>,
-    user: SignedIn,
+    ApiUser(user): ApiUser,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ServerError> {
     let body: SeedBody = serde_json::from_slice(&body).map_err(bad_body)?;
@@ -69,5 +69,5 @@ pub async fn connect_json(
         })?),
     };
     let message = prokip::connect_with_token(&state, user.account_id, &body.token, location_id).await?;
-    Ok(Json(json!({ "message": message })))
+    Ok(success(json!({ "message": message })))
 }

@@ -1,7 +1,7 @@
 //! Shopify: start the OAuth install (form, or the seed's JSON), the OAuth callback, and inbound
 //! webhooks (orders, refunds, products, uninstall, compliance).
 
-use super::{bad_body, connections::back};
+use super::{bad_body, connections::back, not_signed_in, success};
 use app::backend::{
     auth::AuthSession,
     connect::shopify::{self as shop, PendingInstall, SESSION_KEY},
@@ -50,11 +50,11 @@ pub async fn initiate(
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ServerError> {
     if auth.user.is_none() {
-        return Err(ServerError::new(Kind::Unauthorized, "Please sign in to continue."));
+        return Err(not_signed_in());
     }
     let form: StartForm = serde_json::from_slice(&body).map_err(bad_body)?;
     let url = begin(&state, &auth, &form.store_url).await?;
-    Ok(Json(json!({ "authUrl": url })))
+    Ok(success(json!({ "authUrl": url })))
 }
 
 /// Shopify sends the merchant back here: `/?shopify_success=true&store=…` or `/?shopify_error=…`.

@@ -2,10 +2,11 @@
 //! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index", "Sync now"
 //! "Create in store" and SKU link forms, which redirect back with a notice.
 
+use super::ApiUser;
 use app::backend::{
-    auth::{AuthSession, User},
+    auth::User,
     db::{connections, store_status},
-    error::{Kind, ServerError},
+    error::ServerError,
     state::AppState,
     sync::{SyncError, create, links, mapping, triggers},
 };
@@ -18,37 +19,27 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// The JSON routes answer 401 JSON, not a redirect, when signed out.
-fn signed_in(auth: AuthSession) -> Result<User, ServerError> {
-    auth.user.ok_or_else(|| {
-        ServerError::new(Kind::Unauthorized, "Sign in first (POST /auth/login).").with_title("Not signed in")
-    })
-}
-
 /// Enqueues a full push of the caller's account.
-pub async fn sync_now(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
-    let user = signed_in(auth)?;
+pub async fn sync_now(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
     triggers::enqueue_full(&state, user.account_id, PushReason::Manual).await?;
-    Ok(Json(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })))
+    Ok(super::success(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })))
 }
 
-async fn set_all(state: &AppState, auth: AuthSession, enabled: bool) -> Result<Json<Value>, ServerError> {
-    let user = signed_in(auth)?;
+async fn set_all(state: &AppState, user: User, enabled: bool) -> Result<Json<Value>, ServerError> {
     let n = connections::set_sync_enabled_all(&state.db, user.account_id, enabled).await.map_err(SyncError::from)?;
     let what = if enabled { "resumed" } else { "paused" };
-    Ok(Json(json!({ "message": format!("Sync {what} for {n} stores.") })))
+    Ok(super::success(json!({ "message": format!("Sync {what} for {n} stores.") })))
 }
 
-pub async fn pause(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
-    set_all(&state, auth, false).await
+pub async fn pause(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
+    set_all(&state, user, false).await
 }
 
-pub async fn resume(State(state): State<AppState>, auth: AuthSession) -> Result<Json<Value>, ServerError> {
-    set_all(&state, auth, true).await
+pub async fn resume(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
+    set_all(&state, user, true).await
 }
 
-pub async fn status(State(state): State<AppState>, auth: AuthSession) -> Result<Response, ServerError> {
-    let user = signed_in(auth)?;
+pub async fn status(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Response, ServerError> {
     let rows = store_status::for_account(&state.db, user.account_id).await.map_err(SyncError::from)?;
     Ok(Json(rows).into_response())
 }

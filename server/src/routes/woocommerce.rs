@@ -1,7 +1,7 @@
 //! WooCommerce: connect with keys (form, or the seed's JSON), the one-click key grant (start,
 //! the store's server-to-server callback, the merchant's return), and inbound webhooks.
 
-use super::{SignedIn, bad_body, connections::back};
+use super::{SignedIn, bad_body, connections::back, success};
 use app::backend::{
     connect::woocommerce as woo,
     error::{Kind, ServerError},
@@ -10,7 +10,6 @@ use app::backend::{
     webhooks::woocommerce::{self as hooks, Delivery, Outcome},
 };
 use axum::{
-    Json,
     body::Bytes,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode, header},
@@ -57,7 +56,7 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
         return back(result).into_response();
     }
     match result {
-        Ok(message) => Json(json!({ "message": message })).into_response(),
+        Ok(message) => success(json!({ "message": message })).into_response(),
         Err(e) => ServerError::from(e).into_response(),
     }
 }

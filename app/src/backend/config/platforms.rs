@@ -24,7 +24,7 @@ pub struct Platforms {
     pub allow_private_store_urls: bool,
     /// Shopify OAuth callback (`REDIRECT_URI`); default `{PUBLIC_URL}/connections/callback/shopify`.
     pub redirect_uri: Option<String>,
-    /// Base URL platforms deliver webhooks to (`WEBHOOK_URL`); default `PUBLIC_URL`.
+    /// Base URL platforms deliver webhooks to (from `WEBHOOK_URL`); default `PUBLIC_URL`.
     pub webhook_base: Option<String>,
 }
 
@@ -69,7 +69,7 @@ impl Platforms {
             shopify_shop_url_template: template,
             allow_private_store_urls: allow_private,
             redirect_uri: get("REDIRECT_URI"),
-            webhook_base: get("WEBHOOK_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            webhook_base: get("WEBHOOK_URL").map(|u| webhook_base(&u, production)).transpose()?,
         };
         if production {
             for (var, value) in [
@@ -84,5 +84,73 @@ impl Platforms {
             }
         }
         Ok(platforms)
+    }
+}
+
+/// Where our webhook routes live under a base URL; the seed's `WEBHOOK_URL` names the Shopify one.
+const WEBHOOK_PATHS: [&str; 3] =
+    ["/connections/webhook/shopify", "/connections/webhook/woocommerce", "/connections/webhook"];
+
+/// `WEBHOOK_URL` is either a base (`https://sync.example.com`) or, as the seed has it, the full
+/// address of a webhook route (`https://sync.example.com/connections/webhook/shopify`); both give
+/// the base. Anything else is refused rather than registered as a wrong address.
+fn webhook_base(raw: &str, production: bool) -> Result<String, ConfigError> {
+    let refuse = |why: &str| {
+        err(
+            "WEBHOOK_URL",
+            format!(
+                "`{raw}` {why}. Set it to the base URL platforms reach us at (https://sync.example.com) or to \
+                 the full Shopify webhook address (https://sync.example.com/connections/webhook/shopify)"
+            ),
+        )
+    };
+    let url = raw.trim().trim_end_matches('/');
+    let Some((scheme, rest)) = url.split_once("://") else { return Err(refuse("is not an absolute URL")) };
+    if !(scheme == "https" || (scheme == "http" && !production)) {
+        return Err(refuse(if production { "must be https:// in production" } else { "must be http:// or https://" }));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err(refuse("is not a plain URL with a host"));
+    }
+    let base = WEBHOOK_PATHS.iter().find_map(|p| url.strip_suffix(p)).unwrap_or(url);
+    if base[scheme.len() + 3..].contains("/connections/") {
+        return Err(refuse("names a path that is not one of our webhook routes"));
+    }
+    Ok(base.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::webhook_base;
+
+    #[test]
+    fn webhook_url_is_a_base_or_the_seeds_full_address() {
+        let base = "https://sync.example.com/prefix";
+        assert_eq!(webhook_base("https://sync.example.com/prefix/", true).unwrap(), base);
+        assert_eq!(webhook_base("https://sync.example.com/prefix/connections/webhook/shopify", true).unwrap(), base);
+        assert_eq!(
+            webhook_base("https://sync.example.com/prefix/connections/webhook/woocommerce", true).unwrap(),
+            base
+        );
+        assert_eq!(
+            webhook_base("http://127.0.0.1:3000/connections/webhook/shopify", false).unwrap(),
+            "http://127.0.0.1:3000"
+        );
+    }
+
+    #[test]
+    fn a_webhook_url_that_cannot_be_read_is_refused() {
+        for bad in [
+            "sync.example.com",
+            "ftp://sync.example.com",
+            "https://",
+            "https://sync.example.com/?x=1",
+            "https://sync.example.com/connections/webhooks/shopify",
+            "https://sync.example.com/connections/webhook/shopify/compliance",
+        ] {
+            assert_eq!(webhook_base(bad, false).unwrap_err().var, "WEBHOOK_URL", "{bad}");
+        }
+        assert!(webhook_base("http://sync.example.com", true).is_err(), "http in production");
     }
 }

@@ -109,6 +109,7 @@ impl From<ManageError> for ServerError {
     fn from(e: ManageError) -> Self {
         match e {
             ManageError::Internal(e) => e,
+            ManageError::NotFound => ServerError::from_error(Kind::NotFound, e),
             other => ServerError::from_error(Kind::BadRequest, other),
         }
     }

@@ -99,13 +99,23 @@ pub async fn connect_with_token(
     token: &str,
     location_id: Option<i64>,
 ) -> Result<String, ProkipConnectError> {
-    let token = token.trim();
+    let token = without_bearer(token);
     if token.is_empty() {
         return Err(ProkipConnectError::Missing("access token"));
     }
     let client = ProkipClient::from_access_token(state.config.platforms.prokip_api.clone(), Secret::new(token))
         .with_timeout(PROKIP_TIMEOUT);
     finish_connect(state, account_id, client, location_id).await
+}
+
+/// A token as pasted, possibly copied with its `Authorization` scheme (`Bearer xyz…`), which the
+/// client adds itself.
+fn without_bearer(pasted: &str) -> &str {
+    let token = pasted.trim_start();
+    match token.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => token[7..].trim(),
+        _ => token.trim_end(),
+    }
 }
 
 async fn finish_connect(
@@ -196,4 +206,19 @@ pub async fn disconnect(state: &AppState, account_id: i64) -> Result<String, Pro
         return Err(ProkipConnectError::NotConnected);
     }
     Ok("Prokip is disconnected. Its tokens are deleted; connect again to resume syncing.".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_bearer;
+
+    #[test]
+    fn a_pasted_authorization_scheme_is_dropped() {
+        assert_eq!(without_bearer("  Bearer abc.def "), "abc.def");
+        assert_eq!(without_bearer("bearer   abc"), "abc");
+        assert_eq!(without_bearer("BEARER abc"), "abc");
+        assert_eq!(without_bearer("abc"), "abc");
+        assert_eq!(without_bearer("Bearerabc"), "Bearerabc");
+        assert_eq!(without_bearer("Bearer "), "");
+    }
 }
