@@ -61,12 +61,12 @@ test("connect a WooCommerce store with keys, pause it, then disconnect it", asyn
   expect(state.webhooks.map((h: { topic: string }) => h.topic).sort()).toEqual(["order.created", "order.deleted", "order.updated", "product.updated"]);
 
   await ready(page);
-  await store.getByRole("button", { name: "Pause sync" }).click();
-  await expect(page.getByTestId("notice")).toContainText("Sync paused");
-  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Paused");
+  await store.getByRole("button", { name: "Pause stock updates" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stock updates paused");
+  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Stock paused");
   await ready(page);
-  await page.locator("li.store", { hasText: storeUrl }).getByRole("button", { name: "Resume sync" }).click();
-  await expect(page.getByTestId("notice")).toContainText("Sync resumed");
+  await page.locator("li.store", { hasText: storeUrl }).getByRole("button", { name: "Resume stock updates" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stock updates resumed");
   await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Healthy");
 
   await ready(page);

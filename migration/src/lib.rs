@@ -29,6 +29,7 @@ mod m20261205_000001_activity_keys;
 mod m20261205_000001_connection_enums;
 mod m20261206_000001_webhook_health;
 mod m20261206_000002_sku_links;
+mod m20261207_000001_order_import_pause;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_activity_keys::Migration),
             Box::new(m20261206_000001_webhook_health::Migration),
             Box::new(m20261206_000002_sku_links::Migration),
+            Box::new(m20261207_000001_order_import_pause::Migration),
         ]
     }
 }

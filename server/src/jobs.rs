@@ -10,7 +10,7 @@ use apalis::prelude::{PollWith, Strategy};
 use apalis_cron::{CronScheduler, Tick};
 use apalis_postgres::{PostgresStorage, Pubsub};
 use app::backend::jobs::{
-    Housekeeping, IndexCatalog, Job, PollProkip, ProcessWebhook, PullOrders, PushStock, Retry,
+    Housekeeping, IndexCatalog, Job, PollProkip, ProcessWebhook, PullOrders, PushStock, ResumeOrders, Retry,
     schedule::{self, Scheduled},
 };
 use app::backend::state::AppState;
@@ -109,5 +109,6 @@ pub fn monitor(state: AppState) -> Monitor {
     let monitor = worker::<PullOrders>(monitor, &state);
     let monitor = worker::<Housekeeping>(monitor, &state);
     let monitor = worker::<IndexCatalog>(monitor, &state);
+    let monitor = worker::<ResumeOrders>(monitor, &state);
     schedule::ticks(&state.config.sync).into_iter().fold(monitor, |m, scheduled| cron(m, &state, scheduled))
 }

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/woocommerce/callback", post(woocommerce::grant_callback))
         .route("/connections/woocommerce/return", get(woocommerce::grant_return))
         .route("/connections/{id}/sync", post(connections::set_sync))
+        .route("/connections/{id}/orders", post(connections::set_orders))
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
         .route("/connections/{id}", delete(connections::delete_json))

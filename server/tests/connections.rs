@@ -45,7 +45,11 @@ async fn pausing_resuming_and_the_safety_buffer_show_on_the_page() {
     let r = c.post(app.url(&format!("/connections/{id}/sync"))).form(&[("enabled", "false")]).send().await.unwrap();
     assert!(location(&r).starts_with("/connections?notice="), "{}", location(&r));
     let html = page(&app, &c, &location(&r)).await;
-    assert!(html.contains("Sync paused.") && html.contains(">Paused<") && html.contains("Resume sync"));
+    assert!(
+        html.contains("Stock updates paused")
+            && html.contains(">Stock paused<")
+            && html.contains("Resume stock updates")
+    );
 
     let r = c.post(app.url(&format!("/connections/{id}/buffer"))).form(&[("safety_buffer", "5")]).send().await.unwrap();
     assert!(page(&app, &c, &location(&r)).await.contains("Safety buffer set to 5"));

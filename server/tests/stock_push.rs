@@ -231,7 +231,10 @@ async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
     }
 
     let r = w.browser.post(w.app.url("/sync/pause")).send().await.unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync paused for 2 stores.");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["message"],
+        "Stock updates paused for 2 stores; order import is unchanged."
+    );
     let status: Value = w.browser.get(w.app.url("/sync/status")).send().await.unwrap().json().await.unwrap();
     let stores = status.as_array().unwrap();
     assert_eq!(stores.len(), 2);
@@ -244,7 +247,10 @@ async fn the_seed_sync_routes_pause_resume_report_and_start_a_push() {
         }
     }
     let r = w.browser.post(w.app.url("/sync/resume")).send().await.unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["message"], "Sync resumed for 2 stores.");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["message"],
+        "Stock updates resumed for 2 stores; order import is unchanged."
+    );
 
     set_prokip(&w, "AS0009", 1);
     let r = w.browser.post(w.app.url("/sync")).send().await.unwrap();

@@ -28,7 +28,12 @@ pub struct StoreView {
     /// healthy, needs_attention, paused, uninstalled
     pub status: String,
     pub status_reason: Option<String>,
+    /// Stock updates switch.
     pub sync_enabled: bool,
+    /// Order import switch.
+    pub order_import_enabled: bool,
+    /// Order events kept while order import was paused, not imported yet.
+    pub orders_waiting: u64,
     pub safety_buffer: i32,
     pub last_sync: Option<String>,
     pub last_webhook_at: Option<String>,

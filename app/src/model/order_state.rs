@@ -10,6 +10,9 @@ pub enum OrderState {
     /// Claimed, not yet decided.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "pending"))]
     Pending,
+    /// Arrived while its store's order import was paused; imported when it is resumed.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "paused"))]
+    Paused,
     /// Unpaid: its stock is held, no sale yet.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "committed"))]
     Committed,
@@ -34,7 +37,7 @@ pub enum OrderState {
 }
 
 impl OrderState {
-    pub const ALL: [OrderState; 8] = [
+    pub const ALL: [OrderState; 9] = [
         OrderState::Sent,
         OrderState::Committed,
         OrderState::NeedsAttention,
@@ -43,12 +46,14 @@ impl OrderState {
         OrderState::Deleted,
         OrderState::Sending,
         OrderState::Pending,
+        OrderState::Paused,
     ];
 
     /// Its name in the database and in query strings.
     pub fn key(self) -> &'static str {
         match self {
             OrderState::Pending => "pending",
+            OrderState::Paused => "paused",
             OrderState::Committed => "committed",
             OrderState::Sending => "sending",
             OrderState::Sent => "sent",
@@ -69,6 +74,7 @@ impl OrderState {
             OrderState::Sent => "Sent to Prokip",
             OrderState::Committed => "Unpaid: stock held",
             OrderState::Sending | OrderState::Pending => "In progress",
+            OrderState::Paused => "Paused: imported when you resume",
             OrderState::NeedsAttention => "Needs attention",
             OrderState::Failed => "Failed",
             OrderState::Cancelled => "Cancelled",

@@ -137,7 +137,9 @@ fn status_label(s: &StoreView) -> (&'static str, &'static str) {
         "uninstalled" => ("Uninstalled", "badge bad"),
         "needs_attention" => ("Needs attention", "badge warn"),
         _ if s.webhook_problem.is_some() => ("Needs attention", "badge warn"),
-        _ if !s.sync_enabled => ("Paused", "badge muted"),
+        _ if !s.sync_enabled && !s.order_import_enabled => ("Paused", "badge muted"),
+        _ if !s.sync_enabled => ("Stock paused", "badge muted"),
+        _ if !s.order_import_enabled => ("Orders paused", "badge muted"),
         _ => ("Healthy", "badge ok"),
     }
 }
@@ -168,6 +170,26 @@ fn StoreWebhooks(webhooks: Option<Vec<WebhookTopicView>>, problem: Option<String
     }
 }
 
+fn order_import_fact(on: bool, waiting: u64) -> String {
+    match (on, waiting) {
+        (true, 0) => "On".into(),
+        (true, n) => format!("On, importing {n} kept while paused"),
+        (false, 0) => "Paused: new orders are kept".into(),
+        (false, n) => format!("Paused: {n} order updates kept"),
+    }
+}
+
+/// One of a store's two switches: a plain form posting the opposite of its state.
+#[component]
+fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=format!("/connections/{id}/{action}")>
+            <input type="hidden" name="enabled" value=if on { "false" } else { "true" } />
+            <button type="submit">{format!("{} {what}", if on { "Pause" } else { "Resume" })}</button>
+        </form>
+    }
+}
+
 #[component]
 fn StoreRow(s: StoreView) -> impl IntoView {
     let (label, class) = status_label(&s);
@@ -187,12 +209,14 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                 <dd>{s.last_sync.unwrap_or_else(|| "never".into())}</dd>
                 <dt>"Last webhook"</dt>
                 <dd>{s.last_webhook_at.unwrap_or_else(|| "none received yet".into())}</dd>
+                <dt>"Stock updates"</dt>
+                <dd data-testid="stock-updates">{if s.sync_enabled { "On" } else { "Paused" }}</dd>
+                <dt>"Order import"</dt>
+                <dd data-testid="order-import">{order_import_fact(s.order_import_enabled, s.orders_waiting)}</dd>
             </dl>
             <div class="store-actions">
-                <form method="post" action=format!("/connections/{id}/sync")>
-                    <input type="hidden" name="enabled" value=if s.sync_enabled { "false" } else { "true" } />
-                    <button type="submit">{if s.sync_enabled { "Pause sync" } else { "Resume sync" }}</button>
-                </form>
+                <Switch id action="sync" on=s.sync_enabled what="stock updates" />
+                <Switch id action="orders" on=s.order_import_enabled what="order import" />
                 <form method="post" action=format!("/connections/{id}/buffer") class="inline-form">
                     <label for=format!("buffer-{id}")>"Safety buffer"</label>
                     <input id=format!("buffer-{id}") name="safety_buffer" type="number" min="0" max="100000" value=s.safety_buffer.to_string() />

@@ -1,4 +1,5 @@
-//! Connection management forms: pause/resume, safety buffer, disconnect. Each answers with a
+//! Connection management forms: the stock updates and order import switches, safety buffer,
+//! disconnect. Each answers with a
 //! redirect back to the Connections page carrying a notice or an error. And the seed's
 //! `DELETE /connections/{id}`, the same disconnect answered in JSON.
 
@@ -30,6 +31,16 @@ pub async fn set_sync(
     Form(f): Form<SyncForm>,
 ) -> Redirect {
     back(connect::set_sync(&state, user.account_id, id, f.enabled == "true").await)
+}
+
+/// The order import switch (`enabled` = `true` | `false`).
+pub async fn set_orders(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<SyncForm>,
+) -> Redirect {
+    back(connect::set_order_import(&state, user.account_id, id, f.enabled == "true").await)
 }
 
 #[derive(Deserialize)]

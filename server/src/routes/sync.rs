@@ -27,8 +27,9 @@ pub async fn sync_now(State(state): State<AppState>, ApiUser(user): ApiUser) -> 
 
 async fn set_all(state: &AppState, user: User, enabled: bool) -> Result<Json<Value>, ServerError> {
     let n = connections::set_sync_enabled_all(&state.db, user.account_id, enabled).await.map_err(SyncError::from)?;
+    // What the seed's pause stops: stock updates. Each store's order import has its own switch.
     let what = if enabled { "resumed" } else { "paused" };
-    Ok(super::success(json!({ "message": format!("Sync {what} for {n} stores.") })))
+    Ok(super::success(json!({ "message": format!("Stock updates {what} for {n} stores; order import is unchanged.") })))
 }
 
 pub async fn pause(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {

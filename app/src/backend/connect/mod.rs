@@ -10,7 +10,7 @@ use crate::{
     backend::{
         db::{connections, prokip_configs, webhook_events},
         error::{Kind, ServerError},
-        jobs::IndexCatalog,
+        jobs::{IndexCatalog, ResumeOrders},
         state::AppState,
         stores::Store,
     },
@@ -55,6 +55,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
     let mut stores = Vec::new();
     for c in connections::list(&state.db, account_id).await? {
         let webhooks = webhook_topics(state, &c).await?;
+        let orders_waiting = webhook_events::count_paused(&state.db, c.id).await?;
         stores.push(StoreView {
             id: c.id,
             platform: c.platform.as_str().to_owned(),
@@ -62,6 +63,8 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             status: c.status.as_str().to_owned(),
             status_reason: c.status_reason,
             sync_enabled: c.sync_enabled,
+            order_import_enabled: c.order_import_enabled,
+            orders_waiting,
             safety_buffer: c.safety_buffer,
             last_sync: when(c.last_sync),
             last_webhook_at: when(c.last_webhook_at),
@@ -115,11 +118,48 @@ impl From<ManageError> for ServerError {
     }
 }
 
+/// The stock updates switch (what the seed's `/sync/pause` and `/sync/resume` turn, for every store).
 pub async fn set_sync(state: &AppState, account_id: i64, id: i64, enabled: bool) -> Result<String, ManageError> {
     if !connections::set_sync_enabled(&state.db, account_id, id, enabled).await? {
         return Err(ManageError::NotFound);
     }
-    Ok(if enabled { "Sync resumed." } else { "Sync paused. Stock and orders wait until you resume." }.into())
+    Ok(if enabled {
+        "Stock updates resumed: this store gets Prokip's quantities again from the next sync."
+    } else {
+        "Stock updates paused: this store's quantities are left as they are until you resume. Order import is not \
+         affected."
+    }
+    .into())
+}
+
+/// The order import switch. While it is off, orders are kept and shown as paused; resuming imports
+/// them in the order they arrived.
+pub async fn set_order_import(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    enabled: bool,
+) -> Result<String, ManageError> {
+    if !connections::set_order_import(&state.db, account_id, id, enabled).await? {
+        return Err(ManageError::NotFound);
+    }
+    if !enabled {
+        return Ok("Order import paused: new orders from this store are kept and shown as paused, and become Prokip \
+                   sales when you resume. Stock updates are not affected."
+            .into());
+    }
+    let waiting = webhook_events::count_paused(&state.db, id).await?;
+    if waiting == 0 {
+        return Ok("Order import resumed: new orders from this store become Prokip sales again.".into());
+    }
+    // Should this enqueue fail, the sweeper's next pass starts the import.
+    if let Err(e) = state.queues.enqueue(ResumeOrders { connection_id: id }).await {
+        tracing::warn!(connection_id = id, error = %e, "resume of paused orders not enqueued; the sweeper will");
+    }
+    Ok(format!(
+        "Order import resumed: the {waiting} order updates that arrived while it was paused are being imported in the \
+         order they came."
+    ))
 }
 
 pub async fn set_buffer(state: &AppState, account_id: i64, id: i64, raw: &str) -> Result<String, ManageError> {

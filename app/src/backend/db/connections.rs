@@ -29,6 +29,8 @@ pub struct Model {
     pub webhook_topics: Option<Json>,
     /// Why the store's webhooks could not be repaired; `None` when they are fine.
     pub webhook_problem: Option<String>,
+    /// Order import switch: while off, order events wait and are imported on resume.
+    pub order_import_enabled: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -119,6 +121,16 @@ pub async fn set_sync_enabled<C: ConnectionTrait>(
     enabled: bool,
 ) -> Result<bool, DbErr> {
     update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await
+}
+
+/// The order import switch; `false` when the store is not the account's.
+pub async fn set_order_import<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    id: i64,
+    enabled: bool,
+) -> Result<bool, DbErr> {
+    update_scoped(db, account_id, id, Column::OrderImportEnabled, Expr::value(enabled)).await
 }
 
 pub async fn set_safety_buffer<C: ConnectionTrait>(

@@ -10,3 +10,14 @@ pub async fn stock_push(txn: &DatabaseTransaction, account_id: i64) -> Result<()
         .await
         .map(|_| ())
 }
+
+/// Tries to take the store's order-resume lock until `txn` ends: `false` when another process
+/// is already importing that store's paused orders.
+pub async fn try_order_resume(txn: &DatabaseTransaction, connection_id: i64) -> Result<bool, DbErr> {
+    // Hand-written: advisory locks are PostgreSQL functions the query builder has no form for.
+    let sql = "SELECT pg_try_advisory_xact_lock(hashtextextended('prokip-sync:order-resume:' || $1::text, 0))";
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [connection_id.into()]))
+        .await?;
+    Ok(row.map(|r| r.try_get_by_index::<bool>(0)).transpose()?.unwrap_or(false))
+}

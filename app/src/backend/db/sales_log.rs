@@ -65,6 +65,26 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Statement 
     Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
+/// Shows a new order that arrived while its store's order import is paused ([`OrderState::Paused`]); an
+/// order already known keeps its state, and its event waits all the same.
+pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<(), DbErr> {
+    // Hand-written: an INSERT … ON CONFLICT DO NOTHING over the columns `claim` writes.
+    let sql =
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id)
+               VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7)
+               ON CONFLICT (connection_id, order_id) DO NOTHING";
+    let values = vec![
+        o.connection_id.into(),
+        o.order_id.into(),
+        o.order_name.into(),
+        o.invoice_no.into(),
+        o.total.to_string().into(),
+        o.currency.map(str::to_owned).into(),
+        o.event_id.into(),
+    ];
+    db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
+}
+
 /// Creates the order's row (state `pending`) or refreshes its name, total and last event, and
 /// takes the lease. `None` while another worker holds the lease.
 pub async fn claim<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<Option<Row>, DbErr> {

@@ -26,6 +26,8 @@ pub struct Model {
     pub processed_at: Option<ChronoDateTimeUtc>,
     pub attempts: i32,
     pub error: Option<String>,
+    /// Set while the event waits for its store's order import to be resumed.
+    pub paused_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -116,13 +118,77 @@ pub async fn give_back_attempt<C: ConnectionTrait>(db: &C, id: i64) -> Result<()
 pub async fn claim_lost<C: ConnectionTrait>(db: &C, lost_after_secs: i64) -> Result<Vec<i64>, DbErr> {
     // Hand-written: the claim locks its rows with FOR UPDATE SKIP LOCKED in a subquery of the UPDATE.
     let sql = "UPDATE webhook_events SET enqueued_at = now()
-               WHERE id IN (SELECT id FROM webhook_events WHERE processed_at IS NULL
+               WHERE id IN (SELECT id FROM webhook_events WHERE processed_at IS NULL AND paused_at IS NULL
                               AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
                             ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
                RETURNING id";
     let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, [(lost_after_secs as f64).into()]);
     let rows = db.query_all_raw(stmt).await?;
     rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}
+
+/// Sets the event aside while its store's order import is paused (giving back the attempt `start`
+/// counted). `false`, and nothing changed, when the import is on again by now.
+pub async fn defer<C: ConnectionTrait>(db: &C, id: i64, connection_id: i64) -> Result<bool, DbErr> {
+    let paused_store = Query::select()
+        .column(super::connections::Column::Id)
+        .from(super::connections::Entity)
+        .and_where(super::connections::Column::Id.eq(connection_id))
+        .and_where(super::connections::Column::OrderImportEnabled.eq(false))
+        .to_owned();
+    let res = Entity::update_many()
+        .col_expr(Column::PausedAt, Expr::current_timestamp())
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .filter(Column::Id.eq(id))
+        .filter(Column::ProcessedAt.is_null())
+        .filter(Column::ConnectionId.in_subquery(paused_store))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Takes the store's earliest event set aside by [`defer`] (marking it enqueued now, so the sweeper
+/// finds it should its run be lost); `None` when none is left or the import is paused again.
+pub async fn take_paused<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<Option<i64>, DbErr> {
+    // Hand-written: the take locks its row with FOR UPDATE SKIP LOCKED in a subquery of the UPDATE.
+    let sql = "UPDATE webhook_events SET paused_at = NULL, enqueued_at = now()
+               WHERE id = (SELECT id FROM webhook_events
+                           WHERE connection_id = $1 AND paused_at IS NOT NULL AND processed_at IS NULL
+                             AND EXISTS (SELECT 1 FROM connections c WHERE c.id = $1 AND c.order_import_enabled)
+                           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+               RETURNING id";
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, [connection_id.into()]);
+    db.query_one_raw(stmt).await?.map(|r| r.try_get_by_index::<i64>(0)).transpose()
+}
+
+/// Events of the store waiting for its order import to be resumed.
+pub async fn count_paused<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::ConnectionId.eq(connection_id))
+        .filter(Column::PausedAt.is_not_null())
+        .filter(Column::ProcessedAt.is_null())
+        .count(db)
+        .await
+}
+
+/// Stores whose order import is on but that still have events set aside (a resume whose run was
+/// lost, or an event set aside just as the import was resumed).
+pub async fn resumed_with_paused<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, DbErr> {
+    let importing = Query::select()
+        .column(super::connections::Column::Id)
+        .from(super::connections::Entity)
+        .and_where(super::connections::Column::OrderImportEnabled.eq(true))
+        .to_owned();
+    Entity::find()
+        .select_only()
+        .column(Column::ConnectionId)
+        .distinct()
+        .filter(Column::PausedAt.is_not_null())
+        .filter(Column::ProcessedAt.is_null())
+        .filter(Column::ConnectionId.in_subquery(importing))
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Whether the event belongs to a store of the account.

@@ -9,6 +9,7 @@ pub mod poll_prokip;
 pub mod process_webhook;
 pub mod pull_orders;
 pub mod push_stock;
+pub mod resume_orders;
 pub mod schedule;
 
 pub use housekeeping::Housekeeping;
@@ -17,6 +18,7 @@ pub use poll_prokip::PollProkip;
 pub use process_webhook::ProcessWebhook;
 pub use pull_orders::PullOrders;
 pub use push_stock::PushStock;
+pub use resume_orders::ResumeOrders;
 
 use crate::backend::state::AppState;
 use apalis::prelude::{BoxDynError, TaskBuilder, TaskSink};

@@ -16,7 +16,7 @@ use crate::backend::{
     state::AppState,
     sync::{
         mapping,
-        orders::{ImportError, OrderCtx, import, model},
+        orders::{ImportError, OrderCtx, import, model, paused},
     },
 };
 use apalis::prelude::BoxDynError;
@@ -86,6 +86,9 @@ pub async fn run(state: &AppState, event_id: i64) -> Result<(), JobError> {
         }
     };
     let ctx = OrderCtx { state, conn: &conn, event_id: Some(event_id) };
+    if paused::hold(&ctx, &parsed).await.map_err(|e| fail(e.to_string()))? {
+        return Ok(());
+    }
     match import::handle(&ctx, parsed).await {
         Ok(()) => succeeded(state, &conn, event_id).await.map_err(|e| fail(e.to_string())),
         // Another worker holds the order: look again in a moment, for as long as it does (a live
@@ -167,7 +170,8 @@ pub async fn requeue(state: &AppState, event_id: i64) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// The sweeper's pass: stored events that never got a job or lost it, and held orders. Idempotent:
+/// The sweeper's pass: stored events that never got a job or lost it, held orders, and paused
+/// orders of stores whose import is on again. Idempotent:
 /// an event enqueued twice is processed once and skipped the second time.
 pub async fn sweep(state: &AppState) -> Result<usize, DbErr> {
     let db = &state.db;
@@ -182,5 +186,10 @@ pub async fn sweep(state: &AppState) -> Result<usize, DbErr> {
         requeue(state, *id).await?;
     }
     ids.extend(held);
+    for connection_id in webhook_events::resumed_with_paused(db).await? {
+        if let Err(e) = state.queues.enqueue(super::ResumeOrders { connection_id }).await {
+            tracing::warn!(connection_id, error = %e, "sweeper could not enqueue the resume of paused orders");
+        }
+    }
     Ok(ids.len())
 }

@@ -72,20 +72,24 @@ where
     }
 }
 
+/// The order's sales log row as this event describes it.
+pub(super) fn new_order<'a>(ctx: &OrderCtx<'_>, o: &'a StoreOrder, invoice: &'a str) -> NewOrder<'a> {
+    NewOrder {
+        connection_id: ctx.conn.id,
+        order_id: &o.order_id,
+        order_name: &o.name,
+        invoice_no: invoice,
+        total: o.total(),
+        currency: o.currency.as_deref(),
+        event_id: ctx.event_id,
+    }
+}
+
 /// Takes the order's lease (creating its row) and moves it towards what the store says.
 pub async fn import_order(ctx: &OrderCtx<'_>, o: &StoreOrder) -> Result<(), ImportError> {
     let db = &ctx.state.db;
     let invoice = invoice_no(ctx.conn.platform, ctx.conn.id, &o.order_id);
-    let new = NewOrder {
-        connection_id: ctx.conn.id,
-        order_id: &o.order_id,
-        order_name: &o.name,
-        invoice_no: &invoice,
-        total: o.total(),
-        currency: o.currency.as_deref(),
-        event_id: ctx.event_id,
-    };
-    let row = sales_log::claim(db, new).await?.ok_or(ImportError::Busy)?;
+    let row = sales_log::claim(db, new_order(ctx, o, &invoice)).await?.ok_or(ImportError::Busy)?;
     let lease = Lease::of(db, &row);
     let result = lease.hold(apply(ctx, &lease, &row, o)).await;
     lease.release().await?;

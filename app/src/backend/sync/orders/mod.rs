@@ -3,6 +3,7 @@
 
 pub mod import;
 mod lease;
+pub mod paused;
 pub mod pull;
 mod refunds;
 pub mod retry;
