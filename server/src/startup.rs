@@ -15,6 +15,7 @@ use app::{
 };
 use axum::{
     Router,
+    extract::ConnectInfo,
     http::{HeaderName, Request},
     middleware::{from_fn, from_fn_with_state},
     routing::{delete, get, post},
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(SESSION_IDLE.as_secs() as i64)));
     let auth_layer = AuthManagerLayerBuilder::new(Backend::new(db), session_layer).build();
     let same_site = SameSite { public_origin: Arc::from(config.public_origin()) };
+    let trusted_proxies = config.trusted_proxies.clone();
 
     // Platform deliveries carry no session: they skip the session and sign-in layers (their
     // signature is their authentication). A browser's cross-site POST is refused here as anywhere.
@@ -113,9 +115,11 @@ pub fn router(state: AppState) -> Router {
     webhooks
         .merge(pages)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+        .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request<_>| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+            let client = trusted_proxies.client_of(peer, req.headers());
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, %client)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)

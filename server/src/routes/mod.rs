@@ -13,6 +13,7 @@ pub mod woocommerce;
 use app::backend::{
     auth::{AuthSession, User},
     error::{Kind, ServerError},
+    state::AppState,
 };
 use axum::{
     Json,
@@ -23,19 +24,16 @@ use axum::{
 use serde_json::Value;
 use std::{convert::Infallible, net::SocketAddr};
 
-/// The peer address, used to key login throttling.
+/// The client address (the peer, or what our trusted proxies say it forwarded), used to key
+/// login throttling.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientIp(ip))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        Ok(ClientIp(state.config.trusted_proxies.client_of(peer, &parts.headers)))
     }
 }
 

@@ -1,9 +1,11 @@
 //! Accounts and sign-in: the axum-login backend, registration, login with throttling, and the
 //! helpers server functions use to find the caller.
 
+mod client_addr;
 mod forms;
 mod throttle;
 
+pub use client_addr::TrustedProxies;
 pub use forms::{Field, LoginForm, RegisterForm, ValidationError};
 
 use crate::{

@@ -9,6 +9,7 @@ pub use encryption::Encryption;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
 pub use sync::SyncSettings;
 
+use crate::backend::auth::TrustedProxies;
 use std::{fmt, net::IpAddr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct Config {
     pub encryption: Encryption,
     /// Poll and reconcile intervals.
     pub sync: SyncSettings,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl fmt::Debug for Config {
@@ -56,6 +59,7 @@ impl fmt::Debug for Config {
             .field("platforms", &self.platforms)
             .field("encryption", &self.encryption)
             .field("sync", &self.sync)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -142,6 +146,8 @@ impl Config {
         let platforms = Platforms::from_lookup(&get, mock_mode, production)?;
         let encryption = Encryption::from_lookup(&get, production)?;
         let sync = SyncSettings::from_lookup(&get)?;
+        let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| err("TRUSTED_PROXIES", format!("{e}; list your reverse proxies' CIDRs, comma-separated")))?;
         Ok(Config {
             database_url,
             database_max_connections,
@@ -154,6 +160,7 @@ impl Config {
             platforms,
             encryption,
             sync,
+            trusted_proxies,
         })
     }
 
@@ -290,6 +297,13 @@ mod tests {
         assert_eq!(cfg(&vars).unwrap_err().var, "MOCK_MODE");
         assert!(cfg(&[DB, ("MOCK_MODE", "true")]).unwrap().mock_mode);
         assert_eq!(cfg(&[DB, ("MOCK_MODE", "maybe")]).unwrap_err().var, "MOCK_MODE");
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_a_bad_list_names_the_variable() {
+        assert_eq!(cfg(&[DB]).unwrap().trusted_proxies, TrustedProxies::default());
+        assert!(cfg(&[DB, ("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32")]).is_ok());
+        assert_eq!(cfg(&[DB, ("TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err().var, "TRUSTED_PROXIES");
     }
 
     #[test]
