@@ -30,6 +30,7 @@ mod m20261205_000001_connection_enums;
 mod m20261206_000001_webhook_health;
 mod m20261206_000002_sku_links;
 mod m20261207_000001_order_import_pause;
+mod m20261207_000002_retention;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_webhook_health::Migration),
             Box::new(m20261206_000002_sku_links::Migration),
             Box::new(m20261207_000001_order_import_pause::Migration),
+            Box::new(m20261207_000002_retention::Migration),
         ]
     }
 }

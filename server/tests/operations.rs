@@ -43,7 +43,7 @@ async fn housekeeping_deletes_expired_sessions_and_old_login_failures() {
     .await
     .unwrap();
 
-    app::backend::jobs::housekeeping::run(&db).await.unwrap();
+    app::backend::jobs::housekeeping::run(&db, Default::default()).await.unwrap();
 
     let left = |sql: &'static str| {
         let db = db.clone();

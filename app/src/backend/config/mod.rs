@@ -3,10 +3,12 @@
 
 mod encryption;
 mod platforms;
+mod retention;
 mod sync;
 
 pub use encryption::Encryption;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
+pub use retention::Retention;
 pub use sync::SyncSettings;
 
 use crate::backend::auth::TrustedProxies;
@@ -43,6 +45,8 @@ pub struct Config {
     pub sync: SyncSettings,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (`TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// How long webhook payloads and activity are kept.
+    pub retention: Retention,
 }
 
 impl fmt::Debug for Config {
@@ -60,6 +64,7 @@ impl fmt::Debug for Config {
             .field("encryption", &self.encryption)
             .field("sync", &self.sync)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("retention", &self.retention)
             .finish()
     }
 }
@@ -161,6 +166,7 @@ impl Config {
             encryption,
             sync,
             trusted_proxies,
+            retention: Retention::from_lookup(&get)?,
         })
     }
 

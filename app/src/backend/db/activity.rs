@@ -3,7 +3,9 @@
 //! every count and resolution matches on the keys.
 
 use crate::model::{ActivityKind, ActivityStatus};
-use sea_orm::{Condition, QueryOrder, QuerySelect, Set, TransactionTrait, entity::prelude::*, sea_query::Expr};
+use sea_orm::{
+    Condition, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait, entity::prelude::*, sea_query::Expr,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -226,4 +228,17 @@ fn resolving(account_id: i64, about: &About) -> sea_orm::UpdateMany<Entity> {
         .filter(key(Column::Sku, about.sku.clone().map(Into::into)))
         .filter(key(Column::OrderId, about.order_id.clone().map(Into::into)))
         .filter(key(Column::EventId, about.event_id.map(Into::into)))
+}
+
+/// Deletes up to `batch` entries older than `days`; how many it deleted.
+pub async fn delete_older_than<C: ConnectionTrait>(db: &C, days: u32, batch: u64) -> Result<u64, DbErr> {
+    let old = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::At.lt(chrono::Utc::now() - chrono::Duration::days(days.into())))
+        .order_by_asc(Column::Id)
+        .limit(batch)
+        .into_query();
+    let res = Entity::delete_many().filter(Column::Id.in_subquery(old)).exec(db).await?;
+    Ok(res.rows_affected)
 }

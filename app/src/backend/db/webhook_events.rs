@@ -191,6 +191,24 @@ pub async fn resumed_with_paused<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>,
         .await
 }
 
+/// What a redacted event's payload becomes.
+fn redacted() -> serde_json::Value {
+    serde_json::json!({ "redacted": true })
+}
+
+/// Redacts up to `batch` payloads of events processed more than `days` ago; how many it redacted.
+/// Unprocessed events (waiting, paused, retried) keep theirs.
+pub async fn redact_processed_before<C: ConnectionTrait>(db: &C, days: u32, batch: u64) -> Result<u64, DbErr> {
+    // Hand-written: a batch is a subquery with LIMIT and FOR UPDATE SKIP LOCKED inside the UPDATE.
+    let sql = "UPDATE webhook_events SET payload = $1
+               WHERE id IN (SELECT id FROM webhook_events
+                            WHERE processed_at < now() - make_interval(days => $2) AND payload <> $1
+                            ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)";
+    let values: [sea_orm::Value; 3] = [redacted().into(), (days as i32).into(), (batch as i64).into()];
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    Ok(db.execute_raw(stmt).await?.rows_affected())
+}
+
 /// Whether the event belongs to a store of the account.
 pub async fn owned_by<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<bool, DbErr> {
     let stores = Query::select()
@@ -205,7 +223,7 @@ pub async fn owned_by<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> R
 /// Blanks the payloads of the connection's events: those of these orders, or all of them.
 pub async fn redact<C: ConnectionTrait>(db: &C, connection_id: i64, orders: Option<&[String]>) -> Result<(), DbErr> {
     let mut update = Entity::update_many()
-        .col_expr(Column::Payload, Expr::value(serde_json::json!({ "redacted": true })))
+        .col_expr(Column::Payload, Expr::value(redacted()))
         .filter(Column::ConnectionId.eq(connection_id));
     if let Some(ids) = orders {
         update = update.filter(Expr::cust_with_values("payload->>'id' = ANY($1)", [ids.to_vec()]));
