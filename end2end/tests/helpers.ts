@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { mocks } from "../playwright.config";
 
 // A name nobody has used yet, per run and per project.
 export function uniqueName(prefix: string): string {
@@ -22,4 +23,35 @@ export async function registerAndSignIn(page: Page, business: string): Promise<s
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/$/);
   return username;
+}
+
+/// A fresh shop seeded with the demo catalog, and a merchant with Prokip and that shop connected.
+export async function connectedMerchant(page: Page, request: APIRequestContext): Promise<string> {
+  const shop = `${uniqueName("shop")}.myshopify.com`;
+  await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops`, { data: { shop } });
+  const seeded = await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops/${shop}/seed`, {
+    data: JSON.stringify("demo"),
+    headers: { "content-type": "application/json" },
+  });
+  expect(seeded.ok()).toBeTruthy();
+
+  await registerAndSignIn(page, "Sync Co");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByLabel("Prokip username").fill("demo");
+  await page.getByLabel("Prokip password").fill("demo-password");
+  await page.getByRole("button", { name: "Connect Prokip" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Main Shop");
+
+  await ready(page);
+  await page.getByLabel("Shop name").fill(shop);
+  await page.getByRole("button", { name: "Connect Shopify" }).click();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/shopify_success=true/);
+  // The connect answered at once; the catalog is matched by a background job right after.
+  await expect(async () => {
+    await page.goto("/products?q=AS0001");
+    await expect(page.getByTestId("sku-AS0001").getByTestId("match-status")).toHaveText("Matched", { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  return shop;
 }
