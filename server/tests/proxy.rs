@@ -44,13 +44,6 @@ async fn without_trusted_proxies_a_forwarded_header_changes_nothing() {
 
 #[test]
 fn startup_refuses_trusted_proxies_it_cannot_read() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(std::env::temp_dir())
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .env("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = common::startup_refusal(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")]);
     assert!(stderr.contains("TRUSTED_PROXIES") && stderr.contains("proxy.internal"), "{stderr}");
 }

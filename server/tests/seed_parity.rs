@@ -194,14 +194,6 @@ async fn seed_routes_answer_success_beside_their_fields() {
 
 #[test]
 fn startup_refuses_a_webhook_url_it_cannot_read() {
-    let dir = std::env::temp_dir();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(&dir)
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .env("WEBHOOK_URL", "https://sync.example.com/connections/webhooks/shopify")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = common::startup_refusal(&[("WEBHOOK_URL", "https://sync.example.com/connections/webhooks/shopify")]);
     assert!(stderr.contains("WEBHOOK_URL"), "{stderr}");
 }

@@ -238,6 +238,19 @@ impl TestApp {
     }
 }
 
+/// Starts the server binary with `vars` (and an unreachable database) and expects it to refuse to
+/// start; what it printed on stderr.
+pub fn startup_refusal(vars: &[(&str, &str)]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(std::env::temp_dir())
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the server started with {vars:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 pub fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }

@@ -61,6 +61,21 @@ pub struct NewOrder<'a> {
     pub event_id: Option<i64>,
 }
 
+impl NewOrder<'_> {
+    /// `$1`…`$7` of the statements that write a new row.
+    fn values(&self) -> Vec<Value> {
+        vec![
+            self.connection_id.into(),
+            self.order_id.into(),
+            self.order_name.into(),
+            self.invoice_no.into(),
+            self.total.to_string().into(),
+            self.currency.map(str::to_owned).into(),
+            self.event_id.into(),
+        ]
+    }
+}
+
 fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
@@ -73,16 +88,7 @@ pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<
         "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id)
                VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7)
                ON CONFLICT (connection_id, order_id) DO NOTHING";
-    let values = vec![
-        o.connection_id.into(),
-        o.order_id.into(),
-        o.order_name.into(),
-        o.invoice_no.into(),
-        o.total.to_string().into(),
-        o.currency.map(str::to_owned).into(),
-        o.event_id.into(),
-    ];
-    db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
+    db.execute_raw(stmt(db, sql, o.values())).await.map(|_| ())
 }
 
 /// Creates the order's row (state `pending`) or refreshes its name, total and last event, and
@@ -98,16 +104,8 @@ pub async fn claim<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<Option
          WHERE sales_log.lease_until IS NULL OR sales_log.lease_until < now()
          RETURNING {COLUMNS}"
     );
-    let values = vec![
-        o.connection_id.into(),
-        o.order_id.into(),
-        o.order_name.into(),
-        o.invoice_no.into(),
-        o.total.to_string().into(),
-        o.currency.map(str::to_owned).into(),
-        o.event_id.into(),
-        (LEASE_SECONDS as f64).into(),
-    ];
+    let mut values = o.values();
+    values.push((LEASE_SECONDS as f64).into());
     Row::find_by_statement(stmt(db, &sql, values)).one(db).await
 }
 
