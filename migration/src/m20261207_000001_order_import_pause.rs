@@ -27,13 +27,4 @@ ALTER TABLE webhook_events DROP COLUMN paused_at;
 ALTER TABLE connections DROP COLUMN order_import_enabled;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

@@ -17,13 +17,4 @@ DROP INDEX IF EXISTS webhook_events_unredacted_idx;
 DROP INDEX IF EXISTS activity_at_idx;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
-    }
-}
+sql_migration!(UP, DOWN);

@@ -280,14 +280,15 @@ pub async fn touch_sync<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr
         .map(|_| ())
 }
 
-/// Accounts with a store that receives orders (connected, sync on), in id order.
-pub async fn accounts_syncing<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, DbErr> {
+/// Accounts with a connected store, whose orders are pulled (pausing stock updates does not stop
+/// orders; paused order import sets pulled orders aside like delivered ones), in id order.
+pub async fn accounts_with_stores<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, DbErr> {
     Entity::find()
         .select_only()
         .column(Column::AccountId)
         .distinct()
         .filter(Column::Status.ne(ConnectionStatus::Disconnected))
-        .filter(Column::SyncEnabled.eq(true))
+        .filter(Column::CredentialsEnc.is_not_null())
         .order_by_asc(Column::AccountId)
         .into_tuple()
         .all(db)

@@ -49,12 +49,13 @@ pub struct Pulled {
     pub new: usize,
 }
 
-/// Pulls every active store of the account. A failing store does not stop the others; the first
-/// failure is reported after all were tried.
+/// Pulls every connected store of the account, stock updates paused or not (a store whose order
+/// import is paused gets its pulled orders set aside). A failing store does not stop the others;
+/// the first failure is reported after all were tried.
 pub async fn pull_account(state: &AppState, account_id: i64) -> Result<Pulled, PullError> {
     let mut total = Pulled::default();
     let mut first_error = None;
-    for conn in connections::list(&state.db, account_id).await?.into_iter().filter(|c| c.sync_enabled) {
+    for conn in connections::list(&state.db, account_id).await?.into_iter().filter(|c| c.credentials_enc.is_some()) {
         match pull_store(state, &conn).await {
             Ok(p) => {
                 total.orders += p.orders;
@@ -84,7 +85,7 @@ pub async fn daily_tick(state: &AppState, at: DateTime<Utc>) -> Result<Option<us
         return Ok(None);
     }
     let mut jobs = Vec::new();
-    for account_id in connections::accounts_syncing(&state.db).await? {
+    for account_id in connections::accounts_with_stores(&state.db).await? {
         jobs.push(PullOrders { account_id });
     }
     let enqueued = jobs.len();
