@@ -15,6 +15,17 @@ use app::backend::jobs::{
 };
 use app::backend::state::AppState;
 
+/// Queue workers per process. Each holds one pooled connection for as long as it runs, for its
+/// LISTEN (a sqlx `PgListener` takes its connection from the pool).
+pub const QUEUE_WORKERS: u32 = 7;
+
+/// The pool size for `work` connections shared by requests and jobs: the listeners come on top,
+/// or they would take most of the pool (7 of the 10 by default) and leave requests, pushes and
+/// lease renewals waiting for connections.
+pub fn pool_size(work: u32) -> u32 {
+    work + QUEUE_WORKERS
+}
+
 /// How often an idle worker looks for jobs it was not told about. LISTEN/NOTIFY wakes a worker at
 /// once for each enqueue, but a job queued while the worker is (re)connecting its listener, or one
 /// whose retry time has just come, would otherwise wait for the next heartbeat.
@@ -103,12 +114,15 @@ pub fn monitor(state: AppState) -> Monitor {
         pause_before_restart(std::time::Duration::from_millis(200 * (restarts.min(24) as u64 + 1)));
         true
     });
-    let monitor = worker::<ProcessWebhook>(monitor, &state);
-    let monitor = worker::<PushStock>(monitor, &state);
-    let monitor = worker::<PollProkip>(monitor, &state);
-    let monitor = worker::<PullOrders>(monitor, &state);
-    let monitor = worker::<Housekeeping>(monitor, &state);
-    let monitor = worker::<IndexCatalog>(monitor, &state);
-    let monitor = worker::<ResumeOrders>(monitor, &state);
+    let workers: [fn(Monitor, &AppState) -> Monitor; QUEUE_WORKERS as usize] = [
+        worker::<ProcessWebhook>,
+        worker::<PushStock>,
+        worker::<PollProkip>,
+        worker::<PullOrders>,
+        worker::<Housekeeping>,
+        worker::<IndexCatalog>,
+        worker::<ResumeOrders>,
+    ];
+    let monitor = workers.into_iter().fold(monitor, |m, add| add(m, &state));
     schedule::ticks(&state.config.sync).into_iter().fold(monitor, |m, scheduled| cron(m, &state, scheduled))
 }

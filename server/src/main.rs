@@ -2,7 +2,7 @@
 //! dashboard and webhooks), `server worker` only runs the jobs; `server migrate` only applies
 //! database migrations. Any number of web and worker processes can share one database.
 
-use server::{config::Config, db, startup, telemetry};
+use server::{config::Config, db, jobs, startup, telemetry};
 use std::time::Duration;
 
 #[tokio::main]
@@ -20,7 +20,9 @@ async fn run() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
-    let db = db::connect(&config.database_url, config.database_max_connections, Duration::from_secs(30)).await?;
+    let db =
+        db::connect(&config.database_url, jobs::pool_size(config.database_max_connections), Duration::from_secs(30))
+            .await?;
     db::migrate(&db).await?;
     match command.as_str() {
         "migrate" => {

@@ -154,7 +154,9 @@ impl TestApp {
     /// server's own address, so platform mocks can deliver webhooks to it.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
         let database = TestDb::new().await;
-        let db = db::connect(&database.url, 10, Duration::from_secs(10)).await.expect("connect test db");
+        let db = db::connect(&database.url, server::jobs::pool_size(10), Duration::from_secs(10))
+            .await
+            .expect("connect test db");
         let probe = db::connect(&database.url, 2, Duration::from_secs(60)).await.expect("connect test db");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
