@@ -26,6 +26,7 @@ use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     trace::TraceLayer,
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite as CookieSameSite, cookie::time};
@@ -58,7 +59,11 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook))
         .layer(from_fn_with_state(same_site.clone(), refuse_cross_site));
 
+    // The browser code, served with conditional GET (Last-Modified / If-Modified-Since → 304):
+    // the fallback's file handler passes on the path only, so a reload downloaded it again.
+    let pkg = format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir);
     let pages = Router::new()
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), ServeDir::new(pkg))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())
