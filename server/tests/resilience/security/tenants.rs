@@ -182,6 +182,7 @@ async fn reads(w: &World, b: &Client, b_account: i64) -> Check {
     for (path, post) in [
         ("/api/connections", true),
         ("/api/orders", true),
+        ("/api/products", true),
         ("/api/activity", true),
         ("/api/overview", true),
         ("/api/settings", true),
@@ -196,7 +197,12 @@ async fn reads(w: &World, b: &Client, b_account: i64) -> Check {
         ("/products", false),
     ] {
         let req = if post {
-            let body = if path == "/api/activity" { "open_only=false" } else { "" };
+            let body = match path {
+                "/api/activity" => "open_only=false",
+                "/api/orders" => "q=&state=&page=1",
+                "/api/products" => "q=&status=&page=1",
+                _ => "",
+            };
             b.post(w.app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body)
         } else {
             b.get(w.app.url(path))
