@@ -109,6 +109,33 @@ test("a near-miss SKU is linked from its suggestion and its page explains the pu
   await expect.poll(() => shopAvailable(request, shop, "as0040"), { timeout: 20_000 }).toBe(prokipQty);
 });
 
+/// Prokip's quantity of `sku` at the demo location, as the mock holds it.
+async function prokipStock(request: APIRequestContext, location: number, sku: string): Promise<number> {
+  const state = await (await request.get(`${prokip}/_control/state`)).json();
+  return Number(state.stock[String(location)][sku]);
+}
+
+test("a sale at the till shows on Products and on the SKU page with its cause, without a re-index", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  const location = await demoLocation(request);
+  const before = await prokipStock(request, location, "AS0021");
+  const sale = await request.post(`${prokip}/_control/pos-sale`, { data: { location_id: location, sku: "AS0021", quantity: 2 } });
+  expect(sale.ok()).toBeTruthy();
+  const after = before - 2;
+  // The poll (every 10 s here) sees the sale and pushes the SKU.
+  await expect.poll(() => shopAvailable(request, shop, "AS0021"), { timeout: 45_000 }).toBe(after);
+
+  await page.goto("/products?q=AS0021");
+  await expect(page.getByTestId("sku-AS0021").getByTestId("prokip-qty")).toHaveText(String(after));
+  await page.getByTestId("sku-AS0021").getByTestId("sku-link").click();
+  await expect(page.getByRole("heading", { name: "SKU AS0021" })).toBeVisible();
+  await expect(page.getByTestId("sku-prokip")).toHaveText(String(after));
+  const sold = page.getByTestId("history-row").filter({ hasText: `Prokip quantity ${before} → ${after}` });
+  await expect(sold).toContainText("a sale or stock change in Prokip, seen by the poll");
+  await expect(page.getByTestId("history-row").filter({ hasText: `Wrote ${after} (` }).first()).toBeVisible();
+  await expect(page.getByTestId("sku-chart")).toBeVisible();
+});
+
 test("on a phone every page fits the screen; the activity filter works after hydration", async ({ page, request }) => {
   const shop = await connectedMerchant(page, request);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -31,6 +31,7 @@ mod m20261206_000001_webhook_health;
 mod m20261206_000002_sku_links;
 mod m20261207_000001_order_import_pause;
 mod m20261207_000002_retention;
+mod m20261208_000002_sku_history;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_sku_links::Migration),
             Box::new(m20261207_000001_order_import_pause::Migration),
             Box::new(m20261207_000002_retention::Migration),
+            Box::new(m20261208_000002_sku_history::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Retention of personal data by the housekeeping job: webhook payloads are redacted
-//! `PAYLOAD_RETENTION_DAYS` after processing, activity is deleted after `ACTIVITY_RETENTION_DAYS`,
+//! `PAYLOAD_RETENTION_DAYS` after processing, activity is deleted after `ACTIVITY_RETENTION_DAYS` and
+//! SKU history after `HISTORY_RETENTION_DAYS`,
 //! in batches, and nothing still waiting to be processed loses its payload.
 
 mod common;
@@ -74,4 +75,20 @@ async fn the_retention_days_are_configurable_and_activity_is_trimmed_in_batches(
     housekeeping(&app).await;
     assert!(!has_customer(&app, "eight-days").await);
     assert_eq!(app.scalar("SELECT count(*) FROM activity").await, 1, "only the entry younger than 90 days is left");
+}
+
+#[tokio::test]
+async fn sku_history_is_kept_for_its_retention_days() {
+    let app = TestApp::spawn_with(&[("HISTORY_RETENTION_DAYS", "14")]).await;
+    let conn = store(&app).await;
+    app.sql(&format!(
+        "INSERT INTO sku_history (account_id, connection_id, sku, kind, cause, before, after, at)
+         SELECT c.account_id, c.id, 'AS0001', 'store-write', 'order', 5, 4, now() - make_interval(days => d)
+         FROM connections c, (VALUES (15), (13)) AS t(d) WHERE c.id = {conn}"
+    ))
+    .await;
+    housekeeping(&app).await;
+    let left = "SELECT count(*) FROM sku_history WHERE at > now() - interval '14 days'";
+    assert_eq!(app.scalar("SELECT count(*) FROM sku_history").await, 1, "only the row younger than 14 days is left");
+    assert_eq!(app.scalar(left).await, 1);
 }

@@ -11,11 +11,11 @@ pub async fn load_products(q: String, status: String, page: u64) -> Result<Produ
     Ok(products::view(&state, user.account_id, &q, &status, page).await?)
 }
 
-/// The SKU page: where each number of one SKU comes from.
+/// The SKU page: where each number of one SKU comes from, with page `page` of its history.
 #[server(endpoint = "sku")]
-pub async fn load_sku(sku: String) -> Result<crate::model::SkuView, AppError> {
+pub async fn load_sku(sku: String, page: u64) -> Result<crate::model::SkuView, AppError> {
     use crate::backend::{auth::require_user, state::AppState, sync::sku};
     let user = require_user().await?;
     let state = expect_context::<AppState>();
-    Ok(sku::explain(&state, user.account_id, &sku).await?)
+    Ok(sku::explain(&state, user.account_id, &sku, page).await?)
 }

@@ -28,5 +28,5 @@ pub use products::{
     LINK_CHOICES, LinkSuggestion, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
 };
 pub use settings::{SettingsView, StoreTrigger};
-pub use sku::{HolderView, SkuStoreView, SkuView};
+pub use sku::{ChartSeries, HISTORY_PER_PAGE, HistoryEntryView, HolderView, QtyChartView, SkuStoreView, SkuView};
 pub use sync_run::{PushReason, RunKind, SyncRunView};

@@ -23,6 +23,19 @@ pub enum PushReason {
 }
 
 impl PushReason {
+    pub const ALL: [PushReason; 6] = [
+        PushReason::Order,
+        PushReason::ProkipPoll,
+        PushReason::Reconcile,
+        PushReason::Manual,
+        PushReason::CreatedInStore,
+        PushReason::Linked,
+    ];
+
+    pub fn from_key(key: &str) -> Option<PushReason> {
+        PushReason::ALL.into_iter().find(|r| r.as_str() == key)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             PushReason::Order => "order",
@@ -129,14 +142,8 @@ mod tests {
 
     #[test]
     fn push_reasons_keep_the_names_queued_jobs_carry() {
-        for r in [
-            PushReason::Order,
-            PushReason::ProkipPoll,
-            PushReason::Reconcile,
-            PushReason::Manual,
-            PushReason::CreatedInStore,
-            PushReason::Linked,
-        ] {
+        for r in PushReason::ALL {
+            assert_eq!(PushReason::from_key(r.as_str()), Some(r));
             assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
         }
     }

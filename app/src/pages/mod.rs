@@ -10,6 +10,7 @@ pub mod products;
 pub mod register;
 pub mod settings;
 pub mod sku;
+pub mod sku_chart;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -1,19 +1,28 @@
 //! One SKU explained (`/products/{sku}`): Prokip's quantity and when it was read, the unpaid
 //! orders holding stock, and per store the buffer, the published quantity as its formula with the
-//! numbers filled in, and what the store last showed; below, the SKU's recent activity.
+//! numbers filled in, and what the store last showed; below, a chart of the last two weeks, every
+//! change to its numbers with its cause (paged: `?page=`), and the SKU's recent activity.
 
+use super::{products::encode, sku_chart::QtyChart};
 use crate::{
     api::load_sku,
-    model::{SkuStoreView, SkuView},
+    model::{HistoryEntryView, SkuStoreView, SkuView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn SkuPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.get().get("sku").unwrap_or_default(), load_sku);
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let page = query.get().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (params.get().get("sku").unwrap_or_default(), page)
+        },
+        |(sku, page)| load_sku(sku, page),
+    );
     view! {
         <p><a href="/products">"← Products"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -40,6 +49,7 @@ fn Sku(v: SkuView) -> impl IntoView {
         _ => "not in Prokip".to_owned(),
     };
     let committed: i64 = v.holders.iter().map(|h| h.qty).sum();
+    let (chart, history) = (v.chart.clone(), v.clone());
     view! {
         <Title text=format!("SKU {}", v.sku) />
         <h1>{format!("SKU {}", v.sku)}</h1>
@@ -71,6 +81,9 @@ fn Sku(v: SkuView) -> impl IntoView {
                 <tbody>{v.stores.into_iter().map(|s| view! { <StoreRow s /> }).collect_view()}</tbody>
             </table>
         </div>
+        <h2>"Last 14 days"</h2>
+        <QtyChart chart />
+        <History v=history />
         <h2>"Recent activity"</h2>
         {if v.activity.is_empty() {
             view! { <p class="muted">"Nothing has been recorded about this SKU yet."</p> }.into_any()
@@ -83,6 +96,53 @@ fn Sku(v: SkuView) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+    }
+}
+
+/// Every change to the SKU's numbers, newest first, a page at a time.
+#[component]
+fn History(v: SkuView) -> impl IntoView {
+    let link = |page: u64| format!("/products/{}?page={page}", encode(&v.sku));
+    let prev = (v.history_page > 1).then(|| link(v.history_page - 1));
+    let next = (v.history_page < v.history_pages).then(|| link(v.history_page + 1));
+    view! {
+        <h2 id="history">"History"</h2>
+        {if v.history.is_empty() {
+            view! { <p class="muted">"No change to this SKU's numbers has been recorded yet."</p> }.into_any()
+        } else {
+            view! {
+                <p data-testid="history-total">{format!("{} changes · page {} of {}", v.history_total, v.history_page, v.history_pages)}</p>
+                <div class="table-wrap">
+                    <table data-testid="sku-history">
+                        <thead>
+                            <tr>
+                                <th scope="col">"When"</th>
+                                <th scope="col">"Where"</th>
+                                <th scope="col">"Change"</th>
+                                <th scope="col">"Why"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{v.history.into_iter().map(|e| view! { <HistoryRow e /> }).collect_view()}</tbody>
+                    </table>
+                </div>
+                <nav class="pager" aria-label="History pages">
+                    {prev.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
+                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
+                </nav>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn HistoryRow(e: HistoryEntryView) -> impl IntoView {
+    view! {
+        <tr data-testid="history-row" data-kind=e.kind>
+            <td><small>{e.at}</small></td>
+            <td>{e.side}</td>
+            <td>{e.change}</td>
+            <td>{e.why}</td>
+        </tr>
     }
 }
 

@@ -1,6 +1,7 @@
 //! How long personal data is kept: webhook payloads (customer names, addresses, emails) are
 //! redacted `PAYLOAD_RETENTION_DAYS` (default 30) after their event was processed, and activity
-//! entries are deleted after `ACTIVITY_RETENTION_DAYS` (default 365). The housekeeping job applies both.
+//! entries are deleted after `ACTIVITY_RETENTION_DAYS` (default 365), SKU history rows after
+//! `HISTORY_RETENTION_DAYS` (default 90). The housekeeping job applies them.
 
 use super::{ConfigError, err};
 
@@ -10,11 +11,13 @@ pub struct Retention {
     pub payload_days: u32,
     /// Days an activity entry is kept.
     pub activity_days: u32,
+    /// Days a SKU history row is kept.
+    pub history_days: u32,
 }
 
 impl Default for Retention {
     fn default() -> Self {
-        Retention { payload_days: 30, activity_days: 365 }
+        Retention { payload_days: 30, activity_days: 365, history_days: 90 }
     }
 }
 
@@ -30,6 +33,7 @@ impl Retention {
         Ok(Retention {
             payload_days: days("PAYLOAD_RETENTION_DAYS", 30)?,
             activity_days: days("ACTIVITY_RETENTION_DAYS", 365)?,
+            history_days: days("HISTORY_RETENTION_DAYS", 90)?,
         })
     }
 }
@@ -44,9 +48,10 @@ mod tests {
 
     #[test]
     fn defaults_and_bad_values() {
-        assert_eq!(read(&[]).unwrap(), Retention { payload_days: 30, activity_days: 365 });
+        assert_eq!(read(&[]).unwrap(), Retention { payload_days: 30, activity_days: 365, history_days: 90 });
         assert_eq!(read(&[("PAYLOAD_RETENTION_DAYS", "7")]).unwrap().payload_days, 7);
         assert_eq!(read(&[("PAYLOAD_RETENTION_DAYS", "0")]).unwrap_err().var, "PAYLOAD_RETENTION_DAYS");
         assert_eq!(read(&[("ACTIVITY_RETENTION_DAYS", "a year")]).unwrap_err().var, "ACTIVITY_RETENTION_DAYS");
+        assert_eq!(read(&[("HISTORY_RETENTION_DAYS", "14")]).unwrap().history_days, 14);
     }
 }

@@ -113,24 +113,33 @@ pub async fn missing_in_store<C: ConnectionTrait>(
 }
 
 /// Records Prokip quantities just read (by a push or a reconcile): the Products page shows the
-/// latest read and its age. Hand-written: one statement for any number of variations (arrays).
+/// latest read and its age, and each quantity that changed since the last read gets a history row
+/// with `cause`, in the same statement. Hand-written: one statement for any number of variations
+/// (arrays); `old` sees the rows as they were before the update (one snapshot).
 pub async fn record_prokip_quantities<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     quantities: &[(i64, rust_decimal::Decimal)],
+    cause: crate::model::PushReason,
 ) -> Result<(), DbErr> {
     if quantities.is_empty() {
         return Ok(());
     }
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "UPDATE prokip_catalog p SET qty = t.qty, qty_read_at = now()
-         FROM UNNEST($2::bigint[], $3::numeric[]) AS t(variation_id, qty)
-         WHERE p.account_id = $1 AND p.variation_id = t.variation_id",
+        "WITH t AS (SELECT * FROM UNNEST($2::bigint[], $3::numeric[]) AS t(variation_id, qty)),
+         old AS (SELECT p.variation_id, p.qty FROM prokip_catalog p JOIN t USING (variation_id)
+                 WHERE p.account_id = $1),
+         up AS (UPDATE prokip_catalog p SET qty = t.qty, qty_read_at = now() FROM t
+                WHERE p.account_id = $1 AND p.variation_id = t.variation_id RETURNING p.variation_id, p.sku, p.qty)
+         INSERT INTO sku_history (account_id, sku, kind, cause, before, after)
+         SELECT $1, up.sku, 'prokip', $4, old.qty, up.qty FROM up JOIN old USING (variation_id)
+         WHERE old.qty IS NOT NULL AND old.qty <> up.qty",
         [
             account_id.into(),
             quantities.iter().map(|(v, _)| *v).collect::<Vec<_>>().into(),
             quantities.iter().map(|(_, q)| q.to_string()).collect::<Vec<_>>().into(),
+            cause.as_str().into(),
         ],
     );
     db.execute_raw(stmt).await.map(|_| ())

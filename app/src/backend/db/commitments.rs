@@ -1,6 +1,7 @@
 //! Commitments: quantities of unpaid orders, which lower what we publish as available until the
 //! order is paid (it becomes a sell) or cancelled (they vanish).
 
+use super::sku_history;
 use sea_orm::{DatabaseConnection, Set, TransactionTrait, entity::prelude::*};
 use std::collections::BTreeMap;
 
@@ -22,7 +23,8 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Sets the order's commitments to exactly `qty_by_sku` (quantities ≤ 0 are left out).
+/// Sets the order's commitments to exactly `qty_by_sku` (quantities ≤ 0 are left out); each
+/// difference is a history row written in the same transaction.
 pub async fn replace(
     db: &DatabaseConnection,
     connection_id: i64,
@@ -30,31 +32,53 @@ pub async fn replace(
     qty_by_sku: &BTreeMap<String, i64>,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
-    remove(&txn, connection_id, order_id).await?;
+    let mut change: BTreeMap<String, i64> = BTreeMap::new();
+    for old in delete_of_order(&txn, connection_id, order_id).await? {
+        *change.entry(old.sku).or_default() -= old.qty;
+    }
     let now = chrono::Utc::now();
     let rows: Vec<ActiveModel> = qty_by_sku
         .iter()
         .filter(|(_, q)| **q > 0)
-        .map(|(sku, qty)| ActiveModel {
-            connection_id: Set(connection_id),
-            order_id: Set(order_id.to_owned()),
-            sku: Set(sku.clone()),
-            qty: Set(*qty),
-            created_at: Set(now),
+        .map(|(sku, qty)| {
+            *change.entry(sku.clone()).or_default() += qty;
+            ActiveModel {
+                connection_id: Set(connection_id),
+                order_id: Set(order_id.to_owned()),
+                sku: Set(sku.clone()),
+                qty: Set(*qty),
+                created_at: Set(now),
+            }
         })
         .collect();
     if !rows.is_empty() {
         Entity::insert_many(rows).exec_without_returning(&txn).await?;
     }
+    let change: Vec<(String, i64)> = change.into_iter().collect();
+    sku_history::record_committed(&txn, connection_id, order_id, sku_history::cause::ORDER_UNPAID, &change).await?;
     txn.commit().await
 }
 
-/// Drops the order's commitments (paid or cancelled); the SKUs they held.
-pub async fn remove<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Vec<String>, DbErr> {
-    let removed = Entity::delete_many()
+/// Drops the order's commitments (`cause`: it was paid or cancelled) with their history rows, in
+/// one transaction; the SKUs they held.
+pub async fn remove(
+    db: &DatabaseConnection,
+    connection_id: i64,
+    order_id: &str,
+    cause: &str,
+) -> Result<Vec<String>, DbErr> {
+    let txn = db.begin().await?;
+    let removed = delete_of_order(&txn, connection_id, order_id).await?;
+    let change: Vec<(String, i64)> = removed.iter().map(|c| (c.sku.clone(), -c.qty)).collect();
+    sku_history::record_committed(&txn, connection_id, order_id, cause, &change).await?;
+    txn.commit().await?;
+    Ok(removed.into_iter().map(|c| c.sku).collect())
+}
+
+async fn delete_of_order<C: ConnectionTrait>(db: &C, connection_id: i64, order_id: &str) -> Result<Vec<Model>, DbErr> {
+    Entity::delete_many()
         .filter(Column::ConnectionId.eq(connection_id))
         .filter(Column::OrderId.eq(order_id))
         .exec_with_returning(db)
-        .await?;
-    Ok(removed.into_iter().map(|c| c.sku).collect())
+        .await
 }

@@ -1,8 +1,9 @@
 //! Store connections (Shopify shops, WooCommerce sites). Every read and write is scoped to the
 //! owning account; a store belongs to at most one account (unique platform + store URL).
 
+use super::sku_history::{self, Kind, Merchant};
 use crate::model::{ConnectionStatus, Platform};
-use sea_orm::{QueryOrder, QuerySelect, Set, entity::prelude::*};
+use sea_orm::{QueryOrder, QuerySelect, Set, TransactionTrait, entity::prelude::*};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "connections")]
@@ -133,13 +134,27 @@ pub async fn set_order_import<C: ConnectionTrait>(
     update_scoped(db, account_id, id, Column::OrderImportEnabled, Expr::value(enabled)).await
 }
 
-pub async fn set_safety_buffer<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    id: i64,
-    buffer: i32,
-) -> Result<bool, DbErr> {
-    update_scoped(db, account_id, id, Column::SafetyBuffer, Expr::value(buffer)).await
+/// Sets a store's safety buffer; a change is a history row (for every SKU of the store) in the
+/// same transaction. `false`: no such store of the account.
+pub async fn set_safety_buffer(db: &DatabaseConnection, account_id: i64, id: i64, buffer: i32) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(before) = get(&txn, account_id, id).await?.map(|c| c.safety_buffer) else {
+        return Ok(false);
+    };
+    update_scoped(&txn, account_id, id, Column::SafetyBuffer, Expr::value(buffer)).await?;
+    if before != buffer {
+        let row = Merchant {
+            connection_id: id,
+            sku: None,
+            kind: Kind::Buffer,
+            before: Some(i64::from(before)),
+            after: Some(i64::from(buffer)),
+            detail: None,
+        };
+        sku_history::record_merchant(&txn, row).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Marks a store as uninstalled: credentials are purged, history is kept.

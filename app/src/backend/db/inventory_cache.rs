@@ -45,21 +45,50 @@ pub async fn get<C: ConnectionTrait>(
     Ok(rows.into_iter().collect())
 }
 
-/// Records quantities the store now has. Hand-written: one statement for any number of SKUs
-/// (arrays); the query builder binds a parameter per value, and PostgreSQL stops at 65,535.
-pub async fn put<C: ConnectionTrait>(db: &C, connection_id: i64, quantities: &[(String, i64)]) -> Result<(), DbErr> {
+/// Why the cached quantities change, for the history rows written with them.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    /// We wrote these quantities: a row for each that differs from what the store had.
+    Written(crate::model::PushReason),
+    /// A read-back found these: a drift row for each that differs from what we last wrote (a
+    /// first read is no drift).
+    ReadBack(crate::model::PushReason),
+}
+
+/// Records quantities the store now has, and their history rows, in one statement (`old` sees
+/// the cache as it was). Hand-written: one statement for any number of SKUs (arrays); the query
+/// builder binds a parameter per value, and PostgreSQL stops at 65,535.
+pub async fn put<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    connection_id: i64,
+    quantities: &[(String, i64)],
+    change: Change,
+) -> Result<(), DbErr> {
     if quantities.is_empty() {
         return Ok(());
     }
+    let (kind, cause, first_too) = match change {
+        Change::Written(r) => (super::sku_history::Kind::StoreWrite, r, true),
+        Change::ReadBack(r) => (super::sku_history::Kind::Drift, r, false),
+    };
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "INSERT INTO inventory_cache (connection_id, sku, quantity)
-         SELECT $1, t.* FROM UNNEST($2::text[], $3::bigint[]) AS t
-         ON CONFLICT (connection_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now()",
+        "WITH t AS (SELECT * FROM UNNEST($2::text[], $3::bigint[]) AS t(sku, quantity)),
+         old AS (SELECT c.sku, c.quantity FROM inventory_cache c JOIN t USING (sku) WHERE c.connection_id = $1),
+         up AS (INSERT INTO inventory_cache (connection_id, sku, quantity) SELECT $1, t.sku, t.quantity FROM t
+                ON CONFLICT (connection_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now())
+         INSERT INTO sku_history (account_id, connection_id, sku, kind, cause, before, after)
+         SELECT $4, $1, t.sku, $5, $6, old.quantity, t.quantity FROM t LEFT JOIN old USING (sku)
+         WHERE old.quantity IS DISTINCT FROM t.quantity AND ($7 OR old.quantity IS NOT NULL)",
         [
             connection_id.into(),
             quantities.iter().map(|q| q.0.clone()).collect::<Vec<_>>().into(),
             quantities.iter().map(|q| q.1).collect::<Vec<_>>().into(),
+            account_id.into(),
+            kind.as_str().into(),
+            cause.as_str().into(),
+            first_too.into(),
         ],
     );
     db.execute_raw(stmt).await.map(|_| ())

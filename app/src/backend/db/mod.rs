@@ -18,6 +18,7 @@ pub mod prokip_configs;
 pub mod sales_log;
 pub mod sessions;
 pub mod sku_detail;
+pub mod sku_history;
 pub mod sku_links;
 pub mod sku_map;
 pub mod store_status;

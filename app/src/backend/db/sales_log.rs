@@ -171,17 +171,31 @@ pub async fn set_state<C: ConnectionTrait>(
         .map(|_| ())
 }
 
-/// The sell exists in Prokip: keep its id and lines.
+/// The sell exists in Prokip: keep its id and lines, and write each SKU's history row ("sold")
+/// in the same statement.
 pub async fn mark_sent<C: ConnectionTrait>(
     db: &C,
     id: i64,
     sell_id: i64,
     lines: &std::collections::BTreeMap<String, SoldLine>,
 ) -> Result<(), DbErr> {
-    let sql = "UPDATE sales_log SET state = 'sent', error = NULL, prokip_sell_id = $2, sell_line_ids = $3,
-               sent_at = now(), updated_at = now() WHERE id = $1";
-    let lines = serde_json::to_value(lines).unwrap_or_default();
-    db.execute_raw(stmt(db, sql, vec![id.into(), sell_id.into(), lines.into()])).await.map(|_| ())
+    let sql = "WITH s AS (UPDATE sales_log SET state = 'sent', error = NULL, prokip_sell_id = $2, sell_line_ids = $3,
+                          sent_at = now(), updated_at = now() WHERE id = $1 RETURNING connection_id, order_id)
+               INSERT INTO sku_history (account_id, connection_id, sku, kind, cause, amount, order_id)
+               SELECT c.account_id, s.connection_id, t.sku, 'sold', 'order-paid', -t.qty, s.order_id
+               FROM s JOIN connections c ON c.id = s.connection_id, UNNEST($4::text[], $5::bigint[]) AS t(sku, qty)";
+    let mut sold: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for l in lines.values() {
+        *sold.entry(l.sku.as_str()).or_default() += l.quantity;
+    }
+    let values = vec![
+        id.into(),
+        sell_id.into(),
+        serde_json::to_value(lines).unwrap_or_default().into(),
+        sold.keys().map(|s| s.to_string()).collect::<Vec<_>>().into(),
+        sold.values().copied().collect::<Vec<_>>().into(),
+    ];
+    db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
 }
 
 /// One order as the Orders page shows it.

@@ -6,7 +6,7 @@
 use super::{Job, Retry};
 use crate::backend::{
     config::Retention,
-    db::{activity, login_failures, webhook_events},
+    db::{activity, login_failures, sku_history, webhook_events},
     session_store::PgSessionStore,
     state::AppState,
 };
@@ -40,8 +40,14 @@ pub async fn run(db: &DatabaseConnection, retention: Retention) -> Result<(), Bo
     login_failures::delete_stale(db).await?;
     let redacted = batched(|| webhook_events::redact_processed_before(db, retention.payload_days, BATCH)).await?;
     let trimmed = batched(|| activity::delete_older_than(db, retention.activity_days, BATCH)).await?;
-    if redacted + trimmed > 0 {
-        tracing::info!(redacted, trimmed, "retention applied: webhook payloads redacted, activity deleted");
+    let history = batched(|| sku_history::delete_older_than(db, retention.history_days, BATCH)).await?;
+    if redacted + trimmed + history > 0 {
+        tracing::info!(
+            redacted,
+            trimmed,
+            history,
+            "retention applied: payloads redacted, activity and SKU history deleted"
+        );
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::{
     },
     model::LinkSuggestion,
 };
+use sea_orm::TransactionTrait;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, thiserror::Error)]
@@ -112,9 +113,11 @@ pub async fn link(state: &AppState, account_id: i64, store_sku: &str, prokip_sku
     if stores.iter().all(linked) {
         return Err(LinkError::AlreadyLinked(store_sku.to_owned(), prokip_sku.to_owned()));
     }
+    let txn = state.db.begin().await?;
     for id in &stores {
-        sku_links::put(&state.db, *id, store_sku, prokip_sku).await?;
+        sku_links::put(&txn, *id, store_sku, prokip_sku).await?;
     }
+    txn.commit().await?;
     reindex(state, account_id, &stores, vec![store_sku.to_owned()]).await?;
     Ok(format!("{store_sku} is linked to Prokip's {prokip_sku}; the stock and held orders follow in a moment."))
 }
@@ -126,12 +129,14 @@ pub async fn link_suggested(state: &AppState, account_id: i64) -> Result<String,
         return Err(LinkError::NoSuggestions);
     }
     let mut stores: Vec<i64> = Vec::new();
+    let txn = state.db.begin().await?;
     for s in &all {
         for id in &s.connection_ids {
-            sku_links::put(&state.db, *id, &s.store_sku, &s.prokip_sku).await?;
+            sku_links::put(&txn, *id, &s.store_sku, &s.prokip_sku).await?;
         }
         stores.extend(&s.connection_ids);
     }
+    txn.commit().await?;
     stores.sort_unstable();
     stores.dedup();
     reindex(state, account_id, &stores, all.iter().map(|s| s.store_sku.clone()).collect()).await?;
@@ -144,9 +149,11 @@ pub async fn unlink(state: &AppState, account_id: i64, store_sku: &str) -> Resul
     let stores = catalog::stores_with(&state.db, account_id, store_sku).await?;
     let linked = sku_links::of_connections(&state.db, &stores).await?;
     let stores: Vec<i64> = linked.iter().filter(|l| l.store_sku == store_sku).map(|l| l.connection_id).collect();
-    if stores.is_empty() || sku_links::remove(&state.db, &stores, store_sku).await? == 0 {
+    let txn = state.db.begin().await?;
+    if stores.is_empty() || sku_links::remove(&txn, &stores, store_sku).await? == 0 {
         return Err(LinkError::NotLinked(store_sku.to_owned()));
     }
+    txn.commit().await?;
     reindex(state, account_id, &stores, Vec::new()).await?;
     Ok(format!("{store_sku} is no longer linked; it is not synced until it matches or is linked again."))
 }

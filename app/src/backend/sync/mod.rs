@@ -10,6 +10,7 @@ pub mod orders;
 pub mod products;
 pub mod reconcile;
 pub mod sku;
+mod sku_history;
 pub mod stock;
 pub mod triggers;
 pub mod webhook_health;

@@ -7,9 +7,11 @@ use crate::backend::{
     state::AppState,
     stores::Store,
 };
+use crate::model::PushReason;
 
 /// Refreshes the connection's cache from the store. `Err` carries a message for the activity log.
-pub async fn read_back(state: &AppState, conn: &connections::Model) -> Result<(), String> {
+/// What differs from what we last wrote is recorded as drift, with `cause` (the push it is for).
+pub async fn read_back(state: &AppState, conn: &connections::Model, cause: PushReason) -> Result<(), String> {
     let maps = sku_map::for_connection(&state.db, conn.id, None).await.map_err(|e| e.to_string())?;
     let store = Store::open(state, conn).map_err(|e| e.to_string())?;
     store.can_hold_stock().map_err(|e| e.to_string())?;
@@ -17,7 +19,8 @@ pub async fn read_back(state: &AppState, conn: &connections::Model) -> Result<()
     let (known, unknown): (Vec<_>, Vec<_>) = actual.into_iter().partition(|(_, q)| q.is_some());
     let known: Vec<(String, i64)> = known.into_iter().filter_map(|(s, q)| q.map(|q| (s, q))).collect();
     let unknown: Vec<String> = unknown.into_iter().map(|(s, _)| s).collect();
-    inventory_cache::put(&state.db, conn.id, &known).await.map_err(|e| e.to_string())?;
+    let change = inventory_cache::Change::ReadBack(cause);
+    inventory_cache::put(&state.db, conn.account_id, conn.id, &known, change).await.map_err(|e| e.to_string())?;
     inventory_cache::forget(&state.db, conn.id, &unknown).await.map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -1,22 +1,29 @@
 //! The SKU page: every number of one SKU with where it comes from — Prokip's quantity and when
 //! it was read, the unpaid orders holding stock, and per store the buffer, the published quantity
-//! as its formula with the numbers filled in, and what the store last showed.
+//! as its formula with the numbers filled in, and what the store last showed; below, every change
+//! to its numbers with its cause, and a chart of the last two weeks.
 
-use super::{history, products::ago, stock::available};
+use super::{
+    history,
+    products::ago,
+    sku_history::{self as shown, CHART_DAYS, Side},
+    stock::available,
+};
 use crate::{
     backend::{
-        db::{activity, connections, prokip_configs, sku_detail},
+        db::{activity, connections, prokip_configs, sku_detail, sku_history},
         error::{Kind, ServerError},
         state::AppState,
     },
-    model::{ConnectionStatus, HolderView, SkuStoreView, SkuView},
+    model::{ConnectionStatus, HISTORY_PER_PAGE, HolderView, SkuStoreView, SkuView},
 };
 use rust_decimal::Decimal;
 
 /// Entries of the SKU's recent history shown.
 const HISTORY_ROWS: u64 = 50;
 
-pub async fn explain(state: &AppState, account_id: i64, sku: &str) -> Result<SkuView, ServerError> {
+/// The SKU explained, with page `page` (from 1) of its history.
+pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) -> Result<SkuView, ServerError> {
     let db = &state.db;
     let prokip = sku_detail::prokip(db, account_id, sku).await?;
     let sides = sku_detail::stores(db, account_id, sku).await?;
@@ -63,6 +70,21 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str) -> Result<Sku
         .collect();
     let location = prokip_configs::for_account(db, account_id).await?.and_then(|c| c.location_name);
     let activity = activity::about_skus(db, account_id, &spellings, HISTORY_ROWS).await?;
+    let mapped: Vec<(i64, String)> =
+        sides.iter().filter_map(|s| s.store_sku.clone().map(|k| (s.connection_id, k))).collect();
+    let ids: Vec<i64> = stores.iter().map(|c| c.id).collect();
+    let scope = sku_history::Scope { account_id, prokip_sku: sku, stores: &mapped, connection_ids: &ids };
+    let page = page.max(1);
+    let (rows, total) = sku_history::page(db, &scope, (page - 1) * HISTORY_PER_PAGE, HISTORY_PER_PAGE).await?;
+    let side_label = |id: Option<i64>| id.map_or_else(|| "Prokip".to_owned(), label);
+    let levels = sku_history::levels_since(db, &scope, now - chrono::Duration::days(CHART_DAYS)).await?;
+    let mut lines =
+        vec![Side { connection_id: None, label: "Prokip".into(), now: qty.map(super::mapping::whole_units) }];
+    lines.extend(sides.iter().filter(|s| s.store_sku.is_some()).map(|s| Side {
+        connection_id: Some(s.connection_id),
+        label: label(s.connection_id),
+        now: s.quantity,
+    }));
     Ok(SkuView {
         sku: sku.to_owned(),
         name: prokip.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
@@ -75,6 +97,11 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str) -> Result<Sku
             .collect(),
         stores: store_views,
         activity: activity.into_iter().map(history::activity_view).collect(),
+        history: rows.iter().map(|r| shown::entry_view(r, side_label(r.connection_id))).collect(),
+        history_page: page,
+        history_pages: total.div_ceil(HISTORY_PER_PAGE).max(1),
+        history_total: total,
+        chart: shown::chart(now, &levels, &lines),
     })
 }
 

@@ -118,7 +118,7 @@ async fn push_stores(
             webhook_health::check(state, &conn).await?;
         }
         if job.reason == PushReason::Reconcile
-            && let Err(e) = reconcile::read_back(state, &conn).await
+            && let Err(e) = reconcile::read_back(state, &conn, job.reason).await
         {
             store_failed(state, &conn, job, &e).await?;
             if let Some(id) = run {
@@ -135,7 +135,7 @@ async fn push_stores(
         }
         ready.push(conn);
     }
-    let prokip = prokip_quantities(state, job.account_id, location, skus).await?;
+    let prokip = prokip_quantities(state, job, location).await?;
     let committed = inventory_cache::committed(&state.db, job.account_id, skus).await?;
     for conn in ready {
         outcomes.push(push_store(state, &conn, job, &prokip, &committed, run).await?);
@@ -146,10 +146,10 @@ async fn push_stores(
 /// Prokip quantity per SKU: one catalog walk for a full push, else just those variations.
 async fn prokip_quantities(
     state: &AppState,
-    account_id: i64,
+    job: &PushStock,
     location: i64,
-    skus: Option<&[String]>,
 ) -> Result<HashMap<String, Decimal>, SyncError> {
+    let (account_id, skus) = (job.account_id, job.skus.as_deref());
     let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
     let client = prokip::client_for(state, account_id).await?;
     let qty: HashMap<i64, Decimal> = match skus {
@@ -167,7 +167,7 @@ async fn prokip_quantities(
     .map_err(|e| SyncError::Prokip(e.to_string()))?;
     prokip::keep_tokens(state, account_id, &client).await;
     let read: Vec<(i64, Decimal)> = qty.iter().map(|(id, q)| (*id, *q)).collect();
-    catalog::record_prokip_quantities(&state.db, account_id, &read).await?;
+    catalog::record_prokip_quantities(&state.db, account_id, &read, job.reason).await?;
     Ok(by_sku.into_iter().filter_map(|(sku, id)| qty.get(&id).map(|q| (sku, *q))).collect())
 }
 
@@ -215,7 +215,8 @@ async fn push_store(
                 return Ok(outcome);
             }
         };
-        inventory_cache::put(&state.db, conn.id, &written.done).await?;
+        let change = inventory_cache::Change::Written(job.reason);
+        inventory_cache::put(&state.db, conn.account_id, conn.id, &written.done, change).await?;
         for (sku, message) in &written.failed {
             let subject = format!("SKU {sku} → {}", conn.store_url);
             let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });

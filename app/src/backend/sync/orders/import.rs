@@ -10,6 +10,7 @@ use crate::{
         db::{
             account_settings, commitments,
             sales_log::{self, Claim, NewOrder, Row},
+            sku_history::cause,
         },
         stores,
     },
@@ -109,7 +110,7 @@ async fn apply(ctx: &OrderCtx<'_>, lease: &Lease, row: &Row, o: &StoreOrder) -> 
         }
         Status::Paid => {
             if let Some(row) = sell::sell(ctx, lease, row, o).await? {
-                commitments::remove(db, ctx.conn.id, &o.order_id).await?;
+                commitments::remove(db, ctx.conn.id, &o.order_id, cause::ORDER_PAID).await?;
                 refunds::apply(ctx, &row, &woo_refunds::with_lines(ctx, o).await?).await?;
             }
             Ok(())
@@ -145,7 +146,7 @@ async fn cancel(ctx: &OrderCtx<'_>, row: &Row) -> Result<(), ImportError> {
         return refunds::undo_sell(ctx, &sold).await;
     }
     let db = &ctx.state.db;
-    let released = commitments::remove(db, ctx.conn.id, &row.order_id).await?;
+    let released = commitments::remove(db, ctx.conn.id, &row.order_id, cause::ORDER_CANCELLED).await?;
     sales_log::set_state(db, row.id, OrderState::Cancelled, None).await?;
     ctx.push_stock(released).await;
     Ok(())
