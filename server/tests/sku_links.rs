@@ -1,7 +1,8 @@
 //! Fixing a near-miss SKU from the Products page: the demo stores sell `as0040`, Prokip calls it
 //! `AS0040`. The page suggests the link; linking maps it in every store that has it, pushes its
 //! stock there, releases the order held for it (sold once), survives re-indexing, and can be
-//! undone. Bad links change nothing and say why.
+//! undone. A store barcode that is a Prokip SKU is suggested too. Bad links change nothing and say
+//! why.
 
 mod common;
 
@@ -108,4 +109,31 @@ async fn bad_links_say_why_and_change_nothing() {
     let html = other.get(w.app.url(&location(&r))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("is not a Prokip SKU of your business"), "{html}");
     assert_eq!(w.app.scalar(links).await, 2);
+}
+
+#[tokio::test]
+async fn a_store_barcode_that_is_a_prokip_sku_is_suggested_and_linked() {
+    let w = World::new().await;
+    // The merchant gave AS0030 a SKU of their own in both stores and scanned Prokip's label into
+    // the barcode field (Shopify's barcode, WooCommerce's GTIN/UPC/EAN/ISBN).
+    assert!(w.shopify.relabel(mocks::shopify::DEMO_SHOP, "AS0030", "MUG-BLUE", Some("AS0030")));
+    assert!(w.woo.relabel(wm::DEMO_STORE, "AS0030", "MUG-BLUE", "as0030"));
+    w.prokip.set_stock(w.prokip_location, "AS0030", Decimal::from(23)).unwrap();
+    post(&w, "/products/reindex", &[]).await;
+    let only = "SELECT count(*) FROM store_catalog WHERE sku = 'MUG-BLUE' AND barcode IS NOT NULL";
+    w.eventually(WAIT, "both stores indexed with their barcodes", || async { w.app.scalar(only).await == 2 }).await;
+
+    let page = w.browser.get(w.app.url("/products?status=store_only")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("MUG-BLUE → AS0030"), "{page}");
+    assert!(page.contains("(its barcode is AS0030)"), "{page}");
+
+    let html = post(&w, "/products/link-suggested", &[]).await;
+    assert!(html.contains("2 SKUs are linked"), "{html}");
+    let mapped = "SELECT count(*) FROM sku_map WHERE sku = 'MUG-BLUE' AND manual";
+    w.eventually(WAIT, "both stores map it", || async { w.app.scalar(mapped).await == 2 }).await;
+    w.eventually(WAIT, "both stores show Prokip's 23", || async {
+        w.woo.stock_of(wm::DEMO_STORE, "MUG-BLUE") == Some(23)
+            && w.shopify.available(mocks::shopify::DEMO_SHOP, "MUG-BLUE") == Some(23)
+    })
+    .await;
 }

@@ -37,6 +37,8 @@ pub struct LinkSuggestion {
     pub prokip_sku: String,
     /// The stores that have the store SKU.
     pub connection_ids: Vec<i64>,
+    /// The store's barcode that is the Prokip SKU, when that (not the spelling) suggests it.
+    pub barcode: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

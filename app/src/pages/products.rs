@@ -133,7 +133,7 @@ fn Suggestions(suggestions: Vec<LinkSuggestion>) -> impl IntoView {
     view! {
         <section class="suggestions" aria-labelledby="suggestions-title" data-testid="link-suggestions">
             <h2 id="suggestions-title">{format!("Suggested links ({n})")}</h2>
-            <p class="direction">"These store SKUs match no Prokip SKU exactly, but one differs only in case, spaces or dashes. Linking syncs them as that Prokip product; nothing is renamed."</p>
+            <p class="direction">"These store SKUs match no Prokip SKU exactly, but one differs only in case, spaces or dashes, or is the store's barcode for the product. Linking syncs them as that Prokip product; nothing is renamed."</p>
             <ul>
                 {suggestions.into_iter().map(|s| view! {
                     <li data-testid=format!("suggestion-{}", s.store_sku)>
@@ -141,6 +141,7 @@ fn Suggestions(suggestions: Vec<LinkSuggestion>) -> impl IntoView {
                             <input type="hidden" name="store_sku" value=s.store_sku.clone() />
                             <input type="hidden" name="prokip_sku" value=s.prokip_sku.clone() />
                             <span>{format!("{} → {}", s.store_sku, s.prokip_sku)}</span>
+                            {s.barcode.clone().map(|b| view! { <small class="muted">{format!(" (its barcode is {b})")}</small> })}
                             <button type="submit" aria-label=format!("Link {} to {}", s.store_sku, s.prokip_sku)>"Link"</button>
                         </form>
                     </li>

@@ -46,13 +46,22 @@ pub async fn replace_prokip<C: ConnectionTrait>(
     db.execute_raw(stmt).await.map(|_| ())
 }
 
-/// Replaces a store's index with `(variant key, sku, name)` rows (non-empty SKUs only), stamped
+/// One store variant in the index.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub variant_key: String,
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+}
+
+/// Replaces a store's index with its variants (non-empty SKUs only), stamped
 /// with the time the store was read (`read_at`, taken before the first request). Hand-written:
 /// UNNEST writes any catalog size in one statement.
 pub async fn replace_store<C: ConnectionTrait>(
     db: &C,
     connection_id: i64,
-    rows: &[(String, String, String)],
+    rows: &[Listed],
     read_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let b = db.get_database_backend();
@@ -64,13 +73,16 @@ pub async fn replace_store<C: ConnectionTrait>(
     .await?;
     let stmt = Statement::from_sql_and_values(
         b,
-        "INSERT INTO store_catalog (connection_id, variant_key, sku, name, indexed_at)
-         SELECT $1, t.*, $5 FROM UNNEST($2::text[], $3::text[], $4::text[]) AS t ON CONFLICT DO NOTHING",
+        "INSERT INTO store_catalog (connection_id, variant_key, sku, name, barcode, indexed_at)
+         SELECT $1, t.key, t.sku, t.name, NULLIF(t.barcode, ''), $6
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]) AS t(key, sku, name, barcode)
+         ON CONFLICT DO NOTHING",
         [
             connection_id.into(),
-            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>().into(),
-            rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>().into(),
-            rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.variant_key.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.sku.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>().into(),
+            rows.iter().map(|r| r.barcode.clone().unwrap_or_default()).collect::<Vec<_>>().into(),
             read_at.into(),
         ],
     );
@@ -147,10 +159,10 @@ pub async fn record_prokip_quantities<C: ConnectionTrait>(
 
 /// Each connected store's SKUs at its last index that no Prokip SKU equals and no link covers:
 /// (connection, store SKU). Hand-written: two anti-joins (no equal Prokip SKU, no link).
-pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<(i64, String)>, DbErr> {
+pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<StoreOnly>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT DISTINCT s.connection_id, s.sku FROM store_catalog s
+        "SELECT DISTINCT s.connection_id, s.sku, s.barcode FROM store_catalog s
          JOIN connections c ON c.id = s.connection_id AND c.account_id = $1 AND c.status <> 'disconnected'
          WHERE NOT EXISTS (SELECT 1 FROM prokip_catalog p WHERE p.account_id = $1 AND p.sku = s.sku)
            AND NOT EXISTS (SELECT 1 FROM sku_links l WHERE l.connection_id = s.connection_id AND l.store_sku = s.sku)
@@ -158,7 +170,23 @@ pub async fn store_only<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<V
         [account_id.into()],
     );
     let rows = db.query_all_raw(stmt).await?;
-    rows.iter().map(|r| Ok((r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<String>(1)?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(StoreOnly {
+                connection_id: r.try_get_by_index(0)?,
+                sku: r.try_get_by_index(1)?,
+                barcode: r.try_get_by_index(2)?,
+            })
+        })
+        .collect()
+}
+
+/// A store SKU no Prokip SKU equals, with the variant's barcode when the store has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOnly {
+    pub connection_id: i64,
+    pub sku: String,
+    pub barcode: Option<String>,
 }
 
 /// Prokip SKUs of the account used by exactly one variation (the only ones a link can name).

@@ -74,6 +74,9 @@ pub fn facts(platform: Platform) -> &'static Facts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreVariant {
     pub sku: Option<String>,
+    /// Its barcode (Shopify's barcode, WooCommerce's GTIN/UPC/EAN/ISBN), when set: Prokip prints
+    /// its SKU as the barcode, so a store barcode equal to a Prokip SKU suggests a link.
+    pub barcode: Option<String>,
     pub name: String,
     pub product_id: String,
     pub variant_id: Option<String>,

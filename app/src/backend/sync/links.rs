@@ -6,7 +6,10 @@
 
 use crate::{
     backend::{
-        db::{catalog, sku_links},
+        db::{
+            catalog::{self, StoreOnly},
+            sku_links,
+        },
         error::{Kind, ServerError},
         jobs::IndexCatalog,
         state::AppState,
@@ -14,7 +17,7 @@ use crate::{
     model::LinkSuggestion,
 };
 use sea_orm::TransactionTrait;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
@@ -58,21 +61,43 @@ pub fn normalized(sku: &str) -> String {
 }
 
 /// Store-only SKUs paired with the one Prokip SKU that differs from them only in
-/// [`normalized`] ways (none when two Prokip SKUs would fit). Pure; sorted by store SKU.
-pub fn suggest(store_only: &[(i64, String)], prokip: &[String]) -> Vec<LinkSuggestion> {
+/// [`normalized`] ways, or else that their barcode is (Prokip's labels print the SKU as the
+/// barcode); no guess when two Prokip SKUs would fit, or when the stores' barcodes disagree.
+/// Pure; sorted by store SKU.
+pub fn suggest(store_only: &[StoreOnly], prokip: &[String]) -> Vec<LinkSuggestion> {
     let mut by_form: HashMap<String, Vec<&String>> = HashMap::new();
     for p in prokip {
         by_form.entry(normalized(p)).or_default().push(p);
     }
-    let mut stores: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-    for (conn, sku) in store_only {
-        stores.entry(sku.as_str()).or_default().push(*conn);
+    let only = |form: &str| match by_form.get(form).map(Vec::as_slice) {
+        Some([p]) => Some((*p).clone()),
+        _ => None,
+    };
+    let mut stores: BTreeMap<&str, (Vec<i64>, BTreeSet<&str>)> = BTreeMap::new();
+    for s in store_only {
+        let entry = stores.entry(s.sku.as_str()).or_default();
+        entry.0.push(s.connection_id);
+        entry.1.extend(s.barcode.as_deref().filter(|b| !b.trim().is_empty()));
     }
     stores
         .into_iter()
-        .filter_map(|(sku, connection_ids)| match by_form.get(&normalized(sku)).map(Vec::as_slice) {
-            Some([p]) => Some(LinkSuggestion { store_sku: sku.to_owned(), prokip_sku: (*p).clone(), connection_ids }),
-            _ => None,
+        .filter_map(|(sku, (mut connection_ids, barcodes))| {
+            connection_ids.dedup();
+            let suggestion = |prokip_sku, barcode| LinkSuggestion {
+                store_sku: sku.to_owned(),
+                prokip_sku,
+                connection_ids: connection_ids.clone(),
+                barcode,
+            };
+            if let Some(p) = only(&normalized(sku)) {
+                return Some(suggestion(p, None));
+            }
+            let by_barcode: BTreeMap<String, &str> =
+                barcodes.iter().rev().filter_map(|b| only(&normalized(b)).map(|p| (p, *b))).collect();
+            match by_barcode.into_iter().collect::<Vec<_>>().as_slice() {
+                [(p, b)] => Some(suggestion(p.clone(), Some((*b).to_owned()))),
+                _ => None,
+            }
         })
         .collect()
 }
@@ -172,15 +197,44 @@ async fn reindex(state: &AppState, account_id: i64, stores: &[i64], skus: Vec<St
 mod tests {
     use super::*;
 
+    fn only(connection_id: i64, sku: &str, barcode: Option<&str>) -> StoreOnly {
+        StoreOnly { connection_id, sku: sku.into(), barcode: barcode.map(str::to_owned) }
+    }
+
+    fn pairs(s: &[LinkSuggestion]) -> Vec<(&str, &str, Vec<i64>, Option<&str>)> {
+        s.iter()
+            .map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str(), s.connection_ids.clone(), s.barcode.as_deref()))
+            .collect()
+    }
+
     #[test]
     fn suggestions_pair_skus_that_differ_only_in_case_spaces_and_dashes() {
         let store_only =
-            [(1, "as0040".to_owned()), (2, "as0040".to_owned()), (1, "ab 12".to_owned()), (1, "x9".to_owned())];
+            [only(1, "as0040", None), only(2, "as0040", None), only(1, "ab 12", None), only(1, "x9", None)];
         let prokip = ["AS0040", "AB-12", "X-9", "X_9", "UNRELATED"].map(str::to_owned);
-        let s = suggest(&store_only, &prokip);
-        let pairs: Vec<_> =
-            s.iter().map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str(), s.connection_ids.clone())).collect();
         // x9 could be X-9 or X_9: no guess.
-        assert_eq!(pairs, [("ab 12", "AB-12", vec![1]), ("as0040", "AS0040", vec![1, 2])]);
+        assert_eq!(
+            pairs(&suggest(&store_only, &prokip)),
+            [("ab 12", "AB-12", vec![1], None), ("as0040", "AS0040", vec![1, 2], None)]
+        );
+    }
+
+    #[test]
+    fn a_barcode_that_is_a_prokip_sku_suggests_it_when_the_spelling_does_not() {
+        let store_only = [
+            only(1, "MUG-BLUE", Some("as0039")),
+            only(2, "MUG-BLUE", Some("AS0039")),
+            // The spelling wins over a barcode.
+            only(1, "ab12", Some("AS0039")),
+            // Stores disagree on the barcode: no guess.
+            only(1, "CUP", Some("AS0039")),
+            only(2, "CUP", Some("AB-12")),
+            only(1, "NOTHING", Some("4006381333931")),
+        ];
+        let prokip = ["AS0039", "AB-12"].map(str::to_owned);
+        assert_eq!(
+            pairs(&suggest(&store_only, &prokip)),
+            [("MUG-BLUE", "AS0039", vec![1, 2], Some("AS0039")), ("ab12", "AB-12", vec![1], None)]
+        );
     }
 }

@@ -277,10 +277,15 @@ async fn index_store(
     let (rows, mut report) = match_catalog(prokip, &store, &links);
     report.connection_id = conn.id;
     report.store_url = conn.store_url.clone();
-    let listed: Vec<(String, String, String)> = store
+    let listed: Vec<catalog::Listed> = store
         .iter()
         .filter_map(|s| {
-            s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| (s.key(), sku.clone(), s.name.clone()))
+            s.sku.as_ref().filter(|k| !k.trim().is_empty()).map(|sku| catalog::Listed {
+                variant_key: s.key(),
+                sku: sku.clone(),
+                name: s.name.clone(),
+                barcode: s.barcode.clone(),
+            })
         })
         .collect();
     let txn = state.db.begin().await?;
@@ -347,6 +352,7 @@ mod tests {
     fn sv(id: &str, sku: Option<&str>) -> StoreVariant {
         StoreVariant {
             sku: sku.map(str::to_owned),
+            barcode: None,
             name: id.into(),
             product_id: format!("p{id}"),
             variant_id: Some(id.into()),

@@ -37,6 +37,16 @@ fn push_cause(key: &str) -> &'static str {
     }
 }
 
+/// Why Prokip's quantity changed: our own orders and refunds, else the till or an edit in Prokip,
+/// whichever read noticed it first.
+fn prokip_cause(key: &str) -> String {
+    match PushReason::from_key(key) {
+        Some(PushReason::Order) => push_cause(key).to_owned(),
+        Some(PushReason::ProkipPoll) => "a sale or stock change in Prokip, seen by the poll".to_owned(),
+        _ => format!("a sale or stock change in Prokip, seen by {}", push_cause(key)),
+    }
+}
+
 fn order_label(e: &Entry) -> String {
     e.order.as_deref().map_or_else(|| "an order".to_owned(), |o| format!("order {o}"))
 }
@@ -46,7 +56,7 @@ pub fn entry_view(e: &Entry, side: String) -> HistoryEntryView {
     let amount = e.amount.unwrap_or(0);
     let (change, why) = match Kind::from_key(&e.kind) {
         Some(Kind::Prokip) => {
-            (format!("Prokip quantity {} → {}", shown(&e.before), shown(&e.after)), push_cause(&e.cause).to_owned())
+            (format!("Prokip quantity {} → {}", shown(&e.before), shown(&e.after)), prokip_cause(&e.cause))
         }
         Some(Kind::StoreWrite) => {
             let had = if e.before.is_some() { format!("store had {}", shown(&e.before)) } else { "first write".into() };

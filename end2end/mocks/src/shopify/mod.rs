@@ -186,6 +186,17 @@ impl ShopifyMock {
         s.levels.get(&(v.inventory_item_id, s.primary_location())).copied()
     }
 
+    /// A merchant renames a variant's SKU and sets its barcode in the admin. `false`: no such variant.
+    pub fn relabel(&self, shop: &str, sku: &str, new_sku: &str, barcode: Option<&str>) -> bool {
+        let mut store = self.lock();
+        let Some(v) = store.shops.get_mut(shop).and_then(|s| s.variants.iter_mut().find(|v| v.sku == sku)) else {
+            return false;
+        };
+        v.sku = new_sku.to_owned();
+        v.barcode = barcode.map(str::to_owned);
+        true
+    }
+
     /// Inventory item gid of the variant with `sku`.
     pub fn inventory_item_id(&self, shop: &str, sku: &str) -> Option<String> {
         let store = self.lock();

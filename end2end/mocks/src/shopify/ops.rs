@@ -80,6 +80,7 @@ pub fn variant_node(shop: &Shop, v: &Variant) -> Value {
     let title = shop.product(v.product_id).map(|p| p.title.as_str()).unwrap_or_default();
     json!({
         "id": gid("ProductVariant", v.id), "sku": v.sku, "title": v.title, "price": money(v.price),
+        "barcode": v.barcode,
         "product": { "id": gid("Product", v.product_id), "title": title },
         "inventoryItem": { "id": gid("InventoryItem", v.inventory_item_id), "tracked": v.tracked },
     })
@@ -344,7 +345,16 @@ pub fn product_set(shop: &mut Shop, ids: &mut Ids, vars: &Value) -> OpResult {
     for (sku, title, price, stock) in new_variants {
         let (id, item) = (ids.next(), ids.next());
         shop.item_index.insert(item, shop.variants.len());
-        shop.variants.push(Variant { id, product_id, sku, title, price, inventory_item_id: item, tracked: true });
+        shop.variants.push(Variant {
+            id,
+            product_id,
+            sku,
+            title,
+            price,
+            inventory_item_id: item,
+            tracked: true,
+            barcode: None,
+        });
         for (location, q) in stock {
             shop.levels.insert((item, location), q);
         }

@@ -93,6 +93,7 @@ const SCHEMA: &[TypeDef] = &[
             ("id", S, &[]),
             ("legacyResourceId", S, &[]),
             ("sku", S, &[]),
+            ("barcode", S, &[]),
             ("title", S, &[]),
             ("price", S, &[]),
             ("inventoryQuantity", S, &[]),

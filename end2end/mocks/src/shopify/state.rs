@@ -49,6 +49,7 @@ pub struct Variant {
     pub price: Decimal,
     pub inventory_item_id: u64,
     pub tracked: bool,
+    pub barcode: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -319,6 +320,7 @@ impl Store {
                 price: *price,
                 inventory_item_id: *item_id,
                 tracked: true,
+                barcode: None,
             });
             shop.levels.insert((*item_id, location), *stock);
         }

@@ -261,6 +261,7 @@ impl WooMock {
                     name: c.name.clone(),
                     kind: if variable { Kind::Variable } else { Kind::Simple },
                     sku: sku(&c.sku),
+                    global_unique_id: String::new(),
                     regular_price: if variable { None } else { first.map(|v| v.price) },
                     manage_stock: !variable,
                     stock_quantity: if variable { None } else { first.and_then(|v| v.stock.trunc().to_i64()) },
@@ -281,6 +282,7 @@ impl WooMock {
                                 id: vid,
                                 parent_id: id,
                                 sku: sku(&v.sku),
+                                global_unique_id: String::new(),
                                 regular_price: Some(v.price),
                                 manage_stock: true,
                                 stock_quantity: v.stock.trunc().to_i64(),
@@ -304,6 +306,22 @@ impl WooMock {
         })??;
         self.fire(store, "product.updated", id).await;
         Ok(())
+    }
+
+    /// A merchant renames a product's (or variation's) SKU and sets its GTIN/UPC/EAN/ISBN field.
+    /// `false`: no such SKU.
+    pub fn relabel(&self, store: &str, sku: &str, new_sku: &str, gtin: &str) -> bool {
+        let mut db = self.db.lock().unwrap();
+        let Some(s) = db.stores.get_mut(store) else { return false };
+        if let Some(p) = s.products.values_mut().find(|p| p.sku == sku) {
+            (p.sku, p.global_unique_id) = (new_sku.to_owned(), gtin.to_owned());
+            return true;
+        }
+        if let Some(v) = s.variations.values_mut().find(|v| v.sku == sku) {
+            (v.sku, v.global_unique_id) = (new_sku.to_owned(), gtin.to_owned());
+            return true;
+        }
+        false
     }
 
     /// The stock WooCommerce shows for a SKU (product or variation).

@@ -50,6 +50,8 @@ pub(super) struct Product {
     pub name: String,
     pub kind: Kind,
     pub sku: String,
+    /// GTIN, UPC, EAN or ISBN (WooCommerce 9.2+; "" when not set).
+    pub global_unique_id: String,
     pub regular_price: Option<Decimal>,
     pub manage_stock: bool,
     pub stock_quantity: Option<i64>,
@@ -67,6 +69,7 @@ pub(super) struct Variation {
     pub id: u64,
     pub parent_id: u64,
     pub sku: String,
+    pub global_unique_id: String,
     pub regular_price: Option<Decimal>,
     pub manage_stock: bool,
     pub stock_quantity: Option<i64>,

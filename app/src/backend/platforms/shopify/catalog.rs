@@ -10,11 +10,11 @@ const SHOP: &str = "query Shop { shop { id name currencyCode myshopifyDomain } }
 const LOCATIONS: &str = "query Locations($first: Int!) { locations(first: $first) { nodes { id name isActive } pageInfo { hasNextPage endCursor } } }";
 const VARIANTS: &str = "query Variants($first: Int!, $after: String, $query: String) {
   productVariants(first: $first, after: $after, query: $query) {
-    nodes { id sku title price product { id title } inventoryItem { id tracked } }
+    nodes { id sku barcode title price product { id title } inventoryItem { id tracked } }
     pageInfo { hasNextPage endCursor } } }";
 const PRODUCT_SET: &str = "mutation CreateProduct($input: ProductSetInput!, $synchronous: Boolean!) {
   productSet(input: $input, synchronous: $synchronous) {
-    product { id title variants(first: 250) { nodes { id sku title price product { id title } inventoryItem { id tracked } } } }
+    product { id title variants(first: 250) { nodes { id sku barcode title price product { id title } inventoryItem { id tracked } } } }
     userErrors { code field message } } }";
 /// SKUs per search query; keeps the query string short.
 const SKUS_PER_QUERY: usize = 50;
@@ -58,6 +58,8 @@ struct ItemRef {
 struct RawVariant {
     id: String,
     sku: Option<String>,
+    #[serde(default)]
+    barcode: Option<String>,
     title: String,
     price: Option<Decimal>,
     product: IdTitle,
@@ -69,6 +71,7 @@ impl From<RawVariant> for Variant {
         Variant {
             id: v.id,
             sku: v.sku.filter(|s| !s.is_empty()),
+            barcode: v.barcode.filter(|b| !b.trim().is_empty()),
             title: v.title,
             price: v.price,
             product_id: v.product.id,

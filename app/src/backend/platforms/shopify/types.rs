@@ -27,6 +27,7 @@ pub struct Location {
 pub struct Variant {
     pub id: String,
     pub sku: Option<String>,
+    pub barcode: Option<String>,
     pub title: String,
     pub price: Option<Decimal>,
     pub product_id: String,

@@ -28,6 +28,9 @@ pub struct Product {
     pub kind: ProductKind,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub sku: Option<String>,
+    /// GTIN, UPC, EAN or ISBN (WooCommerce 9.2+; absent before, "" when not set).
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub global_unique_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub price: Option<Decimal>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
@@ -58,6 +61,7 @@ impl Product {
             product_id,
             variation_id,
             sku: self.sku.clone(),
+            barcode: self.global_unique_id.clone(),
             name: self.name.clone(),
             manage_stock: self.manage_stock,
             stock_quantity: self.stock_quantity,
@@ -81,6 +85,9 @@ pub struct Variation {
     pub name: String,
     #[serde(default, deserialize_with = "de::opt_text")]
     pub sku: Option<String>,
+    /// GTIN, UPC, EAN or ISBN (WooCommerce 9.2+; absent before, "" when not set).
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub global_unique_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
     pub price: Option<Decimal>,
     #[serde(default, deserialize_with = "de::opt_decimal")]
@@ -101,6 +108,7 @@ impl Variation {
             product_id: parent.id,
             variation_id: Some(self.id),
             sku: self.sku.clone(),
+            barcode: self.global_unique_id.clone(),
             name: self.display_name(&parent.name),
             manage_stock: self.manage_stock,
             stock_quantity: self.stock_quantity,
@@ -122,6 +130,9 @@ pub struct Variant {
     pub product_id: u64,
     pub variation_id: Option<u64>,
     pub sku: Option<String>,
+    /// Its GTIN/UPC/EAN/ISBN, when set.
+    #[serde(default)]
+    pub barcode: Option<String>,
     pub name: String,
     /// Whether stock is tracked on this object (`"parent"` counts as no).
     pub manage_stock: bool,

@@ -109,6 +109,7 @@ impl ShopifyStore {
                     format!("{} - {}", v.product_title, v.title)
                 },
                 sku: v.sku,
+                barcode: v.barcode,
                 product_id: v.product_id,
                 variant_id: Some(v.id),
                 inventory_item_id: Some(v.inventory_item_id),

@@ -88,6 +88,7 @@ impl WooStore {
             .into_iter()
             .map(|v| StoreVariant {
                 sku: v.sku,
+                barcode: v.barcode,
                 name: v.name,
                 product_id: v.product_id.to_string(),
                 variant_id: v.variation_id.map(|id| id.to_string()),
