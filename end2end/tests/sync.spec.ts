@@ -105,7 +105,13 @@ test("a near-miss SKU is linked from its suggestion and its page explains the pu
   await page.getByTestId("sku-AS0040").getByTestId("sku-link").click();
   await expect(page.getByRole("heading", { name: "SKU AS0040" })).toBeVisible();
   const prokipQty = Number(await page.getByTestId("sku-prokip").textContent());
-  await expect(page.getByTestId("sku-formula").first()).toHaveText(`max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty}`);
+  // Each store's index runs on its own: both formulas show once both have matched it.
+  await expect(async () => {
+    await page.reload();
+    for (const formula of await page.getByTestId("sku-formula").all()) {
+      await expect(formula).toHaveText(`max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty}`, { timeout: 500 });
+    }
+  }).toPass({ timeout: 20_000 });
   await expect.poll(() => shopAvailable(request, shop, "as0040"), { timeout: 20_000 }).toBe(prokipQty);
 });
 
@@ -116,6 +122,8 @@ async function prokipStock(request: APIRequestContext, location: number, sku: st
 }
 
 test("a sale at the till shows on Products and on the SKU page with its cause, without a re-index", async ({ page, request }) => {
+  // Waits for the next poll (every 10 s here), which a loaded machine can stretch.
+  test.setTimeout(90_000);
   const shop = await connectedMerchant(page, request);
   const location = await demoLocation(request);
   const before = await prokipStock(request, location, "AS0021");

@@ -48,11 +48,11 @@ pub fn OrdersChart(days: Vec<ChartDay>) -> impl IntoView {
                 "Orders sent to Prokip per day, last 14 days: "
                 <span class="key-shopify">"Shopify"</span> " and " <span class="key-woo">"WooCommerce"</span>
             </figcaption>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <caption>"Orders per channel per day"</caption>
                 <thead><tr><th scope="col">"Day"</th><th scope="col">"Shopify"</th><th scope="col">"WooCommerce"</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }

@@ -105,10 +105,10 @@ pub fn QtyChart(chart: QtyChartView) -> impl IntoView {
                 "Quantity over the last 14 days (UTC dates):"
                 <ul class="chart-keys">{keys}</ul>
             </figcaption>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <caption>"Quantities over the last 14 days, oldest first"</caption>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }
