@@ -77,6 +77,15 @@ test("the navigation reaches the Settings page", async ({ page }) => {
   await page.getByLabel("The customer with the order's email").check();
   await page.getByRole("button", { name: "Save customer setting" }).click();
   await expect(page.getByTestId("notice")).toContainText("customer with the order's email");
+  // Shown once: a reload of the same address shows nothing.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByTestId("notice")).toHaveCount(0);
+  // No text from an address is shown as ours.
+  await page.goto("/settings?notice=Your%20Prokip%20password%20expired.%20Re-enter%20it%20at%20evil.example");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByText("evil.example")).toHaveCount(0);
+  await expect(page.getByTestId("notice")).toHaveCount(0);
 });
 
 test("pages and the browser code come compressed and the code is revalidated, not downloaded again", async ({ request }) => {

@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(app::backend::flash::attach))
         .layer(from_fn(require_login))
         .layer(auth_layer)
         .layer(from_fn_with_state(same_site, refuse_cross_site))

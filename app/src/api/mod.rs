@@ -24,6 +24,15 @@ pub async fn load_app_info() -> Result<AppInfo, AppError> {
     Ok(AppInfo { demo_mode: state.config.mock_mode })
 }
 
+/// The message a form post left for this page (`?notice=<id>` or `?error=<id>`), removed from
+/// the session: shown once. Public: sign-in and registration errors are flashed too.
+#[server(endpoint = "flash")]
+pub async fn take_flash(id: String) -> Result<Option<crate::model::FlashView>, AppError> {
+    use crate::backend::{error::ServerError, flash};
+    let session: tower_sessions::Session = leptos_axum::extract().await.map_err(ServerError::internal)?;
+    Ok(flash::take(&session, &id).await.map_err(ServerError::internal)?)
+}
+
 /// Who is signed in, or `None` for a visitor.
 #[server(endpoint = "current_user")]
 pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {

@@ -7,11 +7,11 @@
 //! Each area keeps its own error enum with the messages people read; its `From` impl says which
 //! kind each variant is, and its failures of our own carry a `ServerError` made by [`ServerError::internal`].
 
-use crate::model::AppError;
+use crate::model::{AppError, FlashView};
 use axum::{
     Json,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
 use std::fmt;
@@ -151,15 +151,12 @@ impl ServerError {
         self.status()
     }
 
-    /// Logs the failure and sends the user back to a form's `page` with `?error=`, then what they
-    /// typed (`keep`), then `field=` when the error belongs to a field.
-    pub fn redirect(self, page: &str, keep: &[(&str, &str)]) -> Redirect {
-        let field = self.field;
-        let message = self.into_message();
-        let mut query = vec![("error", message.as_str())];
-        query.extend_from_slice(keep);
-        query.extend(field.map(|f| ("field", f)));
-        Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string(query).unwrap_or_default()))
+    /// Logs the failure and sends the user back to a form's `page`, which shows the message once
+    /// (beside its field when it belongs to one) with what they typed (`keep`) filled in again.
+    pub fn redirect(self, page: &str, keep: &[(&str, &str)]) -> Response {
+        let field = self.field.map(str::to_owned);
+        let error = Some(self.into_message());
+        super::flash::redirect(page, FlashView { error, field, kept: super::flash::kept(keep), ..Default::default() })
     }
 }
 
@@ -247,10 +244,12 @@ mod tests {
     }
 
     #[test]
-    fn a_form_redirect_carries_the_message_what_was_typed_and_the_field() {
+    fn a_form_redirect_goes_back_without_putting_text_in_the_address() {
+        // The message travels in the session (see `flash`); the address never carries it.
         let e = ServerError::new(Kind::BadRequest, "Choose a longer password.").with_field("password");
-        let r = e.redirect("/register", &[("username", "amina")]).into_response();
-        assert_eq!(r.headers()["location"], "/register?error=Choose+a+longer+password.&username=amina&field=password");
+        let r = e.redirect("/register", &[("username", "amina")]);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/register");
     }
 
     #[tokio::test]

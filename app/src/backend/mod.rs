@@ -7,6 +7,7 @@ pub mod connect;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod flash;
 pub mod jobs;
 pub mod net_guard;
 pub mod platforms;

@@ -1,7 +1,7 @@
 //! Connections: Prokip (the stock master) and the stores it feeds. Every form posts to a plain
 //! route that redirects back here with a notice or an error, so the page works without JavaScript.
 
-use super::FormOutcome;
+use super::Banners;
 use crate::{
     api::load_connections,
     components::form::TextField,
@@ -12,15 +12,13 @@ use leptos_meta::Title;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
-    let outcome = FormOutcome::read();
     let data = Resource::new(|| (), |_| load_connections());
     view! {
         <Title text="Connections" />
         <h1>"Connections"</h1>
         <p class="direction">"Stock flows one way, from Prokip to your stores. Online orders flow back into Prokip as sales."</p>
         <crate::components::sync_progress::SyncProgress />
-        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
-        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <Banners />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

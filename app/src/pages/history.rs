@@ -1,7 +1,7 @@
 //! The Orders page (every online order and the Prokip sale it became) and the Activity page
 //! (every sync step; failures say why and can be retried).
 
-use super::FormOutcome;
+use super::Banners;
 use crate::{
     api::{load_activity, load_orders},
     model::{ActivityView, OrderState, OrderView, OrdersView},
@@ -9,13 +9,6 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn banners(outcome: FormOutcome) -> impl IntoView {
-    (
-        outcome.notice.map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> }),
-        outcome.error.map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> }),
-    )
-}
 
 fn state_badge(state: OrderState) -> (&'static str, &'static str) {
     let class = match state {
@@ -42,7 +35,7 @@ pub fn OrdersPage() -> impl IntoView {
         <Title text="Orders" />
         <h1>"Orders"</h1>
         <p class="direction">"Every paid online order becomes one Prokip sale; cancellations and refunds restock Prokip."</p>
-        {banners(FormOutcome::read())}
+        <Banners />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -147,7 +140,7 @@ pub fn ActivityPage() -> impl IntoView {
             <a href="/activity" aria-current=move || (!open_only.get()).then_some("page")>"Everything"</a>
             <a href="/activity?open=1" aria-current=move || open_only.get().then_some("page")>"Open problems only"</a>
         </nav>
-        {banners(FormOutcome::read())}
+        <Banners />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

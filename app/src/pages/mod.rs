@@ -12,38 +12,42 @@ pub mod settings;
 pub mod sku;
 pub mod sku_chart;
 
+use crate::{api::take_flash, model::FlashView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The outcome of a form post, carried back in the query string so pages work without JavaScript:
-/// `?error=…&field=…&username=…&business_name=…` or `?notice=…`.
-pub(crate) struct FormOutcome {
-    pub error: Option<String>,
-    pub field: Option<String>,
-    pub username: Option<String>,
-    pub business_name: Option<String>,
-    pub notice: Option<String>,
+/// The message a form post left for this page, read once from the session by the id in the
+/// address (`?notice=<id>` or `?error=<id>`; no text of the address is ever shown). Empty when
+/// there is none, or it was shown already.
+pub(crate) fn flash() -> Resource<FlashView> {
+    let query = use_query_map();
+    Resource::new(
+        move || {
+            let q = query.get();
+            q.get("notice").or_else(|| q.get("error"))
+        },
+        |id| async move {
+            match id {
+                Some(id) => take_flash(id).await.ok().flatten().unwrap_or_default(),
+                None => FlashView::default(),
+            }
+        },
+    )
 }
 
-impl FormOutcome {
-    pub fn read() -> Self {
-        let q = use_query_map().get_untracked();
-        FormOutcome {
-            error: q.get("error"),
-            field: q.get("field"),
-            username: q.get("username"),
-            business_name: q.get("business_name"),
-            notice: q.get("notice"),
-        }
-    }
-
-    /// The error when it belongs to `field`.
-    pub fn for_field(&self, field: &str) -> Option<String> {
-        (self.field.as_deref() == Some(field)).then(|| self.error.clone()).flatten()
-    }
-
-    /// The error when it belongs to the form as a whole.
-    pub fn general(&self) -> Option<String> {
-        self.field.is_none().then(|| self.error.clone()).flatten()
+/// The notice or error a form post left for this page, shown once.
+#[component]
+pub(crate) fn Banners() -> impl IntoView {
+    let flash = flash();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let f = flash.await;
+                (
+                    f.notice.map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> }),
+                    f.error.map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> }),
+                )
+            })}
+        </Suspense>
     }
 }

@@ -1,30 +1,20 @@
 //! The overview: the account's headline numbers, or the first step for a new account.
 
-use super::overview_chart::OrdersChart;
+use super::{Banners, overview_chart::OrdersChart};
 use crate::{api::load_overview, model::Overview};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The seed's contract: the Shopify install lands on `/?shopify_success=true&store=…` or `/?shopify_error=…`.
-fn shopify_banner() -> impl IntoView {
-    let q = leptos_router::hooks::use_query_map().get_untracked();
-    let ok = (q.get("shopify_success").as_deref() == Some("true")).then(|| {
-        let store = q.get("store").unwrap_or_default();
-        view! { <p class="notice-ok" role="status" data-testid="notice">{format!("{store} is connected. Its orders now flow into Prokip and Prokip's stock flows to it.")}</p> }
-    });
-    let err = q.get("shopify_error").map(|e| {
-        view! { <p class="form-error" role="alert" data-testid="form-error">{format!("Shopify was not connected: {e}")}</p> }
-    });
-    (ok, err)
-}
-
+/// The Shopify install lands here (the seed's `/?shopify_success=true&store=…` or
+/// `/?shopify_error=…`); what the banner says comes from the message kept in the session, named by
+/// the `notice=` or `error=` beside them, never from the address.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_overview());
     view! {
         <Title text="Overview" />
         <h1>"Overview"</h1>
-        {shopify_banner()}
+        <Banners />
         <p class="direction">"Stock flows from Prokip to your stores; online sales flow back into Prokip as sales."</p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

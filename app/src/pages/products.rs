@@ -4,7 +4,7 @@
 //! (per SKU and store, or every missing SKU of a store) and the SKU links (a suggestion, all of
 //! them, one chosen by hand, unlink) are plain forms.
 
-use super::FormOutcome;
+use super::Banners;
 use crate::components::sync_progress::SyncProgress;
 use crate::{
     api::load_products,
@@ -16,7 +16,6 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
-    let outcome = FormOutcome::read();
     let query = use_query_map();
     let data = Resource::new(
         move || {
@@ -30,8 +29,7 @@ pub fn ProductsPage() -> impl IntoView {
         <Title text="Products" />
         <h1>"Products"</h1>
         <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, is published to every store."</p>
-        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
-        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <Banners />
         <SyncProgress />
         <div class="store-actions">
             <form method="post" action="/products/reindex">

@@ -1,13 +1,16 @@
 //! Create an account: a business and its owner.
 
-use super::FormOutcome;
-use crate::components::{demo::DemoBadge, form::TextField};
+use super::flash;
+use crate::{
+    components::{demo::DemoBadge, form::TextField},
+    model::FlashView,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let outcome = FormOutcome::read();
+    let flash = flash();
     view! {
         <Title text="Create an account" />
         <main class="auth-page" id="main">
@@ -15,20 +18,33 @@ pub fn RegisterPage() -> impl IntoView {
                 <DemoBadge />
                 <h1>"Create your account"</h1>
                 <p class="lead">"One account per business. You can connect Prokip and your stores next."</p>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move { view! { <RegisterForm outcome=flash.await /> } })}
+                </Suspense>
+                <p class="switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
+            </section>
+        </main>
+    }
+}
+
+/// The form, with the error of a refused attempt beside its field and what was typed.
+#[component]
+fn RegisterForm(outcome: FlashView) -> impl IntoView {
+    view! {
                 {outcome.general().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
                 <form method="post" action="/register">
                     <TextField
                         name="business_name"
                         label="Business name"
                         autocomplete="organization"
-                        value=outcome.business_name.clone().unwrap_or_default()
+                        value=outcome.kept("business_name")
                         maxlength=200
                         error=outcome.for_field("business_name").unwrap_or_default()
                     />
                     <TextField
                         name="username"
                         label="Username"
-                        value=outcome.username.clone().unwrap_or_default()
+                        value=outcome.kept("username")
                         autocomplete="username"
                         minlength=3
                         maxlength=64
@@ -46,8 +62,5 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                     <button type="submit" class="primary">"Create account"</button>
                 </form>
-                <p class="switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
-            </section>
-        </main>
     }
 }

@@ -1,7 +1,7 @@
 //! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
 //! and per store which order state makes the sale. Each form posts to a plain route that redirects back here with a notice or an error.
 
-use super::FormOutcome;
+use super::Banners;
 use crate::{
     api::load_settings,
     model::{SettingsView, StoreTrigger},
@@ -11,13 +11,11 @@ use leptos_meta::Title;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let outcome = FormOutcome::read();
     let data = Resource::new(|| (), |_| load_settings());
     view! {
         <Title text="Settings" />
         <h1>"Settings"</h1>
-        {outcome.notice.clone().map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> })}
-        {outcome.error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        <Banners />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

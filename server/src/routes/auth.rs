@@ -19,10 +19,10 @@ use serde_json::json;
 
 // ---- HTML forms -------------------------------------------------------------------------------
 
-pub async fn login_form(mut session: AuthSession, ClientIp(ip): ClientIp, Form(form): Form<LoginForm>) -> Redirect {
+pub async fn login_form(mut session: AuthSession, ClientIp(ip): ClientIp, Form(form): Form<LoginForm>) -> Response {
     let username = form.username.clone();
     match auth::login(&mut session, form, &ip).await {
-        Ok(_) => Redirect::to("/"),
+        Ok(_) => Redirect::to("/").into_response(),
         Err(e) => back_to("/login", e, &username),
     }
 }
@@ -32,11 +32,11 @@ pub async fn register_form(
     mut session: AuthSession,
     ClientIp(ip): ClientIp,
     Form(form): Form<RegisterForm>,
-) -> Redirect {
+) -> Response {
     let business = form.business_name.clone().unwrap_or_default();
     let username = form.username.clone();
     match register_and_login(&state, &mut session, form, &ip).await {
-        Ok(_) => Redirect::to("/"),
+        Ok(_) => Redirect::to("/").into_response(),
         Err(e) => ServerError::from(e)
             .redirect("/register", &[("username", username.trim()), ("business_name", business.trim())]),
     }
@@ -51,7 +51,7 @@ pub async fn logout_form(mut session: AuthSession) -> Redirect {
 
 /// Back to the form with the error, the username typed (never the password) and the field the
 /// error belongs to. (Registration also keeps the business name.)
-fn back_to(page: &str, e: AuthError, username: &str) -> Redirect {
+fn back_to(page: &str, e: AuthError, username: &str) -> Response {
     ServerError::from(e).redirect(page, &[("username", username.trim())])
 }
 

@@ -8,13 +8,13 @@ use app::backend::{connect, error::ServerError, state::AppState};
 use axum::{
     Form, Json,
     extract::{Path, State},
-    response::Redirect,
+    response::Response,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// Back to the Connections page with `?notice=` or `?error=`.
-pub fn back(result: Result<String, impl Into<ServerError>>) -> Redirect {
+pub fn back(result: Result<String, impl Into<ServerError>>) -> Response {
     super::back_to("/connections", result)
 }
 
@@ -29,7 +29,7 @@ pub async fn set_sync(
     user: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<SyncForm>,
-) -> Redirect {
+) -> Response {
     back(connect::set_sync(&state, user.account_id, id, f.enabled == "true").await)
 }
 
@@ -39,7 +39,7 @@ pub async fn set_orders(
     user: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<SyncForm>,
-) -> Redirect {
+) -> Response {
     back(connect::set_order_import(&state, user.account_id, id, f.enabled == "true").await)
 }
 
@@ -54,7 +54,7 @@ pub async fn set_buffer(
     user: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<BufferForm>,
-) -> Redirect {
+) -> Response {
     back(connect::set_buffer(&state, user.account_id, id, &f.safety_buffer).await)
 }
 
@@ -69,7 +69,7 @@ pub async fn disconnect(
     user: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<DisconnectForm>,
-) -> Redirect {
+) -> Response {
     back(connect::disconnect_store(&state, user.account_id, id, f.confirm == "yes").await)
 }
 

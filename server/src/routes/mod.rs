@@ -13,8 +13,10 @@ pub mod woocommerce;
 use app::backend::{
     auth::{AuthSession, User},
     error::{Kind, ServerError},
+    flash,
     state::AppState,
 };
+use app::model::FlashView;
 use axum::{
     Json,
     extract::{ConnectInfo, FromRequestParts},
@@ -94,12 +96,10 @@ pub fn success(mut body: Value) -> Json<Value> {
     Json(body)
 }
 
-/// Back to `page` with `?notice=` (success) or the error's `?error=`, as every form route answers.
-pub fn back_to(page: &str, result: Result<String, impl Into<ServerError>>) -> Redirect {
+/// Back to `page`, which shows the notice (success) or the error once, as every form route answers.
+pub fn back_to(page: &str, result: Result<String, impl Into<ServerError>>) -> Response {
     match result {
-        Ok(notice) => {
-            Redirect::to(&format!("{page}?{}", serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()))
-        }
+        Ok(notice) => flash::redirect(page, FlashView { notice: Some(notice), ..Default::default() }),
         Err(e) => e.into().redirect(page, &[]),
     }
 }

@@ -10,7 +10,7 @@ use app::backend::{
 use axum::{
     Json,
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use serde_json::json;
 
@@ -30,10 +30,10 @@ pub async fn pull_orders(State(state): State<AppState>, ApiUser(user): ApiUser) 
     }
 }
 
-pub async fn retry_activity(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Redirect {
+pub async fn retry_activity(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
     back_to("/activity", retry::retry_activity(&state, user.account_id, id).await)
 }
 
-pub async fn retry_order(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Redirect {
+pub async fn retry_order(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
     back_to("/orders", retry::retry_order(&state, user.account_id, id).await)
 }

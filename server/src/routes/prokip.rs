@@ -7,7 +7,7 @@ use app::backend::{
     secret::Secret,
     state::AppState,
 };
-use axum::{Form, Json, body::Bytes, extract::State, response::Redirect};
+use axum::{Form, Json, body::Bytes, extract::State, response::Response};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -19,7 +19,7 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, user: SignedIn, Form(f): Form<LoginForm>) -> Redirect {
+pub async fn login(State(state): State<AppState>, user: SignedIn, Form(f): Form<LoginForm>) -> Response {
     back(prokip::connect_with_password(&state, user.account_id, &f.username, Secret::new(f.password)).await)
 }
 
@@ -29,7 +29,7 @@ pub struct TokenForm {
     token: String,
 }
 
-pub async fn token(State(state): State<AppState>, user: SignedIn, Form(f): Form<TokenForm>) -> Redirect {
+pub async fn token(State(state): State<AppState>, user: SignedIn, Form(f): Form<TokenForm>) -> Response {
     back(prokip::connect_with_token(&state, user.account_id, &f.token, None).await)
 }
 
@@ -39,11 +39,11 @@ pub struct LocationForm {
     location_id: String,
 }
 
-pub async fn location(State(state): State<AppState>, user: SignedIn, Form(f): Form<LocationForm>) -> Redirect {
+pub async fn location(State(state): State<AppState>, user: SignedIn, Form(f): Form<LocationForm>) -> Response {
     back(prokip::choose_location(&state, user.account_id, &f.location_id).await)
 }
 
-pub async fn disconnect(State(state): State<AppState>, user: SignedIn) -> Redirect {
+pub async fn disconnect(State(state): State<AppState>, user: SignedIn) -> Response {
     back(prokip::disconnect(&state, user.account_id).await)
 }
 

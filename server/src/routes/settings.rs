@@ -6,11 +6,11 @@ use app::backend::{settings, state::AppState};
 use axum::{
     Form,
     extract::{Path, State},
-    response::Redirect,
+    response::Response,
 };
 use serde::Deserialize;
 
-fn back(result: Result<String, settings::SettingsError>) -> Redirect {
+fn back(result: Result<String, settings::SettingsError>) -> Response {
     super::back_to("/settings", result)
 }
 
@@ -20,7 +20,7 @@ pub struct PaymentForm {
     payment_method: String,
 }
 
-pub async fn payment_method(State(state): State<AppState>, user: SignedIn, Form(f): Form<PaymentForm>) -> Redirect {
+pub async fn payment_method(State(state): State<AppState>, user: SignedIn, Form(f): Form<PaymentForm>) -> Response {
     back(settings::set_payment_method(&state, user.account_id, &f.payment_method).await)
 }
 
@@ -30,7 +30,7 @@ pub struct CustomerForm {
     customer_mode: String,
 }
 
-pub async fn customer(State(state): State<AppState>, user: SignedIn, Form(f): Form<CustomerForm>) -> Redirect {
+pub async fn customer(State(state): State<AppState>, user: SignedIn, Form(f): Form<CustomerForm>) -> Response {
     back(settings::set_customer_mode(&state, user.account_id, &f.customer_mode).await)
 }
 
@@ -45,6 +45,6 @@ pub async fn trigger(
     user: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<TriggerForm>,
-) -> Redirect {
+) -> Response {
     back(settings::set_order_trigger(&state, user.account_id, id, &f.trigger).await)
 }

@@ -9,12 +9,13 @@ use app::backend::{
     state::AppState,
     webhooks::shopify::{self as hooks, Delivery},
 };
+use app::{backend::flash, model::FlashView};
 use axum::{
     Json,
     body::Bytes,
     extract::{RawQuery, State},
     http::{HeaderMap, StatusCode},
-    response::Redirect,
+    response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -33,12 +34,12 @@ async fn begin(state: &AppState, auth: &AuthSession, input: &str) -> Result<Stri
 }
 
 /// The Connections form: straight on to Shopify's approval page.
-pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(f): axum::Form<StartForm>) -> Redirect {
+pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(f): axum::Form<StartForm>) -> Response {
     if auth.user.is_none() {
-        return Redirect::to("/login");
+        return Redirect::to("/login").into_response();
     }
     match begin(&state, &auth, &f.store_url).await {
-        Ok(url) => Redirect::to(&url),
+        Ok(url) => Redirect::to(&url).into_response(),
         Err(e) => back(Err::<String, _>(e)),
     }
 }
@@ -62,11 +63,29 @@ pub async fn callback(State(state): State<AppState>, auth: AuthSession, RawQuery
     let Some(user) = auth.user.clone() else { return Redirect::to("/login") };
     let pending: Option<PendingInstall> = auth.session.remove(SESSION_KEY).await.ok().flatten();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let q = match shop::finish(&state, pending, user.account_id, &pairs).await {
-        Ok(shop) => serde_urlencoded::to_string([("shopify_success", "true"), ("store", &shop)]),
-        Err(e) => serde_urlencoded::to_string([("shopify_error", ServerError::from(e).into_message())]),
+    // The seed's parameters, and the id of the message the page shows (it renders no text from
+    // the address).
+    let (mut q, flash) = match shop::finish(&state, pending, user.account_id, &pairs).await {
+        Ok(shop) => {
+            let notice =
+                format!("{shop} is connected. Its orders now flow into Prokip and Prokip's stock flows to it.");
+            (
+                vec![("shopify_success", "true".to_owned()), ("store", shop)],
+                FlashView { notice: Some(notice), ..Default::default() },
+            )
+        }
+        Err(e) => {
+            let message = ServerError::from(e).into_message();
+            let error = Some(format!("Shopify was not connected: {message}"));
+            (vec![("shopify_error", message)], FlashView { error, ..Default::default() })
+        }
     };
-    Redirect::to(&format!("/?{}", q.unwrap_or_default()))
+    let kind = if flash.error.is_some() { "error" } else { "notice" };
+    match flash::store(&auth.session, flash).await {
+        Ok(id) => q.push((kind, id)),
+        Err(e) => tracing::warn!(error = %e, "flash message not kept"),
+    }
+    Redirect::to(&format!("/?{}", serde_urlencoded::to_string(q).unwrap_or_default()))
 }
 
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {

@@ -14,7 +14,7 @@ use app::model::PushReason;
 use axum::{
     Form, Json,
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -45,12 +45,12 @@ pub async fn status(State(state): State<AppState>, ApiUser(user): ApiUser) -> Re
     Ok(Json(rows).into_response())
 }
 
-fn back(result: Result<String, impl Into<ServerError>>) -> Redirect {
+fn back(result: Result<String, impl Into<ServerError>>) -> Response {
     super::back_to("/products", result)
 }
 
 /// "Re-index": reads Prokip and every store again and rebuilds the SKU map.
-pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) -> Response {
     back(mapping::index_account(&state, user.account_id).await.map(|reports| {
         if reports.is_empty() {
             "No store is connected yet.".to_owned()
@@ -61,7 +61,7 @@ pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) 
 }
 
 /// "Sync now": enqueues a full push.
-pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> Response {
     back(
         triggers::enqueue_full(&state, user.account_id, PushReason::Manual)
             .await
@@ -78,17 +78,17 @@ pub struct LinkForm {
 }
 
 /// "Link" (a suggestion, or a Prokip SKU chosen by hand) for a store-only SKU.
-pub async fn link_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Redirect {
+pub async fn link_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Response {
     back(links::link(&state, user.account_id, &f.store_sku, &f.prokip_sku).await)
 }
 
 /// "Link all suggestions".
-pub async fn link_suggested_form(State(state): State<AppState>, user: super::SignedIn) -> Redirect {
+pub async fn link_suggested_form(State(state): State<AppState>, user: super::SignedIn) -> Response {
     back(links::link_suggested(&state, user.account_id).await)
 }
 
 /// "Unlink" a store SKU linked by hand.
-pub async fn unlink_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Redirect {
+pub async fn unlink_form(State(state): State<AppState>, user: super::SignedIn, Form(f): Form<LinkForm>) -> Response {
     back(links::unlink(&state, user.account_id, &f.store_sku).await)
 }
 
@@ -105,7 +105,7 @@ pub async fn create_form(
     user: super::SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<CreateForm>,
-) -> Redirect {
+) -> Response {
     let sku = f.sku.trim();
     let skus = (!sku.is_empty()).then(|| vec![sku.to_owned()]);
     back(create::create_in_store(&state, user.account_id, id, skus).await.map(|r| r.summary() + "."))

@@ -71,9 +71,9 @@ pub async fn grant_start(
     State(state): State<AppState>,
     user: SignedIn,
     axum::Form(f): axum::Form<GrantForm>,
-) -> Redirect {
+) -> Response {
     match woo::grant_url(&state, user.account_id, &f.store_url) {
-        Ok(url) => Redirect::to(&url),
+        Ok(url) => Redirect::to(&url).into_response(),
         Err(e) => back(Err::<String, _>(e)),
     }
 }
@@ -94,7 +94,7 @@ pub struct Returned {
     user_id: String,
 }
 
-pub async fn grant_return(State(state): State<AppState>, user: SignedIn, Query(q): Query<Returned>) -> Redirect {
+pub async fn grant_return(State(state): State<AppState>, user: SignedIn, Query(q): Query<Returned>) -> Response {
     back(woo::grant_returned(&state, user.account_id, &q.user_id, q.success == "1").await)
 }
 

@@ -228,6 +228,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The page a form post redirected to, as `browser` sees it (with the message the post left
+    /// there, which only that browser's session can show).
+    pub async fn follow(&self, browser: &reqwest::Client, location: &str) -> String {
+        browser.get(self.url(location)).send().await.unwrap().text().await.unwrap()
+    }
+
     /// The first column of the first row, as a number.
     pub async fn scalar(&self, sql: &str) -> i64 {
         let row =

@@ -1,0 +1,32 @@
+//! A form post's outcome as the page it redirects to shows it, once.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlashView {
+    /// What succeeded ("Safety buffer set to 5: …").
+    pub notice: Option<String>,
+    /// What went wrong, beside `field` when it belongs to one.
+    pub error: Option<String>,
+    pub field: Option<String>,
+    /// What the form had when it was refused (never a password), to fill it in again.
+    pub kept: BTreeMap<String, String>,
+}
+
+impl FlashView {
+    /// The error when it belongs to `field`.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field)).then(|| self.error.clone()).flatten()
+    }
+
+    /// The error when it belongs to the form as a whole.
+    pub fn general(&self) -> Option<String> {
+        self.field.is_none().then(|| self.error.clone()).flatten()
+    }
+
+    /// A value the form had.
+    pub fn kept(&self, name: &str) -> String {
+        self.kept.get(name).cloned().unwrap_or_default()
+    }
+}
