@@ -74,6 +74,31 @@ test("Sync now says so and the store then shows Prokip's quantity", async ({ pag
   }).toPass({ timeout: 20_000 });
 });
 
+test("a running sync's progress moves on in the browser without a reload", async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name === "js-off", "following a sync live needs JavaScript; without it a reload shows the state");
+  test.setTimeout(90_000);
+  await connectedMerchant(page, request);
+  // Prokip answers the catalog read slowly, so the sync is seen running.
+  const slow = { path_prefix: "/connector/api/variation", type: "latency", ms: 3000, times: 20 };
+  expect((await request.post(`${prokip}/_control/faults`, { data: slow })).ok()).toBeTruthy();
+  try {
+    await page.goto("/products");
+    await ready(page);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByTestId("notice")).toContainText("Sync started");
+    // Until the job has started the page may show the previous run: load it until it shows this one.
+    await expect(async () => {
+      await page.goto("/products");
+      await expect(page.getByTestId("sync-progress")).toContainText("Syncing", { timeout: 300 });
+    }).toPass({ timeout: 20_000 });
+    await ready(page);
+    // No reload from here on.
+    await expect(page.getByTestId("sync-progress")).toContainText("Last full sync", { timeout: 30_000 });
+  } finally {
+    await request.delete(`${prokip}/_control/faults`);
+  }
+});
+
 test("a Prokip product the shop lacks is created there and becomes matched", async ({ page, request }) => {
   const shop = await connectedMerchant(page, request);
   expect(await shopAvailable(request, shop, "AS0040")).toBeUndefined();

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pull-orders", post(orders::pull_orders))
         .route("/orders/{id}/retry", post(orders::retry_order))
         .route("/activity/{id}/retry", post(orders::retry_activity))
+        .route("/activity/retry-all", post(orders::retry_all))
         .route("/sync", post(sync::sync_now))
         .route("/sync/pause", post(sync::pause))
         .route("/sync/resume", post(sync::resume))

@@ -40,7 +40,11 @@ async fn pausing_resuming_and_the_safety_buffer_show_on_the_page() {
     let app = TestApp::spawn().await;
     let c = signed_in(&app, "amina").await;
     let id = add_store(&app, "amina", "amina.myshopify.com").await;
-    assert!(page(&app, &c, "/connections").await.contains("Healthy"));
+    let html = page(&app, &c, "/connections").await;
+    assert!(html.contains("Healthy"), "{html}");
+    // When the next poll and reconcile come (the defaults: every 60 s, every 5 min).
+    assert!(html.contains("Prokip is read for sales at the till every 60 s (next "), "{html}");
+    assert!(html.contains("Every store is read back and repaired every 5 min (next "), "{html}");
 
     let r = c.post(app.url(&format!("/connections/{id}/sync"))).form(&[("enabled", "false")]).send().await.unwrap();
     assert!(location(&r).starts_with("/connections?notice="), "{}", location(&r));

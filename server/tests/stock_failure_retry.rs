@@ -99,3 +99,41 @@ async fn counts_and_closing_follow_what_an_entry_is_about_not_its_wording() {
     // WooCommerce: the item and the push that wrote nothing.
     assert_eq!((failed(&status, w.woo_connection), failed(&status, w.shopify_connection)), (2.into(), 0.into()));
 }
+
+/// "Retry all open problems" re-runs every open failure with a Retry at once: the stock items in
+/// one push, and reports what it started; with nothing open it says so.
+#[tokio::test]
+async fn retry_all_reruns_every_open_problem_in_one_press() {
+    let w = World::with(Options { jobs: false }).await;
+    w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(9)).unwrap();
+    w.prokip.set_stock(w.prokip_location, "AS0002", Decimal::from(8)).unwrap();
+    let failing = FaultKind::Status { status: 500, retry_after: None };
+    w.woo.faults().add(FaultRule { path_prefix: String::new(), method: None, kind: failing, rate: 1.0, times: None });
+    for sku in ["AS0001", "AS0002"] {
+        let job = PushStock {
+            account_id: w.account_id,
+            skus: Some(vec![sku.into()]),
+            reason: app::model::PushReason::Manual,
+        };
+        stock::push(&w.app.state, &job).await.unwrap();
+    }
+    let open = w.app.scalar(OPEN).await;
+    assert_eq!(open, 2, "one failure per push");
+
+    w.woo.faults().clear();
+    w.app.start_jobs();
+    let r = w.browser.post(w.app.url("/activity/retry-all")).send().await.unwrap();
+    let to = common::location(&r);
+    assert!(to.starts_with("/activity?open=1&notice="), "{to}");
+    let html = w.app.follow(&w.browser, &to).await;
+    assert!(html.contains("Retrying 2 problems: 0 orders and 2 stock failures (in one push)."), "{html}");
+    w.eventually(20, "the store shows both", || async {
+        w.woo.stock_of(wm::DEMO_STORE, "AS0001") == Some(9) && w.woo.stock_of(wm::DEMO_STORE, "AS0002") == Some(8)
+    })
+    .await;
+    w.eventually(10, "both failures are closed", || async { w.app.scalar(OPEN).await == 0 }).await;
+
+    let r = w.browser.post(w.app.url("/activity/retry-all")).send().await.unwrap();
+    let html = w.app.follow(&w.browser, &common::location(&r)).await;
+    assert!(html.contains("There is no open problem with a Retry."), "{html}");
+}

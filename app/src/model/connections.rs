@@ -55,4 +55,6 @@ pub struct ConnectionsView {
     pub prokip: Option<ProkipView>,
     pub stores: Vec<StoreView>,
     pub demo_mode: bool,
+    /// "Prokip is read for till sales every 60 s (next 08:41:00 UTC); …", or why it is not.
+    pub schedule: String,
 }

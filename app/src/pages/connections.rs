@@ -33,6 +33,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 #[component]
 fn Connections(v: ConnectionsView) -> impl IntoView {
     view! {
+        <p class="muted" data-testid="schedule">{v.schedule.clone()}</p>
         <section class="card" aria-labelledby="prokip-heading">
             <h2 id="prokip-heading">"Prokip"</h2>
             {match v.prokip {

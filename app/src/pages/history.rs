@@ -145,7 +145,18 @@ pub fn ActivityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(rows) if rows.is_empty() => view! { <p class="muted">"Nothing to show."</p> }.into_any(),
-                    Ok(rows) => view! { <ActivityList rows /> }.into_any(),
+                    Ok(rows) => {
+                        let retryable = rows.iter().any(|r| r.can_retry);
+                        view! {
+                            {retryable.then(|| view! {
+                                <form method="post" action="/activity/retry-all" class="inline-form">
+                                    <button type="submit">"Retry all open problems"</button>
+                                    <small class="muted">" Each failed order once, every failed stock item in one push; up to 200 at a time."</small>
+                                </form>
+                            })}
+                            <ActivityList rows />
+                        }.into_any()
+                    }
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -34,6 +34,11 @@ pub async fn retry_activity(State(state): State<AppState>, user: SignedIn, Path(
     back_to("/activity", retry::retry_activity(&state, user.account_id, id).await)
 }
 
+/// "Retry all open problems" on the Activity page.
+pub async fn retry_all(State(state): State<AppState>, user: SignedIn) -> Response {
+    back_to("/activity?open=1", retry::retry_all(&state, user.account_id).await)
+}
+
 pub async fn retry_order(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
     back_to("/orders", retry::retry_order(&state, user.account_id, id).await)
 }

@@ -72,7 +72,32 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             webhook_problem: c.webhook_problem,
         });
     }
-    Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode })
+    let schedule = schedule_line(&state.config.sync, chrono::Utc::now());
+    Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode, schedule })
+}
+
+/// When the poll and the reconcile run next: the times a merchant waits for at most.
+fn schedule_line(sync: &crate::backend::config::SyncSettings, now: chrono::DateTime<chrono::Utc>) -> String {
+    use std::str::FromStr;
+    let next =
+        |cron: Option<String>| cron.and_then(|c| cron::Schedule::from_str(&c).ok()).and_then(|s| s.after(&now).next());
+    let poll = match next(sync.poll_schedule()) {
+        Some(at) => format!(
+            "Prokip is read for sales at the till every {} s (next {}).",
+            sync.prokip_poll_seconds,
+            at.format("%H:%M:%S UTC")
+        ),
+        None => "Prokip is not read on a schedule (PROKIP_POLL_SECONDS=0): till sales reach the stores at the next reconcile or Sync now.".to_owned(),
+    };
+    let reconcile = match next(sync.reconcile_schedule()) {
+        Some(at) => format!(
+            "Every store is read back and repaired every {} min (next {}).",
+            sync.reconcile_minutes,
+            at.format("%H:%M UTC")
+        ),
+        None => "Stores are not reconciled on a schedule (RECONCILE_MINUTES=0).".to_owned(),
+    };
+    format!("{poll} {reconcile}")
 }
 
 /// The topics the store's webhooks covered at the last check, each with its last delivery.
@@ -208,4 +233,24 @@ async fn unregister_webhooks(state: &AppState, conn: &connections::Model) -> Res
     }
     let store = Store::open(state, conn).map_err(|e| e.to_string())?;
     store.remove_webhooks(state).await.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::config::SyncSettings;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_schedule_line_names_the_next_poll_and_reconcile() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 3, 8, 40, 12).unwrap();
+        let line = schedule_line(&SyncSettings { prokip_poll_seconds: 30, reconcile_minutes: 5 }, now);
+        assert_eq!(
+            line,
+            "Prokip is read for sales at the till every 30 s (next 08:40:30 UTC). \
+             Every store is read back and repaired every 5 min (next 08:45 UTC)."
+        );
+        let off = schedule_line(&SyncSettings { prokip_poll_seconds: 0, reconcile_minutes: 0 }, now);
+        assert!(off.contains("PROKIP_POLL_SECONDS=0") && off.contains("RECONCILE_MINUTES=0"), "{off}");
+    }
 }

@@ -1,5 +1,6 @@
-//! Retry buttons: re-run what an activity entry's retry handle names, or a held or failed
-//! order's last event. Both check that the thing belongs to the caller's account.
+//! Retry buttons: re-run what an activity entry's retry handle names, a held or failed order's
+//! last event, or every open problem at once. Each checks that the thing belongs to the caller's
+//! account.
 
 use crate::backend::{
     db::{
@@ -12,6 +13,10 @@ use crate::backend::{
 };
 use crate::model::PushReason;
 use sea_orm::DbErr;
+use std::collections::BTreeSet;
+
+/// Most open problems one "Retry all" re-runs (newest first); a second press takes the rest.
+pub const RETRY_ALL_LIMIT: u64 = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RetryError {
@@ -19,6 +24,8 @@ pub enum RetryError {
     NotFound,
     #[error("That entry has nothing to retry.")]
     NothingToRetry,
+    #[error("There is no open problem with a Retry.")]
+    NoOpenProblems,
     #[error(transparent)]
     Internal(#[from] ServerError),
 }
@@ -67,4 +74,46 @@ pub async fn retry_order(state: &AppState, account_id: i64, id: i64) -> Result<S
     let event_id = order.last_event_id.ok_or(RetryError::NothingToRetry)?;
     rerun_event(state, account_id, event_id).await?;
     Ok(format!("Retrying order {}.", order.order_name.unwrap_or(order.order_id)))
+}
+
+/// Re-runs every open problem that has a Retry, newest first, at most [`RETRY_ALL_LIMIT`]: each
+/// order event once, and all the stock items in one push (a whole-catalog push when any of them
+/// was one).
+pub async fn retry_all(state: &AppState, account_id: i64) -> Result<String, RetryError> {
+    let open = activity::list(&state.db, account_id, true, RETRY_ALL_LIMIT, 0).await?;
+    let handles: Vec<RetryHandle> =
+        open.iter().filter_map(|e| e.retry.clone().and_then(|v| serde_json::from_value(v).ok())).collect();
+    if handles.is_empty() {
+        return Err(RetryError::NoOpenProblems);
+    }
+    let (mut events, mut skus, mut whole_catalog, mut stock) = (BTreeSet::new(), BTreeSet::new(), false, 0);
+    for handle in &handles {
+        match handle {
+            RetryHandle::ProcessWebhook { event_id } => {
+                events.insert(*event_id);
+            }
+            RetryHandle::PushStock { skus: None } => (whole_catalog, stock) = (true, stock + 1),
+            RetryHandle::PushStock { skus: Some(list) } => {
+                skus.extend(list.iter().cloned());
+                stock += 1;
+            }
+        }
+    }
+    let mut orders = 0;
+    for event_id in events {
+        match rerun_event(state, account_id, event_id).await {
+            Ok(()) => orders += 1,
+            // Trimmed by retention since: nothing left to run.
+            Err(RetryError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if stock > 0 {
+        let skus = (!whole_catalog).then(|| skus.into_iter().collect());
+        let job = PushStock { account_id, skus, reason: PushReason::Manual };
+        state.queues.push_stock(job).await.map_err(ServerError::internal)?;
+    }
+    let more =
+        if open.len() as u64 == RETRY_ALL_LIMIT { " Press again for older ones once these are done." } else { "" };
+    Ok(format!("Retrying {} problems: {orders} orders and {stock} stock failures (in one push).{more}", orders + stock))
 }
