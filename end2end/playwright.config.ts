@@ -53,7 +53,6 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
       MOCK_MODE: "true",
-      PROKIP_POLL_SECONDS: "10",
       PROKIP_API: `http://127.0.0.1:${mocks.prokip}`,
       SHOPIFY_SHOP_URL_TEMPLATE: `http://127.0.0.1:${mocks.shopify}/{shop}`,
       ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",

@@ -147,7 +147,6 @@ async function prokipStock(request: APIRequestContext, location: number, sku: st
 }
 
 test("a sale at the till shows on Products and on the SKU page with its cause, without a re-index", async ({ page, request }) => {
-  // Waits for the next poll (every 10 s here), which a loaded machine can stretch.
   test.setTimeout(90_000);
   const shop = await connectedMerchant(page, request);
   const location = await demoLocation(request);
@@ -155,7 +154,11 @@ test("a sale at the till shows on Products and on the SKU page with its cause, w
   const sale = await request.post(`${prokip}/_control/pos-sale`, { data: { location_id: location, sku: "AS0021", quantity: 2 } });
   expect(sale.ok()).toBeTruthy();
   const after = before - 2;
-  // The poll (every 10 s here) sees the sale and pushes the SKU.
+  // The poll would notice within a minute; Sync now reads Prokip at once.
+  await page.goto("/products?q=AS0021");
+  await ready(page);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Sync started");
   await expect.poll(() => shopAvailable(request, shop, "AS0021"), { timeout: 45_000 }).toBe(after);
 
   await page.goto("/products?q=AS0021");
@@ -164,7 +167,6 @@ test("a sale at the till shows on Products and on the SKU page with its cause, w
   await expect(page.getByRole("heading", { name: "SKU AS0021" })).toBeVisible();
   await expect(page.getByTestId("sku-prokip")).toHaveText(String(after));
   const sold = page.getByTestId("history-row").filter({ hasText: `Prokip quantity ${before} → ${after}` });
-  // The poll usually notices first; the scheduled reconcile may beat it.
   await expect(sold).toContainText("a sale or stock change in Prokip, seen by");
   await expect(page.getByTestId("history-row").filter({ hasText: `Wrote ${after} (` }).first()).toBeVisible();
   await expect(page.getByTestId("sku-chart")).toBeVisible();

@@ -1,6 +1,6 @@
 //! The Orders and Activity pages' reads.
 
-use crate::model::{ActivityView, AppError, OrdersView};
+use crate::model::{ActivitiesView, AppError, OrdersView};
 use leptos::prelude::*;
 
 #[server(endpoint = "orders")]
@@ -12,9 +12,9 @@ pub async fn load_orders(q: String, state: String, page: u64) -> Result<OrdersVi
 }
 
 #[server(endpoint = "activity")]
-pub async fn load_activity(open_only: bool) -> Result<Vec<ActivityView>, AppError> {
+pub async fn load_activity(open_only: bool, q: String, kind: String, page: u64) -> Result<ActivitiesView, AppError> {
     use crate::backend::{auth::require_user, state::AppState, sync::history};
     let user = require_user().await?;
     let state = expect_context::<AppState>();
-    Ok(history::activity(&state, user.account_id, open_only).await?)
+    Ok(history::activity(&state, user.account_id, open_only, &q, &kind, page).await?)
 }

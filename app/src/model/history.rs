@@ -35,6 +35,22 @@ pub struct OrdersView {
     pub state: String,
 }
 
+/// Activity entries per page.
+pub const ACTIVITY_PER_PAGE: u64 = 50;
+
+/// One page of the activity log, searched and filtered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivitiesView {
+    pub rows: Vec<ActivityView>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub q: String,
+    /// An activity kind ("order", "stock", …), or "" for any.
+    pub kind: String,
+    pub open_only: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityView {
     pub id: i64,

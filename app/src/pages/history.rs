@@ -4,7 +4,7 @@
 use super::Banners;
 use crate::{
     api::{load_activity, load_orders},
-    model::{ActivityView, OrderState, OrderView, OrdersView},
+    model::{ActivitiesView, ActivityKind, ActivityView, OrderState, OrderView, OrdersView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -129,10 +129,17 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    // Follows the URL: after hydration the filter links navigate on the client.
+    // Follows the URL: after hydration the filter links and the search navigate on the client.
     let query = use_query_map();
     let open_only = Memo::new(move |_| query.get().get("open").as_deref() == Some("1"));
-    let data = Resource::new(move || open_only.get(), load_activity);
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (open_only.get(), q.get("q").unwrap_or_default(), q.get("kind").unwrap_or_default(), page)
+        },
+        |(open, q, kind, page)| load_activity(open, q, kind, page),
+    );
     view! {
         <Title text="Activity" />
         <h1>"Activity"</h1>
@@ -144,23 +151,60 @@ pub fn ActivityPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">"Nothing to show."</p> }.into_any(),
-                    Ok(rows) => {
-                        let retryable = rows.iter().any(|r| r.can_retry);
-                        view! {
-                            {retryable.then(|| view! {
-                                <form method="post" action="/activity/retry-all" class="inline-form">
-                                    <button type="submit">"Retry all open problems"</button>
-                                    <small class="muted">" Each failed order once, every failed stock item in one push; up to 200 at a time."</small>
-                                </form>
-                            })}
-                            <ActivityList rows />
-                        }.into_any()
-                    }
+                    Ok(v) => view! { <Activities v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+fn activity_link(v: &ActivitiesView, page: u64) -> String {
+    let open = if v.open_only { "open=1&" } else { "" };
+    format!("/activity?{open}q={}&kind={}&page={page}", super::products::encode(&v.q), super::products::encode(&v.kind))
+}
+
+#[component]
+fn Activities(v: ActivitiesView) -> impl IntoView {
+    let prev = (v.page > 1).then(|| activity_link(&v, v.page - 1));
+    let next = (v.page < v.pages).then(|| activity_link(&v, v.page + 1));
+    let chosen = v.kind.clone();
+    let filtered = !v.q.is_empty() || !v.kind.is_empty();
+    let retryable = v.rows.iter().any(|r| r.can_retry);
+    view! {
+        <form method="get" action="/activity" class="inline-form" role="search">
+            {v.open_only.then(|| view! { <input type="hidden" name="open" value="1" /> })}
+            <label for="activity-q">"Text"</label>
+            <input id="activity-q" name="q" type="search" value=v.q.clone() />
+            <label for="activity-kind">"Kind"</label>
+            <select id="activity-kind" name="kind">
+                <option value="" selected=chosen.is_empty()>"Any"</option>
+                {ActivityKind::ALL
+                    .into_iter()
+                    .map(|k| view! { <option value=k.as_str() selected=chosen == k.as_str()>{k.as_str()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Filter"</button>
+        </form>
+        {retryable.then(|| view! {
+            <form method="post" action="/activity/retry-all" class="inline-form">
+                <button type="submit">"Retry all open problems"</button>
+                <small class="muted">" Each failed order once, every failed stock item in one push; up to 200 at a time."</small>
+            </form>
+        })}
+        {if v.rows.is_empty() {
+            let empty = if filtered || v.open_only { "Nothing matches." } else { "Nothing to show." };
+            view! { <p class="muted">{empty}</p> }.into_any()
+        } else {
+            view! {
+                <p data-testid="activity-total">{format!("{} entries · page {} of {}", v.total, v.page, v.pages)}</p>
+                <ActivityList rows=v.rows />
+                <nav class="pager" aria-label="Pages">
+                    {prev.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
+                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
+                </nav>
+            }.into_any()
+        }}
     }
 }
 

@@ -4,7 +4,9 @@
 
 use crate::model::{ActivityKind, ActivityStatus};
 use sea_orm::{
-    Condition, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait, entity::prelude::*, sea_query::Expr,
+    Condition, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    entity::prelude::*,
+    sea_query::{Expr, extension::postgres::PgExpr},
 };
 use serde::{Deserialize, Serialize};
 
@@ -137,6 +139,44 @@ pub async fn list<C: ConnectionTrait>(
         query = query.filter(open());
     }
     query.order_by_desc(Column::At).order_by_desc(Column::Id).limit(limit).offset(offset).all(db).await
+}
+
+/// What the Activity page asks for: text in the subject or detail, a kind, open problems only.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    pub q: &'a str,
+    pub kind: Option<ActivityKind>,
+    pub only_open: bool,
+}
+
+/// One page of the account's entries matching `filter`, newest first, and how many match in all.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    filter: &Filter<'_>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Entry>, u64), DbErr> {
+    let mut query = Entity::find().filter(Column::AccountId.eq(account_id));
+    if filter.only_open {
+        query = query.filter(open());
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(Column::Kind.eq(kind));
+    }
+    if !filter.q.is_empty() {
+        // Any case; `%` and `_` typed by the user match themselves.
+        let escaped = filter.q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            Condition::any()
+                .add(Expr::col(Column::Subject).ilike(pattern.clone()))
+                .add(Expr::col(Column::Detail).ilike(pattern)),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_desc(Column::At).order_by_desc(Column::Id).limit(limit).offset(offset).all(db).await?;
+    Ok((rows, total))
 }
 
 /// The newest entries of the account about any of these SKUs.

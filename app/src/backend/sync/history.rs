@@ -9,13 +9,10 @@ use crate::{
         stores,
     },
     model::{
-        ActivityStatus, ActivityView, ORDERS_PER_PAGE, OrderState, OrderView, OrdersView, Platform, RunKind,
-        SyncRunView,
+        ACTIVITY_PER_PAGE, ActivitiesView, ActivityKind, ActivityStatus, ActivityView, ORDERS_PER_PAGE, OrderState,
+        OrderView, OrdersView, Platform, RunKind, SyncRunView,
     },
 };
-
-/// How many rows the Activity page lists.
-const PAGE_ROWS: u64 = 200;
 
 /// One page of the account's orders, most recently changed first, searched by name, id or
 /// invoice and filtered by state; held and failed ones with a stored event can be retried.
@@ -77,9 +74,36 @@ fn money(amount: &str, currency: Option<&str>) -> String {
 }
 
 /// The account's activity log, newest first; `open_only` leaves out what is resolved.
-pub async fn activity(state: &AppState, account_id: i64, open_only: bool) -> Result<Vec<ActivityView>, ServerError> {
-    let rows = activity::list(&state.db, account_id, open_only, PAGE_ROWS, 0).await?;
-    Ok(rows.into_iter().map(activity_view).collect())
+/// One page of the account's activity, newest first, searched in subject and detail, filtered by
+/// kind and to open problems.
+pub async fn activity(
+    state: &AppState,
+    account_id: i64,
+    open_only: bool,
+    q: &str,
+    kind: &str,
+    page: u64,
+) -> Result<ActivitiesView, ServerError> {
+    let q: String = q.trim().chars().take(100).collect();
+    let filter_kind = match kind {
+        "" => None,
+        key => Some(ActivityKind::ALL.into_iter().find(|k| k.as_str() == key).ok_or_else(|| {
+            ServerError::new(Kind::BadRequest, format!("“{key}” is not a kind of activity to filter by."))
+        })?),
+    };
+    let page = page.max(1);
+    let filter = activity::Filter { q: &q, kind: filter_kind, only_open: open_only };
+    let offset = (page - 1) * ACTIVITY_PER_PAGE;
+    let (rows, total) = activity::page(&state.db, account_id, &filter, ACTIVITY_PER_PAGE, offset).await?;
+    Ok(ActivitiesView {
+        rows: rows.into_iter().map(activity_view).collect(),
+        total,
+        page,
+        pages: total.div_ceil(ACTIVITY_PER_PAGE).max(1),
+        q,
+        kind: kind.to_owned(),
+        open_only,
+    })
 }
 
 /// An activity entry as the pages show it.
