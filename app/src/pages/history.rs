@@ -193,7 +193,7 @@ fn Activities(v: ActivitiesView) -> impl IntoView {
             </form>
         })}
         {if v.rows.is_empty() {
-            let empty = if filtered || v.open_only { "Nothing matches." } else { "Nothing to show." };
+            let empty = if filtered { "Nothing matches." } else { "Nothing to show." };
             view! { <p class="muted">{empty}</p> }.into_any()
         } else {
             view! {
