@@ -30,14 +30,7 @@ async fn set_review(w: &World, value: &str) {
 /// Disconnects the world's WooCommerce store and connects it again: with the Connections form
 /// (`json` false) or the seed's JSON route. Returns the new connection once its catalog is matched.
 async fn reconnect_woo(w: &World, json: bool) -> i64 {
-    let r = w
-        .browser
-        .post(w.app.url(&format!("/connections/{}/disconnect", w.woo_connection)))
-        .form(&[("confirm", "yes")])
-        .send()
-        .await
-        .unwrap();
-    assert!(location(&r).contains("notice="), "{}", location(&r));
+    disconnect(w, w.woo_connection).await;
     let store = w.woo.store_url(wm::DEMO_STORE);
     let keys = [
         ("store_url", store.as_str()),
@@ -53,8 +46,15 @@ async fn reconnect_woo(w: &World, json: bool) -> i64 {
         let r = connect.form(&keys).send().await.unwrap();
         assert!(location(&r).contains("notice="), "{}", location(&r));
     }
-    let id =
-        w.app.scalar("SELECT id FROM connections WHERE platform = 'woocommerce' AND status <> 'disconnected'").await;
+    indexed(w, "woocommerce").await
+}
+
+/// The platform's connected store, once its catalog is matched.
+async fn indexed(w: &World, platform: &str) -> i64 {
+    let id = w
+        .app
+        .scalar(&format!("SELECT id FROM connections WHERE platform = '{platform}' AND status <> 'disconnected'"))
+        .await;
     let mapped = format!("SELECT count(*) FROM sku_map WHERE connection_id = {id}");
     let queued = "SELECT count(*) FROM apalis.jobs WHERE job_type = 'index_catalog'
                   AND status IN ('Pending', 'Queued', 'Running')";
@@ -63,6 +63,30 @@ async fn reconnect_woo(w: &World, json: bool) -> i64 {
     })
     .await;
     id
+}
+
+async fn disconnect(w: &World, id: i64) {
+    let r = w
+        .browser
+        .post(w.app.url(&format!("/connections/{id}/disconnect")))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&r).contains("notice="), "{}", location(&r));
+}
+
+/// Disconnects the world's Shopify shop and installs it again through the seed's
+/// `POST /connections/shopify/initiate` and Shopify's approval.
+async fn reconnect_shopify_json(w: &World) -> i64 {
+    disconnect(w, w.shopify_connection).await;
+    let r = w.browser.post(w.app.url("/connections/shopify/initiate")).json(&json!({ "storeUrl": "demo-store" }));
+    let body: Value = r.send().await.unwrap().json().await.unwrap();
+    let auth_url = body["authUrl"].as_str().unwrap();
+    let r = w.browser.get(format!("{auth_url}&decision=approve")).send().await.unwrap();
+    let r = w.browser.get(location(&r)).send().await.unwrap();
+    assert!(location(&r).contains("shopify_success=true"), "{}", location(&r));
+    indexed(w, "shopify").await
 }
 
 /// Stock writes the WooCommerce mock has received so far.
@@ -203,14 +227,18 @@ async fn with_the_setting_off_a_new_store_syncs_at_once() {
 }
 
 #[tokio::test]
-async fn a_store_connected_through_the_seed_json_route_syncs_at_once() {
+async fn stores_connected_through_the_seed_json_routes_sync_at_once() {
     let w = World::new().await;
     set_review(&w, "on").await;
     reconnect_woo(&w, true).await;
+    reconnect_shopify_json(&w).await;
     change_prokip(&w);
     let body: Value = w.browser.post(w.app.url("/sync")).send().await.unwrap().json().await.unwrap();
     assert_eq!(body["skipped"], json!([]));
-    w.eventually(15, "the new store gets the new quantities", || async { woo_matches_prokip(&w) }).await;
+    w.eventually(15, "both new stores get the new quantities", || async {
+        woo_matches_prokip(&w) && CHANGES.iter().all(|(sku, qty)| w.shopify.available(DEMO_SHOP, sku) == Some(*qty))
+    })
+    .await;
 }
 
 #[tokio::test]
