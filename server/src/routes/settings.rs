@@ -1,6 +1,6 @@
 //! Settings forms: the payment method, the customer setting, new stores' review and each store's
-//! order trigger. Each answers with a redirect back
-//! to the Settings page carrying a notice or an error.
+//! order trigger. Each answers with a redirect back to the Settings page carrying a notice or an
+//! error.
 
 use super::SignedIn;
 use app::backend::{settings, state::AppState};

@@ -1,6 +1,7 @@
 //! Order settings: per account (one row, defaults until the merchant saves one) the Prokip payment
 //! method for online sales and how online customers appear in Prokip; per store connection the
-//! order state that makes the sale. Also whether stores connected from the dashboard start in review.
+//! order state that makes the sale; and whether stores connected from the dashboard start in
+//! review.
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 

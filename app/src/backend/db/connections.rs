@@ -128,15 +128,8 @@ pub async fn set_sync_enabled<C: ConnectionTrait>(
     id: i64,
     enabled: bool,
 ) -> Result<bool, DbErr> {
-    let res = Entity::update_many()
-        .col_expr(Column::SyncEnabled, Expr::value(enabled))
-        .col_expr(Column::InReview, Expr::value(false))
-        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-        .filter(Column::Id.eq(id))
-        .filter(Column::AccountId.eq(account_id))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
+    Ok(update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await?
+        && update_scoped(db, account_id, id, Column::InReview, Expr::value(false)).await?)
 }
 
 /// The order import switch; `false` when the store is not the account's.
