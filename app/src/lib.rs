@@ -25,6 +25,7 @@ use pages::{
     login::LoginPage,
     not_yet::NotFound,
     overview::OverviewPage,
+    preview::PreviewPage,
     products::ProductsPage,
     register::RegisterPage,
     settings::SettingsPage,
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("connections") view=ConnectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("connections/:id/preview") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("products/:sku") view=SkuPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { mocks } from "../playwright.config";
-import { ready, registerAndSignIn, uniqueName } from "./helpers";
+import { ready, registerAndSignIn, setReview, uniqueName } from "./helpers";
 
 test("demo mode shows its badge and the mock credentials", async ({ page }) => {
   await page.goto("/login");
@@ -36,6 +36,7 @@ test("connect a WooCommerce store with keys, pause it, then disconnect it", asyn
   const storeUrl = `http://127.0.0.1:${mocks.woo}/${name}`;
 
   await registerAndSignIn(page, "Woo Co");
+  await setReview(page, "off");
   await page.goto("/connections");
   await ready(page);
   await page.getByText("Or enter REST API keys").click();
@@ -93,7 +94,8 @@ test("connect a Shopify shop through its approval page", async ({ page, request 
   await expect(page).toHaveURL(/shopify_success=true/);
   await expect(page.getByTestId("notice")).toContainText(`${handle}.myshopify.com is connected`);
   await page.goto("/connections");
-  await expect(page.locator("li.store", { hasText: `${handle}.myshopify.com` }).getByTestId("store-status")).toHaveText("Healthy");
+  // Connected from the dashboard: its stock waits for the merchant's review.
+  await expect(page.locator("li.store", { hasText: `${handle}.myshopify.com` }).getByTestId("store-status")).toHaveText("Review before first sync");
 });
 
 test("cancelling on Shopify's approval page says nothing was connected", async ({ page, request }) => {
@@ -124,5 +126,5 @@ test("connect a WooCommerce store with the one-click key grant", async ({ page, 
 
   await expect(page).toHaveURL(/\/connections\?notice=/);
   await expect(page.getByTestId("notice")).toContainText(`${storeUrl} is connected`);
-  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Healthy");
+  await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Review before first sync");
 });

@@ -25,8 +25,18 @@ export async function registerAndSignIn(page: Page, business: string): Promise<s
   return username;
 }
 
+/// "Review new stores before the first sync" on the Settings page: `on` or `off`.
+export async function setReview(page: Page, value: "on" | "off") {
+  await page.goto("/settings");
+  await ready(page);
+  await page.locator(`input[name=review_new_stores][value=${value}]`).check();
+  await page.getByRole("button", { name: "Save new-store setting" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stores you connect from now on");
+}
+
 /// A fresh shop seeded with the demo catalog, and a merchant with Prokip and that shop connected.
-export async function connectedMerchant(page: Page, request: APIRequestContext): Promise<string> {
+/// The shop syncs at once, unless `review` leaves the account's default: review before the first sync.
+export async function connectedMerchant(page: Page, request: APIRequestContext, { review = false } = {}): Promise<string> {
   const shop = `${uniqueName("shop")}.myshopify.com`;
   await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops`, { data: { shop } });
   const seeded = await request.post(`http://127.0.0.1:${mocks.shopify}/_control/shops/${shop}/seed`, {
@@ -36,6 +46,7 @@ export async function connectedMerchant(page: Page, request: APIRequestContext):
   expect(seeded.ok()).toBeTruthy();
 
   await registerAndSignIn(page, "Sync Co");
+  if (!review) await setReview(page, "off");
   await page.goto("/connections");
   await ready(page);
   await page.getByLabel("Prokip username").fill("demo");
@@ -54,4 +65,18 @@ export async function connectedMerchant(page: Page, request: APIRequestContext):
     await expect(page.getByTestId("sku-AS0001").getByTestId("match-status")).toHaveText("Matched", { timeout: 500 });
   }).toPass({ timeout: 20_000 });
   return shop;
+}
+
+/// The demo Prokip business's "Main Shop" location, where the merchant's stock lives.
+export async function demoLocation(request: APIRequestContext): Promise<number> {
+  const state = await (await request.get(`http://127.0.0.1:${mocks.prokip}/_control/state`)).json();
+  const business = state.businesses.find((b: { users: string[] }) => b.users.includes("demo"));
+  return business.locations.find((l: { name: string }) => l.name === "Main Shop").id;
+}
+
+/// What the shop's variant with `sku` has available (the mock shop has one location).
+export async function shopAvailable(request: APIRequestContext, shop: string, sku: string): Promise<number | undefined> {
+  const state = await (await request.get(`http://127.0.0.1:${mocks.shopify}/_control/shops/${shop}/state`)).json();
+  const variant = state.variants.find((v: { sku: string }) => v.sku === sku);
+  return variant ? (Object.values(variant.inventory)[0] as number) : undefined;
 }

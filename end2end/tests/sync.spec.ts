@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { mocks } from "../playwright.config";
-import { connectedMerchant, ready } from "./helpers";
+import { connectedMerchant, demoLocation, ready, shopAvailable } from "./helpers";
 
 const shopify = `http://127.0.0.1:${mocks.shopify}`;
 
@@ -37,20 +37,6 @@ test("an order placed in the store becomes a Prokip sale; cancelling it restocks
 });
 
 const prokip = `http://127.0.0.1:${mocks.prokip}`;
-
-/// The demo Prokip business's "Main Shop" location, where the merchant's stock lives.
-async function demoLocation(request: APIRequestContext): Promise<number> {
-  const state = await (await request.get(`${prokip}/_control/state`)).json();
-  const business = state.businesses.find((b: { users: string[] }) => b.users.includes("demo"));
-  return business.locations.find((l: { name: string }) => l.name === "Main Shop").id;
-}
-
-/// What the shop's variant with `sku` has available (the mock shop has one location).
-async function shopAvailable(request: APIRequestContext, shop: string, sku: string): Promise<number | undefined> {
-  const state = await (await request.get(`${shopify}/_control/shops/${shop}/state`)).json();
-  const variant = state.variants.find((v: { sku: string }) => v.sku === sku);
-  return variant ? (Object.values(variant.inventory)[0] as number) : undefined;
-}
 
 test("Sync now says so and the store then shows Prokip's quantity", async ({ page, request }) => {
   const shop = await connectedMerchant(page, request);

@@ -31,6 +31,7 @@ mod m20261206_000001_webhook_health;
 mod m20261206_000002_sku_links;
 mod m20261207_000001_order_import_pause;
 mod m20261207_000002_retention;
+mod m20261208_000001_store_review;
 mod m20261208_000002_sku_history;
 mod m20261208_000003_store_barcodes;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_sku_links::Migration),
             Box::new(m20261207_000001_order_import_pause::Migration),
             Box::new(m20261207_000002_retention::Migration),
+            Box::new(m20261208_000001_store_review::Migration),
             Box::new(m20261208_000002_sku_history::Migration),
             Box::new(m20261208_000003_store_barcodes::Migration),
         ]

@@ -45,7 +45,8 @@ async fn keys_connect_the_store_and_register_four_signed_webhooks() {
     let w = world().await;
     let html = w.connect_with_keys(wm::DEMO_CONSUMER_KEY, wm::DEMO_CONSUMER_SECRET).await;
     assert!(html.contains("is connected; 4 webhooks registered."), "{html}");
-    assert!(html.contains(&w.store) && html.contains(">Healthy<"));
+    // Connected from the dashboard: its stock waits for the merchant's review.
+    assert!(html.contains(&w.store) && html.contains(">Review before first sync<"));
 
     let id = w.connection_id().await;
     let hooks = w.woo.webhooks(wm::DEMO_STORE);

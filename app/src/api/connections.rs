@@ -1,6 +1,6 @@
-//! The Connections page's read: the Prokip connection and every connected store.
+//! The Connections page's reads: the Prokip connection and every connected store; a store's preview.
 
-use crate::model::{AppError, ConnectionsView};
+use crate::model::{AppError, ConnectionsView, PreviewView};
 use leptos::prelude::*;
 
 #[server(endpoint = "connections")]
@@ -9,4 +9,13 @@ pub async fn load_connections() -> Result<ConnectionsView, AppError> {
     let user = require_user().await?;
     let state = expect_context::<AppState>();
     Ok(connect::view(&state, user.account_id).await?)
+}
+
+/// A store's preview: what the next full sync would change, filtered, sorted and paged.
+#[server(endpoint = "connection_preview")]
+pub async fn load_preview(id: i64, show: String, sort: String, page: u64) -> Result<PreviewView, AppError> {
+    use crate::backend::{auth::require_user, state::AppState, sync::preview};
+    let user = require_user().await?;
+    let state = expect_context::<AppState>();
+    Ok(preview::preview(&state, user.account_id, id, &show, &sort, page).await?)
 }

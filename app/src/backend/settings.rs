@@ -1,5 +1,6 @@
 //! The Settings page's backend: what it shows (the account's order settings and the payment
-//! methods of its Prokip business) and the checked changes its forms ask for.
+//! methods of its Prokip business, whether new stores start in review) and the checked changes its
+//! forms ask for.
 
 use crate::{
     backend::{
@@ -30,6 +31,8 @@ pub enum SettingsError {
     UnknownStore,
     #[error("Choose when an order becomes a Prokip sale: when paid, or (WooCommerce) when completed.")]
     BadTrigger,
+    #[error("Choose whether new stores start in review: on or off.")]
+    BadReview,
     #[error("Could not save the settings; nothing was changed.")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -56,6 +59,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
         payment_method: settings.payment_method,
         payment_methods: methods.into_iter().collect(),
         customer_mode: settings.customer_mode.as_str().to_owned(),
+        review_new_stores: settings.review_new_stores,
         stores: stores
             .into_iter()
             .map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger })
@@ -88,6 +92,23 @@ pub async fn set_customer_mode(state: &AppState, account_id: i64, mode: &str) ->
             "Online sales now go to the Prokip customer with the order's email (created when new).".into()
         }
     })
+}
+
+/// "Review new stores before the first sync" (`on` or `off`).
+pub async fn set_review_new_stores(state: &AppState, account_id: i64, value: &str) -> Result<String, SettingsError> {
+    let review = match value.trim() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(SettingsError::BadReview),
+    };
+    account_settings::set_review_new_stores(&state.db, account_id, review).await?;
+    Ok(if review {
+        "Stores you connect from now on start in review: their stock is left alone until you start syncing them from \
+         their preview."
+    } else {
+        "Stores you connect from now on get Prokip's quantities at once."
+    }
+    .into())
 }
 
 /// Which order state makes the sale for one of the account's stores. Only WooCommerce stores may

@@ -30,6 +30,8 @@ pub struct StoreView {
     pub status_reason: Option<String>,
     /// Stock updates switch.
     pub sync_enabled: bool,
+    /// Waiting for the merchant's review before its first stock sync (stock updates are off).
+    pub in_review: bool,
     /// Order import switch.
     pub order_import_enabled: bool,
     /// Order events kept while order import was paused, not imported yet.

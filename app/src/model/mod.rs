@@ -11,6 +11,7 @@ mod history;
 mod order_state;
 mod overview;
 mod platform;
+mod preview;
 mod products;
 mod settings;
 mod sku;
@@ -26,6 +27,7 @@ pub use history::{ACTIVITY_PER_PAGE, ActivitiesView, ActivityView, ORDERS_PER_PA
 pub use order_state::OrderState;
 pub use overview::{ChartDay, Overview};
 pub use platform::Platform;
+pub use preview::{PREVIEW_CHANGES, PREVIEW_PER_PAGE, PREVIEW_SORTS, PreviewRow, PreviewTotals, PreviewView};
 pub use products::{
     LINK_CHOICES, LinkSuggestion, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
 };

@@ -11,6 +11,8 @@ pub struct SettingsView {
     pub payment_methods: Vec<(String, String)>,
     /// `walk_in` or `email`.
     pub customer_mode: String,
+    /// Stores connected from the dashboard start in review (stock updates off until started).
+    pub review_new_stores: bool,
     pub stores: Vec<StoreTrigger>,
 }
 

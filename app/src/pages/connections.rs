@@ -136,6 +136,7 @@ fn status_label(s: &StoreView) -> (&'static str, &'static str) {
         "uninstalled" => ("Uninstalled", "badge bad"),
         "needs_attention" => ("Needs attention", "badge warn"),
         _ if s.webhook_problem.is_some() => ("Needs attention", "badge warn"),
+        _ if s.in_review => ("Review before first sync", "badge warn"),
         _ if !s.sync_enabled && !s.order_import_enabled => ("Paused", "badge muted"),
         _ if !s.sync_enabled => ("Stock paused", "badge muted"),
         _ if !s.order_import_enabled => ("Orders paused", "badge muted"),
@@ -169,6 +170,14 @@ fn StoreWebhooks(webhooks: Option<Vec<WebhookTopicView>>, problem: Option<String
     }
 }
 
+fn stock_fact(s: &StoreView) -> &'static str {
+    match (s.sync_enabled, s.in_review) {
+        (true, _) => "On",
+        (false, true) => "Off until you review what the first sync would change",
+        (false, false) => "Paused",
+    }
+}
+
 fn order_import_fact(on: bool, waiting: u64) -> String {
     match (on, waiting) {
         (true, 0) => "On".into(),
@@ -192,6 +201,7 @@ fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl I
 #[component]
 fn StoreRow(s: StoreView) -> impl IntoView {
     let (label, class) = status_label(&s);
+    let stock = stock_fact(&s);
     let id = s.id;
     let platform = if s.platform == "shopify" { "Shopify" } else { "WooCommerce" };
     view! {
@@ -209,12 +219,19 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                 <dt>"Last webhook"</dt>
                 <dd>{s.last_webhook_at.unwrap_or_else(|| "none received yet".into())}</dd>
                 <dt>"Stock updates"</dt>
-                <dd data-testid="stock-updates">{if s.sync_enabled { "On" } else { "Paused" }}</dd>
+                <dd data-testid="stock-updates">{stock}</dd>
                 <dt>"Order import"</dt>
                 <dd data-testid="order-import">{order_import_fact(s.order_import_enabled, s.orders_waiting)}</dd>
             </dl>
             <div class="store-actions">
-                <Switch id action="sync" on=s.sync_enabled what="stock updates" />
+                {if s.in_review {
+                    view! { <a class="button primary" href=format!("/connections/{id}/preview") data-testid="review-link">"Review and start syncing"</a> }.into_any()
+                } else {
+                    view! {
+                        <Switch id action="sync" on=s.sync_enabled what="stock updates" />
+                        <a class="button" href=format!("/connections/{id}/preview") data-testid="preview-link">"Preview next sync"</a>
+                    }.into_any()
+                }}
                 <Switch id action="orders" on=s.order_import_enabled what="order import" />
                 <form method="post" action=format!("/connections/{id}/buffer") class="inline-form">
                     <label for=format!("buffer-{id}")>"Safety buffer"</label>

@@ -6,6 +6,7 @@ pub mod login;
 pub mod not_yet;
 pub mod overview;
 pub mod overview_chart;
+pub mod preview;
 pub mod products;
 pub mod register;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
-//! and per store which order state makes the sale. Each form posts to a plain route that redirects back here with a notice or an error.
+//! and per store which order state makes the sale — and whether new stores start in review. Each
+//! form posts to a plain route that redirects back here with a notice or an error.
 
 use super::Banners;
 use crate::{
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn SettingsForms(v: SettingsView) -> impl IntoView {
     let current = v.payment_method.clone();
     let email = v.customer_mode == "email";
+    let review = v.review_new_stores;
     view! {
         <section class="card" aria-labelledby="payment-heading">
             <h2 id="payment-heading">"Payment method for online sales"</h2>
@@ -76,6 +78,24 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                     </label>
                 </fieldset>
                 <button type="submit" class="primary">"Save customer setting"</button>
+            </form>
+        </section>
+        <section class="card" aria-labelledby="review-heading">
+            <h2 id="review-heading">"New stores"</h2>
+            <form method="post" action="/settings/review" class="stack">
+                <fieldset>
+                    <legend>"Review new stores before the first sync"</legend>
+                    <label>
+                        <input type="radio" name="review_new_stores" value="on" checked=review />
+                        " On: a store connected here keeps its stock until you have seen its preview and pressed Start syncing"
+                    </label>
+                    <label>
+                        <input type="radio" name="review_new_stores" value="off" checked=!review />
+                        " Off: a store connected here gets Prokip's quantities at once"
+                    </label>
+                </fieldset>
+                <p class="muted">"Orders are imported from the start either way."</p>
+                <button type="submit" class="primary">"Save new-store setting"</button>
             </form>
         </section>
         <section class="card" aria-labelledby="trigger-heading">

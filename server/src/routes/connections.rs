@@ -1,14 +1,19 @@
 //! Connection management forms: the stock updates and order import switches, safety buffer,
-//! disconnect. Each answers with a
-//! redirect back to the Connections page carrying a notice or an error. And the seed's
+//! disconnect. Each answers with a redirect back to the Connections page carrying a notice or an
+//! error. "Start syncing" on a store's preview answers back to the preview. And the seed's
 //! `DELETE /connections/{id}`, the same disconnect answered in JSON.
 
 use super::{ApiUser, SignedIn, success};
-use app::backend::{connect, error::ServerError, state::AppState};
+use app::backend::{
+    connect,
+    error::{Kind, ServerError},
+    state::AppState,
+    sync::preview,
+};
 use axum::{
     Form, Json,
     extract::{Path, State},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -82,4 +87,13 @@ pub async fn delete_json(
 ) -> Result<Json<Value>, ServerError> {
     let message = connect::disconnect_store(&state, user.account_id, id, true).await?;
     Ok(success(json!({ "message": message })))
+}
+
+/// "Start syncing" on a store's preview: back to the preview with a notice or an error; a store
+/// that is not the account's is 404, nothing changed.
+pub async fn start_syncing(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
+    match preview::start_syncing(&state, user.account_id, id).await {
+        Err(e) if e.kind() == Kind::NotFound => e.into_response(),
+        result => super::back_to(&format!("/connections/{id}/preview"), result).into_response(),
+    }
 }

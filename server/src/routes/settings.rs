@@ -1,5 +1,6 @@
-//! Settings forms: the payment method, the customer setting and each store's order trigger. Each answers with a redirect back
-//! to the Settings page carrying a notice or an error.
+//! Settings forms: the payment method, the customer setting, new stores' review and each store's
+//! order trigger. Each answers with a redirect back to the Settings page carrying a notice or an
+//! error.
 
 use super::SignedIn;
 use app::backend::{settings, state::AppState};
@@ -32,6 +33,16 @@ pub struct CustomerForm {
 
 pub async fn customer(State(state): State<AppState>, user: SignedIn, Form(f): Form<CustomerForm>) -> Response {
     back(settings::set_customer_mode(&state, user.account_id, &f.customer_mode).await)
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    review_new_stores: String,
+}
+
+pub async fn review(State(state): State<AppState>, user: SignedIn, Form(f): Form<ReviewForm>) -> Response {
+    back(settings::set_review_new_stores(&state, user.account_id, &f.review_new_stores).await)
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,10 @@
 use super::{bad_body, connections::back, not_signed_in, success};
 use app::backend::{
     auth::AuthSession,
-    connect::shopify::{self as shop, PendingInstall, SESSION_KEY},
+    connect::{
+        ConnectedFrom,
+        shopify::{self as shop, PendingInstall, SESSION_KEY},
+    },
     error::{Kind, ServerError},
     state::AppState,
     webhooks::shopify::{self as hooks, Delivery},
@@ -26,9 +29,9 @@ pub struct StartForm {
     store_url: String,
 }
 
-async fn begin(state: &AppState, auth: &AuthSession, input: &str) -> Result<String, ServerError> {
+async fn begin(state: &AppState, auth: &AuthSession, input: &str, from: ConnectedFrom) -> Result<String, ServerError> {
     let user = auth.user.as_ref().ok_or_else(|| ServerError::new(Kind::Unauthorized, "Please sign in to continue."))?;
-    let (url, pending) = shop::begin(state, user.account_id, input)?;
+    let (url, pending) = shop::begin(state, user.account_id, input, from)?;
     auth.session.insert(SESSION_KEY, pending).await.map_err(ServerError::internal)?;
     Ok(url)
 }
@@ -38,7 +41,7 @@ pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(
     if auth.user.is_none() {
         return Redirect::to("/login").into_response();
     }
-    match begin(&state, &auth, &f.store_url).await {
+    match begin(&state, &auth, &f.store_url, ConnectedFrom::Dashboard).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(e) => back(Err::<String, _>(e)),
     }
@@ -54,7 +57,7 @@ pub async fn initiate(
         return Err(not_signed_in());
     }
     let form: StartForm = serde_json::from_slice(&body).map_err(bad_body)?;
-    let url = begin(&state, &auth, &form.store_url).await?;
+    let url = begin(&state, &auth, &form.store_url, ConnectedFrom::SeedApi).await?;
     Ok(success(json!({ "authUrl": url })))
 }
 

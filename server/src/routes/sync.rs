@@ -10,7 +10,6 @@ use app::backend::{
     state::AppState,
     sync::{SyncError, create, links, mapping, triggers},
 };
-use app::model::PushReason;
 use axum::{
     Form, Json,
     extract::{Path, State},
@@ -19,10 +18,10 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// Enqueues a full push of the caller's account.
+/// Enqueues a full push of the caller's account; `skipped` lists the stores it leaves out.
 pub async fn sync_now(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
-    triggers::enqueue_full(&state, user.account_id, PushReason::Manual).await?;
-    Ok(super::success(json!({ "message": "Sync started: every mapped SKU is being pushed to your stores." })))
+    let (message, skipped) = triggers::sync_now(&state, user.account_id).await?;
+    Ok(super::success(json!({ "message": message, "skipped": skipped })))
 }
 
 async fn set_all(state: &AppState, user: User, enabled: bool) -> Result<Json<Value>, ServerError> {
@@ -62,11 +61,7 @@ pub async fn reindex_form(State(state): State<AppState>, user: super::SignedIn) 
 
 /// "Sync now": enqueues a full push.
 pub async fn sync_form(State(state): State<AppState>, user: super::SignedIn) -> Response {
-    back(
-        triggers::enqueue_full(&state, user.account_id, PushReason::Manual)
-            .await
-            .map(|()| "Sync started: every mapped SKU is being pushed to your stores.".to_owned()),
-    )
+    back(triggers::sync_now(&state, user.account_id).await.map(|(message, _)| message))
 }
 
 #[derive(Deserialize)]

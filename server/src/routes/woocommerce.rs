@@ -3,7 +3,7 @@
 
 use super::{SignedIn, bad_body, connections::back, success};
 use app::backend::{
-    connect::woocommerce as woo,
+    connect::{ConnectedFrom, woocommerce as woo},
     error::{Kind, ServerError},
     secret::Secret,
     state::AppState,
@@ -50,6 +50,7 @@ pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers
         &form.store_url,
         &form.consumer_key,
         Secret::new(form.consumer_secret),
+        if json_body { ConnectedFrom::SeedApi } else { ConnectedFrom::Dashboard },
     )
     .await;
     if !json_body {

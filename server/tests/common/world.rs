@@ -66,6 +66,9 @@ impl World {
         let browser = app.new_browser();
         app.register(&browser, "amina", "correct horse", "Amina Traders").await;
         let account_id = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
+        // The world's stores sync from the start; review before the first sync has its own tests.
+        let r = browser.post(app.url("/settings/review")).form(&[("review_new_stores", "off")]).send().await.unwrap();
+        assert!(location(&r).contains("notice="), "review setting: {}", location(&r));
 
         let r = browser
             .post(app.url("/connections/prokip/login"))

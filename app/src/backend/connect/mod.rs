@@ -8,7 +8,7 @@ pub mod woocommerce;
 
 use crate::{
     backend::{
-        db::{connections, prokip_configs, webhook_events},
+        db::{account_settings, connections, prokip_configs, webhook_events},
         error::{Kind, ServerError},
         jobs::{IndexCatalog, ResumeOrders},
         state::AppState,
@@ -17,6 +17,22 @@ use crate::{
     model::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView},
 };
 use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+
+/// Where connecting a store was asked for: from the dashboard's forms a new store starts in review
+/// (stock updates off until "Start syncing" on its preview) when the account's setting says so;
+/// through the seed's JSON routes it syncs at once, as the seed's stores do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectedFrom {
+    #[default]
+    Dashboard,
+    SeedApi,
+}
+
+/// Whether a store connected now starts in review.
+async fn starts_in_review(state: &AppState, account_id: i64, from: ConnectedFrom) -> Result<bool, sea_orm::DbErr> {
+    Ok(from == ConnectedFrom::Dashboard && account_settings::get(&state.db, account_id).await?.review_new_stores)
+}
 
 /// Enqueues the catalog match of a store just connected (`Some`) or of every store (`None`, after
 /// Prokip's location changed), so the connect answers at once. If even the enqueue fails, the
@@ -63,6 +79,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             status: c.status.as_str().to_owned(),
             status_reason: c.status_reason,
             sync_enabled: c.sync_enabled,
+            in_review: c.in_review,
             order_import_enabled: c.order_import_enabled,
             orders_waiting,
             safety_buffer: c.safety_buffer,

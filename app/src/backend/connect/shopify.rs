@@ -2,6 +2,7 @@
 //! callback (checked for signature, state, age and shop) brings an expiring offline token, which is
 //! sealed; then the webhooks we need are registered.
 
+use super::ConnectedFrom;
 use crate::{
     backend::{
         db::connections::{self, NewConnection, SaveError},
@@ -20,6 +21,8 @@ pub struct PendingInstall {
     pub state: String,
     pub shop: String,
     pub account_id: i64,
+    #[serde(default)]
+    pub from: ConnectedFrom,
 }
 
 pub const SESSION_KEY: &str = "shopify_install";
@@ -71,14 +74,19 @@ impl From<ShopifyError> for ShopifyConnectError {
 }
 
 /// Starts an install: the URL to send the merchant to, and what to remember in their session.
-pub fn begin(state: &AppState, account_id: i64, input: &str) -> Result<(String, PendingInstall), ShopifyConnectError> {
+pub fn begin(
+    state: &AppState,
+    account_id: i64,
+    input: &str,
+    from: ConnectedFrom,
+) -> Result<(String, PendingInstall), ShopifyConnectError> {
     if input.trim().is_empty() {
         return Err(ShopifyConnectError::Missing);
     }
     let shop = ShopDomain::parse(input).map_err(|_| ShopifyConnectError::BadShop(input.trim().to_owned()))?;
     let nonce = ShopifyApp::new_state();
     let url = app(state).authorize_url(&shop, &nonce);
-    Ok((url, PendingInstall { state: nonce, shop: shop.as_str().to_owned(), account_id }))
+    Ok((url, PendingInstall { state: nonce, shop: shop.as_str().to_owned(), account_id, from }))
 }
 
 /// Finishes an install from the callback's query. Returns the shop domain.
@@ -103,6 +111,7 @@ pub async fn finish(
         credentials_enc: seal(state, &callback.shop, &tokens),
         webhook_secret_enc: None,
         location_id: location,
+        in_review: super::starts_in_review(state, account_id, pending.from).await?,
     };
     let conn = connections::upsert(&state.db, account_id, new).await.map_err(|e| match e {
         SaveError::OwnedByAnotherAccount => ShopifyConnectError::OwnedElsewhere,

@@ -2,6 +2,7 @@
 //! Either way the keys are checked, sealed, and the order and product webhooks registered with a
 //! per-connection secret.
 
+use super::ConnectedFrom;
 use crate::{
     backend::{
         db::connections::{self, NewConnection, SaveError},
@@ -76,6 +77,7 @@ pub async fn connect_with_keys(
     store_input: &str,
     consumer_key: &str,
     consumer_secret: Secret,
+    from: ConnectedFrom,
 ) -> Result<String, WooConnectError> {
     let store = parse_store(state, store_input)?;
     if consumer_key.trim().is_empty() {
@@ -84,7 +86,7 @@ pub async fn connect_with_keys(
     if consumer_secret.expose().trim().is_empty() {
         return Err(WooConnectError::Missing("consumer secret"));
     }
-    save(state, account_id, store, consumer_key.trim(), Secret::new(consumer_secret.expose().trim())).await
+    save(state, account_id, store, consumer_key.trim(), Secret::new(consumer_secret.expose().trim()), from).await
 }
 
 async fn save(
@@ -93,6 +95,7 @@ async fn save(
     store: StoreUrl,
     key: &str,
     secret: Secret,
+    from: ConnectedFrom,
 ) -> Result<String, WooConnectError> {
     let woo = client(state, store.clone(), key, secret.clone());
     woo.check_credentials().await.map_err(explain)?;
@@ -103,6 +106,7 @@ async fn save(
         credentials_enc: sealed,
         webhook_secret_enc: None,
         location_id: None,
+        in_review: super::starts_in_review(state, account_id, from).await?,
     };
     let conn = connections::upsert(&state.db, account_id, new).await.map_err(|e| match e {
         SaveError::OwnedByAnotherAccount => WooConnectError::OwnedElsewhere,
@@ -145,7 +149,7 @@ pub async fn receive_grant(state: &AppState, body: &[u8]) -> Result<String, WooC
         return Err(WooConnectError::Store("The store granted read-only access; Prokip Sync needs Read/Write.".into()));
     }
     let store = parse_store(state, &store)?;
-    save(state, account_id, store, &grant.consumer_key, grant.consumer_secret.clone()).await
+    save(state, account_id, store, &grant.consumer_key, grant.consumer_secret.clone(), ConnectedFrom::Dashboard).await
 }
 
 /// The merchant's browser comes back here after approving or denying.

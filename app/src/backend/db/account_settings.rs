@@ -1,6 +1,7 @@
 //! Order settings: per account (one row, defaults until the merchant saves one) the Prokip payment
 //! method for online sales and how online customers appear in Prokip; per store connection the
-//! order state that makes the sale.
+//! order state that makes the sale; and whether stores connected from the dashboard start in
+//! review.
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
@@ -37,11 +38,17 @@ impl CustomerMode {
 pub struct Settings {
     pub payment_method: String,
     pub customer_mode: CustomerMode,
+    /// Stores connected from the dashboard start in review (stock updates off until started).
+    pub review_new_stores: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { payment_method: DEFAULT_PAYMENT_METHOD.into(), customer_mode: CustomerMode::WalkIn }
+        Settings {
+            payment_method: DEFAULT_PAYMENT_METHOD.into(),
+            customer_mode: CustomerMode::WalkIn,
+            review_new_stores: true,
+        }
     }
 }
 
@@ -51,7 +58,7 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> S
 
 /// The account's settings, or the defaults.
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Settings, DbErr> {
-    let sql = "SELECT payment_method, customer_mode FROM account_settings WHERE account_id = $1";
+    let sql = "SELECT payment_method, customer_mode, review_new_stores FROM account_settings WHERE account_id = $1";
     let Some(row) = db.query_one_raw(stmt(db, sql, vec![account_id.into()])).await? else {
         return Ok(Settings::default());
     };
@@ -59,6 +66,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Settings
     Ok(Settings {
         payment_method: row.try_get_by_index(0)?,
         customer_mode: CustomerMode::parse(&mode).unwrap_or(CustomerMode::WalkIn),
+        review_new_stores: row.try_get_by_index(2)?,
     })
 }
 
@@ -72,6 +80,12 @@ pub async fn set_customer_mode<C: ConnectionTrait>(db: &C, account_id: i64, mode
     let sql = "INSERT INTO account_settings (account_id, customer_mode) VALUES ($1, $2)
                ON CONFLICT (account_id) DO UPDATE SET customer_mode = EXCLUDED.customer_mode, updated_at = now()";
     db.execute_raw(stmt(db, sql, vec![account_id.into(), mode.as_str().into()])).await.map(|_| ())
+}
+
+pub async fn set_review_new_stores<C: ConnectionTrait>(db: &C, account_id: i64, review: bool) -> Result<(), DbErr> {
+    let sql = "INSERT INTO account_settings (account_id, review_new_stores) VALUES ($1, $2)
+               ON CONFLICT (account_id) DO UPDATE SET review_new_stores = EXCLUDED.review_new_stores, updated_at = now()";
+    db.execute_raw(stmt(db, sql, vec![account_id.into(), review.into()])).await.map(|_| ())
 }
 
 /// Sell when the store says paid (Shopify `paid`; WooCommerce `processing` or `completed`).

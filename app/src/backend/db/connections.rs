@@ -32,6 +32,9 @@ pub struct Model {
     pub webhook_problem: Option<String>,
     /// Order import switch: while off, order events wait and are imported on resume.
     pub order_import_enabled: bool,
+    /// Connected from the dashboard and waiting for the merchant's review: stock updates stay off
+    /// (`sync_enabled` is false) until "Start syncing" on the store's preview.
+    pub in_review: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -65,6 +68,8 @@ pub struct NewConnection {
     pub credentials_enc: Vec<u8>,
     pub webhook_secret_enc: Option<Vec<u8>>,
     pub location_id: Option<String>,
+    /// A new store starts in review: stock updates off until the merchant starts them.
+    pub in_review: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +103,8 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewConnect
         credentials_enc: Set(Some(new.credentials_enc)),
         webhook_secret_enc: Set(new.webhook_secret_enc),
         location_id: Set(new.location_id),
-        sync_enabled: Set(true),
+        sync_enabled: Set(!new.in_review),
+        in_review: Set(new.in_review),
         safety_buffer: Set(0),
         status: Set(ConnectionStatus::Healthy),
         status_reason: Set(None),
@@ -114,14 +120,16 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewConnect
     }
 }
 
-/// Pause or resume syncing. `false` when the connection is not the account's.
+/// Pause or resume syncing; either ends a first-sync review. `false` when the connection is not
+/// the account's.
 pub async fn set_sync_enabled<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     id: i64,
     enabled: bool,
 ) -> Result<bool, DbErr> {
-    update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await
+    Ok(update_scoped(db, account_id, id, Column::SyncEnabled, Expr::value(enabled)).await?
+        && update_scoped(db, account_id, id, Column::InReview, Expr::value(false)).await?)
 }
 
 /// The order import switch; `false` when the store is not the account's.
@@ -273,12 +281,14 @@ async fn update_scoped<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
-/// Pause or resume every store of the account; how many changed.
+/// Pause or resume every store of the account but those in review (they start from their
+/// preview); how many changed.
 pub async fn set_sync_enabled_all<C: ConnectionTrait>(db: &C, account_id: i64, enabled: bool) -> Result<u64, DbErr> {
     let res = Entity::update_many()
         .col_expr(Column::SyncEnabled, Expr::value(enabled))
         .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
         .filter(Column::AccountId.eq(account_id))
+        .filter(Column::InReview.eq(false))
         .filter(Column::Status.is_in([ConnectionStatus::Healthy, ConnectionStatus::NeedsAttention]))
         .exec(db)
         .await?;

@@ -7,6 +7,7 @@ pub mod history;
 pub mod links;
 pub mod mapping;
 pub mod orders;
+pub mod preview;
 pub mod products;
 pub mod reconcile;
 pub mod sku;

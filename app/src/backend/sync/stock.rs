@@ -144,7 +144,7 @@ async fn push_stores(
 }
 
 /// Prokip quantity per SKU: one catalog walk for a full push, else just those variations.
-async fn prokip_quantities(
+pub(super) async fn prokip_quantities(
     state: &AppState,
     job: &PushStock,
     location: i64,

@@ -6,7 +6,7 @@
 
 use super::SyncError;
 use crate::backend::{
-    db::{prokip_configs, sku_map, sync_ticks},
+    db::{connections, prokip_configs, sku_map, sync_ticks},
     jobs::{PollProkip, PushStock},
     state::AppState,
     stores::prokip,
@@ -72,6 +72,39 @@ pub async fn reconcile_tick(state: &AppState, at: DateTime<Utc>) -> Result<(), S
         .map(|c| PushStock { account_id: c.account_id, skus: None, reason: PushReason::Reconcile })
         .collect();
     state.queues.enqueue_all(jobs).await.map_err(SyncError::from)
+}
+
+/// A store a full push leaves out, and why: `review` (waiting for its first sync) or `paused`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub id: i64,
+    pub store_url: String,
+    pub reason: &'static str,
+}
+
+/// "Sync now" and `POST /sync`: enqueues a full push, and says which stores it leaves out.
+pub async fn sync_now(state: &AppState, account_id: i64) -> Result<(String, Vec<Skipped>), SyncError> {
+    enqueue_full(state, account_id, PushReason::Manual).await?;
+    let skipped: Vec<Skipped> = connections::list(&state.db, account_id)
+        .await?
+        .into_iter()
+        .filter(|c| !c.sync_enabled)
+        .map(|c| Skipped { id: c.id, reason: if c.in_review { "review" } else { "paused" }, store_url: c.store_url })
+        .collect();
+    let mut message = "Sync started: every mapped SKU is being pushed to your stores.".to_owned();
+    if !skipped.is_empty() {
+        let why = |s: &Skipped| match s.reason {
+            "review" => {
+                format!("{} (waiting for review: open its preview on Connections and press Start syncing)", s.store_url)
+            }
+            _ => format!("{} (stock updates paused)", s.store_url),
+        };
+        message = format!(
+            "Sync started for your other stores. Not synced: {}.",
+            skipped.iter().map(why).collect::<Vec<_>>().join("; ")
+        );
+    }
+    Ok((message, skipped))
 }
 
 /// Enqueues a push of every mapped SKU ("Sync now", `POST /sync`, reconcile).
