@@ -131,7 +131,11 @@ fn requests(w: &World) -> Vec<Req> {
             "/api/products",
             &[("q", &v), ("status", &v), ("page", &v)],
         ));
-        out.push(form(&format!("server fn activity open_only={}", short(&v)), "/api/activity", &[("open_only", &v)]));
+        out.push(form(
+            &format!("server fn activity open_only={}", short(&v)),
+            "/api/activity",
+            &[("open_only", &v), ("q", &v), ("kind", &v), ("page", &v)],
+        ));
         for (name, template) in [
             ("prokip JSON", r#"{"token":V,"locationId":V}"#),
             ("woo JSON", r#"{"storeUrl":V,"consumerKey":V,"consumerSecret":V}"#),

@@ -199,7 +199,7 @@ async fn reads(w: &World, b: &Client, b_account: i64) -> Check {
     ] {
         let req = if post {
             let body = match path {
-                "/api/activity" => "open_only=false",
+                "/api/activity" => "open_only=false&q=&kind=&page=1",
                 "/api/orders" => "q=&state=&page=1",
                 "/api/products" => "q=&status=&page=1",
                 _ => "",
