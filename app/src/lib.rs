@@ -54,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::post_form::provide_in_place();
     // Marks the page once the client has taken over, so browser tests know when clicks are live.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

@@ -6,10 +6,27 @@ export function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-// With JavaScript on, wait until the page is hydrated, so clicks hit live handlers.
+// With JavaScript on, wait until the page is hydrated, so clicks hit live handlers. Compiling the
+// debug build's wasm takes seconds on a busy machine: allow for it.
 export async function ready(page: Page) {
   if (test.info().project.name === "js-on") {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+  }
+}
+
+// With JavaScript on, a form answers in place: the page is not loaded again. `markDocument` tags
+// the loaded document; `expectSameDocument` then checks that the tag survived the form's answer.
+export async function markDocument(page: Page) {
+  if (test.info().project.name === "js-on") {
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+  }
+}
+
+export async function expectSameDocument(page: Page) {
+  if (test.info().project.name === "js-on") {
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   }
 }
 
@@ -29,9 +46,11 @@ export async function registerAndSignIn(page: Page, business: string): Promise<s
 export async function setReview(page: Page, value: "on" | "off") {
   await page.goto("/settings");
   await ready(page);
+  await markDocument(page);
   await page.locator(`input[name=review_new_stores][value=${value}]`).check();
   await page.getByRole("button", { name: "Save new-store setting" }).click();
   await expect(page.getByTestId("notice")).toContainText("Stores you connect from now on");
+  await expectSameDocument(page);
 }
 
 /// A fresh shop seeded with the demo catalog, and a merchant with Prokip and that shop connected.

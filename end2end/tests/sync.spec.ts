@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { mocks } from "../playwright.config";
-import { connectedMerchant, demoLocation, ready, shopAvailable } from "./helpers";
+import { connectedMerchant, demoLocation, expectSameDocument, markDocument, ready, shopAvailable } from "./helpers";
 
 const shopify = `http://127.0.0.1:${mocks.shopify}`;
 
@@ -90,10 +90,12 @@ test("a Prokip product the shop lacks is created there and becomes matched", asy
   expect(await shopAvailable(request, shop, "AS0040")).toBeUndefined();
   await page.goto("/products?q=AS0040");
   await ready(page);
+  await markDocument(page);
   const row = page.getByTestId("sku-AS0040");
   await expect(row.getByTestId("match-status")).toHaveText("Missing in a store");
   await row.getByRole("button", { name: /Create AS0040 in Shopify/ }).click();
   await expect(page.getByTestId("notice")).toContainText("1 created");
+  await expectSameDocument(page);
 
   await page.goto("/products?q=AS0040");
   await expect(page.getByTestId("sku-AS0040").getByTestId("match-status")).toHaveText("Matched");

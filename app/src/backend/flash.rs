@@ -6,9 +6,11 @@
 //!
 //! Routes answer with [`redirect`], which leaves the message on the response; [`attach`], a
 //! middleware inside the session layer, moves it into the session and writes the id into the
-//! `Location`. Pages read it back with [`take`] (the `take_flash` server function).
+//! `Location`. Pages read it back with [`take`] (the `take_flash` server function). A hydrated
+//! page's form posts the same way and gets the message back in the answer, to show beside the form
+//! without leaving the page (see `components::post_form`).
 
-use crate::model::FlashView;
+use crate::model::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
 use axum::{
     extract::Request,
     http::{HeaderValue, StatusCode, header},
@@ -77,22 +79,64 @@ fn query(id: &str, pending: &Pending) -> String {
 
 /// Moves a route's message into the session and names it in the `Location`. Without a session
 /// (never inside the session layer) the page is reached without its message.
+///
+/// A post from a hydrated page ([`IN_PLACE_HEADER`]) is handled the same way; only its answer
+/// changes, to an [`InPlaceAnswer`]: the message itself when it is for the page the form is on,
+/// else where to go (with the message kept for that page, as for a redirect).
 pub async fn attach(request: Request, next: Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
+    let here = request.headers().get(IN_PLACE_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mut response = next.run(request).await;
-    let Some(pending) = response.extensions_mut().remove::<Pending>() else { return response };
-    let Some(session) = session else { return response };
-    match store(&session, pending.flash.clone()).await {
-        Ok(id) => {
-            let separator = if pending.page.contains('?') { '&' } else { '?' };
-            let to = format!("{}{separator}{}", pending.page, query(&id, &pending));
-            if let Ok(v) = HeaderValue::from_str(&to) {
+    let pending = response.extensions_mut().remove::<Pending>();
+    match (here, pending) {
+        (Some(here), Some(pending)) if path_of(&pending.page) == here => {
+            answer(InPlaceAnswer { flash: Some(pending.flash), location: None })
+        }
+        (Some(_), Some(pending)) => {
+            let location = match &session {
+                Some(session) => kept_at(session, &pending).await,
+                None => pending.page,
+            };
+            answer(InPlaceAnswer { flash: None, location: Some(location) })
+        }
+        (Some(_), None) if response.status().is_redirection() => {
+            let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            answer(InPlaceAnswer { flash: None, location })
+        }
+        (None, Some(pending)) => {
+            if let Some(session) = session
+                && let Ok(v) = HeaderValue::from_str(&kept_at(&session, &pending).await)
+            {
                 response.headers_mut().insert(header::LOCATION, v);
             }
+            response
         }
-        Err(e) => tracing::warn!(error = %e, "flash message not kept"),
+        // Not a form's answer (JSON, an error page): as it is.
+        (_, None) => response,
     }
-    response
+}
+
+/// The page's address with the id of `pending`'s message, kept in the session; the bare page
+/// when it cannot be kept.
+async fn kept_at(session: &Session, pending: &Pending) -> String {
+    match store(session, pending.flash.clone()).await {
+        Ok(id) => {
+            let separator = if pending.page.contains('?') { '&' } else { '?' };
+            format!("{}{separator}{}", pending.page, query(&id, pending))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "flash message not kept");
+            pending.page.clone()
+        }
+    }
+}
+
+fn path_of(page: &str) -> &str {
+    page.split(['?', '#']).next().unwrap_or(page)
+}
+
+fn answer(body: InPlaceAnswer) -> Response {
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }
 
 /// Longest value kept (longer ones are refused by the form anyway).

@@ -16,6 +16,7 @@ const NAV: [(&str, &str); 6] = [
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| load_current_user());
+    crate::components::post_form::forget_answers_on_navigation();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">

@@ -3,4 +3,5 @@
 pub mod demo;
 pub mod form;
 pub mod layout;
+pub mod post_form;
 pub mod sync_progress;

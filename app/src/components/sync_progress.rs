@@ -12,7 +12,7 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(1);
 #[component]
 pub fn SyncProgress() -> impl IntoView {
     let asked = RwSignal::new(0u32);
-    let run = Resource::new(move || asked.get(), |_| load_sync_run());
+    let run = Resource::new(move || (asked.get(), super::post_form::data_version()), |_| load_sync_run());
     // Effects run in the browser only: the server renders the state once.
     Effect::new(move |_| {
         if let Some(Ok(Some(r))) = run.get()

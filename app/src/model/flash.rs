@@ -30,3 +30,18 @@ impl FlashView {
         self.kept.get(name).cloned().unwrap_or_default()
     }
 }
+
+/// The header a hydrated form sends with its post, naming the page it is on (`/connections`).
+/// The post is handled as without JavaScript; only its answer changes, to an [`InPlaceAnswer`].
+pub const IN_PLACE_HEADER: &str = "x-in-place";
+
+/// What a form post sent from a hydrated page gets instead of a redirect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InPlaceAnswer {
+    /// The outcome, to show beside the form, when the post leads back to the page it was sent
+    /// from.
+    pub flash: Option<FlashView>,
+    /// Where to go instead: another page of the dashboard (its message kept in the session, as
+    /// for a redirect), the sign-in page, or another site (the store's consent screen).
+    pub location: Option<String>,
+}

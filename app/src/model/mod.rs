@@ -22,7 +22,7 @@ pub use activity::{ActivityKind, ActivityStatus};
 pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView};
 pub use error::AppError;
-pub use flash::FlashView;
+pub use flash::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
 pub use history::{ACTIVITY_PER_PAGE, ActivitiesView, ActivityView, ORDERS_PER_PAGE, OrderView, OrdersView};
 pub use order_state::OrderState;
 pub use overview::{ChartDay, Overview};

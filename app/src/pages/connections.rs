@@ -1,7 +1,9 @@
 //! Connections: Prokip (the stock master) and the stores it feeds. Every form posts to a plain
-//! route that redirects back here with a notice or an error, so the page works without JavaScript.
+//! route that redirects back here with a notice or an error, so the page works without JavaScript;
+//! once hydrated the same posts answer in place ([`PostForm`]).
 
 use super::Banners;
+use crate::components::post_form::PostForm;
 use crate::{
     api::load_connections,
     components::form::TextField,
@@ -12,21 +14,21 @@ use leptos_meta::Title;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_connections());
+    let data = Resource::new(crate::components::post_form::data_version, |_| load_connections());
     view! {
         <Title text="Connections" />
         <h1>"Connections"</h1>
         <p class="direction">"Stock flows one way, from Prokip to your stores. Online orders flow back into Prokip as sales."</p>
         <crate::components::sync_progress::SyncProgress />
         <Banners />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Connections v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -52,25 +54,25 @@ fn Connections(v: ConnectionsView) -> impl IntoView {
         <section class="card" aria-labelledby="add-heading">
             <h2 id="add-heading">"Add a store"</h2>
             <div class="two-col">
-                <form method="post" action="/connections/shopify/start" class="stack">
+                <PostForm action="/connections/shopify/start" class="stack">
                     <h3>"Shopify"</h3>
                     <TextField name="store_url" id="shopify_store_url" label="Shop name" hint="e.g. mystore or mystore.myshopify.com" />
                     <button type="submit" class="primary">"Connect Shopify"</button>
-                </form>
+                </PostForm>
                 <div class="stack">
                     <h3>"WooCommerce"</h3>
-                    <form method="post" action="/connections/woocommerce/grant" class="stack">
+                    <PostForm action="/connections/woocommerce/grant" class="stack">
                         <TextField name="store_url" id="woo_grant_store_url" label="Store address" kind="url" hint="e.g. https://shop.example.com" />
                         <button type="submit" class="primary">"Connect with WooCommerce"</button>
-                    </form>
+                    </PostForm>
                     <details>
                         <summary>"Or enter REST API keys"</summary>
-                        <form method="post" action="/connections/woocommerce" class="stack">
+                        <PostForm action="/connections/woocommerce" class="stack">
                             <TextField name="store_url" id="woo_store_url" label="Store address" kind="url" />
                             <TextField name="consumer_key" label="Consumer key" hint="Starts with ck_" />
                             <TextField name="consumer_secret" label="Consumer secret" kind="password" hint="Starts with cs_" />
                             <button type="submit">"Connect with keys"</button>
-                        </form>
+                        </PostForm>
                     </details>
                 </div>
             </div>
@@ -82,17 +84,17 @@ fn Connections(v: ConnectionsView) -> impl IntoView {
 fn ProkipConnectForms() -> impl IntoView {
     view! {
         <p>"Sign in with your Prokip username and password. The password is used once to get an access token and is never stored."</p>
-        <form method="post" action="/connections/prokip/login" class="stack narrow">
+        <PostForm action="/connections/prokip/login" class="stack narrow">
             <TextField name="username" label="Prokip username" autocomplete="username" />
             <TextField name="password" label="Prokip password" kind="password" autocomplete="current-password" />
             <button type="submit" class="primary">"Connect Prokip"</button>
-        </form>
+        </PostForm>
         <details>
             <summary>"Or paste an access token"</summary>
-            <form method="post" action="/connections/prokip/token" class="stack narrow">
+            <PostForm action="/connections/prokip/token" class="stack narrow">
                 <TextField name="token" label="Access token" kind="password" />
                 <button type="submit">"Connect with token"</button>
-            </form>
+            </PostForm>
         </details>
     }
 }
@@ -102,7 +104,7 @@ fn ProkipConnected(p: ProkipView) -> impl IntoView {
     let chosen = p.location_id;
     let picker = (!p.locations.is_empty()).then(|| {
         view! {
-            <form method="post" action="/connections/prokip/location" class="inline-form">
+            <PostForm action="/connections/prokip/location" class="inline-form">
                 <label for="location_id">{if chosen.is_some() { "Change location" } else { "Choose the shop location" }}</label>
                 <select id="location_id" name="location_id" required=true>
                     {p.locations
@@ -111,7 +113,7 @@ fn ProkipConnected(p: ProkipView) -> impl IntoView {
                         .collect_view()}
                 </select>
                 <button type="submit" class="primary">"Use this location"</button>
-            </form>
+            </PostForm>
         }
     });
     view! {
@@ -125,9 +127,9 @@ fn ProkipConnected(p: ProkipView) -> impl IntoView {
         </dl>
         {p.problem.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         {picker}
-        <form method="post" action="/connections/prokip/disconnect" class="inline-form">
+        <PostForm action="/connections/prokip/disconnect" class="inline-form">
             <button type="submit" class="danger">"Disconnect Prokip"</button>
-        </form>
+        </PostForm>
     }
 }
 
@@ -191,10 +193,10 @@ fn order_import_fact(on: bool, waiting: u64) -> String {
 #[component]
 fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl IntoView {
     view! {
-        <form method="post" action=format!("/connections/{id}/{action}")>
+        <PostForm action=format!("/connections/{id}/{action}")>
             <input type="hidden" name="enabled" value=if on { "false" } else { "true" } />
             <button type="submit">{format!("{} {what}", if on { "Pause" } else { "Resume" })}</button>
-        </form>
+        </PostForm>
     }
 }
 
@@ -233,21 +235,21 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                     }.into_any()
                 }}
                 <Switch id action="orders" on=s.order_import_enabled what="order import" />
-                <form method="post" action=format!("/connections/{id}/buffer") class="inline-form">
+                <PostForm action=format!("/connections/{id}/buffer") class="inline-form">
                     <label for=format!("buffer-{id}")>"Safety buffer"</label>
                     <input id=format!("buffer-{id}") name="safety_buffer" type="number" min="0" max="100000" value=s.safety_buffer.to_string() />
                     <button type="submit">"Save"</button>
-                </form>
+                </PostForm>
                 <details class="danger-zone">
                     <summary>"Disconnect…"</summary>
-                    <form method="post" action=format!("/connections/{id}/disconnect") class="stack">
+                    <PostForm action=format!("/connections/{id}/disconnect") class="stack">
                         <p>"Stops syncing and deletes this store's credentials, SKU map and stock cache. Sales history is kept."</p>
                         <label class="check">
                             <input type="checkbox" name="confirm" value="yes" required=true />
                             " Yes, disconnect this store"
                         </label>
                         <button type="submit" class="danger">"Disconnect"</button>
-                    </form>
+                    </PostForm>
                 </details>
             </div>
         </li>

@@ -2,6 +2,8 @@
 //! (every sync step; failures say why and can be retried).
 
 use super::Banners;
+use crate::components::post_form::PostForm;
+use crate::components::post_form::data_version;
 use crate::{
     api::{load_activity, load_orders},
     model::{ActivitiesView, ActivityKind, ActivityView, OrderState, OrderView, OrdersView},
@@ -27,23 +29,23 @@ pub fn OrdersPage() -> impl IntoView {
         move || {
             let q = query.get();
             let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (q.get("q").unwrap_or_default(), q.get("state").unwrap_or_default(), page)
+            (data_version(), q.get("q").unwrap_or_default(), q.get("state").unwrap_or_default(), page)
         },
-        |(q, state, page)| load_orders(q, state, page),
+        |(_, q, state, page)| load_orders(q, state, page),
     );
     view! {
         <Title text="Orders" />
         <h1>"Orders"</h1>
         <p class="direction">"Every paid online order becomes one Prokip sale; cancellations and refunds restock Prokip."</p>
         <Banners />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Orders v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -115,7 +117,7 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
                                 <td class="muted">{o.updated_at}</td>
                                 <td>
                                     {o.can_retry.then(|| view! {
-                                        <form method="post" action=format!("/orders/{id}/retry")><button type="submit">"Retry"</button></form>
+                                        <PostForm action=format!("/orders/{id}/retry")><button type="submit">"Retry"</button></PostForm>
                                     })}
                                 </td>
                             </tr>
@@ -136,9 +138,9 @@ pub fn ActivityPage() -> impl IntoView {
         move || {
             let q = query.get();
             let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (open_only.get(), q.get("q").unwrap_or_default(), q.get("kind").unwrap_or_default(), page)
+            (data_version(), open_only.get(), q.get("q").unwrap_or_default(), q.get("kind").unwrap_or_default(), page)
         },
-        |(open, q, kind, page)| load_activity(open, q, kind, page),
+        |(_, open, q, kind, page)| load_activity(open, q, kind, page),
     );
     view! {
         <Title text="Activity" />
@@ -148,14 +150,14 @@ pub fn ActivityPage() -> impl IntoView {
             <a href="/activity?open=1" aria-current=move || open_only.get().then_some("page")>"Open problems only"</a>
         </nav>
         <Banners />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Activities v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -187,10 +189,10 @@ fn Activities(v: ActivitiesView) -> impl IntoView {
             <button type="submit">"Filter"</button>
         </form>
         {retryable.then(|| view! {
-            <form method="post" action="/activity/retry-all" class="inline-form">
+            <PostForm action="/activity/retry-all" class="inline-form">
                 <button type="submit">"Retry all open problems"</button>
                 <small class="muted">" Each failed order once, every failed stock item in one push; up to 200 at a time."</small>
-            </form>
+            </PostForm>
         })}
         {if v.rows.is_empty() {
             let empty = if filtered { "Nothing matches." } else { "Nothing to show." };
@@ -233,7 +235,7 @@ fn ActivityList(rows: Vec<ActivityView>) -> impl IntoView {
                             </div>
                             {a.detail.map(|d| view! { <p>{d}</p> })}
                             {a.can_retry.then(|| view! {
-                                <form method="post" action=format!("/activity/{id}/retry")><button type="submit">"Retry"</button></form>
+                                <PostForm action=format!("/activity/{id}/retry")><button type="submit">"Retry"</button></PostForm>
                             })}
                         </li>
                     }

@@ -13,7 +13,7 @@ pub mod settings;
 pub mod sku;
 pub mod sku_chart;
 
-use crate::{api::take_flash, model::FlashView};
+use crate::{api::take_flash, components::post_form::notice_in_place, model::FlashView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -36,19 +36,26 @@ pub(crate) fn flash() -> Resource<FlashView> {
     )
 }
 
-/// The notice or error a form post left for this page, shown once.
+/// The notice or error a form post left for this page, shown once; once a form of the page has
+/// answered in place, its notice instead (its error is beside the form).
 #[component]
 pub(crate) fn Banners() -> impl IntoView {
     let flash = flash();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let f = flash.await;
-                (
-                    f.notice.map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> }),
-                    f.error.map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> }),
-                )
-            })}
+            {move || {
+                let in_place = notice_in_place();
+                Suspend::new(async move {
+                    let f = match in_place {
+                        Some(notice) => FlashView { notice, ..FlashView::default() },
+                        None => flash.await,
+                    };
+                    (
+                        f.notice.map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> }),
+                        f.error.map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> }),
+                    )
+                })
+            }}
         </Suspense>
     }
 }

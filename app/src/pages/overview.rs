@@ -10,20 +10,20 @@ use leptos_meta::Title;
 /// the `notice=` or `error=` beside them, never from the address.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_overview());
+    let data = Resource::new(crate::components::post_form::data_version, |_| load_overview());
     view! {
         <Title text="Overview" />
         <h1>"Overview"</h1>
         <Banners />
         <p class="direction">"Stock flows from Prokip to your stores; online sales flow back into Prokip as sales."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(o) => view! { <Numbers o /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -4,6 +4,7 @@
 //! JavaScript; "Start syncing" is a plain form.
 
 use super::{Banners, products::encode};
+use crate::components::post_form::PostForm;
 use crate::{
     api::load_preview,
     model::{PREVIEW_CHANGES, PREVIEW_SORTS, PreviewRow, PreviewView},
@@ -85,9 +86,9 @@ fn Preview(v: PreviewView) -> impl IntoView {
             }).collect_view()}
         </dl>
         {(!v.sync_enabled).then(|| view! {
-            <form method="post" action=format!("/connections/{}/start-sync", v.connection_id)>
+            <PostForm action=format!("/connections/{}/start-sync", v.connection_id)>
                 <button type="submit" class="primary" data-testid="start-syncing">"Start syncing"</button>
-            </form>
+            </PostForm>
         })}
         <form method="get" action=format!("/connections/{}/preview", v.connection_id) class="inline-form" role="search">
             <label for="show">"Show"</label>

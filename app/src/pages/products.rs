@@ -5,6 +5,8 @@
 //! them, one chosen by hand, unlink) are plain forms.
 
 use super::Banners;
+use crate::components::post_form::PostForm;
+use crate::components::post_form::data_version;
 use crate::components::sync_progress::SyncProgress;
 use crate::{
     api::load_products,
@@ -21,9 +23,9 @@ pub fn ProductsPage() -> impl IntoView {
         move || {
             let q = query.get();
             let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (q.get("q").unwrap_or_default(), q.get("status").unwrap_or_default(), page)
+            (data_version(), q.get("q").unwrap_or_default(), q.get("status").unwrap_or_default(), page)
         },
-        |(q, status, page)| load_products(q, status, page),
+        |(_, q, status, page)| load_products(q, status, page),
     );
     view! {
         <Title text="Products" />
@@ -32,21 +34,21 @@ pub fn ProductsPage() -> impl IntoView {
         <Banners />
         <SyncProgress />
         <div class="store-actions">
-            <form method="post" action="/products/reindex">
+            <PostForm action="/products/reindex">
                 <button type="submit">"Re-index"</button>
-            </form>
-            <form method="post" action="/products/sync">
+            </PostForm>
+            <PostForm action="/products/sync">
                 <button type="submit" class="primary">"Sync now"</button>
-            </form>
+            </PostForm>
         </div>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Products v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -92,10 +94,13 @@ fn Products(v: ProductsView) -> impl IntoView {
             <button type="submit">"Filter"</button>
         </form>
         <div class="store-actions">
-            {columns.iter().map(|c| view! {
-                <form method="post" action=format!("/products/create/{}", c.id)>
-                    <button type="submit">{format!("Create all missing in {}", c.label)}</button>
-                </form>
+            {columns.iter().map(|c| {
+                let label = format!("Create all missing in {}", c.label);
+                view! {
+                    <PostForm action=format!("/products/create/{}", c.id) key="all">
+                        <button type="submit">{label}</button>
+                    </PostForm>
+                }
             }.into_any()).collect_view()}
         </div>
         <p data-testid="product-total">{format!("{} SKUs · page {} of {}", v.total, v.page, v.pages)}</p>
@@ -133,22 +138,29 @@ fn Suggestions(suggestions: Vec<LinkSuggestion>) -> impl IntoView {
             <h2 id="suggestions-title">{format!("Suggested links ({n})")}</h2>
             <p class="direction">"These store SKUs match no Prokip SKU exactly, but one differs only in case, spaces or dashes, or is the store's barcode for the product. Linking syncs them as that Prokip product; nothing is renamed."</p>
             <ul>
-                {suggestions.into_iter().map(|s| view! {
-                    <li data-testid=format!("suggestion-{}", s.store_sku)>
-                        <form method="post" action="/products/link" class="inline-form">
-                            <input type="hidden" name="store_sku" value=s.store_sku.clone() />
-                            <input type="hidden" name="prokip_sku" value=s.prokip_sku.clone() />
-                            <span>{format!("{} → {}", s.store_sku, s.prokip_sku)}</span>
-                            {s.barcode.clone().map(|b| view! { <small class="muted">{format!(" (its barcode is {b})")}</small> })}
-                            <button type="submit" aria-label=format!("Link {} to {}", s.store_sku, s.prokip_sku)>"Link"</button>
-                        </form>
-                    </li>
+                {suggestions.into_iter().map(|s| {
+                    let key = format!("suggested-{}", s.store_sku);
+                    let testid = format!("suggestion-{}", s.store_sku);
+                    let label = format!("Link {} to {}", s.store_sku, s.prokip_sku);
+                    let pair = format!("{} → {}", s.store_sku, s.prokip_sku);
+                    let barcode = s.barcode.map(|b| view! { <small class="muted">{format!(" (its barcode is {b})")}</small> });
+                    view! {
+                        <li data-testid=testid>
+                            <PostForm action="/products/link" class="inline-form" key=key>
+                                <input type="hidden" name="store_sku" value=s.store_sku />
+                                <input type="hidden" name="prokip_sku" value=s.prokip_sku />
+                                <span>{pair}</span>
+                                {barcode}
+                                <button type="submit" aria-label=label>"Link"</button>
+                            </PostForm>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             {(n > 1).then(|| view! {
-                <form method="post" action="/products/link-suggested">
+                <PostForm action="/products/link-suggested">
                     <button type="submit">{format!("Link all {n} suggestions")}</button>
-                </form>
+                </PostForm>
             })}
         </section>
     }
@@ -161,30 +173,30 @@ fn MatchActions(sku: String, status: String, linked_from: Vec<String>, suggestio
         .into_iter()
         .map(|from| {
             view! {
-                <form method="post" action="/products/unlink" class="inline-form">
+                <PostForm action="/products/unlink" class="inline-form" key=from.clone()>
                     <small data-testid="linked-from">{format!("linked from {from}")}</small>
                     <input type="hidden" name="store_sku" value=from.clone() />
                     <button type="submit" aria-label=format!("Unlink {from}")>"Unlink"</button>
-                </form>
+                </PostForm>
             }
         })
         .collect_view();
     let link = (status == "store_only").then(|| match suggestion {
         Some(p) => view! {
-            <form method="post" action="/products/link" class="inline-form">
+            <PostForm action="/products/link" class="inline-form" key=sku.clone()>
                 <input type="hidden" name="store_sku" value=sku.clone() />
                 <input type="hidden" name="prokip_sku" value=p.clone() />
                 <button type="submit" aria-label=format!("Link {sku} to {p}")>{format!("Link to {p}")}</button>
-            </form>
+            </PostForm>
         }
         .into_any(),
         None => view! {
-            <form method="post" action="/products/link" class="inline-form">
+            <PostForm action="/products/link" class="inline-form" key=sku.clone()>
                 <input type="hidden" name="store_sku" value=sku.clone() />
                 <label class="visually-hidden" for=format!("link-{sku}")>{format!("Prokip SKU for {sku}")}</label>
                 <input id=format!("link-{sku}") name="prokip_sku" list="prokip-skus" placeholder="Prokip SKU" size="10" />
                 <button type="submit" aria-label=format!("Link {sku} by hand")>"Link"</button>
-            </form>
+            </PostForm>
         }
         .into_any(),
     });
@@ -212,11 +224,12 @@ fn Row(r: ProductRow, columns: Vec<StoreColumn>) -> impl IntoView {
                 let published = c.published.map_or_else(dash, |q| q.to_string());
                 let shows = c.last_known.map_or_else(dash, |q| q.to_string());
                 // Prokip has the SKU, this store does not: offer to create it there.
+                let (key, sku) = (r.sku.clone(), r.sku.clone());
                 let create = (!c.in_store && c.published.is_some()).then(|| view! {
-                    <form method="post" action=format!("/products/create/{}", col.id) class="inline-form">
-                        <input type="hidden" name="sku" value=r.sku.clone() />
-                        <button type="submit" aria-label=format!("Create {} in {}", r.sku, col.label)>"Create in store"</button>
-                    </form>
+                    <PostForm action=format!("/products/create/{}", col.id) class="inline-form" key=key>
+                        <button type="submit" aria-label=format!("Create {sku} in {}", col.label)>"Create in store"</button>
+                        <input type="hidden" name="sku" value=sku />
+                    </PostForm>
                 }.into_any());
                 view! { <td>{format!("{published} / {shows}")}{create}</td> }
             }).collect_view()}

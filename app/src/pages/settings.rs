@@ -1,8 +1,10 @@
 //! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
 //! and per store which order state makes the sale — and whether new stores start in review. Each
-//! form posts to a plain route that redirects back here with a notice or an error.
+//! form posts to a plain route that redirects back here with a notice or an error (in place once
+//! the page is hydrated: [`PostForm`]).
 
 use super::Banners;
+use crate::components::post_form::PostForm;
 use crate::{
     api::load_settings,
     model::{SettingsView, StoreTrigger},
@@ -12,19 +14,19 @@ use leptos_meta::Title;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_settings());
+    let data = Resource::new(crate::components::post_form::data_version, |_| load_settings());
     view! {
         <Title text="Settings" />
         <h1>"Settings"</h1>
         <Banners />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <SettingsForms v /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -46,7 +48,7 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                     .into_any()
             } else {
                 view! {
-                    <form method="post" action="/settings/payment-method" class="stack">
+                    <PostForm action="/settings/payment-method" class="stack">
                         <label for="payment_method">"Prokip payment method"</label>
                         <select id="payment_method" name="payment_method">
                             {v.payment_methods
@@ -58,14 +60,14 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                                 .collect_view()}
                         </select>
                         <button type="submit" class="primary">"Save payment method"</button>
-                    </form>
+                    </PostForm>
                 }
                     .into_any()
             }}
         </section>
         <section class="card" aria-labelledby="customer-heading">
             <h2 id="customer-heading">"Customer in Prokip"</h2>
-            <form method="post" action="/settings/customer" class="stack">
+            <PostForm action="/settings/customer" class="stack">
                 <fieldset>
                     <legend>"Online sales are for"</legend>
                     <label>
@@ -78,11 +80,11 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                     </label>
                 </fieldset>
                 <button type="submit" class="primary">"Save customer setting"</button>
-            </form>
+            </PostForm>
         </section>
         <section class="card" aria-labelledby="review-heading">
             <h2 id="review-heading">"New stores"</h2>
-            <form method="post" action="/settings/review" class="stack">
+            <PostForm action="/settings/review" class="stack">
                 <fieldset>
                     <legend>"Review new stores before the first sync"</legend>
                     <label>
@@ -96,7 +98,7 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                 </fieldset>
                 <p class="muted">"Orders are imported from the start either way."</p>
                 <button type="submit" class="primary">"Save new-store setting"</button>
-            </form>
+            </PostForm>
         </section>
         <section class="card" aria-labelledby="trigger-heading">
             <h2 id="trigger-heading">"When an order becomes a sale"</h2>
@@ -117,14 +119,14 @@ fn TriggerRow(s: StoreTrigger) -> impl IntoView {
         <li>
             {if s.platform == "woocommerce" {
                 view! {
-                    <form method="post" action=format!("/settings/stores/{}/trigger", s.id) class="inline">
+                    <PostForm action=format!("/settings/stores/{}/trigger", s.id) class="inline">
                         <label for=id.clone()>{s.store_url}</label>
                         <select id=id name="trigger">
                             <option value="paid" selected=!completed>"Processing or completed (paid)"</option>
                             <option value="completed" selected=completed>"Completed only"</option>
                         </select>
                         <button type="submit">"Save"</button>
-                    </form>
+                    </PostForm>
                 }
                     .into_any()
             } else {

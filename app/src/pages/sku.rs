@@ -4,6 +4,7 @@
 //! change to its numbers with its cause (paged: `?page=`), and the SKU's recent activity.
 
 use super::{products::encode, sku_chart::QtyChart};
+use crate::components::post_form::data_version;
 use crate::{
     api::load_sku,
     model::{HistoryEntryView, SkuStoreView, SkuView},
@@ -19,13 +20,13 @@ pub fn SkuPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let page = query.get().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (params.get().get("sku").unwrap_or_default(), page)
+            (data_version(), params.get().get("sku").unwrap_or_default(), page)
         },
-        |(sku, page)| load_sku(sku, page),
+        |(_, sku, page)| load_sku(sku, page),
     );
     view! {
         <p><a href="/products">"← Products"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Sku v /> }.into_any(),
@@ -36,7 +37,7 @@ pub fn SkuPage() -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
