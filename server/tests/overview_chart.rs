@@ -62,3 +62,39 @@ async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
     assert!(html.contains(&today_row), "the table has today's numbers");
     assert!(!html.contains("<td>50</td>"), "another account's orders are not shown");
 }
+
+/// Every store of the account with the badge the Connections page gives it, linking there; the
+/// reason shown while it needs the merchant.
+#[tokio::test]
+async fn each_store_shows_its_health_at_a_glance() {
+    let app = TestApp::spawn().await;
+    app.register(&app.client, "amina", "correct horse", "Amina Traders").await;
+    let other = app.new_browser();
+    app.register(&other, "baraka", "correct horse", "Baraka Ltd").await;
+    let amina = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
+    let baraka = app.scalar("SELECT account_id FROM users WHERE username = 'baraka'").await;
+    orders(&app, amina, "shopify", 0, 1).await;
+    orders(&app, amina, "woocommerce", 0, 1).await;
+    orders(&app, amina, "shopify", 1, 1).await;
+    orders(&app, baraka, "woocommerce", 0, 1).await;
+    let id = |n: i64| format!("(SELECT id FROM connections WHERE account_id = {amina} ORDER BY id OFFSET {n} LIMIT 1)");
+    app.sql(&format!(
+        "UPDATE connections SET status = 'needs_attention', status_reason = 'The shop refused our token.' WHERE id = {}",
+        id(1)
+    ))
+    .await;
+    app.sql(&format!("UPDATE connections SET sync_enabled = false WHERE id = {}", id(2))).await;
+
+    let o: Value = app.overview(&app.client).await.json().await.unwrap();
+    let stores = o["stores"].as_array().unwrap();
+    let badges: Vec<&str> = stores.iter().map(|s| s["health"].as_str().unwrap()).collect();
+    assert_eq!(badges, ["Healthy", "Needs attention", "Stock paused"], "amina's three stores only: {o}");
+    assert_eq!(stores[1]["reason"].as_str(), Some("The shop refused our token."));
+    assert_eq!(stores[0]["reason"], Value::Null);
+
+    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let first = stores[0]["id"].as_i64().unwrap();
+    assert!(html.contains(&format!(r#"href="/connections#store-{first}""#)), "{html}");
+    assert!(html.contains("The shop refused our token.") && html.contains("Stock paused"), "{html}");
+    assert!(!html.contains(&format!("s{baraka}-woocommerce")), "another account's store is not shown");
+}

@@ -60,3 +60,37 @@ pub struct ConnectionsView {
     /// "Prokip is read for till sales every 60 s (next 08:41:00 UTC); …", or why it is not.
     pub schedule: String,
 }
+
+impl StoreView {
+    /// The store's badge: a word and its tone.
+    pub fn health(&self) -> (&'static str, &'static str) {
+        store_health(
+            &self.status,
+            self.webhook_problem.is_some(),
+            self.in_review,
+            self.sync_enabled,
+            self.order_import_enabled,
+        )
+    }
+}
+
+/// How a store is doing, in the words of its badge, with the badge's class: what needs the
+/// merchant first (uninstalled, a problem, waiting for review), then what is paused.
+pub fn store_health(
+    status: &str,
+    webhook_problem: bool,
+    in_review: bool,
+    sync_enabled: bool,
+    order_import_enabled: bool,
+) -> (&'static str, &'static str) {
+    match status {
+        "uninstalled" => ("Uninstalled", "badge bad"),
+        "needs_attention" => ("Needs attention", "badge warn"),
+        _ if webhook_problem => ("Needs attention", "badge warn"),
+        _ if in_review => ("Review before first sync", "badge warn"),
+        _ if !sync_enabled && !order_import_enabled => ("Paused", "badge muted"),
+        _ if !sync_enabled => ("Stock paused", "badge muted"),
+        _ if !order_import_enabled => ("Orders paused", "badge muted"),
+        _ => ("Healthy", "badge ok"),
+    }
+}

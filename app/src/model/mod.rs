@@ -20,12 +20,12 @@ mod sync_run;
 pub use account::{AppInfo, CurrentUser};
 pub use activity::{ActivityKind, ActivityStatus};
 pub use connection::ConnectionStatus;
-pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView};
+pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView, store_health};
 pub use error::AppError;
 pub use flash::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
 pub use history::{ACTIVITY_PER_PAGE, ActivitiesView, ActivityView, ORDERS_PER_PAGE, OrderView, OrdersView};
 pub use order_state::OrderState;
-pub use overview::{ChartDay, Overview};
+pub use overview::{ChartDay, Overview, StoreHealthView};
 pub use platform::Platform;
 pub use preview::{PREVIEW_CHANGES, PREVIEW_PER_PAGE, PREVIEW_SORTS, PreviewRow, PreviewTotals, PreviewView};
 pub use products::{

@@ -13,6 +13,23 @@ pub struct Overview {
     /// Orders received per channel on each of the last 14 days, oldest first.
     #[serde(default)]
     pub chart: Vec<ChartDay>,
+    /// Every connected store with its badge, as the Connections page shows it.
+    #[serde(default)]
+    pub stores: Vec<StoreHealthView>,
+}
+
+/// A store at a glance on the overview.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreHealthView {
+    pub id: i64,
+    /// "Shopify" or "WooCommerce".
+    pub platform: String,
+    pub store_url: String,
+    /// The badge's words ("Healthy", "Stock paused", …) and class.
+    pub health: String,
+    pub badge: String,
+    /// Why, when the store needs attention.
+    pub reason: Option<String>,
 }
 
 /// One day of the overview chart.

@@ -133,19 +133,6 @@ fn ProkipConnected(p: ProkipView) -> impl IntoView {
     }
 }
 
-fn status_label(s: &StoreView) -> (&'static str, &'static str) {
-    match s.status.as_str() {
-        "uninstalled" => ("Uninstalled", "badge bad"),
-        "needs_attention" => ("Needs attention", "badge warn"),
-        _ if s.webhook_problem.is_some() => ("Needs attention", "badge warn"),
-        _ if s.in_review => ("Review before first sync", "badge warn"),
-        _ if !s.sync_enabled && !s.order_import_enabled => ("Paused", "badge muted"),
-        _ if !s.sync_enabled => ("Stock paused", "badge muted"),
-        _ if !s.order_import_enabled => ("Orders paused", "badge muted"),
-        _ => ("Healthy", "badge ok"),
-    }
-}
-
 /// The store's webhook topics with their last delivery, and why they could not be repaired.
 #[component]
 fn StoreWebhooks(webhooks: Option<Vec<WebhookTopicView>>, problem: Option<String>) -> impl IntoView {
@@ -202,12 +189,12 @@ fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl I
 
 #[component]
 fn StoreRow(s: StoreView) -> impl IntoView {
-    let (label, class) = status_label(&s);
+    let (label, class) = s.health();
     let stock = stock_fact(&s);
     let id = s.id;
     let platform = if s.platform == "shopify" { "Shopify" } else { "WooCommerce" };
     view! {
-        <li class="store" data-testid=format!("store-{id}")>
+        <li class="store" id=format!("store-{id}") data-testid=format!("store-{id}")>
             <div class="store-head">
                 <strong>{platform}</strong>
                 <span class="store-url">{s.store_url.clone()}</span>

@@ -1,7 +1,10 @@
 //! The overview: the account's headline numbers, or the first step for a new account.
 
 use super::{Banners, overview_chart::OrdersChart};
-use crate::{api::load_overview, model::Overview};
+use crate::{
+    api::load_overview,
+    model::{Overview, StoreHealthView},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -62,5 +65,32 @@ fn Numbers(o: Overview) -> impl IntoView {
                 .collect_view()}
         </dl>
         {(!o.chart.is_empty()).then(|| view! { <OrdersChart days=o.chart.clone() /> })}
+        {(!o.stores.is_empty()).then(|| view! { <StoresAtAGlance stores=o.stores.clone() /> })}
+    }
+}
+
+/// Each store's badge, as on the Connections page, which each links to.
+#[component]
+fn StoresAtAGlance(stores: Vec<StoreHealthView>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="stores-glance" data-testid="store-health">
+            <h2 id="stores-glance">"Stores"</h2>
+            <ul class="store-health">
+                {stores
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li data-testid=format!("health-{}", s.id)>
+                                <a href=format!("/connections#store-{}", s.id)>
+                                    <strong>{s.platform}</strong> " " {s.store_url}
+                                </a>
+                                " " <span class=s.badge data-testid="store-health-badge">{s.health}</span>
+                                {s.reason.map(|r| view! { <br /><small class="muted">{r}</small> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }

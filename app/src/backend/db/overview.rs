@@ -1,7 +1,8 @@
 //! The overview numbers of one account, and its orders per channel over the last 14 days.
 //! Hand-written: each is one statement of scalar subqueries or a day series (generate_series).
 
-use crate::model::{ChartDay, Overview};
+use super::connections;
+use crate::model::{ChartDay, Overview, StoreHealthView, store_health};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
 #[derive(FromQueryResult)]
@@ -66,5 +67,33 @@ pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<
         orders_synced_today: count(row.orders_synced_today),
         needs_attention: count(row.needs_attention),
         chart: chart(db, account_id).await?,
+        stores: stores(db, account_id).await?,
     })
+}
+
+async fn stores<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<StoreHealthView>, DbErr> {
+    Ok(connections::list(db, account_id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let (health, badge) = store_health(
+                c.status.as_str(),
+                c.webhook_problem.is_some(),
+                c.in_review,
+                c.sync_enabled,
+                c.order_import_enabled,
+            );
+            StoreHealthView {
+                id: c.id,
+                platform: c.platform.label().to_owned(),
+                store_url: c.store_url,
+                health: health.to_owned(),
+                badge: badge.to_owned(),
+                // Said only while it needs the merchant: an old reason outlives its repair.
+                reason: matches!(badge, "badge bad" | "badge warn")
+                    .then(|| c.status_reason.or(c.webhook_problem))
+                    .flatten(),
+            }
+        })
+        .collect())
 }
