@@ -99,6 +99,45 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
     assert_eq!(status, 401);
 }
 
+/// The list sorted by a column, either way, from the database (every page in that order); a
+/// column that is not one is refused.
+#[tokio::test]
+async fn the_products_list_sorts_by_a_column_either_way() {
+    let w = World::with(Options { jobs: false }).await;
+    let sorted = |sort: &'static str| {
+        let c = w.browser.clone();
+        let url = w.app.url("/api/products");
+        async move {
+            let r = c.post(url).form(&[("q", ""), ("status", "matched"), ("page", "1"), ("sort", sort)]).send().await;
+            let r = r.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let quantities = |v: &Value| -> Vec<f64> {
+        v["rows"].as_array().unwrap().iter().map(|r| r["prokip_qty"].as_str().unwrap().parse().unwrap()).collect()
+    };
+    let (status, most) = sorted("-prokip").await;
+    assert_eq!(status, 200, "{most}");
+    let down = quantities(&most);
+    assert!(down.windows(2).all(|p| p[0] >= p[1]) && down[0] > *down.last().unwrap(), "{down:?}");
+    let (_, least) = sorted("prokip").await;
+    let up = quantities(&least);
+    assert!(up.windows(2).all(|p| p[0] <= p[1]), "{up:?}");
+    assert_eq!(most["sort"], "-prokip");
+
+    let (_, names) = sorted("-sku").await;
+    let skus: Vec<&str> = names["rows"].as_array().unwrap().iter().map(|r| r["sku"].as_str().unwrap()).collect();
+    assert!(skus.windows(2).all(|p| p[0] > p[1]), "{skus:?}");
+
+    let (status, refused) = sorted("price; DROP TABLE users").await;
+    assert_eq!(status, 400);
+    assert!(refused.to_string().contains("not a column to sort by"), "{refused}");
+
+    // The page: each heading links to its own order, and says which one the list is in.
+    let html = w.browser.get(w.app.url("/products?sort=-prokip")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"aria-sort="descending""#) && html.contains("sort=prokip"), "{html}");
+}
+
 /// The merchant corrects the mismatched SKU in WooCommerce (which fires no webhook by itself);
 /// returns the product's id.
 async fn fix_the_spelling_in_woo(w: &World) -> u64 {

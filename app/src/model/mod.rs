@@ -29,7 +29,8 @@ pub use overview::{ChartDay, Overview, StoreHealthView};
 pub use platform::Platform;
 pub use preview::{PREVIEW_CHANGES, PREVIEW_PER_PAGE, PREVIEW_SORTS, PreviewRow, PreviewTotals, PreviewView};
 pub use products::{
-    LINK_CHOICES, LinkSuggestion, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
+    LINK_CHOICES, LinkSuggestion, PRODUCT_SORTS, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell,
+    StoreColumn,
 };
 pub use settings::{SettingsView, StoreTrigger};
 pub use sku::{ChartSeries, HISTORY_PER_PAGE, HistoryEntryView, HolderView, QtyChartView, SkuStoreView, SkuView};

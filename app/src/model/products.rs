@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 
 pub const PRODUCTS_PER_PAGE: u64 = 50;
 
+/// The columns the page sorts by (`?sort=name`, `?sort=-prokip` for descending), with their
+/// headings; SKU ascending when none is asked for.
+pub const PRODUCT_SORTS: [(&str, &str); 5] =
+    [("sku", "SKU"), ("name", "Name"), ("status", "Status"), ("prokip", "Prokip"), ("committed", "Committed")];
+
 /// The filters a match status can take on the page (`?status=`), with their labels.
 pub const STATUSES: [(&str, &str); 4] = [
     ("matched", "Matched"),
@@ -16,7 +21,11 @@ pub const STATUSES: [(&str, &str); 4] = [
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreColumn {
     pub id: i64,
+    /// "Shopify mystore.myshopify.com".
     pub label: String,
+    /// The column's heading: the store's name alone ("mystore"), the label in its title.
+    #[serde(default)]
+    pub short: String,
     pub safety_buffer: i32,
 }
 
@@ -68,6 +77,9 @@ pub struct ProductsView {
     pub pages: u64,
     pub q: String,
     pub status: String,
+    /// One of [`PRODUCT_SORTS`], `-` before it for descending.
+    #[serde(default)]
+    pub sort: String,
     /// Every current link suggestion of the account (not only this page's).
     pub suggestions: Vec<LinkSuggestion>,
     /// Prokip SKUs a store SKU can be linked to by hand (at most [`LINK_CHOICES`]).

@@ -10,7 +10,7 @@ use crate::components::post_form::data_version;
 use crate::components::sync_progress::SyncProgress;
 use crate::{
     api::load_products,
-    model::{LinkSuggestion, ProductRow, ProductsView, STATUSES, StoreColumn},
+    model::{LinkSuggestion, PRODUCT_SORTS, ProductRow, ProductsView, STATUSES, StoreColumn},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,9 +23,10 @@ pub fn ProductsPage() -> impl IntoView {
         move || {
             let q = query.get();
             let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (data_version(), q.get("q").unwrap_or_default(), q.get("status").unwrap_or_default(), page)
+            let text = |name: &str| q.get(name).unwrap_or_default();
+            (data_version(), text("q"), text("status"), page, text("sort"))
         },
-        |(_, q, status, page)| load_products(q, status, page),
+        |(_, q, status, page, sort)| load_products(q, status, page, sort),
     );
     view! {
         <Title text="Products" />
@@ -67,7 +68,24 @@ pub(crate) fn encode(s: &str) -> String {
 }
 
 fn page_link(v: &ProductsView, page: u64) -> String {
-    format!("/products?q={}&status={}&page={page}", encode(&v.q), encode(&v.status))
+    format!("/products?q={}&status={}&sort={}&page={page}", encode(&v.q), encode(&v.status), encode(&v.sort))
+}
+
+/// A column heading that sorts by it: ascending first, descending when already ascending.
+#[component]
+fn SortHeading(v: ProductsView, column: &'static str, label: &'static str) -> impl IntoView {
+    let current = if v.sort.is_empty() { "sku" } else { v.sort.as_str() };
+    let (aria, next, mark) = match current.strip_prefix('-') {
+        Some(c) if c == column => ("descending", column.to_owned(), " ▼"),
+        None if current == column => ("ascending", format!("-{column}"), " ▲"),
+        _ => ("none", column.to_owned(), ""),
+    };
+    let href = format!("/products?q={}&status={}&sort={next}", encode(&v.q), encode(&v.status));
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a href=href data-testid=format!("sort-{column}")>{label}{mark}</a>
+        </th>
+    }
 }
 
 #[component]
@@ -78,6 +96,8 @@ fn Products(v: ProductsView) -> impl IntoView {
     let columns = v.stores.clone();
     let suggestions = v.suggestions.clone();
     let choices = v.link_choices.clone();
+    // What the headings need to link to the same list in another order.
+    let sorting = ProductsView { rows: Vec::new(), suggestions: Vec::new(), link_choices: Vec::new(), ..v.clone() };
     view! {
         {(!suggestions.is_empty()).then(|| view! { <Suggestions suggestions /> })}
         <datalist id="prokip-skus">
@@ -91,6 +111,7 @@ fn Products(v: ProductsView) -> impl IntoView {
                 <option value="" selected=status.is_empty()>"Any"</option>
                 {STATUSES.iter().map(|(s, label)| view! { <option value=*s selected=status == *s>{*label}</option> }).collect_view()}
             </select>
+            <input type="hidden" name="sort" value=v.sort.clone() />
             <button type="submit">"Filter"</button>
         </form>
         <div class="store-actions">
@@ -104,18 +125,21 @@ fn Products(v: ProductsView) -> impl IntoView {
             }.into_any()).collect_view()}
         </div>
         <p data-testid="product-total">{format!("{} SKUs · page {} of {}", v.total, v.page, v.pages)}</p>
-        <div class="table-wrap">
+        <div class="table-wrap sticky-head">
             <table class="products">
                 <caption class="visually-hidden">"SKUs with their stock in Prokip and in each store"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"SKU"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Prokip"</th>
-                        <th scope="col">"Committed"</th>
+                        {PRODUCT_SORTS
+                            .iter()
+                            .map(|(column, label)| view! { <SortHeading v=sorting.clone() column=*column label=*label /> })
+                            .collect_view()}
                         {columns.iter().map(|c| view! {
-                            <th scope="col">{c.label.clone()}<br /><small>{format!("buffer {} · published / shows", c.safety_buffer)}</small></th>
+                            <th scope="col" title=c.label.clone()>
+                                <span class="visually-hidden">{format!("{} ", c.label)}</span>
+                                <span aria-hidden="true">{c.short.clone()}</span>
+                                <br /><small>{format!("buffer {} · published / shows", c.safety_buffer)}</small>
+                            </th>
                         }).collect_view()}
                     </tr>
                 </thead>

@@ -47,19 +47,37 @@ rows AS (
 SELECT *, count(*) OVER ()::bigint AS total FROM rows
 WHERE ($2 = '' OR strpos(lower(sku), lower($2)) > 0 OR strpos(lower(name), lower($2)) > 0)
   AND ($3 = '' OR status = $3)
-ORDER BY sku LIMIT $4 OFFSET $5
+ORDER BY
+  CASE WHEN $6 = 'name' THEN name END ASC, CASE WHEN $6 = '-name' THEN name END DESC,
+  CASE WHEN $6 = 'status' THEN status END ASC, CASE WHEN $6 = '-status' THEN status END DESC,
+  CASE WHEN $6 = 'prokip' THEN prokip_qty::numeric END ASC NULLS LAST,
+  CASE WHEN $6 = '-prokip' THEN prokip_qty::numeric END DESC NULLS LAST,
+  CASE WHEN $6 = 'committed' THEN committed END ASC, CASE WHEN $6 = '-committed' THEN committed END DESC,
+  CASE WHEN $6 = '-sku' THEN sku END DESC,
+  sku
+LIMIT $4 OFFSET $5
 "#;
 
-/// One page of the account's SKUs matching the search text and status ('' = any).
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    q: &str,
-    status: &str,
-    limit: u64,
-    offset: u64,
-) -> Result<Vec<Row>, DbErr> {
-    let values = [account_id.into(), q.into(), status.into(), (limit as i64).into(), (offset as i64).into()];
+/// Which page of SKUs: those matching the search text and status ('' = any), in `sort` order
+/// (`name`, `-prokip`, …; SKU order otherwise, and within equal values).
+pub struct Query<'a> {
+    pub q: &'a str,
+    pub status: &'a str,
+    pub sort: &'a str,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// One page of the account's SKUs.
+pub async fn page<C: ConnectionTrait>(db: &C, account_id: i64, query: &Query<'_>) -> Result<Vec<Row>, DbErr> {
+    let values = [
+        account_id.into(),
+        query.q.into(),
+        query.status.into(),
+        (query.limit as i64).into(),
+        (query.offset as i64).into(),
+        query.sort.into(),
+    ];
     Row::find_by_statement(Statement::from_sql_and_values(db.get_database_backend(), SQL, values)).all(db).await
 }
 

@@ -8,25 +8,41 @@ use crate::{
         error::{Kind, ServerError},
         state::AppState,
     },
-    model::{LINK_CHOICES, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn},
+    model::{
+        LINK_CHOICES, PRODUCT_SORTS, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell, StoreColumn,
+    },
 };
 use rust_decimal::Decimal;
+
+/// What the page asks for, as the query string has it.
+pub struct Filter<'a> {
+    pub q: &'a str,
+    /// One of [`STATUSES`], or '' for any.
+    pub status: &'a str,
+    /// One of [`PRODUCT_SORTS`] (`-` before it: descending), or '' for SKU order.
+    pub sort: &'a str,
+}
 
 pub async fn view(
     state: &AppState,
     account_id: i64,
-    q: &str,
-    status: &str,
+    filter: &Filter<'_>,
     page: u64,
 ) -> Result<ProductsView, ServerError> {
-    let q: String = q.trim().chars().take(100).collect();
+    let q: String = filter.q.trim().chars().take(100).collect();
+    let status = filter.status;
     if !status.is_empty() && !STATUSES.iter().any(|(s, _)| *s == status) {
         return Err(ServerError::new(Kind::BadRequest, format!("“{status}” is not a status to filter by.")));
     }
+    let sort = filter.sort.trim();
+    if !sort.is_empty() && !PRODUCT_SORTS.iter().any(|(s, _)| *s == sort.trim_start_matches('-')) {
+        return Err(ServerError::new(Kind::BadRequest, format!("“{sort}” is not a column to sort by.")));
+    }
     let page = page.max(1);
     let stores: Vec<_> = connections::list(&state.db, account_id).await?;
-    let rows =
-        products::page(&state.db, account_id, &q, status, PRODUCTS_PER_PAGE, (page - 1) * PRODUCTS_PER_PAGE).await?;
+    let query =
+        products::Query { q: &q, status, sort, limit: PRODUCTS_PER_PAGE, offset: (page - 1) * PRODUCTS_PER_PAGE };
+    let rows = products::page(&state.db, account_id, &query).await?;
     let total = rows.first().map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
     let cached = products::store_quantities(&state.db, account_id, &skus).await?;
@@ -65,6 +81,7 @@ pub async fn view(
             .map(|s| StoreColumn {
                 id: s.id,
                 label: format!("{} {}", s.platform.label(), s.store_url),
+                short: short_name(&s.store_url),
                 safety_buffer: s.safety_buffer,
             })
             .collect(),
@@ -74,6 +91,7 @@ pub async fn view(
         pages: total.div_ceil(PRODUCTS_PER_PAGE).max(1),
         q,
         status: status.to_owned(),
+        sort: sort.to_owned(),
         link_choices: link_choices(state, account_id).await?,
         suggestions,
     })
@@ -93,5 +111,30 @@ pub fn ago(d: chrono::TimeDelta) -> String {
         s if s < 3_600 => format!("{} min ago", s / 60),
         s if s < 172_800 => format!("{} h ago", s / 3_600),
         s => format!("{} days ago", s / 86_400),
+    }
+}
+
+/// A store's name for a column heading: its host without the platform's suffix or "www."
+/// ("mystore.myshopify.com" → "mystore", "https://shop.example.com/" → "shop.example.com"), or
+/// its last path segment when that names it (a store served under a path, as the demo's are).
+fn short_name(store_url: &str) -> String {
+    let rest = store_url.split_once("://").map_or(store_url, |(_, r)| r);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.trim_start_matches("www.").trim_end_matches(".myshopify.com");
+    match path.trim_matches('/').rsplit('/').next() {
+        Some(segment) if !segment.is_empty() => segment.to_owned(),
+        _ => host.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn a_store_is_named_by_its_shortest_telling_part() {
+        assert_eq!(short_name("mystore.myshopify.com"), "mystore");
+        assert_eq!(short_name("https://www.shop.example.com/"), "shop.example.com");
+        assert_eq!(short_name("http://127.0.0.1:14002/woo1abc"), "woo1abc");
     }
 }
