@@ -13,6 +13,18 @@ test("the Products page shows matched SKUs and the ones that do not match", asyn
   await expect(page.getByTestId("sku-AS0040").getByTestId("match-status")).toHaveText("Missing in a store");
   await page.goto("/products?status=store_only");
   await expect(page.getByTestId("sku-as0040").getByTestId("match-status")).toHaveText("Only in a store");
+
+  // Sorted by Prokip's quantity, most first, by pressing its heading twice.
+  await page.goto("/products?status=matched");
+  await ready(page);
+  const prokipHeading = page.getByRole("columnheader", { name: /Prokip/ });
+  await page.getByTestId("sort-prokip").click();
+  await expect(prokipHeading).toHaveAttribute("aria-sort", "ascending");
+  await page.getByTestId("sort-prokip").click();
+  await expect(prokipHeading).toHaveAttribute("aria-sort", "descending");
+  const quantities = (await page.getByTestId("prokip-qty").allTextContents()).map(Number);
+  expect(quantities.length).toBeGreaterThan(1);
+  expect(quantities).toEqual([...quantities].sort((a, b) => b - a));
 });
 
 test("an order placed in the store becomes a Prokip sale; cancelling it restocks", async ({ page, request }) => {

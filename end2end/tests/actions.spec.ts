@@ -1,0 +1,77 @@
+import { expect, test } from "@playwright/test";
+import { mocks } from "../playwright.config";
+import { connectedMerchant, expectSameDocument, markDocument, ready } from "./helpers";
+
+// Every action of the Settings, Connections, Products and Activity pages, with JavaScript on (in
+// place, without loading the page again) and off (a post and a redirect).
+
+const shopify = `http://127.0.0.1:${mocks.shopify}`;
+
+test.afterEach(async ({ request }) => {
+  await request.delete(`${shopify}/_control/faults`);
+});
+
+test("the payment method, a safety buffer and a re-index each do what they say", async ({ page, request }) => {
+  await connectedMerchant(page, request);
+
+  await page.goto("/settings");
+  await ready(page);
+  await markDocument(page);
+  await page.getByLabel("Prokip payment method").selectOption({ label: "M-Pesa" });
+  await page.getByRole("button", { name: "Save payment method" }).click();
+  await expect(page.getByTestId("notice")).toContainText('Online sales are now paid with "M-Pesa" in Prokip.');
+  await expectSameDocument(page);
+  await page.reload();
+  await expect(page.getByLabel("Prokip payment method")).toHaveValue("custom_pay_1");
+
+  // A buffer of 3: the store is offered 3 fewer than Prokip has (AS0001: 5 in Prokip).
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  await page.getByLabel("Safety buffer").fill("3");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("notice")).toContainText("Safety buffer set to 3");
+  await expectSameDocument(page);
+  await page.goto("/products?q=AS0001");
+  await expect(page.getByTestId("sku-AS0001").locator("td").last()).toHaveText(/^2 \//);
+
+  await ready(page);
+  await markDocument(page);
+  await page.getByRole("button", { name: "Re-index" }).click();
+  await expect(page.getByTestId("notice")).toContainText("53 matched");
+  await expectSameDocument(page);
+});
+
+test("failed stock writes are retried one by one or all at once, and close when they succeed", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  // The shop refuses every write from now on.
+  const fault = { path_prefix: `/${shop}`, method: "POST", type: "status", status: 500 };
+  expect((await request.post(`${shopify}/_control/faults`, { data: fault })).ok()).toBeTruthy();
+  await ready(page);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Sync started");
+
+  const retryOne = page.getByRole("button", { name: "Retry", exact: true }).first();
+  await expect(async () => {
+    await page.goto("/activity?open=1");
+    await expect(retryOne).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+
+  // Retried while the shop still refuses: it is tried again, and fails again.
+  await ready(page);
+  await markDocument(page);
+  await retryOne.click();
+  await expect(page.getByTestId("notice")).toContainText("Retrying");
+  await expectSameDocument(page);
+
+  // The shop is back: retry everything; every open problem closes.
+  await request.delete(`${shopify}/_control/faults`);
+  await ready(page);
+  await page.getByRole("button", { name: "Retry all open problems" }).click();
+  await expect(page.getByTestId("notice")).toContainText(/Retrying \d+ problems/);
+  await expectSameDocument(page);
+  await expect(async () => {
+    await page.goto("/activity?open=1");
+    await expect(page.getByText("Nothing to show.")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+});
