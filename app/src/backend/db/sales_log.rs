@@ -51,6 +51,31 @@ impl Row {
     }
 }
 
+/// What the store said about an order when the import last read it (the `details` column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Details {
+    pub lines: Vec<DetailLine>,
+    /// Order-level discount (taken off the total).
+    pub discount: rust_decimal::Decimal,
+    /// Shipping with its tax.
+    pub shipping: rust_decimal::Decimal,
+    /// Tax included in the lines and shipping.
+    pub tax: rust_decimal::Decimal,
+    pub customer_name: Option<String>,
+    pub email: Option<String>,
+    /// The store's word for its payment state ("paid", "pending", "processing", …).
+    pub payment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DetailLine {
+    pub line_id: String,
+    pub sku: Option<String>,
+    pub quantity: i64,
+    /// Tax included.
+    pub unit_price: rust_decimal::Decimal,
+}
+
 pub struct NewOrder<'a> {
     pub connection_id: i64,
     pub order_id: &'a str,
@@ -59,10 +84,11 @@ pub struct NewOrder<'a> {
     pub total: rust_decimal::Decimal,
     pub currency: Option<&'a str>,
     pub event_id: Option<i64>,
+    pub details: Details,
 }
 
 impl NewOrder<'_> {
-    /// `$1`…`$7` of the statements that write a new row.
+    /// `$1`…`$8` of the statements that write a new row.
     fn values(&self) -> Vec<Value> {
         vec![
             self.connection_id.into(),
@@ -72,6 +98,7 @@ impl NewOrder<'_> {
             self.total.to_string().into(),
             self.currency.map(str::to_owned).into(),
             self.event_id.into(),
+            serde_json::to_value(&self.details).unwrap_or_default().into(),
         ]
     }
 }
@@ -85,8 +112,8 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Statement 
 pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<(), DbErr> {
     // Hand-written: an INSERT … ON CONFLICT DO NOTHING over the columns `claim` writes.
     let sql =
-        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id)
-               VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7)
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, details)
+               VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7, $8)
                ON CONFLICT (connection_id, order_id) DO NOTHING";
     db.execute_raw(stmt(db, sql, o.values())).await.map(|_| ())
 }
@@ -95,10 +122,11 @@ pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<
 /// takes the lease. `None` while another worker holds the lease.
 pub async fn claim<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<Option<Row>, DbErr> {
     let sql = format!(
-        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, lease_until)
-         VALUES ($1, $2, $3, 'pending', $4, $5::numeric, $6, $7, now() + make_interval(secs => $8))
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, details, lease_until)
+         VALUES ($1, $2, $3, 'pending', $4, $5::numeric, $6, $7, $8, now() + make_interval(secs => $9))
          ON CONFLICT (connection_id, order_id) DO UPDATE SET
              order_name = EXCLUDED.order_name, total = EXCLUDED.total, currency = EXCLUDED.currency,
+             details = EXCLUDED.details,
              last_event_id = COALESCE(EXCLUDED.last_event_id, sales_log.last_event_id),
              lease_until = EXCLUDED.lease_until
          WHERE sales_log.lease_until IS NULL OR sales_log.lease_until < now()

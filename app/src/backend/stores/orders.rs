@@ -60,6 +60,10 @@ pub struct StoreOrder {
     pub discount: Decimal,
     pub currency: Option<String>,
     pub email: Option<String>,
+    /// The tax the store charged, included in the line and shipping amounts above.
+    pub tax: Decimal,
+    /// "Wanjiru Kamau", when the store said.
+    pub customer_name: Option<String>,
     pub refunds: Vec<StoreRefund>,
     /// WooCommerce: ids of the refunds the order lists without their lines (read from the store).
     pub listed_refunds: Vec<String>,
@@ -81,6 +85,12 @@ impl StoreOrder {
         skus.dedup();
         skus
     }
+}
+
+/// "First Last" from the parts a store sent (`None` when it sent neither).
+pub(super) fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>();
+    (!name.is_empty()).then(|| name.join(" "))
 }
 
 /// What one stored event asks of the import.
