@@ -226,10 +226,11 @@ pub async fn mark_sent<C: ConnectionTrait>(
     db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
 }
 
-/// One order as the Orders page shows it.
+/// One order as the Orders page and the order page show it.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Listed {
     pub id: i64,
+    pub connection_id: i64,
     pub platform: String,
     pub store_url: String,
     pub order_id: String,
@@ -239,50 +240,84 @@ pub struct Listed {
     pub prokip_sell_id: Option<i64>,
     pub error: Option<String>,
     pub last_event_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The order's total as decimal text, and its currency.
     pub total: Option<String>,
     pub currency: Option<String>,
+    /// [`Details`] as JSON (`None` for orders stored before details were kept).
+    pub details: Option<serde_json::Value>,
     /// Rows matching the filter in all (the same on every row of a page).
     pub matching: i64,
 }
 
-/// One page of the account's orders, most recently changed first: those whose name, id or
-/// invoice contains `q` (any case; '' = all) and in `state` (any when `None`). Hand-written: a
-/// join with a window count and optional filters.
+impl Listed {
+    pub fn details(&self) -> Option<Details> {
+        self.details.clone().and_then(|d| serde_json::from_value(d).ok())
+    }
+}
+
+const LISTED: &str = "SELECT s.id, s.connection_id, c.platform, c.store_url, s.order_id, s.order_name, s.state,
+        s.invoice_no, s.prokip_sell_id, s.error, s.last_event_id, s.created_at, s.updated_at, s.sent_at,
+        s.total::text AS total, s.currency, s.details";
+
+/// Which orders a page lists.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Part of the order's name, id, invoice, customer email or a line's SKU (any case; '' = all).
+    pub q: &'a str,
+    pub state: Option<OrderState>,
+    pub connection_id: Option<i64>,
+    /// Received at or after this instant, and before that one.
+    pub received_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub received_before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One page of the account's orders that match `f`, most recently changed first. Hand-written: a
+/// join with a window count, optional filters and a search inside the stored lines.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
-    q: &str,
-    state: Option<OrderState>,
+    f: &Filter<'_>,
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Listed>, DbErr> {
-    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency,
-                      count(*) OVER ()::bigint AS matching
-               FROM sales_log s JOIN connections c ON c.id = s.connection_id
-               WHERE c.account_id = $1
-                 AND ($2 = '' OR strpos(lower(coalesce(s.order_name, '') || ' ' || s.order_id || ' ' || s.invoice_no), lower($2)) > 0)
-                 AND ($3::text IS NULL OR s.state = $3)
-               ORDER BY s.updated_at DESC, s.id DESC LIMIT $4 OFFSET $5";
+    let sql = format!(
+        "{LISTED}, count(*) OVER ()::bigint AS matching
+         FROM sales_log s JOIN connections c ON c.id = s.connection_id
+         WHERE c.account_id = $1
+           AND ($2 = ''
+                OR strpos(lower(concat_ws(' ', s.order_name, s.order_id, s.invoice_no, s.details->>'email')), lower($2)) > 0
+                OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(s.details->'lines', '[]'::jsonb)) l
+                           WHERE strpos(lower(l->>'sku'), lower($2)) > 0))
+           AND ($3::text IS NULL OR s.state = $3)
+           AND ($4::bigint IS NULL OR s.connection_id = $4)
+           AND ($5::timestamptz IS NULL OR s.created_at >= $5)
+           AND ($6::timestamptz IS NULL OR s.created_at < $6)
+         ORDER BY s.updated_at DESC, s.id DESC LIMIT $7 OFFSET $8"
+    );
     let values = vec![
         account_id.into(),
-        q.into(),
-        state.map(|s| s.to_value()).into(),
+        f.q.into(),
+        f.state.map(|s| s.to_value()).into(),
+        f.connection_id.into(),
+        f.received_from.into(),
+        f.received_before.into(),
         (limit as i64).into(),
         (offset as i64).into(),
     ];
-    Listed::find_by_statement(stmt(db, sql, values)).all(db).await
+    Listed::find_by_statement(stmt(db, &sql, values)).all(db).await
 }
 
 /// One order of the account (`None` for another account's id).
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Listed>, DbErr> {
-    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency, 1::bigint AS matching
-               FROM sales_log s JOIN connections c ON c.id = s.connection_id
-               WHERE c.account_id = $1 AND s.id = $2";
-    Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), id.into()])).one(db).await
+    let sql = format!(
+        "{LISTED}, 1::bigint AS matching
+         FROM sales_log s JOIN connections c ON c.id = s.connection_id
+         WHERE c.account_id = $1 AND s.id = $2"
+    );
+    Listed::find_by_statement(stmt(db, &sql, vec![account_id.into(), id.into()])).one(db).await
 }
 
 /// Last events of this store's orders held for unmapped SKUs: a new map may let them through.
