@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn state_badge(state: OrderState) -> (&'static str, &'static str) {
+/// An order state's label and badge class.
+pub(super) fn state_badge(state: OrderState) -> (&'static str, &'static str) {
     let class = match state {
         OrderState::Sent => "badge ok",
         OrderState::NeedsAttention => "badge warn",

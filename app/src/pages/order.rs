@@ -2,10 +2,10 @@
 //! customer, payment and invoice, links to the store's order and the Prokip sell, and its
 //! timeline; a failed order shows why, with Retry.
 
-use super::{Banners, products::encode};
+use super::{Banners, history::state_badge, products::encode};
 use crate::{
     api::load_order,
-    model::{OrderLineView, OrderPageView, OrderState, OrderTotals, TimelineEntry},
+    model::{OrderLineView, OrderPageView, OrderTotals, TimelineEntry},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,26 +34,18 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-fn state_class(state: OrderState) -> &'static str {
-    match state {
-        OrderState::Sent => "badge ok",
-        OrderState::NeedsAttention => "badge warn",
-        OrderState::Failed => "badge bad",
-        _ => "badge muted",
-    }
-}
-
 #[component]
 fn Order(v: OrderPageView) -> impl IntoView {
     let title = format!("Order {}", v.order);
     let id = v.id;
     let dash = || "—".to_owned();
+    let (state, state_class) = state_badge(v.state);
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <p class="direction">
             {v.store.clone()}" · "
-            <span class=state_class(v.state) data-testid="order-state">{v.state.label()}</span>
+            <span class=state_class data-testid="order-state">{state}</span>
         </p>
         {v.error.clone().map(|e| view! {
             <div class="order-failure" role="alert" data-testid="order-error">
