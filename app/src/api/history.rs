@@ -3,13 +3,14 @@
 use crate::model::{ActivitiesView, AppError, OrderPageView, OrdersView};
 use leptos::prelude::*;
 
+/// One page of the caller's orders; `store`, `from` and `to` may be left out (any).
 #[server(endpoint = "orders")]
 pub async fn load_orders(
     q: String,
     state: String,
-    store: String,
-    from: String,
-    to: String,
+    #[server(default)] store: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
     page: u64,
 ) -> Result<OrdersView, AppError> {
     use crate::backend::{auth::require_user, state::AppState, sync::history};

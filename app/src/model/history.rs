@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
     pub id: i64,
+    /// The store's connection (its link lists only that store's orders).
+    pub connection_id: i64,
     pub platform: String,
     pub store_url: String,
     pub order: String,

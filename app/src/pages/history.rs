@@ -138,7 +138,12 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
                                     " "<a href=o.store_link.clone() target="_blank" rel="noopener" class="muted small">"in the store"</a>
                                 </td>
                                 <td>{o.customer.unwrap_or_else(|| "—".into())}</td>
-                                <td>{if o.platform == "shopify" { "Shopify" } else { "WooCommerce" }}" · "<span class="muted">{o.store_url}</span></td>
+                                <td>
+                                    <a href=format!("/orders?store={}", o.connection_id) title="This store's orders">
+                                        {if o.platform == "shopify" { "Shopify" } else { "WooCommerce" }}
+                                    </a>
+                                    " · "<span class="muted">{o.store_url}</span>
+                                </td>
                                 <td>{o.total.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>
                                     <span class=class data-testid="order-state">{label}</span>

@@ -98,6 +98,7 @@ fn order_view(r: sales_log::Listed, zone: &Zone) -> OrderView {
     let platform: Option<Platform> = r.platform.parse().ok();
     OrderView {
         id: r.id,
+        connection_id: r.connection_id,
         can_retry: r.state.retryable() && r.last_event_id.is_some(),
         store_link: platform.map(|p| stores::facts(p).order_link(&r.store_url, &r.order_id)).unwrap_or_default(),
         total: r.total.as_deref().map(|t| money(t, r.currency.as_deref())),
