@@ -96,16 +96,12 @@ pub(super) fn full_name(first: Option<&str>, last: Option<&str>) -> Option<Strin
 /// What one stored event asks of the import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreEvent {
-    Order(StoreOrder),
+    /// Boxed: an order is far larger than the other events.
+    Order(Box<StoreOrder>),
     /// Shopify `refunds/create`: one refund of an order.
-    Refund {
-        order_id: String,
-        refund: StoreRefund,
-    },
+    Refund { order_id: String, refund: StoreRefund },
     /// WooCommerce `order.deleted`: the order is gone for good.
-    Deleted {
-        order_id: String,
-    },
+    Deleted { order_id: String },
     /// Not about orders (products, inventory): nothing to import.
     Other,
 }

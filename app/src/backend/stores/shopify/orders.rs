@@ -26,11 +26,11 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
         }
         PULLED_TOPIC => {
             let o = Order::from_graphql(payload).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         t if t.starts_with("orders/") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         _ => Ok(StoreEvent::Other),
     }

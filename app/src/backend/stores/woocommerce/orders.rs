@@ -18,7 +18,7 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
         }
         t if t.starts_with("order.") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         _ => Ok(StoreEvent::Other),
     }

@@ -26,7 +26,7 @@ pub fn invoice_no(platform: Platform, connection_id: i64, order_id: &str) -> Str
 /// Applies one parsed event of the connection.
 pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportError> {
     match event {
-        StoreEvent::Order(order) => import_order(ctx, &with_trigger(ctx, order).await?).await,
+        StoreEvent::Order(order) => import_order(ctx, &with_trigger(ctx, *order).await?).await,
         StoreEvent::Refund { order_id, refund } => {
             // An order we have not sold yet carries its refunds again when it is.
             with_existing(ctx, &order_id, |row| async move {
