@@ -5,6 +5,7 @@
 use super::{Banners, history::state_badge, products::encode};
 use crate::{
     api::load_order,
+    components::post_form::{PostForm, data_version},
     model::{OrderLineView, OrderPageView, OrderTotals, TimelineEntry},
 };
 use leptos::prelude::*;
@@ -14,8 +15,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
-    let data =
-        Resource::new(move || params.get().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0), load_order);
+    // Loads again after a Retry answered in place.
+    let data = Resource::new(
+        move || (data_version(), params.get().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0)),
+        |(_, id)| load_order(id),
+    );
     view! {
         <p><a href="/orders">"← Orders"</a></p>
         <Banners />
@@ -51,7 +55,7 @@ fn Order(v: OrderPageView) -> impl IntoView {
             <div class="order-failure" role="alert" data-testid="order-error">
                 <p>{e}</p>
                 {v.can_retry.then(|| view! {
-                    <form method="post" action=format!("/orders/{id}/retry")><button type="submit">"Retry"</button></form>
+                    <PostForm action=format!("/orders/{id}/retry")><button type="submit">"Retry"</button></PostForm>
                 })}
             </div>
         })}

@@ -119,7 +119,7 @@ fn TimeZoneForm(zone: String, zones: Vec<String>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="zone-heading">
             <h2 id="zone-heading">"Time zone"</h2>
-            <form method="post" action="/settings/time-zone" class="stack">
+            <PostForm action="/settings/time-zone" class="stack">
                 <label for="time_zone">"Times on the dashboard are shown in"</label>
                 <select id="time_zone" name="time_zone">
                     {zones
@@ -131,7 +131,7 @@ fn TimeZoneForm(zone: String, zones: Vec<String>) -> impl IntoView {
                         .collect_view()}
                 </select>
                 <button type="submit" class="primary">"Save time zone"</button>
-            </form>
+            </PostForm>
         </section>
     }
 }
