@@ -24,6 +24,7 @@ use pages::{
     history::{ActivityPage, OrdersPage},
     login::LoginPage,
     not_yet::NotFound,
+    order::OrderPage,
     overview::OverviewPage,
     preview::PreviewPage,
     products::ProductsPage,
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("products/:sku") view=SkuPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -34,6 +34,7 @@ mod m20261207_000002_retention;
 mod m20261208_000001_store_review;
 mod m20261208_000002_sku_history;
 mod m20261208_000003_store_barcodes;
+mod m20261209_000101_order_details;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_store_review::Migration),
             Box::new(m20261208_000002_sku_history::Migration),
             Box::new(m20261208_000003_store_barcodes::Migration),
+            Box::new(m20261209_000101_order_details::Migration),
         ]
     }
 }

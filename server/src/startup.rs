@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/customer", post(settings::customer))
         .route("/settings/review", post(settings::review))
         .route("/settings/stores/{id}/trigger", post(settings::trigger))
+        .route("/settings/time-zone", post(settings::time_zone))
         .route("/connections/shopify/start", post(shopify::start))
         .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))

@@ -1,14 +1,32 @@
-//! The Orders and Activity pages' reads.
+//! The Orders, order and Activity pages' reads.
 
-use crate::model::{ActivitiesView, AppError, OrdersView};
+use crate::model::{ActivitiesView, AppError, OrderPageView, OrdersView};
 use leptos::prelude::*;
 
+/// One page of the caller's orders; `store`, `from` and `to` may be left out (any).
 #[server(endpoint = "orders")]
-pub async fn load_orders(q: String, state: String, page: u64) -> Result<OrdersView, AppError> {
+pub async fn load_orders(
+    q: String,
+    state: String,
+    #[server(default)] store: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    page: u64,
+) -> Result<OrdersView, AppError> {
     use crate::backend::{auth::require_user, state::AppState, sync::history};
     let user = require_user().await?;
     let app = expect_context::<AppState>();
-    Ok(history::orders(&app, user.account_id, &q, &state, page).await?)
+    let query = history::OrdersQuery { q: &q, state: &state, store: &store, from: &from, to: &to, page };
+    Ok(history::orders(&app, user.account_id, &query).await?)
+}
+
+/// One order of the caller's account in detail.
+#[server(endpoint = "order")]
+pub async fn load_order(id: i64) -> Result<OrderPageView, AppError> {
+    use crate::backend::{auth::require_user, state::AppState, sync::order_page};
+    let user = require_user().await?;
+    let app = expect_context::<AppState>();
+    Ok(order_page::view(&app, user.account_id, id).await?)
 }
 
 #[server(endpoint = "activity")]

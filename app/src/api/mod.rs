@@ -8,7 +8,7 @@ mod settings;
 mod sync_runs;
 
 pub use connections::{load_connections, load_preview};
-pub use history::{load_activity, load_orders};
+pub use history::{load_activity, load_order, load_orders};
 pub use products::{load_products, load_sku};
 pub use settings::load_settings;
 pub use sync_runs::load_sync_run;

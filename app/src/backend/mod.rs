@@ -17,4 +17,5 @@ pub mod settings;
 pub mod state;
 pub mod stores;
 pub mod sync;
+pub mod time;
 pub mod webhooks;

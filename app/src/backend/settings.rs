@@ -6,12 +6,13 @@ use crate::{
     backend::{
         db::{
             account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
-            connections,
+            accounts, connections,
         },
         error::{Kind, ServerError},
         state::AppState,
         stores,
         stores::prokip::{client_for, keep_tokens},
+        time::Zone,
     },
     model::{SettingsView, StoreTrigger},
 };
@@ -33,6 +34,8 @@ pub enum SettingsError {
     BadTrigger,
     #[error("Choose whether new stores start in review: on or off.")]
     BadReview,
+    #[error("“{0}” is not a time zone; choose one from the list. Nothing was changed.")]
+    UnknownZone(String),
     #[error("Could not save the settings; nothing was changed.")]
     Db(#[from] sea_orm::DbErr),
 }
@@ -64,7 +67,16 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
             .into_iter()
             .map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger })
             .collect(),
+        time_zone: Zone::of_account(&state.db, account_id).await?.name().to_owned(),
+        time_zones: Zone::all_names(),
     })
+}
+
+/// Shows the dashboard's times in `zone`, an IANA zone name.
+pub async fn set_time_zone(state: &AppState, account_id: i64, zone: &str) -> Result<String, SettingsError> {
+    let zone = Zone::parse(zone).ok_or_else(|| SettingsError::UnknownZone(zone.chars().take(64).collect()))?;
+    accounts::set_time_zone(&state.db, account_id, zone.name()).await?;
+    Ok(format!("Times are now shown in {}.", zone.name()))
 }
 
 async fn payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {

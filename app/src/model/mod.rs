@@ -23,7 +23,10 @@ pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView, store_health};
 pub use error::AppError;
 pub use flash::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
-pub use history::{ACTIVITY_PER_PAGE, ActivitiesView, ActivityView, ORDERS_PER_PAGE, OrderView, OrdersView};
+pub use history::{
+    ACTIVITY_PER_PAGE, ActivitiesView, ActivityView, ORDERS_PER_PAGE, OrderLineView, OrderPageView, OrderTotals,
+    OrderView, OrdersView, StoreChoice, TimelineEntry,
+};
 pub use order_state::OrderState;
 pub use overview::{ChartDay, Overview, StoreHealthView};
 pub use platform::Platform;

@@ -14,6 +14,9 @@ pub struct SettingsView {
     /// Stores connected from the dashboard start in review (stock updates off until started).
     pub review_new_stores: bool,
     pub stores: Vec<StoreTrigger>,
+    /// The IANA zone the dashboard shows times in, and every zone to choose from.
+    pub time_zone: String,
+    pub time_zones: Vec<String>,
 }
 
 /// When one store's orders become Prokip sales.

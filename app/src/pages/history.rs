@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn state_badge(state: OrderState) -> (&'static str, &'static str) {
+/// An order state's label and badge class.
+pub(super) fn state_badge(state: OrderState) -> (&'static str, &'static str) {
     let class = match state {
         OrderState::Sent => "badge ok",
         OrderState::NeedsAttention => "badge warn",
@@ -25,13 +26,15 @@ fn state_badge(state: OrderState) -> (&'static str, &'static str) {
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let query = use_query_map();
+    // Follows the URL, so the filter keeps working once the page is hydrated.
     let data = Resource::new(
         move || {
             let q = query.get();
+            let text = |key: &str| q.get(key).unwrap_or_default();
             let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            (data_version(), q.get("q").unwrap_or_default(), q.get("state").unwrap_or_default(), page)
+            (data_version(), text("q"), text("state"), text("store"), text("from"), text("to"), page)
         },
-        |(_, q, state, page)| load_orders(q, state, page),
+        |(_, q, state, store, from, to, page)| load_orders(q, state, store, from, to, page),
     );
     view! {
         <Title text="Orders" />
@@ -50,7 +53,15 @@ pub fn OrdersPage() -> impl IntoView {
 }
 
 fn orders_link(v: &OrdersView, page: u64) -> String {
-    format!("/orders?q={}&state={}&page={page}", super::products::encode(&v.q), super::products::encode(&v.state))
+    let e = super::products::encode;
+    format!(
+        "/orders?q={}&state={}&store={}&from={}&to={}&page={page}",
+        e(&v.q),
+        e(&v.state),
+        e(&v.store),
+        e(&v.from),
+        e(&v.to)
+    )
 }
 
 #[component]
@@ -58,11 +69,29 @@ fn Orders(v: OrdersView) -> impl IntoView {
     let prev = (v.page > 1).then(|| orders_link(&v, v.page - 1));
     let next = (v.page < v.pages).then(|| orders_link(&v, v.page + 1));
     let chosen = v.state.clone();
-    let filtered = !v.q.is_empty() || !v.state.is_empty();
+    let store = v.store.clone();
+    let filtered =
+        !(v.q.is_empty() && v.state.is_empty() && v.store.is_empty() && v.from.is_empty() && v.to.is_empty());
     view! {
         <form method="get" action="/orders" class="inline-form" role="search">
-            <label for="orders-q">"Order, id or invoice"</label>
+            <label for="orders-q">"Order, invoice, SKU or email"</label>
             <input id="orders-q" name="q" type="search" value=v.q.clone() />
+            <label for="orders-store">"Store"</label>
+            <select id="orders-store" name="store">
+                <option value="" selected=store.is_empty()>"Any"</option>
+                {v.stores
+                    .iter()
+                    .map(|s| {
+                        let id = s.id.to_string();
+                        view! { <option value=id.clone() selected=store == id>{s.label.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="orders-from">"Received from"</label>
+            <input id="orders-from" name="from" type="date" value=v.from.clone() />
+            <label for="orders-to">"to"</label>
+            <input id="orders-to" name="to" type="date" value=v.to.clone() />
+            <small class="muted">{format!("({})", v.time_zone)}</small>
             <label for="orders-state">"State"</label>
             <select id="orders-state" name="state">
                 <option value="" selected=chosen.is_empty()>"Any"</option>
@@ -94,7 +123,7 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
     view! {
         <table class="data">
             <thead>
-                <tr><th scope="col">"Order"</th><th scope="col">"Store"</th><th scope="col">"Total"</th><th scope="col">"State"</th><th scope="col">"Prokip"</th><th scope="col">"Updated"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
+                <tr><th scope="col">"Order"</th><th scope="col">"Customer"</th><th scope="col">"Store"</th><th scope="col">"Total"</th><th scope="col">"State"</th><th scope="col">"Prokip"</th><th scope="col">"Updated"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
             </thead>
             <tbody>
                 {rows
@@ -105,9 +134,16 @@ fn OrdersTable(rows: Vec<OrderView>) -> impl IntoView {
                         view! {
                             <tr data-testid=format!("order-{id}")>
                                 <td>
-                                    <a href=o.store_link.clone() target="_blank" rel="noopener" title="Open in the store">{o.order.clone()}</a>
+                                    <a href=format!("/orders/{id}")>{o.order.clone()}</a>
+                                    " "<a href=o.store_link.clone() target="_blank" rel="noopener" class="muted small">"in the store"</a>
                                 </td>
-                                <td>{if o.platform == "shopify" { "Shopify" } else { "WooCommerce" }}" · "<span class="muted">{o.store_url}</span></td>
+                                <td>{o.customer.unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    <a href=format!("/orders?store={}", o.connection_id) title="This store's orders">
+                                        {if o.platform == "shopify" { "Shopify" } else { "WooCommerce" }}
+                                    </a>
+                                    " · "<span class="muted">{o.store_url}</span>
+                                </td>
                                 <td>{o.total.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>
                                     <span class=class data-testid="order-state">{label}</span>

@@ -4,6 +4,7 @@ pub mod connections;
 pub mod history;
 pub mod login;
 pub mod not_yet;
+pub mod order;
 pub mod overview;
 pub mod overview_chart;
 pub mod preview;

@@ -60,7 +60,31 @@ fn RegisterForm(outcome: FlashView) -> impl IntoView {
                         hint="At least 8 characters."
                         error=outcome.for_field("password").unwrap_or_default()
                     />
+                    <BrowserTimeZone />
                     <button type="submit" class="primary">"Create account"</button>
                 </form>
     }
+}
+
+/// The browser's IANA time zone as a hidden field, filled in once the page is hydrated (without
+/// JavaScript it stays empty and the account starts in UTC).
+#[component]
+fn BrowserTimeZone() -> impl IntoView {
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = field.get() {
+            input.set_value(&browser_time_zone());
+        }
+    });
+    view! { <input type="hidden" name="time_zone" value="" node_ref=field /> }
+}
+
+#[cfg(feature = "hydrate")]
+fn browser_time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+        .unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
-//! and per store which order state makes the sale — and whether new stores start in review. Each
-//! form posts to a plain route that redirects back here with a notice or an error (in place once
-//! the page is hydrated: [`PostForm`]).
+//! and per store which order state makes the sale —, whether new stores start in review and the
+//! time zone the dashboard's times are shown in. Each form posts to a plain route that redirects
+//! back here with a notice or an error (in place once the page is hydrated: [`PostForm`]).
 
 use super::Banners;
 use crate::components::post_form::PostForm;
@@ -35,6 +35,7 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
     let current = v.payment_method.clone();
     let email = v.customer_mode == "email";
     let review = v.review_new_stores;
+    let (zone, zones) = (v.time_zone.clone(), v.time_zones.clone());
     view! {
         <section class="card" aria-labelledby="payment-heading">
             <h2 id="payment-heading">"Payment method for online sales"</h2>
@@ -107,6 +108,30 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
             } else {
                 view! { <ul class="stores">{v.stores.into_iter().map(|s| view! { <TriggerRow s /> }).collect_view()}</ul> }.into_any()
             }}
+        </section>
+        <TimeZoneForm zone zones />
+    }
+}
+
+/// The zone every time on the dashboard is shown in.
+#[component]
+fn TimeZoneForm(zone: String, zones: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="zone-heading">
+            <h2 id="zone-heading">"Time zone"</h2>
+            <PostForm action="/settings/time-zone" class="stack">
+                <label for="time_zone">"Times on the dashboard are shown in"</label>
+                <select id="time_zone" name="time_zone">
+                    {zones
+                        .into_iter()
+                        .map(|z| {
+                            let (selected, label) = (z == zone, z.clone());
+                            view! { <option value=z selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="primary">"Save time zone"</button>
+            </PostForm>
         </section>
     }
 }

@@ -1,5 +1,5 @@
-//! Settings forms: the payment method, the customer setting, new stores' review and each store's
-//! order trigger. Each answers with a redirect back to the Settings page carrying a notice or an
+//! Settings forms: the payment method, the customer setting, new stores' review, each store's
+//! order trigger and the account's time zone. Each answers with a redirect back to the Settings page carrying a notice or an
 //! error.
 
 use super::SignedIn;
@@ -58,4 +58,14 @@ pub async fn trigger(
     Form(f): Form<TriggerForm>,
 ) -> Response {
     back(settings::set_order_trigger(&state, user.account_id, id, &f.trigger).await)
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub async fn time_zone(State(state): State<AppState>, user: SignedIn, Form(f): Form<TimeZoneForm>) -> Response {
+    back(settings::set_time_zone(&state, user.account_id, &f.time_zone).await)
 }

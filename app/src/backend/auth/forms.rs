@@ -1,5 +1,6 @@
 //! Sign-in and registration input, validated once at the edge.
 
+use crate::backend::time::Zone;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub struct RegisterForm {
     pub password: String,
     #[serde(default, alias = "businessName")]
     pub business_name: Option<String>,
+    /// The browser's IANA zone, filled in by the page's script (absent without JavaScript).
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -54,6 +58,8 @@ pub struct ValidRegistration {
     pub username: String,
     pub password: String,
     pub business_name: String,
+    /// The zone the dashboard shows times in: the browser's when it named a known one, else UTC.
+    pub time_zone: &'static str,
 }
 
 pub const MIN_PASSWORD: usize = 8;
@@ -84,7 +90,8 @@ impl RegisterForm {
         if business_name.chars().any(char::is_control) {
             return Err(invalid(Field::BusinessName, "Business name may not contain control characters."));
         }
-        Ok(ValidRegistration { username, password: self.password, business_name })
+        let time_zone = self.time_zone.as_deref().and_then(Zone::parse).unwrap_or_default().name();
+        Ok(ValidRegistration { username, password: self.password, business_name, time_zone })
     }
 }
 
@@ -105,7 +112,7 @@ mod tests {
     use super::*;
 
     fn form(u: &str, p: &str, b: Option<&str>) -> RegisterForm {
-        RegisterForm { username: u.into(), password: p.into(), business_name: b.map(Into::into) }
+        RegisterForm { username: u.into(), password: p.into(), business_name: b.map(Into::into), time_zone: None }
     }
 
     #[test]

@@ -188,10 +188,14 @@ pub async fn register(db: &DatabaseConnection, form: RegisterForm) -> Result<Use
         .map_err(ServerError::internal)?;
     let txn = db.begin().await?;
     let now = chrono::Utc::now();
-    let account =
-        accounts::ActiveModel { name: Set(form.business_name.clone()), created_at: Set(now), ..Default::default() }
-            .insert(&txn)
-            .await?;
+    let account = accounts::ActiveModel {
+        name: Set(form.business_name.clone()),
+        time_zone: Set(form.time_zone.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     let user = users::ActiveModel {
         account_id: Set(account.id),
         username: Set(form.username.clone()),

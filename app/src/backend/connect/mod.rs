@@ -13,6 +13,7 @@ use crate::{
         jobs::{IndexCatalog, ResumeOrders},
         state::AppState,
         stores::Store,
+        time::{Shown, Zone},
     },
     model::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView},
 };
@@ -44,10 +45,6 @@ async fn index_soon(state: &AppState, account_id: i64, connection_id: Option<i64
     }
 }
 
-fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
-    t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-}
-
 /// Everything the Connections page shows, for one account.
 pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, ServerError> {
     let prokip = match prokip_configs::for_account(&state.db, account_id).await? {
@@ -68,9 +65,11 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             })
         }
     };
+    let zone = Zone::of_account(&state.db, account_id).await?;
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| zone.show(t, Shown::DateTime));
     let mut stores = Vec::new();
     for c in connections::list(&state.db, account_id).await? {
-        let webhooks = webhook_topics(state, &c).await?;
+        let webhooks = webhook_topics(state, &c, &zone).await?;
         let orders_waiting = webhook_events::count_paused(&state.db, c.id).await?;
         stores.push(StoreView {
             id: c.id,
@@ -89,12 +88,16 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             webhook_problem: c.webhook_problem,
         });
     }
-    let schedule = schedule_line(&state.config.sync, chrono::Utc::now());
+    let schedule = schedule_line(&state.config.sync, chrono::Utc::now(), &zone);
     Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode, schedule })
 }
 
 /// When the poll and the reconcile run next: the times a merchant waits for at most.
-fn schedule_line(sync: &crate::backend::config::SyncSettings, now: chrono::DateTime<chrono::Utc>) -> String {
+fn schedule_line(
+    sync: &crate::backend::config::SyncSettings,
+    now: chrono::DateTime<chrono::Utc>,
+    zone: &Zone,
+) -> String {
     use std::str::FromStr;
     let next =
         |cron: Option<String>| cron.and_then(|c| cron::Schedule::from_str(&c).ok()).and_then(|s| s.after(&now).next());
@@ -102,7 +105,7 @@ fn schedule_line(sync: &crate::backend::config::SyncSettings, now: chrono::DateT
         Some(at) => format!(
             "Prokip is read for sales at the till every {} s (next {}).",
             sync.prokip_poll_seconds,
-            at.format("%H:%M:%S UTC")
+            zone.show(at, Shown::TimeSeconds)
         ),
         None => "Prokip is not read on a schedule (PROKIP_POLL_SECONDS=0): till sales reach the stores at the next reconcile or Sync now.".to_owned(),
     };
@@ -110,7 +113,7 @@ fn schedule_line(sync: &crate::backend::config::SyncSettings, now: chrono::DateT
         Some(at) => format!(
             "Every store is read back and repaired every {} min (next {}).",
             sync.reconcile_minutes,
-            at.format("%H:%M UTC")
+            zone.show(at, Shown::Time)
         ),
         None => "Stores are not reconciled on a schedule (RECONCILE_MINUTES=0).".to_owned(),
     };
@@ -121,13 +124,14 @@ fn schedule_line(sync: &crate::backend::config::SyncSettings, now: chrono::DateT
 async fn webhook_topics(
     state: &AppState,
     c: &connections::Model,
+    zone: &Zone,
 ) -> Result<Option<Vec<WebhookTopicView>>, ServerError> {
     let Some(topics) = c.webhook_topics.as_ref().and_then(|t| serde_json::from_value::<Vec<String>>(t.clone()).ok())
     else {
         return Ok(None);
     };
     let last = webhook_events::last_delivery_per_topic(&state.db, c.id).await?;
-    let last_of = |topic: &str| last.iter().find(|(t, _)| t == topic).and_then(|(_, at)| when(Some(*at)));
+    let last_of = |topic: &str| last.iter().find(|(t, _)| t == topic).map(|(_, at)| zone.show(*at, Shown::DateTime));
     Ok(Some(topics.iter().map(|t| WebhookTopicView { topic: t.clone(), last_delivery: last_of(t) }).collect()))
 }
 
@@ -261,13 +265,14 @@ mod tests {
     #[test]
     fn the_schedule_line_names_the_next_poll_and_reconcile() {
         let now = chrono::Utc.with_ymd_and_hms(2026, 12, 3, 8, 40, 12).unwrap();
-        let line = schedule_line(&SyncSettings { prokip_poll_seconds: 30, reconcile_minutes: 5 }, now);
+        let line =
+            schedule_line(&SyncSettings { prokip_poll_seconds: 30, reconcile_minutes: 5 }, now, &Zone::default());
         assert_eq!(
             line,
             "Prokip is read for sales at the till every 30 s (next 08:40:30 UTC). \
              Every store is read back and repaired every 5 min (next 08:45 UTC)."
         );
-        let off = schedule_line(&SyncSettings { prokip_poll_seconds: 0, reconcile_minutes: 0 }, now);
+        let off = schedule_line(&SyncSettings { prokip_poll_seconds: 0, reconcile_minutes: 0 }, now, &Zone::default());
         assert!(off.contains("PROKIP_POLL_SECONDS=0") && off.contains("RECONCILE_MINUTES=0"), "{off}");
     }
 }

@@ -201,6 +201,23 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result
     Entity::find_by_id(id).filter(Column::AccountId.eq(account_id)).one(db).await
 }
 
+/// Every entry about one order of the account's store, oldest first.
+pub async fn for_order<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    connection_id: i64,
+    order_id: &str,
+) -> Result<Vec<Entry>, DbErr> {
+    Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::ConnectionId.eq(connection_id))
+        .filter(Column::OrderId.eq(order_id))
+        .order_by_asc(Column::At)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// The account's open problems.
 pub async fn count_open<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, DbErr> {
     Entity::find().filter(Column::AccountId.eq(account_id)).filter(open()).count(db).await

@@ -51,6 +51,31 @@ impl Row {
     }
 }
 
+/// What the store said about an order when the import last read it (the `details` column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Details {
+    pub lines: Vec<DetailLine>,
+    /// Order-level discount (taken off the total).
+    pub discount: rust_decimal::Decimal,
+    /// Shipping with its tax.
+    pub shipping: rust_decimal::Decimal,
+    /// Tax included in the lines and shipping.
+    pub tax: rust_decimal::Decimal,
+    pub customer_name: Option<String>,
+    pub email: Option<String>,
+    /// The store's word for its payment state ("paid", "pending", "processing", …).
+    pub payment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DetailLine {
+    pub line_id: String,
+    pub sku: Option<String>,
+    pub quantity: i64,
+    /// Tax included.
+    pub unit_price: rust_decimal::Decimal,
+}
+
 pub struct NewOrder<'a> {
     pub connection_id: i64,
     pub order_id: &'a str,
@@ -59,10 +84,11 @@ pub struct NewOrder<'a> {
     pub total: rust_decimal::Decimal,
     pub currency: Option<&'a str>,
     pub event_id: Option<i64>,
+    pub details: Details,
 }
 
 impl NewOrder<'_> {
-    /// `$1`…`$7` of the statements that write a new row.
+    /// `$1`…`$8` of the statements that write a new row.
     fn values(&self) -> Vec<Value> {
         vec![
             self.connection_id.into(),
@@ -72,6 +98,7 @@ impl NewOrder<'_> {
             self.total.to_string().into(),
             self.currency.map(str::to_owned).into(),
             self.event_id.into(),
+            serde_json::to_value(&self.details).unwrap_or_default().into(),
         ]
     }
 }
@@ -85,8 +112,8 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Statement 
 pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<(), DbErr> {
     // Hand-written: an INSERT … ON CONFLICT DO NOTHING over the columns `claim` writes.
     let sql =
-        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id)
-               VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7)
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, details)
+               VALUES ($1, $2, $3, 'paused', $4, $5::numeric, $6, $7, $8)
                ON CONFLICT (connection_id, order_id) DO NOTHING";
     db.execute_raw(stmt(db, sql, o.values())).await.map(|_| ())
 }
@@ -95,10 +122,11 @@ pub async fn note_paused<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<
 /// takes the lease. `None` while another worker holds the lease.
 pub async fn claim<C: ConnectionTrait>(db: &C, o: NewOrder<'_>) -> Result<Option<Row>, DbErr> {
     let sql = format!(
-        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, lease_until)
-         VALUES ($1, $2, $3, 'pending', $4, $5::numeric, $6, $7, now() + make_interval(secs => $8))
+        "INSERT INTO sales_log (connection_id, order_id, order_name, state, invoice_no, total, currency, last_event_id, details, lease_until)
+         VALUES ($1, $2, $3, 'pending', $4, $5::numeric, $6, $7, $8, now() + make_interval(secs => $9))
          ON CONFLICT (connection_id, order_id) DO UPDATE SET
              order_name = EXCLUDED.order_name, total = EXCLUDED.total, currency = EXCLUDED.currency,
+             details = EXCLUDED.details,
              last_event_id = COALESCE(EXCLUDED.last_event_id, sales_log.last_event_id),
              lease_until = EXCLUDED.lease_until
          WHERE sales_log.lease_until IS NULL OR sales_log.lease_until < now()
@@ -198,10 +226,11 @@ pub async fn mark_sent<C: ConnectionTrait>(
     db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
 }
 
-/// One order as the Orders page shows it.
+/// One order as the Orders page and the order page show it.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Listed {
     pub id: i64,
+    pub connection_id: i64,
     pub platform: String,
     pub store_url: String,
     pub order_id: String,
@@ -211,50 +240,84 @@ pub struct Listed {
     pub prokip_sell_id: Option<i64>,
     pub error: Option<String>,
     pub last_event_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The order's total as decimal text, and its currency.
     pub total: Option<String>,
     pub currency: Option<String>,
+    /// [`Details`] as JSON (`None` for orders stored before details were kept).
+    pub details: Option<serde_json::Value>,
     /// Rows matching the filter in all (the same on every row of a page).
     pub matching: i64,
 }
 
-/// One page of the account's orders, most recently changed first: those whose name, id or
-/// invoice contains `q` (any case; '' = all) and in `state` (any when `None`). Hand-written: a
-/// join with a window count and optional filters.
+impl Listed {
+    pub fn details(&self) -> Option<Details> {
+        self.details.clone().and_then(|d| serde_json::from_value(d).ok())
+    }
+}
+
+const LISTED: &str = "SELECT s.id, s.connection_id, c.platform, c.store_url, s.order_id, s.order_name, s.state,
+        s.invoice_no, s.prokip_sell_id, s.error, s.last_event_id, s.created_at, s.updated_at, s.sent_at,
+        s.total::text AS total, s.currency, s.details";
+
+/// Which orders a page lists.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Part of the order's name, id, invoice, customer email or a line's SKU (any case; '' = all).
+    pub q: &'a str,
+    pub state: Option<OrderState>,
+    pub connection_id: Option<i64>,
+    /// Received at or after this instant, and before that one.
+    pub received_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub received_before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One page of the account's orders that match `f`, most recently changed first. Hand-written: a
+/// join with a window count, optional filters and a search inside the stored lines.
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
-    q: &str,
-    state: Option<OrderState>,
+    f: &Filter<'_>,
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Listed>, DbErr> {
-    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency,
-                      count(*) OVER ()::bigint AS matching
-               FROM sales_log s JOIN connections c ON c.id = s.connection_id
-               WHERE c.account_id = $1
-                 AND ($2 = '' OR strpos(lower(coalesce(s.order_name, '') || ' ' || s.order_id || ' ' || s.invoice_no), lower($2)) > 0)
-                 AND ($3::text IS NULL OR s.state = $3)
-               ORDER BY s.updated_at DESC, s.id DESC LIMIT $4 OFFSET $5";
+    let sql = format!(
+        "{LISTED}, count(*) OVER ()::bigint AS matching
+         FROM sales_log s JOIN connections c ON c.id = s.connection_id
+         WHERE c.account_id = $1
+           AND ($2 = ''
+                OR strpos(lower(concat_ws(' ', s.order_name, s.order_id, s.invoice_no, s.details->>'email')), lower($2)) > 0
+                OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(s.details->'lines', '[]'::jsonb)) l
+                           WHERE strpos(lower(l->>'sku'), lower($2)) > 0))
+           AND ($3::text IS NULL OR s.state = $3)
+           AND ($4::bigint IS NULL OR s.connection_id = $4)
+           AND ($5::timestamptz IS NULL OR s.created_at >= $5)
+           AND ($6::timestamptz IS NULL OR s.created_at < $6)
+         ORDER BY s.updated_at DESC, s.id DESC LIMIT $7 OFFSET $8"
+    );
     let values = vec![
         account_id.into(),
-        q.into(),
-        state.map(|s| s.to_value()).into(),
+        f.q.into(),
+        f.state.map(|s| s.to_value()).into(),
+        f.connection_id.into(),
+        f.received_from.into(),
+        f.received_before.into(),
         (limit as i64).into(),
         (offset as i64).into(),
     ];
-    Listed::find_by_statement(stmt(db, sql, values)).all(db).await
+    Listed::find_by_statement(stmt(db, &sql, values)).all(db).await
 }
 
 /// One order of the account (`None` for another account's id).
 pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<Listed>, DbErr> {
-    let sql = "SELECT s.id, c.platform, c.store_url, s.order_id, s.order_name, s.state, s.invoice_no, s.prokip_sell_id,
-                      s.error, s.last_event_id, s.updated_at, s.total::text AS total, s.currency, 1::bigint AS matching
-               FROM sales_log s JOIN connections c ON c.id = s.connection_id
-               WHERE c.account_id = $1 AND s.id = $2";
-    Listed::find_by_statement(stmt(db, sql, vec![account_id.into(), id.into()])).one(db).await
+    let sql = format!(
+        "{LISTED}, 1::bigint AS matching
+         FROM sales_log s JOIN connections c ON c.id = s.connection_id
+         WHERE c.account_id = $1 AND s.id = $2"
+    );
+    Listed::find_by_statement(stmt(db, &sql, vec![account_id.into(), id.into()])).one(db).await
 }
 
 /// Last events of this store's orders held for unmapped SKUs: a new map may let them through.

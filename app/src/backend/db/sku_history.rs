@@ -245,3 +245,28 @@ mod tests {
         assert_eq!(Kind::from_key("store write"), None);
     }
 }
+
+/// One change to the stock an order holds: when, why, and the SKUs with their amounts.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Hold {
+    pub at: DateTime<Utc>,
+    pub cause: String,
+    /// Σ amounts: > 0 held, < 0 released.
+    pub amount: i64,
+    /// "AS0011 × 2, AS0012 × 1".
+    pub skus: String,
+}
+
+/// The changes to the stock one order held, oldest first. Hand-written: grouped per change.
+pub async fn holds_of_order<C: ConnectionTrait>(
+    db: &C,
+    connection_id: i64,
+    order_id: &str,
+) -> Result<Vec<Hold>, DbErr> {
+    let sql = "SELECT at, cause, sum(amount)::bigint AS amount,
+                      string_agg(sku || ' × ' || abs(amount), ', ' ORDER BY sku) AS skus
+               FROM sku_history WHERE connection_id = $1 AND order_id = $2 AND kind = 'committed'
+               GROUP BY at, cause ORDER BY at";
+    let values = vec![connection_id.into(), order_id.into()];
+    Hold::find_by_statement(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).all(db).await
+}

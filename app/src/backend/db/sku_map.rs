@@ -70,6 +70,23 @@ pub async fn lookup<C: ConnectionTrait>(
     Ok(mapped(found).all(db).await?.into_iter().map(|m| (m.sku.clone(), m)).collect())
 }
 
+/// Per mapped store SKU of `skus`, the Prokip SKU and name it sells as (from the last index).
+/// Hand-written: a join of the map with the Prokip index.
+pub async fn prokip_names<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    connection_id: i64,
+    skus: &[String],
+) -> Result<HashMap<String, (String, String)>, DbErr> {
+    let sql = "SELECT m.sku, p.sku, p.name FROM sku_map m
+               JOIN prokip_catalog p ON p.account_id = $1 AND p.variation_id = m.prokip_variation_id
+               WHERE m.connection_id = $2 AND m.sku = ANY($3)";
+    let values = vec![account_id.into(), connection_id.into(), skus.to_vec().into()];
+    let rows =
+        db.query_all_raw(sea_orm::Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await?;
+    rows.iter().map(|r| Ok((r.try_get_by_index(0)?, (r.try_get_by_index(1)?, r.try_get_by_index(2)?)))).collect()
+}
+
 /// A matched SKU to store in the map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMapping {

@@ -60,6 +60,10 @@ pub struct StoreOrder {
     pub discount: Decimal,
     pub currency: Option<String>,
     pub email: Option<String>,
+    /// The tax the store charged, included in the line and shipping amounts above.
+    pub tax: Decimal,
+    /// "Wanjiru Kamau", when the store said.
+    pub customer_name: Option<String>,
     pub refunds: Vec<StoreRefund>,
     /// WooCommerce: ids of the refunds the order lists without their lines (read from the store).
     pub listed_refunds: Vec<String>,
@@ -83,19 +87,21 @@ impl StoreOrder {
     }
 }
 
+/// "First Last" from the parts a store sent (`None` when it sent neither).
+pub(super) fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>();
+    (!name.is_empty()).then(|| name.join(" "))
+}
+
 /// What one stored event asks of the import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreEvent {
-    Order(StoreOrder),
+    /// Boxed: an order is far larger than the other events.
+    Order(Box<StoreOrder>),
     /// Shopify `refunds/create`: one refund of an order.
-    Refund {
-        order_id: String,
-        refund: StoreRefund,
-    },
+    Refund { order_id: String, refund: StoreRefund },
     /// WooCommerce `order.deleted`: the order is gone for good.
-    Deleted {
-        order_id: String,
-    },
+    Deleted { order_id: String },
     /// Not about orders (products, inventory): nothing to import.
     Other,
 }

@@ -21,7 +21,7 @@ fn shopify(financial: &str, cancelled: Option<&str>) -> Value {
 
 fn order(e: StoreEvent) -> StoreOrder {
     match e {
-        StoreEvent::Order(o) => o,
+        StoreEvent::Order(o) => *o,
         other => panic!("not an order: {other:?}"),
     }
 }

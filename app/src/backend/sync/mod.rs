@@ -6,6 +6,7 @@ mod error;
 pub mod history;
 pub mod links;
 pub mod mapping;
+pub mod order_page;
 pub mod orders;
 pub mod preview;
 pub mod products;

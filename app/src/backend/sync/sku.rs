@@ -14,6 +14,7 @@ use crate::{
         db::{activity, connections, prokip_configs, sku_detail, sku_history},
         error::{Kind, ServerError},
         state::AppState,
+        time::Zone,
     },
     model::{ConnectionStatus, HISTORY_PER_PAGE, HolderView, SkuStoreView, SkuView},
 };
@@ -69,6 +70,7 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
         })
         .collect();
     let location = prokip_configs::for_account(db, account_id).await?.and_then(|c| c.location_name);
+    let zone = Zone::of_account(db, account_id).await?;
     let activity = activity::about_skus(db, account_id, &spellings, HISTORY_ROWS).await?;
     let mapped: Vec<(i64, String)> =
         sides.iter().filter_map(|s| s.store_sku.clone().map(|k| (s.connection_id, k))).collect();
@@ -96,8 +98,8 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
             .map(|h| HolderView { store: label(h.connection_id), order: h.order.clone(), qty: h.qty })
             .collect(),
         stores: store_views,
-        activity: activity.into_iter().map(history::activity_view).collect(),
-        history: rows.iter().map(|r| shown::entry_view(r, side_label(r.connection_id))).collect(),
+        activity: activity.into_iter().map(|e| history::activity_view(e, &zone)).collect(),
+        history: rows.iter().map(|r| shown::entry_view(r, side_label(r.connection_id), &zone)).collect(),
         history_page: page,
         history_pages: total.div_ceil(HISTORY_PER_PAGE).max(1),
         history_total: total,

@@ -4,7 +4,10 @@
 
 use super::mapping::whole_units;
 use crate::{
-    backend::db::sku_history::{Entry, Kind, Level, cause},
+    backend::{
+        db::sku_history::{Entry, Kind, Level, cause},
+        time::{Shown, Zone},
+    },
     model::{ChartSeries, HistoryEntryView, PushReason, QtyChartView},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -52,7 +55,7 @@ fn order_label(e: &Entry) -> String {
 }
 
 /// The row as the page says it; `side` is "Prokip" or the store's label.
-pub fn entry_view(e: &Entry, side: String) -> HistoryEntryView {
+pub fn entry_view(e: &Entry, side: String, zone: &Zone) -> HistoryEntryView {
     let amount = e.amount.unwrap_or(0);
     let (change, why) = match Kind::from_key(&e.kind) {
         Some(Kind::Prokip) => {
@@ -99,7 +102,7 @@ pub fn entry_view(e: &Entry, side: String) -> HistoryEntryView {
         ),
         None => (e.kind.clone(), e.cause.clone()),
     };
-    HistoryEntryView { at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(), side, change, why, kind: e.kind.clone() }
+    HistoryEntryView { at: zone.show(e.at, Shown::DateTime), side, change, why, kind: e.kind.clone() }
 }
 
 /// One line of the chart: a side (`None`: Prokip), its label and its quantity now.
@@ -184,7 +187,7 @@ mod tests {
             detail: None,
             at: Utc::now(),
         };
-        let v = entry_view(&e, "Prokip".into());
+        let v = entry_view(&e, "Prokip".into(), &Zone::default());
         assert_eq!(
             (v.change.as_str(), v.why.as_str()),
             ("Prokip quantity 28 → 25", "a sale or stock change in Prokip, seen by the poll")
@@ -196,9 +199,9 @@ mod tests {
             order: Some("#1001".into()),
             ..e.clone()
         };
-        assert_eq!(entry_view(&held, "Shop".into()).change, "Holds 2");
-        assert!(entry_view(&held, "Shop".into()).why.contains("unpaid order #1001"));
+        assert_eq!(entry_view(&held, "Shop".into(), &Zone::default()).change, "Holds 2");
+        assert!(entry_view(&held, "Shop".into(), &Zone::default()).why.contains("unpaid order #1001"));
         let gone = Entry { amount: Some(-2), cause: cause::ORDER_CANCELLED.into(), ..held };
-        assert_eq!(entry_view(&gone, "Shop".into()).why, "order #1001 was cancelled");
+        assert_eq!(entry_view(&gone, "Shop".into(), &Zone::default()).why, "order #1001 was cancelled");
     }
 }

@@ -116,7 +116,19 @@ pub fn rest_json(o: &Order) -> Value {
         "total_shipping_price_set": shop_money(p.shipping, &o.currency), "shipping_lines": shipping_lines,
         "line_items": o.lines.iter().zip(&lines).map(|(l, m)| line_json(l, m, p)).collect::<Vec<_>>(),
         "refunds": o.refunds.iter().map(|r| refund_json(o, r)).collect::<Vec<_>>(),
+        "customer": o.email.as_deref().map(customer_json),
     })
+}
+
+/// The customer Shopify attaches to an order with an email; the mock names them after the
+/// email's local part ("wanjiru@example.com" → Wanjiru).
+fn customer_json(email: &str) -> Value {
+    let local = email.split('@').next().unwrap_or_default();
+    let mut first: Vec<char> = local.chars().collect();
+    if let Some(c) = first.first_mut() {
+        *c = c.to_ascii_uppercase();
+    }
+    json!({ "email": email, "first_name": first.into_iter().collect::<String>(), "last_name": null })
 }
 
 /// A GraphQL `MoneyBag`.

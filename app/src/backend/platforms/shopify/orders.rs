@@ -201,6 +201,7 @@ impl TryFrom<RawOrder> for Order {
             shipping_lines,
             line_items,
             refunds: o.refunds.into_iter().map(refund).collect::<Result<_, _>>()?,
+            customer: None,
         })
     }
 }

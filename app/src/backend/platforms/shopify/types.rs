@@ -129,6 +129,17 @@ pub struct Order {
     pub line_items: Vec<LineItem>,
     #[serde(default)]
     pub refunds: Vec<Refund>,
+    /// Who bought (REST only; the pull's orders carry no customer).
+    #[serde(default)]
+    pub customer: Option<Customer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
 }
 
 /// A REST money bag; only the shop currency is read.

@@ -140,6 +140,10 @@ pub struct Refund {
 pub struct Billing {
     #[serde(default, deserialize_with = "de::opt_text")]
     pub email: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub first_name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub last_name: Option<String>,
 }
 
 /// WooCommerce's default paid statuses (`wc_get_is_paid_statuses()`); plugins may add more.

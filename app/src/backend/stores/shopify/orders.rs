@@ -4,7 +4,9 @@
 
 use crate::backend::{
     platforms::shopify::{FinancialStatus, Order, Refund, TaxLine},
-    stores::orders::{OrderLine, ParseError, RefundLine, Status, StoreEvent, StoreOrder, StoreRefund, id_text},
+    stores::orders::{
+        OrderLine, ParseError, RefundLine, Status, StoreEvent, StoreOrder, StoreRefund, full_name, id_text,
+    },
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -24,11 +26,11 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
         }
         PULLED_TOPIC => {
             let o = Order::from_graphql(payload).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         t if t.starts_with("orders/") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         _ => Ok(StoreEvent::Other),
     }
@@ -88,6 +90,10 @@ pub fn order(o: &Order) -> StoreOrder {
         None => o.shipping_lines.iter().map(|s| s.price).sum(),
     };
     let shipping_tax: Decimal = o.shipping_lines.iter().map(|s| added_tax(&s.tax_lines)).sum();
+    let charged = |lines: &[TaxLine]| lines.iter().map(|t| t.price).sum::<Decimal>();
+    let tax = o.line_items.iter().map(|l| charged(&l.tax_lines)).sum::<Decimal>()
+        + o.shipping_lines.iter().map(|s| charged(&s.tax_lines)).sum::<Decimal>();
+    let customer = o.customer.as_ref();
     StoreOrder {
         order_id: o.id.to_string(),
         name: o.name.clone(),
@@ -98,6 +104,11 @@ pub fn order(o: &Order) -> StoreOrder {
         discount: o.total_discounts.unwrap_or_default(),
         currency: o.currency.clone(),
         email: o.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned),
+        tax,
+        customer_name: full_name(
+            customer.and_then(|c| c.first_name.as_deref()),
+            customer.and_then(|c| c.last_name.as_deref()),
+        ),
         refunds: o.refunds.iter().map(refund).collect(),
         listed_refunds: Vec::new(),
         restocked: BTreeMap::new(),

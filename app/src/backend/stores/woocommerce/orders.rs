@@ -3,7 +3,7 @@
 
 use crate::backend::{
     platforms::woocommerce::{Order, is_paid_status},
-    stores::orders::{OrderLine, ParseError, Status, StoreEvent, StoreOrder, id_text},
+    stores::orders::{OrderLine, ParseError, Status, StoreEvent, StoreOrder, full_name, id_text},
 };
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -18,7 +18,7 @@ pub(in crate::backend::stores) fn event(topic: &str, payload: &Value) -> Result<
         }
         t if t.starts_with("order.") => {
             let o: Order = serde_json::from_value(payload.clone()).map_err(|e| bad(e.to_string()))?;
-            Ok(StoreEvent::Order(order(&o)))
+            Ok(StoreEvent::Order(Box::new(order(&o))))
         }
         _ => Ok(StoreEvent::Other),
     }
@@ -64,6 +64,8 @@ pub fn order(o: &Order) -> StoreOrder {
         discount: Decimal::ZERO,
         currency: Some(o.currency.clone()).filter(|c| !c.is_empty()),
         email: o.billing_email().map(str::to_owned),
+        tax: o.line_items.iter().filter_map(|l| l.total_tax).sum::<Decimal>() + o.shipping_tax.unwrap_or_default(),
+        customer_name: full_name(o.billing.first_name.as_deref(), o.billing.last_name.as_deref()),
         refunds: Vec::new(),
         listed_refunds: o.refunds.iter().map(|r| r.id.to_string()).collect(),
         restocked: o

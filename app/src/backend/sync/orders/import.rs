@@ -9,7 +9,7 @@ use crate::{
     backend::{
         db::{
             account_settings, commitments,
-            sales_log::{self, Claim, NewOrder, Row},
+            sales_log::{self, Claim, DetailLine, Details, NewOrder, Row},
             sku_history::cause,
         },
         stores,
@@ -26,7 +26,7 @@ pub fn invoice_no(platform: Platform, connection_id: i64, order_id: &str) -> Str
 /// Applies one parsed event of the connection.
 pub async fn handle(ctx: &OrderCtx<'_>, event: StoreEvent) -> Result<(), ImportError> {
     match event {
-        StoreEvent::Order(order) => import_order(ctx, &with_trigger(ctx, order).await?).await,
+        StoreEvent::Order(order) => import_order(ctx, &with_trigger(ctx, *order).await?).await,
         StoreEvent::Refund { order_id, refund } => {
             // An order we have not sold yet carries its refunds again when it is.
             with_existing(ctx, &order_id, |row| async move {
@@ -83,6 +83,29 @@ pub(super) fn new_order<'a>(ctx: &OrderCtx<'_>, o: &'a StoreOrder, invoice: &'a 
         total: o.total(),
         currency: o.currency.as_deref(),
         event_id: ctx.event_id,
+        details: details(o),
+    }
+}
+
+/// What the order page shows of the order, as the store said it.
+fn details(o: &StoreOrder) -> Details {
+    Details {
+        lines: o
+            .lines
+            .iter()
+            .map(|l| DetailLine {
+                line_id: l.line_id.clone(),
+                sku: l.sku.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price_incl_tax,
+            })
+            .collect(),
+        discount: o.discount,
+        shipping: o.shipping,
+        tax: o.tax,
+        customer_name: o.customer_name.clone(),
+        email: o.email.clone(),
+        payment: o.store_status.clone(),
     }
 }
 
