@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 SERVER := $(CARGO_TARGET_DIR)/debug/server
 
-.PHONY: run serve dev test lint resilience bench build db-start db-stop
+.PHONY: run serve dev test lint resilience bench measure-pages build db-start db-stop
 
 run: build ## demo: the dashboard at http://127.0.0.1:3000 with the mock platforms (MOCK_MODE=true)
 	.ci/with-db prokip -- .ci/demo $(SERVER)
@@ -44,6 +44,14 @@ bench: ## benchmark figures (release build): reconcile of 10,000 SKUs × 3 store
 	.ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_orders
 	@echo "Ingest again on a PostgreSQL that flushes every commit to disk, as production runs it:"
 	PG_DURABLE=1 .ci/with-db prokip_bench --fresh -- cargo run --release -p server --example bench_orders -- --only ingest
+
+# PROFILE=release builds as a deployment does (wasm-opt, precompressed assets); the default is the debug build `make run` serves.
+PROFILE ?= debug
+measure-pages: ## page speed and weight per page (TTFB, bytes compressed) and the wasm/JS/CSS sizes raw, gzip and br
+	.ci/ensure-tools $(if $(filter release,$(PROFILE)),release,build)
+	cargo leptos build $(if $(filter release,$(PROFILE)),--release --precompress)
+	cargo build -p mocks
+	.ci/with-db prokip_measure --fresh -- .ci/measure-pages $(PROFILE)
 
 db-start: ## start the private PostgreSQL (when DATABASE_URL is not set) and print its URL
 	.ci/pg start

@@ -88,17 +88,25 @@ test("the navigation reaches the Settings page", async ({ page }) => {
   await expect(page.getByTestId("notice")).toHaveCount(0);
 });
 
-test("pages and the browser code come compressed and the code is revalidated, not downloaded again", async ({ request }) => {
+test("pages and the browser code come compressed; code with hashed names is cached for good, pages revalidated", async ({ request }) => {
   const page = await request.get("/login", { headers: { "accept-encoding": "br, gzip" } });
   expect(page.headers()["content-encoding"]).toBe("br");
-  const wasmPath = (await page.text()).match(/href="(\/pkg\/[^"]+\.wasm)"/)?.[1];
-  expect(wasmPath).toBeTruthy();
-  const wasm = await request.get(wasmPath!, { headers: { "accept-encoding": "gzip" } });
-  expect(wasm.ok()).toBeTruthy();
-  expect(wasm.headers()["content-encoding"]).toBe("gzip");
-  expect(wasm.headers()["cache-control"]).toBe("no-cache");
-  const modified = wasm.headers()["last-modified"];
+  expect(page.headers()["cache-control"]).toBe("private, no-cache");
+  const html = await page.text();
+  const assets = [...html.matchAll(/href="(\/pkg\/[^"]+\.(?:wasm|js|css))"/g)].map((m) => m[1]);
+  expect(assets).toHaveLength(3);
+  for (const path of assets) {
+    expect(path).toMatch(/^\/pkg\/prokip-sync\.[A-Za-z0-9_-]{22}\.(wasm|js|css)$/);
+    for (const encoding of ["br", "gzip"]) {
+      const asset = await request.get(path, { headers: { "accept-encoding": encoding } });
+      expect(asset.ok()).toBeTruthy();
+      expect(asset.headers()["content-encoding"], `${path} asked for ${encoding}`).toBe(encoding);
+      expect(asset.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    }
+  }
+  const wasmPath = assets.find((a) => a.endsWith(".wasm"))!;
+  const modified = (await request.get(wasmPath)).headers()["last-modified"];
   expect(modified).toBeTruthy();
-  const again = await request.get(wasmPath!, { headers: { "if-modified-since": modified } });
+  const again = await request.get(wasmPath, { headers: { "if-modified-since": modified } });
   expect(again.status()).toBe(304);
 });

@@ -30,7 +30,7 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         "serve" | "web" | "worker" => {
-            let leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+            let leptos_options = startup::leptos_options()?;
             let state = app::backend::state::AppState::new(config, db, leptos_options)?;
             let roles = startup::Roles { web: command != "worker", jobs: command != "web" };
             startup::run(state, roles).await

@@ -71,15 +71,43 @@ fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
-/// Browser assets (`/pkg/…`, names without a content hash) are revalidated on every use: a reload
-/// costs a 304, not the whole wasm again, and a new build is picked up at once.
-pub async fn revalidate_assets(req: Request, next: Next) -> Response {
-    let asset = req.uri().path().starts_with("/pkg/");
+/// A year, never revalidated: what a name that changes with its content can be cached for.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Asked again on every use (a 304 where the file handler can tell it is unchanged).
+const REVALIDATE: &str = "no-cache";
+/// Pages carry the merchant's own data: kept by the browser only, and asked again on every use.
+const PAGE: &str = "private, no-cache";
+
+/// Sets how long browsers keep a response: browser assets whose name carries a content hash
+/// (`/pkg/prokip-sync.<hash>.wasm`, from a build with `hash-files`) for a year; assets without a
+/// hash and HTML pages are revalidated on every use, so a new build is picked up at once.
+pub async fn cache_policy(req: Request, next: Next) -> Response {
+    let asset = req.uri().path().strip_prefix("/pkg/").map(has_content_hash);
     let mut res = next.run(req).await;
-    if asset && res.status().is_success() {
-        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let policy = match asset {
+        Some(true) => IMMUTABLE,
+        Some(false) => REVALIDATE,
+        None if html => PAGE,
+        None => return res,
+    };
+    if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(policy));
     }
     res
+}
+
+/// Whether a file name has the form cargo-leptos gives hashed assets: `stem.<22 base64url characters>.ext`.
+fn has_content_hash(name: &str) -> bool {
+    let parts: Vec<&str> = name.rsplit('/').next().unwrap_or("").split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|p| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 #[cfg(test)]
@@ -116,6 +144,14 @@ mod tests {
     #[test]
     fn server_to_server_requests_pass() {
         assert!(!is_cross_site(&headers(&[]), OWN));
+    }
+
+    #[test]
+    fn only_names_with_a_content_hash_count_as_hashed() {
+        assert!(has_content_hash("prokip-sync.Xy3_kLm9-Qw2Er5Ty7Ui8o.wasm"));
+        assert!(!has_content_hash("prokip-sync.wasm"));
+        assert!(!has_content_hash("prokip-sync_bg.wasm"));
+        assert!(!has_content_hash("snippets/leptos-1/inline0.js"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Builds the application router and runs it beside the job monitor until shutdown.
 
 use crate::{
-    middleware::{SameSite, refuse_cross_site, require_login, revalidate_assets},
+    middleware::{SameSite, cache_policy, refuse_cross_site, require_login},
     routes::{auth, connections, health, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
@@ -21,6 +21,7 @@ use axum::{
     routing::{delete, get, post},
 };
 use axum_login::AuthManagerLayerBuilder;
+use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
@@ -60,10 +61,15 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(same_site.clone(), refuse_cross_site));
 
     // The browser code, served with conditional GET (Last-Modified / If-Modified-Since → 304):
-    // the fallback's file handler passes on the path only, so a reload downloaded it again.
+    // the fallback's file handler passes on the path only, so a reload downloaded it again. A release
+    // build made with `--precompress` has `.br`/`.gz` beside each file, sent as they are; other files
+    // are compressed on the fly below.
     let pkg = format!("{}/{}", leptos_options.site_root, leptos_options.site_pkg_dir);
     let pages = Router::new()
-        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), ServeDir::new(pkg))
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            ServeDir::new(pkg).precompressed_br().precompressed_gzip(),
+        )
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -120,7 +126,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(same_site, refuse_cross_site))
         // Pages, server functions and assets, compressed when the browser asks (br, gzip).
         .layer(CompressionLayer::new())
-        .layer(from_fn(revalidate_assets));
+        .layer(from_fn(cache_policy));
 
     webhooks
         .merge(pages)
@@ -133,6 +139,19 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Leptos' settings from the environment (cargo-leptos sets them; the defaults fit the workspace
+/// root). Asset names carry their content hash when the site build wrote its hash file beside this
+/// binary, unless `LEPTOS_HASH_FILES` says otherwise: the same binary then runs under cargo-leptos,
+/// `make run` and the browser tests.
+pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    let mut options = leptos::config::get_configuration(None)?.leptos_options;
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        let exe = std::env::current_exe()?;
+        options.hash_files = exe.parent().is_some_and(|dir| dir.join(options.hash_file.as_ref()).is_file());
+    }
+    Ok(options)
 }
 
 /// What one process runs: the web server (dashboard and webhooks), the job monitor, or both.

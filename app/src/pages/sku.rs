@@ -67,9 +67,10 @@ fn Sku(v: SkuView) -> impl IntoView {
                 {v.holders.iter().map(|h| view! { <li>{format!("{} order {}: {}", h.store, h.order, h.qty)}</li> }).collect_view()}
             </ul>
         })}
-        <h2>"Per store"</h2>
+        <h2 id="per-store">"Per store"</h2>
         <p class="direction">"Published = Prokip's whole units, less what unpaid orders hold and the store's safety buffer, never below 0."</p>
-        <div class="table-wrap">
+        // Focusable, so a keyboard can scroll the table where it is wider than a phone.
+        <div class="table-wrap" role="region" aria-labelledby="per-store" tabindex="0">
             <table>
                 <thead>
                     <tr>
@@ -113,7 +114,7 @@ fn History(v: SkuView) -> impl IntoView {
         } else {
             view! {
                 <p data-testid="history-total">{format!("{} changes · page {} of {}", v.history_total, v.history_page, v.history_pages)}</p>
-                <div class="table-wrap">
+                <div class="table-wrap" role="region" aria-labelledby="history" tabindex="0">
                     <table data-testid="sku-history">
                         <thead>
                             <tr>
