@@ -25,7 +25,8 @@ async fn registering_signs_in_and_shows_the_business_on_the_overview() {
     let chart = o.as_object_mut().unwrap().remove("chart").unwrap();
     assert_eq!(
         o,
-        json!({"prokip_connected": false, "connections": 0, "mapped_skus": 0, "orders_synced_today": 0, "needs_attention": 0})
+        json!({"prokip_connected": false, "connections": 0, "mapped_skus": 0, "orders_synced_today": 0, "needs_attention": 0,
+               "stores": []})
     );
     assert_eq!(chart.as_array().unwrap().len(), 14, "a chart of 14 empty days");
 }
