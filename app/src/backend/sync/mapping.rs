@@ -255,7 +255,11 @@ pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec
     let client = prokip::client_for(state, account_id).await?;
     let variations = client.variations(location).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
     prokip::keep_tokens(state, account_id, &client).await;
-    catalog::replace_prokip(&state.db, account_id, &variations).await?;
+    // In one transaction: pages reading the index meanwhile see the old catalog or the new one,
+    // never an empty one ("No product with the SKU …" in the middle of a re-index).
+    let txn = state.db.begin().await?;
+    catalog::replace_prokip(&txn, account_id, &variations).await?;
+    txn.commit().await?;
     Ok(variations)
 }
 
