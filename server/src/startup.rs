@@ -22,8 +22,11 @@ use axum::{
 };
 use axum_login::AuthManagerLayerBuilder;
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::{net::SocketAddr, sync::Arc};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -34,12 +37,23 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite as CookieSame
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The dashboard's page routes, listed once per process.
+///
+/// Listing them renders the app with resource loading switched off by a flag that is global to
+/// the process, and a page resource first polled while that flag is set never loads. A router
+/// built beside a running one (as in the integration tests) would leave that page's response
+/// hanging; listed once, before anything is served, the flag is never set while a page renders.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let db = state.db.clone();
     let leptos_options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = page_routes();
 
     let session_layer = SessionManagerLayer::new(PgSessionStore::new(db.clone()))
         .with_name("prokip_sync_session")

@@ -93,3 +93,41 @@ async fn a_signed_webhook_gets_503_while_the_database_is_unreachable_so_the_plat
         .unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
+
+/// Another server starting in the same process (as the tests do, many at once) lists the
+/// dashboard's routes; a page rendering meanwhile still loads its data and finishes.
+#[tokio::test]
+async fn pages_finish_while_another_server_starts_in_the_same_process() {
+    let app = TestApp::spawn().await;
+    let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).cookie_store(true).build().unwrap();
+    app.register(&c, "starter", "a long enough password", "Starter Ltd").await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let starting = {
+        let (state, stop) = (app.state.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(server::startup::router(state.clone()));
+            }
+        })
+    };
+    let mut stalled = None;
+    for i in 0..30 {
+        let page = ["/", "/products", "/orders"][i % 3];
+        match c.get(app.url(page)).send().await {
+            Ok(r) if r.status() == StatusCode::OK => {
+                if r.text().await.is_err() {
+                    stalled = Some(page);
+                    break;
+                }
+            }
+            other => {
+                stalled = Some(page);
+                eprintln!("{page}: {other:?}");
+                break;
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    starting.join().unwrap();
+    assert_eq!(stalled, None, "a page never finished while another server started");
+}
