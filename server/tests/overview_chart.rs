@@ -63,6 +63,34 @@ async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
     assert!(!html.contains("<td>50</td>"), "another account's orders are not shown");
 }
 
+/// The days are the merchant's: in Pago Pago (UTC−11) an order a minute after local midnight is
+/// today's and one a minute before it yesterday's, though both are the same day in UTC.
+#[tokio::test]
+async fn the_days_are_the_days_of_the_accounts_time_zone() {
+    let app = TestApp::spawn().await;
+    app.register(&app.client, "amina", "correct horse", "Amina Traders").await;
+    let amina = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
+    app.sql(&format!("UPDATE accounts SET time_zone = 'Pacific/Pago_Pago' WHERE id = {amina}")).await;
+    orders(&app, amina, "shopify", 0, 0).await;
+    let midnight = "(date_trunc('day', now() AT TIME ZONE 'Pacific/Pago_Pago') AT TIME ZONE 'Pacific/Pago_Pago')";
+    app.sql(&format!(
+        "INSERT INTO sales_log (connection_id, order_id, state, invoice_no, created_at, sent_at)
+         SELECT c.id, o.id, 'sent', 'INV-' || o.id, o.t, o.t
+         FROM connections c, (VALUES ('after', {midnight} + interval '1 minute'),
+                                     ('before', {midnight} - interval '1 minute')) AS o(id, t)
+         WHERE c.account_id = {amina}"
+    ))
+    .await;
+    let local_today =
+        app.scalar("SELECT to_char(now() AT TIME ZONE 'Pacific/Pago_Pago', 'YYYYMMDD')::bigint").await.to_string();
+    let o: Value = app.overview(&app.client).await.json().await.unwrap();
+    let chart = o["chart"].as_array().unwrap();
+    let (yesterday, today) = (&chart[12], &chart[13]);
+    assert_eq!(today["day"].as_str().unwrap().replace('-', ""), local_today, "{today}");
+    assert_eq!((yesterday["shopify"].as_u64(), today["shopify"].as_u64()), (Some(1), Some(1)), "{chart:?}");
+    assert_eq!(o["orders_synced_today"].as_u64(), Some(1));
+}
+
 /// Every store of the account with the badge the Connections page gives it, linking there; the
 /// reason shown while it needs the merchant.
 #[tokio::test]

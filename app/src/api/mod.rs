@@ -43,8 +43,10 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// The overview numbers of the caller's account.
 #[server(endpoint = "overview")]
 pub async fn load_overview() -> Result<Overview, AppError> {
-    use crate::backend::{auth::require_user, db::overview, error::ServerError, state::AppState};
+    use crate::backend::{auth::require_user, db::overview, error::ServerError, state::AppState, time::Zone};
     let user = require_user().await?;
     let state = expect_context::<AppState>();
-    Ok(overview::for_account(&state.db, user.account_id).await.map_err(ServerError::from)?)
+    let zone = Zone::of_account(&state.db, user.account_id).await.map_err(ServerError::from)?;
+    let days = zone.last_days(chrono::Utc::now(), crate::model::OVERVIEW_DAYS);
+    Ok(overview::for_account(&state.db, user.account_id, &days).await.map_err(ServerError::from)?)
 }

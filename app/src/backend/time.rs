@@ -10,6 +10,14 @@ use sea_orm::{ConnectionTrait, DbErr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Zone(Tz);
 
+/// One day in an account's zone, as the instants it spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+}
+
 /// How much of a time a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
@@ -60,6 +68,24 @@ impl Zone {
         t.with_timezone(&self.0).format(pattern).to_string()
     }
 
+    /// The date in this zone at `t`.
+    pub fn day_of(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.0).date_naive()
+    }
+
+    /// The last `n` days in this zone up to the one holding `now`, oldest first: each with the
+    /// instant it starts and the instant the next one does (23 or 25 hours apart across a DST change).
+    pub fn last_days(&self, now: DateTime<Utc>, n: u32) -> Vec<Day> {
+        let today = self.day_of(now);
+        (0..i64::from(n))
+            .rev()
+            .map(|back| {
+                let date = today - chrono::Duration::days(back);
+                Day { date, starts: self.start_of(date), ends: self.start_of(date + chrono::Duration::days(1)) }
+            })
+            .collect()
+    }
+
     /// The instant `day` starts in this zone (its first valid local time on a day a DST change
     /// skips midnight).
     pub fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
@@ -88,5 +114,19 @@ mod tests {
         let nairobi = Zone::parse("Africa/Nairobi").unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         assert_eq!(nairobi.start_of(day), Utc.with_ymd_and_hms(2026, 12, 2, 21, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn the_last_days_follow_the_zone_across_a_dst_change() {
+        // 23:30 UTC on 29 March 2026 is already 30 March in Berlin, whose 29 March lost an hour.
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 29, 23, 30, 0).unwrap();
+        let days = berlin.last_days(now, 3);
+        let dates: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
+        assert_eq!(dates, ["2026-03-28", "2026-03-29", "2026-03-30"]);
+        assert_eq!(days[1].starts, Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap());
+        assert_eq!(days[1].ends - days[1].starts, chrono::Duration::hours(23));
+        assert_eq!(days[1].ends, days[2].starts);
+        assert!(days[2].starts <= now && now < days[2].ends);
     }
 }

@@ -28,7 +28,7 @@ pub use history::{
     OrderView, OrdersView, StoreChoice, TimelineEntry,
 };
 pub use order_state::OrderState;
-pub use overview::{ChartDay, Overview, StoreHealthView};
+pub use overview::{ChartDay, OVERVIEW_DAYS, Overview, StoreHealthView};
 pub use platform::Platform;
 pub use preview::{PREVIEW_CHANGES, PREVIEW_PER_PAGE, PREVIEW_SORTS, PreviewRow, PreviewTotals, PreviewView};
 pub use products::{

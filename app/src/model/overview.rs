@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How many days the overview's chart shows, today included.
+pub const OVERVIEW_DAYS: u32 = 14;
+
 /// The numbers on the overview page, all for the caller's account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
@@ -10,7 +13,8 @@ pub struct Overview {
     pub mapped_skus: u64,
     pub orders_synced_today: u64,
     pub needs_attention: u64,
-    /// Orders received per channel on each of the last 14 days, oldest first.
+    /// Orders received per channel on each of the last [`OVERVIEW_DAYS`] days in the account's time
+    /// zone, oldest first.
     #[serde(default)]
     pub chart: Vec<ChartDay>,
     /// Every connected store with its badge, as the Connections page shows it.

@@ -103,7 +103,7 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
         history_page: page,
         history_pages: total.div_ceil(HISTORY_PER_PAGE).max(1),
         history_total: total,
-        chart: shown::chart(now, &levels, &lines),
+        chart: shown::chart(now, &zone, &levels, &lines),
     })
 }
 

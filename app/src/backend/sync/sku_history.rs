@@ -114,7 +114,7 @@ pub struct Side {
 
 /// Step lines from the level changes since `now − CHART_DAYS`: each side starts at what its first
 /// change changed from (or, unchanged all along, at its quantity now) and ends at its quantity now.
-pub fn chart(now: DateTime<Utc>, levels: &[Level], sides: &[Side]) -> QtyChartView {
+pub fn chart(now: DateTime<Utc>, zone: &Zone, levels: &[Level], sides: &[Side]) -> QtyChartView {
     let since = now - Duration::days(CHART_DAYS);
     let span = (now - since).num_seconds().max(1);
     let x = |at: DateTime<Utc>| ((at - since).num_seconds().clamp(0, span) * 1000 / span) as u32;
@@ -139,7 +139,7 @@ pub fn chart(now: DateTime<Utc>, levels: &[Level], sides: &[Side]) -> QtyChartVi
         })
         .collect();
     let max = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).max().unwrap_or(0).max(1);
-    let days = (0..=CHART_DAYS).map(|d| (since + Duration::days(d)).format("%b %d").to_string()).collect();
+    let days = (0..=CHART_DAYS).map(|d| zone.day_of(since + Duration::days(d)).format("%b %d").to_string()).collect();
     QtyChartView { days, max, series }
 }
 
@@ -162,7 +162,7 @@ mod tests {
             Side { connection_id: Some(3), label: "Shop".into(), now: Some(25) },
             Side { connection_id: Some(4), label: "Woo".into(), now: Some(12) },
         ];
-        let c = chart(now, &levels, &sides);
+        let c = chart(now, &Zone::default(), &levels, &sides);
         assert_eq!(c.series[0].points, [(0, 28), (500, 25), (1000, 25)]);
         // A first write has nothing before it: the line starts there.
         assert_eq!(c.series[1].points, [(500, 25), (1000, 25)]);
@@ -170,6 +170,17 @@ mod tests {
         assert_eq!(c.series[2].points, [(0, 12), (1000, 12)]);
         assert_eq!(c.max, 28);
         assert_eq!(c.days.len(), 15);
+    }
+
+    #[test]
+    fn the_days_under_the_chart_are_the_accounts_days() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 22, 30, 0).unwrap();
+        let sides = [Side { connection_id: None, label: "Prokip".into(), now: Some(5) }];
+        let utc = chart(now, &Zone::default(), &[], &sides);
+        let nairobi = chart(now, &Zone::parse("Africa/Nairobi").unwrap(), &[], &sides);
+        assert_eq!((utc.days[0].as_str(), utc.days[14].as_str()), ("Nov 19", "Dec 03"));
+        assert_eq!((nairobi.days[0].as_str(), nairobi.days[14].as_str()), ("Nov 20", "Dec 04"));
     }
 
     #[test]
