@@ -132,7 +132,11 @@ async fn orders_are_found_by_sku_email_store_and_day_and_shown_in_detail() {
         .await;
     let (_, html) = page(&w, c, &format!("/orders/{woo_id}")).await;
     assert!(html.contains("Prokip refused the sale: closed"), "{html}");
-    assert!(html.contains(&format!("action=\"/orders/{woo_id}/retry\"")), "{html}");
+    let retry = format!("/orders/{woo_id}/retry?back=order");
+    assert!(html.contains(&format!("action=\"{retry}\"")), "{html}");
+    // Without JavaScript, Retry comes back to this order's page.
+    let r = c.post(w.app.url(&retry)).send().await.unwrap();
+    assert!(location(&r).starts_with(&format!("/orders/{woo_id}?")), "{}", location(&r));
 
     // Times follow the account's zone.
     let r = c.post(w.app.url("/settings/time-zone")).form(&[("time_zone", "Africa/Nairobi")]).send().await.unwrap();

@@ -3,5 +3,6 @@
 pub mod demo;
 pub mod form;
 pub mod layout;
+pub mod pager;
 pub mod post_form;
 pub mod sync_progress;

@@ -2,6 +2,7 @@
 //! (every sync step; failures say why and can be retried).
 
 use super::Banners;
+use crate::components::pager::{Direction, Pager};
 use crate::components::post_form::PostForm;
 use crate::components::post_form::data_version;
 use crate::{
@@ -66,8 +67,7 @@ fn orders_link(v: &OrdersView, page: u64) -> String {
 
 #[component]
 fn Orders(v: OrdersView) -> impl IntoView {
-    let prev = (v.page > 1).then(|| orders_link(&v, v.page - 1));
-    let next = (v.page < v.pages).then(|| orders_link(&v, v.page + 1));
+    let (page, pages, paging) = (v.page, v.pages, v.clone());
     let chosen = v.state.clone();
     let store = v.store.clone();
     let filtered =
@@ -109,10 +109,7 @@ fn Orders(v: OrdersView) -> impl IntoView {
             view! {
                 <p data-testid="order-total">{format!("{} orders · page {} of {}", v.total, v.page, v.pages)}</p>
                 <OrdersTable rows=v.rows />
-                <nav class="pager" aria-label="Pages">
-                    {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-                    {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-                </nav>
+                <Pager page pages href=move |n| orders_link(&paging, n) />
             }.into_any()
         }}
     }
@@ -204,8 +201,7 @@ fn activity_link(v: &ActivitiesView, page: u64) -> String {
 
 #[component]
 fn Activities(v: ActivitiesView) -> impl IntoView {
-    let prev = (v.page > 1).then(|| activity_link(&v, v.page - 1));
-    let next = (v.page < v.pages).then(|| activity_link(&v, v.page + 1));
+    let (page, pages, paging) = (v.page, v.pages, v.clone());
     let chosen = v.kind.clone();
     let filtered = !v.q.is_empty() || !v.kind.is_empty();
     let retryable = v.rows.iter().any(|r| r.can_retry);
@@ -237,10 +233,7 @@ fn Activities(v: ActivitiesView) -> impl IntoView {
             view! {
                 <p data-testid="activity-total">{format!("{} entries · page {} of {}", v.total, v.page, v.pages)}</p>
                 <ActivityList rows=v.rows />
-                <nav class="pager" aria-label="Pages">
-                    {prev.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
-                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
-                </nav>
+                <Pager page pages href=move |n| activity_link(&paging, n) direction=Direction::History />
             }.into_any()
         }}
     }

@@ -55,7 +55,7 @@ fn Order(v: OrderPageView) -> impl IntoView {
             <div class="order-failure" role="alert" data-testid="order-error">
                 <p>{e}</p>
                 {v.can_retry.then(|| view! {
-                    <PostForm action=format!("/orders/{id}/retry")><button type="submit">"Retry"</button></PostForm>
+                    <PostForm action=format!("/orders/{id}/retry?back=order")><button type="submit">"Retry"</button></PostForm>
                 })}
             </div>
         })}

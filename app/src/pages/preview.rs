@@ -4,6 +4,7 @@
 //! JavaScript; "Start syncing" is a plain form.
 
 use super::{Banners, products::encode};
+use crate::components::pager::Pager;
 use crate::components::post_form::PostForm;
 use crate::{
     api::load_preview,
@@ -62,8 +63,7 @@ fn Preview(v: PreviewView) -> impl IntoView {
         ("unchanged", t.unchanged),
         ("unmatched", t.unmatched),
     ];
-    let prev = (v.page > 1).then(|| link(&v, &v.show, &v.sort, v.page - 1));
-    let next = (v.page < v.pages).then(|| link(&v, &v.show, &v.sort, v.page + 1));
+    let (page, pages, paging) = (v.page, v.pages, v.clone());
     let heading = if v.in_review { "Review before the first sync" } else { "What the next full sync would change" };
     let state = match (v.in_review, v.sync_enabled) {
         (true, _) => "Stock updates are off for this store until you start syncing. Orders are imported already.",
@@ -115,10 +115,7 @@ fn Preview(v: PreviewView) -> impl IntoView {
                 <tbody>{v.rows.iter().cloned().map(|r| view! { <Row r /> }).collect_view()}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-        </nav>
+        <Pager page pages href=move |n| link(&paging, &paging.show, &paging.sort, n) />
     }
 }
 

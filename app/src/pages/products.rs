@@ -5,6 +5,7 @@
 //! them, one chosen by hand, unlink) are plain forms.
 
 use super::Banners;
+use crate::components::pager::Pager;
 use crate::components::post_form::PostForm;
 use crate::components::post_form::data_version;
 use crate::components::sync_progress::SyncProgress;
@@ -91,8 +92,7 @@ fn SortHeading(v: ProductsView, column: &'static str, label: &'static str) -> im
 #[component]
 fn Products(v: ProductsView) -> impl IntoView {
     let status = v.status.clone();
-    let prev = (v.page > 1).then(|| page_link(&v, v.page - 1));
-    let next = (v.page < v.pages).then(|| page_link(&v, v.page + 1));
+    let (page, pages, paging) = (v.page, v.pages, v.clone());
     let columns = v.stores.clone();
     let suggestions = v.suggestions.clone();
     let choices = v.link_choices.clone();
@@ -146,10 +146,7 @@ fn Products(v: ProductsView) -> impl IntoView {
                 <tbody>{v.rows.into_iter().map(|r| view! { <Row r columns=columns.clone() /> }.into_any()).collect_view()}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-        </nav>
+        <Pager page pages href=move |n| page_link(&paging, n) />
     }
 }
 

@@ -4,6 +4,7 @@
 //! change to its numbers with its cause (paged: `?page=`), and the SKU's recent activity.
 
 use super::{products::encode, sku_chart::QtyChart};
+use crate::components::pager::{Direction, Pager};
 use crate::components::post_form::data_version;
 use crate::{
     api::load_sku,
@@ -104,9 +105,9 @@ fn Sku(v: SkuView) -> impl IntoView {
 /// Every change to the SKU's numbers, newest first, a page at a time.
 #[component]
 fn History(v: SkuView) -> impl IntoView {
-    let link = |page: u64| format!("/products/{}?page={page}", encode(&v.sku));
-    let prev = (v.history_page > 1).then(|| link(v.history_page - 1));
-    let next = (v.history_page < v.history_pages).then(|| link(v.history_page + 1));
+    let sku = encode(&v.sku);
+    let link = move |page: u64| format!("/products/{sku}?page={page}");
+    let (page, pages) = (v.history_page, v.history_pages);
     view! {
         <h2 id="history">"History"</h2>
         {if v.history.is_empty() {
@@ -127,10 +128,7 @@ fn History(v: SkuView) -> impl IntoView {
                         <tbody>{v.history.into_iter().map(|e| view! { <HistoryRow e /> }).collect_view()}</tbody>
                     </table>
                 </div>
-                <nav class="pager" aria-label="History pages">
-                    {prev.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
-                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
-                </nav>
+                <Pager page pages href=link direction=Direction::History label="History pages" />
             }.into_any()
         }}
     }

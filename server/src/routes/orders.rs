@@ -9,7 +9,7 @@ use app::backend::{
 };
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -39,6 +39,18 @@ pub async fn retry_all(State(state): State<AppState>, user: SignedIn) -> Respons
     back_to("/activity?open=1", retry::retry_all(&state, user.account_id).await)
 }
 
-pub async fn retry_order(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
-    back_to("/orders", retry::retry_order(&state, user.account_id, id).await)
+/// Where a Retry form of the orders came from: the list, or (`?back=order`) the order's own page.
+#[derive(serde::Deserialize)]
+pub struct BackTo {
+    back: Option<String>,
+}
+
+pub async fn retry_order(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Query(from): Query<BackTo>,
+) -> Response {
+    let page = if from.back.as_deref() == Some("order") { format!("/orders/{id}") } else { "/orders".to_owned() };
+    back_to(&page, retry::retry_order(&state, user.account_id, id).await)
 }
