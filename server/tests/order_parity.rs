@@ -94,4 +94,14 @@ async fn a_pulled_order_becomes_the_same_prokip_sell_as_by_webhook() {
         assert_eq!(amount(&by_webhook["payments"][0]["amount"]), paid.parse::<Decimal>().unwrap(), "{hooked}");
         assert_eq!(content(by_pull), content(by_webhook), "{pulled} (pulled) against {hooked} (webhook)");
     }
+    // The order pages name the customer whichever way the order came.
+    let invoices: Vec<String> = cases
+        .iter()
+        .flat_map(|((hooked, _, _), (pulled, _, _))| [format!("'{hooked}'"), format!("'{pulled}'")])
+        .collect();
+    let named = format!(
+        "SELECT count(*) FROM sales_log WHERE invoice_no IN ({}) AND details->>'customer_name' = 'Wanjiru'",
+        invoices.join(",")
+    );
+    assert_eq!(w.app.scalar(&named).await, invoices.len() as i64);
 }

@@ -179,6 +179,11 @@ fn graphql_node(o: &Order) -> Value {
         "email": o.email, "taxesIncluded": p.taxes_included, "totalDiscountsSet": money_bag(p.discount, c),
         "totalShippingPriceSet": money_bag(p.shipping, c), "shippingLines": { "nodes": shipping },
         "lineItems": { "nodes": lines }, "refunds": refunds,
+        "customer": o.email.as_deref().map(|e| {
+            let c = customer_json(e);
+            json!({ "id": gid("Customer", o.id), "firstName": c["first_name"], "lastName": c["last_name"],
+                    "displayName": c["first_name"] })
+        }),
     })
 }
 

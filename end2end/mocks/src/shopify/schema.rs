@@ -207,8 +207,10 @@ const SCHEMA: &[TypeDef] = &[
             ("shippingLines", C("ShippingLine"), &["first", "after", "last", "before", "reverse", "includeRemovals"]),
             ("lineItems", C("LineItem"), CONNECTION_ARGS),
             ("refunds", L("Refund"), &["first"]),
+            ("customer", O("Customer"), &[]),
         ],
     ),
+    ("Customer", &[("id", S, &[]), ("firstName", S, &[]), ("lastName", S, &[]), ("displayName", S, &[])]),
     ("MoneyBag", &[("shopMoney", O("MoneyV2"), &[]), ("presentmentMoney", O("MoneyV2"), &[])]),
     ("MoneyV2", &[("amount", S, &[]), ("currencyCode", S, &[])]),
     (

@@ -187,7 +187,7 @@ pub(super) fn order(o: &Order) -> Value {
         "total_tax": money(line_tax + p.shipping_tax()),
         "prices_include_tax": p.taxes_included,
         "shipping_lines": shipping_lines,
-        "billing": {"first_name": "", "last_name": "", "email": o.billing_email, "phone": ""},
+        "billing": {"first_name": first_name(&o.billing_email), "last_name": "", "email": o.billing_email, "phone": ""},
         "payment_method": "cod",
         "line_items": lines,
         "refunds": refunds,
@@ -253,4 +253,12 @@ pub(super) fn webhook(w: &Webhook, rest_base: &str) -> Value {
 fn slug(name: &str) -> String {
     let s: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// The mock names a shopper after their email's local part ("wanjiru@example.com" → Wanjiru), as
+/// the Shopify mock does.
+fn first_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or_default();
+    let mut chars = local.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }

@@ -7,7 +7,7 @@ use super::{
     FinancialStatus, LineItem, Order, Page, Refund, RefundLineItem, ShopifyClient, ShopifyError,
     catalog::{Connection, PageInfo},
     gid_number,
-    types::{PriceSet, ShippingLine, ShopMoney, TaxLine},
+    types::{Customer, PriceSet, ShippingLine, ShopMoney, TaxLine},
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
@@ -27,6 +27,7 @@ const ORDERS: &str = concat!(
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
       id legacyResourceId name email createdAt updatedAt cancelledAt displayFinancialStatus currencyCode taxesIncluded
+      customer { firstName lastName }
       totalDiscountsSet { shopMoney { amount } }
       totalShippingPriceSet { shopMoney { amount } }
       shippingLines(first: 2) { nodes { originalPriceSet { shopMoney { amount } } taxLines { priceSet { shopMoney { amount } } } } }
@@ -127,6 +128,16 @@ struct RawOrder {
     line_items: Connection<RawLineItem>,
     #[serde(default)]
     refunds: Vec<RawRefund>,
+    /// Absent for a guest checkout, or where the app may not read customers' names.
+    #[serde(default)]
+    customer: Option<RawCustomer>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawCustomer {
+    first_name: Option<String>,
+    last_name: Option<String>,
 }
 
 fn number(gid: &str) -> Result<i64, ShopifyError> {
@@ -201,7 +212,7 @@ impl TryFrom<RawOrder> for Order {
             shipping_lines,
             line_items,
             refunds: o.refunds.into_iter().map(refund).collect::<Result<_, _>>()?,
-            customer: None,
+            customer: o.customer.map(|c| Customer { first_name: c.first_name, last_name: c.last_name }),
         })
     }
 }
