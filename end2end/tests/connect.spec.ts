@@ -1,6 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { mocks } from "../playwright.config";
-import { expectSameDocument, markDocument, ready, registerAndSignIn, setReview, uniqueName } from "./helpers";
+import {
+  expectSameDocument,
+  markDocument,
+  newWooStore,
+  ready,
+  registerAndSignIn,
+  setReview,
+  submitWooKeys,
+  uniqueName,
+} from "./helpers";
 
 test("demo mode shows its badge and the mock credentials", async ({ page }) => {
   await page.goto("/login");
@@ -40,33 +49,19 @@ test("connect Prokip with the Prokip login; the only location is chosen", async 
 });
 
 test("connect a WooCommerce store with keys, pause it, then disconnect it", async ({ page, request }) => {
-  const name = uniqueName("woo");
-  const keys = await (await request.post(`http://127.0.0.1:${mocks.woo}/_control/stores`, { data: { name } })).json();
-  const storeUrl = `http://127.0.0.1:${mocks.woo}/${name}`;
+  const { name, storeUrl, keys } = await newWooStore(request);
 
   await registerAndSignIn(page, "Woo Co");
   await setReview(page, "off");
   await page.goto("/connections");
   await ready(page);
-  await page.getByText("Or enter REST API keys").click();
-  const form = page.locator("form[action='/connections/woocommerce']");
-  await form.getByLabel("Store address").fill(storeUrl);
-  await form.getByLabel("Consumer key").fill(keys.consumer_key);
-  await form.getByLabel("Consumer secret").fill("cs_wrong");
-  await form.getByRole("button", { name: "Connect with keys" }).click();
+  await submitWooKeys(page, storeUrl, keys.consumer_key, "cs_wrong");
   await expect(page.getByTestId("form-error")).toContainText("WooCommerce did not accept those keys");
 
-  await ready(page);
   // Without JavaScript the refusal loaded the page again, closing the keys form; in place it is
-  // still open.
-  const keysForm = page.locator("details", { hasText: "Or enter REST API keys" });
-  if (!(await keysForm.evaluate((d) => (d as HTMLDetailsElement).open))) {
-    await page.getByText("Or enter REST API keys").click();
-  }
-  await form.getByLabel("Store address").fill(storeUrl);
-  await form.getByLabel("Consumer key").fill(keys.consumer_key);
-  await form.getByLabel("Consumer secret").fill(keys.consumer_secret);
-  await form.getByRole("button", { name: "Connect with keys" }).click();
+  // still open (the helper opens it when closed).
+  await ready(page);
+  await submitWooKeys(page, storeUrl, keys.consumer_key, keys.consumer_secret);
   await expect(page.getByTestId("notice")).toContainText("4 webhooks registered");
   const store = page.locator("li.store", { hasText: storeUrl });
   await expect(store.getByTestId("store-status")).toHaveText("Healthy");
@@ -144,4 +139,70 @@ test("connect a WooCommerce store with the one-click key grant", async ({ page, 
   await expect(page).toHaveURL(/\/connections\?notice=/);
   await expect(page.getByTestId("notice")).toContainText(`${storeUrl} is connected`);
   await expect(page.locator("li.store", { hasText: storeUrl }).getByTestId("store-status")).toHaveText("Review before first sync");
+});
+
+test("a business with two locations: choose one, then change to the other", async ({ page, request }) => {
+  const prokip = `http://127.0.0.1:${mocks.prokip}`;
+  const username = uniqueName("branches");
+  const made = await request.post(`${prokip}/_control/businesses`, {
+    data: { username, password: "branch-password", business_name: "Two Branches Ltd", locations: ["Town Branch", "Warehouse"] },
+  });
+  expect(made.ok()).toBeTruthy();
+  const ids = await made.json();
+  // The demo catalog at Town Branch (AS0001: 5); the Warehouse holds 7 of AS0001.
+  const seeded = await request.post(`${prokip}/_control/seed`, {
+    data: { business_id: ids.business_id, location_id: ids.location_ids[0], demo: true },
+  });
+  expect(seeded.ok()).toBeTruthy();
+  const stocked = await request.post(`${prokip}/_control/stock`, {
+    data: { location_id: ids.location_ids[1], sku: "AS0001", quantity: 7 },
+  });
+  expect(stocked.ok()).toBeTruthy();
+  // The SKU page shows Prokip's quantity at the chosen location, once the catalog is read from it.
+  const prokipQty = async (expected: string, location: string) => {
+    await expect(async () => {
+      await page.goto("/products/AS0001");
+      await expect(page.getByTestId("sku-prokip")).toHaveText(expected, { timeout: 500 });
+      await expect(page.locator(".sku-facts")).toContainText(`at ${location}`, { timeout: 500 });
+    }).toPass({ timeout: 20_000 });
+  };
+
+  // A store to sell in: its catalog is matched against the location's (so the catalog is read).
+  const woo = await newWooStore(request);
+  await registerAndSignIn(page, "Branches Co");
+  await setReview(page, "off");
+  await page.goto("/connections");
+  await ready(page);
+  await submitWooKeys(page, woo.storeUrl, woo.keys.consumer_key, woo.keys.consumer_secret);
+  await expect(page.getByTestId("notice")).toContainText("webhooks registered");
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  await page.getByLabel("Prokip username").fill(username);
+  await page.getByLabel("Prokip password").fill("branch-password");
+  await page.getByRole("button", { name: "Connect Prokip" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Now choose the shop location");
+  await expect(page.getByTestId("prokip-business")).toContainText("Two Branches Ltd");
+  await expect(page.getByTestId("prokip-location")).toHaveText("not chosen yet");
+  await expectSameDocument(page);
+
+  await ready(page);
+  await page.getByLabel("Choose the shop location").selectOption({ label: "Town Branch" });
+  await page.getByRole("button", { name: "Use this location" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stock now comes from the Prokip location Town Branch.");
+  await expect(page.getByTestId("prokip-location")).toHaveText("Town Branch");
+  await expectSameDocument(page);
+  await prokipQty("5", "Town Branch");
+
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  await expect(page.getByLabel("Change location")).toHaveValue(String(ids.location_ids[0]));
+  await page.getByLabel("Change location").selectOption({ label: "Warehouse" });
+  await page.getByRole("button", { name: "Use this location" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Stock now comes from the Prokip location Warehouse.");
+  await expect(page.getByTestId("prokip-location")).toHaveText("Warehouse");
+  await expectSameDocument(page);
+  // The catalog is read again from the new location.
+  await prokipQty("7", "Warehouse");
 });

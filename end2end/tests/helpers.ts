@@ -99,3 +99,25 @@ export async function shopAvailable(request: APIRequestContext, shop: string, sk
   const variant = state.variants.find((v: { sku: string }) => v.sku === sku);
   return variant ? (Object.values(variant.inventory)[0] as number) : undefined;
 }
+
+/// A new store on the WooCommerce mock: its name, address and REST API keys.
+export async function newWooStore(request: APIRequestContext) {
+  const name = uniqueName("woo");
+  const created = await request.post(`http://127.0.0.1:${mocks.woo}/_control/stores`, { data: { name } });
+  expect(created.ok()).toBeTruthy();
+  const keys: { consumer_key: string; consumer_secret: string } = await created.json();
+  return { name, storeUrl: `http://127.0.0.1:${mocks.woo}/${name}`, keys };
+}
+
+/// Sends the Connections page's "Or enter REST API keys" form (opening it when it is closed).
+export async function submitWooKeys(page: Page, storeUrl: string, key: string, secret: string) {
+  const details = page.locator("details", { hasText: "Or enter REST API keys" });
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await page.getByText("Or enter REST API keys").click();
+  }
+  const form = page.locator("form[action='/connections/woocommerce']");
+  await form.getByLabel("Store address").fill(storeUrl);
+  await form.getByLabel("Consumer key").fill(key);
+  await form.getByLabel("Consumer secret").fill(secret);
+  await form.getByRole("button", { name: "Connect with keys" }).click();
+}

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { mocks } from "../playwright.config";
 import { connectedMerchant, demoLocation, expectSameDocument, markDocument, ready, shopAvailable } from "./helpers";
 
