@@ -125,4 +125,14 @@ async fn each_store_shows_its_health_at_a_glance() {
     assert!(html.contains(&format!(r#"href="/connections#store-{first}""#)), "{html}");
     assert!(html.contains("The shop refused our token.") && html.contains("Stock paused"), "{html}");
     assert!(!html.contains(&format!("s{baraka}-woocommerce")), "another account's store is not shown");
+
+    // What open pages ask for to keep their badges current: the same, for the caller only.
+    let ask = |c: &reqwest::Client| {
+        c.post(app.url("/api/store_health")).header("content-type", "application/x-www-form-urlencoded").send()
+    };
+    let live: Value = ask(&app.client).await.unwrap().json().await.unwrap();
+    assert_eq!(&live, &o["stores"]);
+    let theirs: Value = ask(&other).await.unwrap().json().await.unwrap();
+    assert_eq!(theirs.as_array().unwrap().len(), 1, "{theirs}");
+    assert_eq!(ask(&app.new_browser()).await.unwrap().status(), 401, "signed out");
 }

@@ -1,6 +1,6 @@
 //! The Connections page's reads: the Prokip connection and every connected store; a store's preview.
 
-use crate::model::{AppError, ConnectionsView, PreviewView};
+use crate::model::{AppError, ConnectionsView, PreviewView, StoreHealthView};
 use leptos::prelude::*;
 
 #[server(endpoint = "connections")]
@@ -9,6 +9,15 @@ pub async fn load_connections() -> Result<ConnectionsView, AppError> {
     let user = require_user().await?;
     let state = expect_context::<AppState>();
     Ok(connect::view(&state, user.account_id).await?)
+}
+
+/// Each store's badge, for pages that keep them current while open.
+#[server(endpoint = "store_health")]
+pub async fn load_store_health() -> Result<Vec<StoreHealthView>, AppError> {
+    use crate::backend::{auth::require_user, db::overview, error::ServerError, state::AppState};
+    let user = require_user().await?;
+    let state = expect_context::<AppState>();
+    Ok(overview::stores(&state.db, user.account_id).await.map_err(ServerError::from)?)
 }
 
 /// A store's preview: what the next full sync would change, filtered, sorted and paged.

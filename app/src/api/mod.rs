@@ -7,7 +7,7 @@ mod products;
 mod settings;
 mod sync_runs;
 
-pub use connections::{load_connections, load_preview};
+pub use connections::{load_connections, load_preview, load_store_health};
 pub use history::{load_activity, load_order, load_orders};
 pub use products::{load_products, load_sku};
 pub use settings::load_settings;

@@ -3,6 +3,7 @@
 //! once hydrated the same posts answer in place ([`PostForm`]).
 
 use super::Banners;
+use crate::components::live_health::{HealthBadge, follow_store_health};
 use crate::components::post_form::PostForm;
 use crate::{
     api::load_connections,
@@ -15,6 +16,7 @@ use leptos_meta::Title;
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
     let data = Resource::new(crate::components::post_form::data_version, |_| load_connections());
+    follow_store_health();
     view! {
         <Title text="Connections" />
         <h1>"Connections"</h1>
@@ -198,7 +200,7 @@ fn StoreRow(s: StoreView) -> impl IntoView {
             <div class="store-head">
                 <strong>{platform}</strong>
                 <span class="store-url">{s.store_url.clone()}</span>
-                <span class=class data-testid="store-status">{label}</span>
+                <HealthBadge id label class />
             </div>
             {s.status_reason.map(|r| view! { <p class="muted">{r}</p> })}
             <StoreWebhooks webhooks=s.webhooks problem=s.webhook_problem />

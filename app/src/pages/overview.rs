@@ -3,6 +3,7 @@
 use super::{Banners, overview_chart::OrdersChart};
 use crate::{
     api::load_overview,
+    components::live_health::{HealthBadge, follow_store_health},
     model::{Overview, StoreHealthView},
 };
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use leptos_meta::Title;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(crate::components::post_form::data_version, |_| load_overview());
+    follow_store_health();
     view! {
         <Title text="Overview" />
         <h1>"Overview"</h1>
@@ -84,7 +86,7 @@ fn StoresAtAGlance(stores: Vec<StoreHealthView>) -> impl IntoView {
                                 <a href=format!("/connections#store-{}", s.id)>
                                     <strong>{s.platform}</strong> " " {s.store_url}
                                 </a>
-                                " " <span class=s.badge data-testid="store-health-badge">{s.health}</span>
+                                " " <HealthBadge id=s.id label=s.health class=s.badge testid="store-health-badge" />
                                 {s.reason.map(|r| view! { <br /><small class="muted">{r}</small> })}
                             </li>
                         }

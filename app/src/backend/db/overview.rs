@@ -88,7 +88,8 @@ pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64, days: &[Da
     })
 }
 
-async fn stores<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<StoreHealthView>, DbErr> {
+/// Every store of the account with its badge, as the Connections page gives it.
+pub async fn stores<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<StoreHealthView>, DbErr> {
     Ok(connections::list(db, account_id)
         .await?
         .into_iter()
