@@ -119,8 +119,9 @@ async fn no_label_names_a_sku_or_a_store() {
         &w,
         &before,
         &[
-            ("prokip_sync_webhooks_total", &[("platform", "shopify"), ("topic", "other"), ("outcome", "rejected")]),
-            ("prokip_sync_stock_push_items_total", &[("platform", "shopify"), ("outcome", "written")]),
+            ("prokip_sync_webhooks_total", &[("platform", "shopify"), ("outcome", "rejected")]),
+            ("prokip_sync_order_to_sell_seconds_count", &[("platform", "woocommerce")]),
+            ("prokip_sync_stock_push_seconds_count", &[("platform", "shopify")]),
         ],
     )
     .await;
