@@ -159,3 +159,11 @@ async fn without_a_token_the_page_is_open_and_needs_no_session() {
     let page = scrape(&app).await;
     assert!(page.docs.contains_key("prokip_sync_open_problems"));
 }
+
+#[tokio::test]
+async fn with_a_listener_of_its_own_the_main_port_has_no_metrics() {
+    let app = TestApp::spawn_with(&[("METRICS_ADDR", "127.0.0.1:9464")]).await;
+    let r = scrape_with(&app, None).await;
+    assert_ne!(r.status(), 200, "the main port still serves /metrics");
+    assert!(!r.text().await.unwrap().contains("prokip_sync_"));
+}

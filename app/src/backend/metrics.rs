@@ -261,7 +261,6 @@ mod tests {
 
     #[test]
     fn a_run_with_tries_left_is_a_retry_and_the_last_failure_is_final() {
-        install();
         let before = install().render();
         job_run("metrics_unit_test", false, 1, 2);
         job_run("metrics_unit_test", false, 2, 2);
