@@ -48,8 +48,11 @@ fn listening<T>(queue: PostgresStorage<T>) -> PollWith<PostgresStorage<T>, Strat
     PollWith::new(queue, strategy)
 }
 
-async fn run_job<J: Job>(job: J, state: Data<AppState>) -> Result<(), BoxDynError> {
-    job.run(&state).await
+/// Runs the job once and counts the run (a success, a failure with tries left, or the last).
+async fn run_job<J: Job>(job: J, state: Data<AppState>, attempt: Attempt) -> Result<(), BoxDynError> {
+    let result = job.run(&state).await;
+    app::backend::metrics::job_run(J::QUEUE, result.is_ok(), attempt.current().max(1), J::RETRY.attempts);
+    result
 }
 
 /// The in-process retries of a job's declared policy (after its first run).

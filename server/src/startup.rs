@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, cache_policy, refuse_cross_site, require_login},
-    routes::{auth, connections, health, orders, prokip, settings, shopify, sync, woocommerce},
+    routes::{auth, connections, health, metrics, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
     App,
@@ -48,7 +48,14 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks.
+/// `/metrics` alone, for its own listener (`METRICS_ADDR`) or the main router: no session or
+/// sign-in (a scraper has neither; the optional bearer token is its authentication).
+fn metrics_routes() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics::metrics))
+}
+
+/// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks, and
+/// `/metrics` unless it has a listener of its own.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let db = state.db.clone();
@@ -142,8 +149,13 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(from_fn(cache_policy));
 
+    let scrape = match config.metrics.addr {
+        None => metrics_routes(),
+        Some(_) => Router::new(),
+    };
     webhooks
         .merge(pages)
+        .merge(scrape)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request<_>| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -185,6 +197,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
 pub async fn run(state: AppState, roles: Roles) -> anyhow::Result<()> {
     let config = state.config.clone();
     let jobs_state = state.clone();
+    let metrics_state = state.clone();
     let addr = SocketAddr::new(config.bind_addr, config.port);
     let app = router(state);
     let listener = if roles.web {
@@ -226,12 +239,29 @@ pub async fn run(state: AppState, roles: Roles) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("job monitor: {e}"))
         }
     };
+    let scrape = {
+        let mut stop = stop_rx.clone();
+        async move {
+            let Some(addr) = config.metrics.addr else { return Ok(()) };
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on METRICS_ADDR {addr}: {e}"))?;
+            tracing::info!(%addr, "metrics served");
+            axum::serve(listener, metrics_routes().with_state(metrics_state))
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await
+                .map_err(anyhow::Error::from)
+        }
+    };
+    tokio::spawn(app::backend::metrics::upkeep());
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
     });
-    tokio::try_join!(web, jobs)?;
+    tokio::try_join!(web, jobs, scrape)?;
     Ok(())
 }
 

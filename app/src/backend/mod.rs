@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod flash;
 pub mod jobs;
+pub mod metrics;
 pub mod net_guard;
 pub mod platforms;
 pub mod secret;

@@ -27,6 +27,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, leptos_options: LeptosOptions) -> Result<Self, ConfigError> {
         let keyring = Arc::new(config.encryption.keyring()?);
+        super::metrics::install();
         let queues = Queues::new(&db);
         let intake = Intake::new(db.clone());
         Ok(AppState { leptos_options, db, config: Arc::new(config), keyring, queues, intake })

@@ -1,8 +1,9 @@
-//! Raw HTTP routes outside Leptos: auth forms and JSON, health checks.
+//! Raw HTTP routes outside Leptos: auth forms and JSON, health checks, metrics.
 
 pub mod auth;
 pub mod connections;
 pub mod health;
+pub mod metrics;
 pub mod orders;
 pub mod prokip;
 pub mod settings;

@@ -102,7 +102,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         event_id: h("x-shopify-event-id"),
         body: &body,
     };
-    match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
+    match hooks::receive(&state, delivery).await {
         Ok(_) => StatusCode::OK,
         Err(e) => ServerError::from(e).into_status(),
     }

@@ -114,7 +114,7 @@ pub async fn webhook(
         signature: h("x-wc-webhook-signature"),
         body: &body,
     };
-    match app::backend::webhooks::patiently(hooks::receive(&state, delivery)).await {
+    match hooks::receive(&state, delivery).await {
         Ok(Outcome::Ping | Outcome::Stored | Outcome::Duplicate) => StatusCode::OK.into_response(),
         Err(e) => ServerError::from(e).into_status().into_response(),
     }

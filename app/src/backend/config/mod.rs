@@ -2,11 +2,13 @@
 //! stops startup with a message that names the variable and says what to do.
 
 mod encryption;
+mod metrics;
 mod platforms;
 mod retention;
 mod sync;
 
 pub use encryption::Encryption;
+pub use metrics::MetricsSettings;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
 pub use retention::Retention;
 pub use sync::SyncSettings;
@@ -47,6 +49,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// How long webhook payloads and activity are kept.
     pub retention: Retention,
+    /// Who may read `/metrics`, and on which address.
+    pub metrics: MetricsSettings,
 }
 
 impl fmt::Debug for Config {
@@ -65,6 +69,7 @@ impl fmt::Debug for Config {
             .field("sync", &self.sync)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("retention", &self.retention)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -167,6 +172,7 @@ impl Config {
             sync,
             trusted_proxies,
             retention: Retention::from_lookup(&get)?,
+            metrics: MetricsSettings::from_lookup(&get, std::net::SocketAddr::new(bind_addr, port))?,
         })
     }
 
@@ -227,7 +233,7 @@ mod tests {
     }
 
     const DB: (&str, &str) = ("DATABASE_URL", "postgres://u:pw@localhost/db");
-    const PRODUCTION: [(&str, &str); 8] = [
+    const PRODUCTION: [(&str, &str); 9] = [
         DB,
         ("APP_ENV", "production"),
         ("PUBLIC_URL", "https://x.example"),
@@ -236,6 +242,7 @@ mod tests {
         ("PROKIP_CLIENT_SECRET", "prokip-secret"),
         ("SHOPIFY_CLIENT_ID", "abc"),
         ("SHOPIFY_CLIENT_SECRET", "shpss_secret"),
+        ("METRICS_TOKEN", "metrics-token-0123456789"),
     ];
 
     #[test]
@@ -263,7 +270,7 @@ mod tests {
     #[test]
     fn secrets_do_not_appear_in_debug_output() {
         let shown = format!("{:?}", cfg(&PRODUCTION).unwrap());
-        for secret in ["prokip-secret", "shpss_secret", "AAECAwQFBgcICQ"] {
+        for secret in ["prokip-secret", "shpss_secret", "AAECAwQFBgcICQ", "metrics-token"] {
             assert!(!shown.contains(secret), "{secret} leaked: {shown}");
         }
     }

@@ -223,6 +223,23 @@ pub async fn count_open<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u
     Entity::find().filter(Column::AccountId.eq(account_id)).filter(open()).count(db).await
 }
 
+/// Open problems of every account by kind and status: counts only, for the operator's metrics.
+pub async fn open_problems_by_kind<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<(ActivityKind, ActivityStatus, i64)>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Kind)
+        .column(Column::Status)
+        .column_as(Column::Id.count(), "n")
+        .filter(open())
+        .group_by(Column::Kind)
+        .group_by(Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Which stock failures a push that went through covers.
 #[derive(Debug, Clone, Copy)]
 pub enum StockScope<'a> {

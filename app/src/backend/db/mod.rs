@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod commitments;
 pub mod connections;
 pub mod inventory_cache;
+pub mod job_queues;
 pub mod locks;
 pub mod login_failures;
 pub mod overview;

@@ -27,6 +27,17 @@ use sea_orm::DatabaseConnection;
 use serde::{Serialize, de::DeserializeOwned};
 use std::time::Duration;
 
+/// Every queue, for the metrics page (a queue without waiting jobs shows 0).
+pub const QUEUES: [&str; 7] = [
+    ProcessWebhook::QUEUE,
+    PushStock::QUEUE,
+    PollProkip::QUEUE,
+    PullOrders::QUEUE,
+    Housekeeping::QUEUE,
+    IndexCatalog::QUEUE,
+    ResumeOrders::QUEUE,
+];
+
 /// What a job file declares; the worker, its retries and every row enqueued follow from it.
 pub trait Job: Serialize + DeserializeOwned + Clone + Send + Sync + Unpin + 'static {
     /// The apalis queue: a fixed string, so renaming the type never moves its jobs to another queue.

@@ -3,7 +3,7 @@
 //! worker process and one failing account neither delays nor stops the others.
 
 use super::{Job, Retry};
-use crate::backend::{state::AppState, sync::triggers};
+use crate::backend::{metrics, state::AppState, sync::triggers};
 use apalis::prelude::BoxDynError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -21,7 +21,10 @@ impl Job for PollProkip {
     const CONCURRENCY: usize = 4;
 
     async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
-        match triggers::poll_account(state, self.account_id).await {
+        let started = std::time::Instant::now();
+        let polled = triggers::poll_account(state, self.account_id).await;
+        metrics::pass(metrics::Pass::ProkipPoll, started.elapsed());
+        match polled {
             Ok(_) => Ok(()),
             Err(e) => {
                 tracing::warn!(account_id = self.account_id, error = %e, "Prokip poll failed");

@@ -5,6 +5,7 @@
 use super::{Job, Retry};
 use crate::backend::{
     db::activity::{self, About, NewActivity, RetryHandle, StockScope},
+    metrics,
     state::AppState,
     sync::{SyncError, stock},
 };
@@ -41,7 +42,12 @@ use crate::model::{ActivityKind, ActivityStatus, PushReason};
 const SUBJECT: &str = "Stock push";
 
 pub async fn run(job: PushStock, state: &AppState) -> Result<(), BoxDynError> {
-    match stock::push(state, &job).await {
+    let started = std::time::Instant::now();
+    let pushed = stock::push(state, &job).await;
+    if job.reason == PushReason::Reconcile {
+        metrics::pass(metrics::Pass::Reconcile, started.elapsed());
+    }
+    match pushed {
         Ok(_) => {
             // Prokip was read: an earlier push of these SKUs that could not run is done now.
             activity::resolve_covered(&state.db, job.account_id, StockScope::Account, job.skus.as_deref()).await?;

@@ -1,8 +1,72 @@
-//! What every platform client shares: one configured `reqwest::Client` and a retry loop for
-//! transient failures (429 with `Retry-After`, 5xx, timeouts, resets) with capped exponential backoff.
+//! What every platform client shares: one configured `reqwest::Client`, a retry loop for
+//! transient failures (429 with `Retry-After`, 5xx, timeouts, resets) with capped exponential
+//! backoff, and the counting of every call, retry and rate-limit wait for the metrics.
 
+use crate::backend::metrics;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use std::time::Duration;
+
+/// Which platform a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Prokip,
+    Shopify,
+    WooCommerce,
+}
+
+impl Api {
+    fn label(self) -> &'static str {
+        match self {
+            Api::Prokip => "prokip",
+            Api::Shopify => "shopify",
+            Api::WooCommerce => "woocommerce",
+        }
+    }
+}
+
+/// Sends the request once and counts the call by its outcome and status class.
+pub async fn send_once(api: Api, request: RequestBuilder) -> Result<Response, reqwest::Error> {
+    let result = request.send().await;
+    let (outcome, status) = classify(&result);
+    metrics::platform_call(api.label(), outcome, status);
+    result
+}
+
+/// A call's outcome (`ok`, `error`: a non-success answer, or why there was none) and status class.
+fn classify(result: &Result<Response, reqwest::Error>) -> (&'static str, &'static str) {
+    match result {
+        Ok(resp) => {
+            let status = resp.status();
+            let class = match status.as_u16() {
+                429 => "429",
+                200..=299 => "2xx",
+                300..=399 => "3xx",
+                400..=499 => "4xx",
+                500..=599 => "5xx",
+                _ => "other",
+            };
+            (if status.is_success() { "ok" } else { "error" }, class)
+        }
+        Err(e) if e.is_timeout() => ("timeout", "none"),
+        Err(e) if e.is_connect() => ("unreachable", "none"),
+        Err(_) => ("failed", "none"),
+    }
+}
+
+/// Waits before trying a call again: `throttled` when the platform's rate limit asked for it.
+pub async fn wait_to_retry(api: Api, wait: Duration, throttled: bool) {
+    metrics::platform_retry(api.label());
+    if throttled {
+        metrics::throttle_wait(api.label(), wait);
+    }
+    tokio::time::sleep(wait).await;
+}
+
+/// Waits as the platform's rate limit asks before a call is made again (not a retry of a failure).
+pub async fn wait_for_rate_limit(api: Api, wait: Duration) {
+    metrics::throttle_wait(api.label(), wait);
+    tokio::time::sleep(wait).await;
+}
 
 /// A client with connect and total timeouts; no platform call may hang a job forever.
 pub fn client(timeout: Duration) -> reqwest::Client {
@@ -62,23 +126,24 @@ pub fn retry_after(resp: &Response) -> Option<Duration> {
 /// Sends the request built by `build`, retrying transient failures. Returns the last response
 /// (which may still be an error status) or the last transport error.
 pub async fn send_with_retry(
+    api: Api,
     policy: RetryPolicy,
     build: impl Fn() -> RequestBuilder,
 ) -> Result<Response, reqwest::Error> {
     let mut attempt = 0;
     loop {
-        let result = build().send().await;
+        let result = send_once(api, build()).await;
         let last = attempt + 1 >= policy.attempts;
         match result {
             Ok(resp) if is_transient(resp.status()) && !last => {
                 let wait = retry_after(&resp).unwrap_or_else(|| policy.backoff(attempt));
                 tracing::warn!(status = %resp.status(), url = %redact_query(resp.url()), ?wait, "transient answer; retrying");
-                tokio::time::sleep(wait).await;
+                wait_to_retry(api, wait, resp.status() == StatusCode::TOO_MANY_REQUESTS).await;
             }
             Err(e) if (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()) && !last => {
                 let wait = policy.backoff(attempt);
                 tracing::warn!(error = %e, ?wait, "request failed; retrying");
-                tokio::time::sleep(wait).await;
+                wait_to_retry(api, wait, false).await;
             }
             other => return other,
         }

@@ -12,6 +12,7 @@ use crate::backend::{
         catalog, connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
+    metrics,
     state::AppState,
     stores::{self, Planned, Store, Written, prokip},
 };
@@ -138,7 +139,9 @@ async fn push_stores(
     let prokip = prokip_quantities(state, job, location).await?;
     let committed = inventory_cache::committed(&state.db, job.account_id, skus).await?;
     for conn in ready {
+        let started = std::time::Instant::now();
         outcomes.push(push_store(state, &conn, job, &prokip, &committed, run).await?);
+        metrics::stock_pushed(conn.platform, started.elapsed());
     }
     Ok(outcomes)
 }
@@ -270,9 +273,18 @@ fn steps(mut planned: Vec<Planned>, whole_products: bool) -> Vec<Vec<Planned>> {
     out
 }
 
+/// Writes one step to the store and counts its items (all failed when the store took none).
 async fn write(state: &AppState, conn: &connections::Model, planned: Vec<Planned>) -> Result<Written, String> {
-    let store = Store::open(state, conn).map_err(|e| e.to_string())?;
-    store.write_stock(planned).await.map_err(|e| e.to_string())
+    let items = planned.len();
+    let written = match Store::open(state, conn) {
+        Ok(store) => store.write_stock(planned).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match &written {
+        Ok(w) => metrics::stock_items(conn.platform, w.done.len(), w.failed.len()),
+        Err(_) => metrics::stock_items(conn.platform, 0, items),
+    }
+    written
 }
 
 /// Nothing could be written to a store: one activity entry whose Retry repeats the push.

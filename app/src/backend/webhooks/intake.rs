@@ -6,7 +6,10 @@
 //! never stored without its job; and a batch the database refuses is written again row by row,
 //! so one bad row fails only its own delivery.
 
-use crate::backend::jobs::{self, Job, ProcessWebhook};
+use crate::backend::{
+    jobs::{self, Job, ProcessWebhook},
+    metrics,
+};
 use sea_orm::{DatabaseConnection, DbErr, sqlx};
 use std::{
     collections::VecDeque,
@@ -120,6 +123,7 @@ impl Intake {
         if rows.is_empty() {
             return;
         }
+        metrics::intake_batch(rows.len());
         let started = std::time::Instant::now();
         let results: Vec<Result<Stored, DbErr>> = match insert(&self.db, &rows).await {
             Ok(results) => results.into_iter().map(Ok).collect(),

@@ -5,7 +5,10 @@ pub mod intake;
 pub mod shopify;
 pub mod woocommerce;
 
-use crate::backend::error::{Kind, ServerError};
+use crate::backend::{
+    error::{Kind, ServerError},
+    metrics,
+};
 use sea_orm::DbErr;
 
 /// How long a delivery may wait for the database before it is answered 503: less than the
@@ -15,11 +18,30 @@ pub const DATABASE_PATIENCE: std::time::Duration = std::time::Duration::from_sec
 
 /// Receiving a delivery, bounded by [`DATABASE_PATIENCE`]. A receive cut short stored nothing
 /// that counts: the platform re-delivers and the dedupe key absorbs a row that did commit.
-pub async fn patiently<T>(receive: impl Future<Output = Result<T, Rejected>>) -> Result<T, Rejected> {
+async fn patiently<T>(receive: impl Future<Output = Result<T, Rejected>>) -> Result<T, Rejected> {
     match tokio::time::timeout(DATABASE_PATIENCE, receive).await {
         Ok(result) => result,
         Err(_) => Err(Rejected::Unavailable(DbErr::Custom("the database did not answer in time".into()))),
     }
+}
+
+/// Receives one delivery [`patiently`] and counts what became of it under its platform and
+/// `topic` (one we know, or `other`: the topic header is not signed).
+async fn counted<T>(
+    platform: crate::model::Platform,
+    topic: &'static str,
+    receive: impl Future<Output = Result<T, Rejected>>,
+    is_duplicate: impl Fn(&T) -> bool,
+) -> Result<T, Rejected> {
+    let result = patiently(receive).await;
+    let delivery = match &result {
+        Ok(outcome) if is_duplicate(outcome) => metrics::Delivery::Duplicate,
+        Ok(_) => metrics::Delivery::Received,
+        Err(Rejected::Unavailable(_)) => metrics::Delivery::Unavailable,
+        Err(_) => metrics::Delivery::Rejected,
+    };
+    metrics::webhook(platform, topic, delivery);
+    result
 }
 
 /// Why a delivery was refused; each has the status the platform expects (see the `From` below).

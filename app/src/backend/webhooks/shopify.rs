@@ -9,7 +9,7 @@ use crate::backend::{
         activity::{self, About, NewActivity},
         connections, webhook_events,
     },
-    platforms::shopify::verify_webhook,
+    platforms::shopify::{WebhookTopic, verify_webhook},
     state::AppState,
 };
 use crate::model::{ActivityKind, ActivityStatus, Platform};
@@ -33,7 +33,23 @@ pub struct Delivery<'a> {
     pub body: &'a [u8],
 }
 
+/// Receives one delivery, bounded by [`super::DATABASE_PATIENCE`], and counts it.
 pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejected> {
+    let topic = topic_label(d.topic);
+    super::counted(Platform::Shopify, topic, handle(state, d), |o| *o == Outcome::Duplicate).await
+}
+
+/// The topic as the metrics name it: one Shopify sends us, or `other`.
+fn topic_label(topic: Option<&str>) -> &'static str {
+    const COMPLIANCE: [&str; 3] = ["customers/redact", "shop/redact", "customers/data_request"];
+    let Some(topic) = topic else { return "other" };
+    WebhookTopic::parse(topic)
+        .map(WebhookTopic::as_rest)
+        .or_else(|| COMPLIANCE.into_iter().find(|c| *c == topic))
+        .unwrap_or("other")
+}
+
+async fn handle(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejected> {
     let hmac = d.hmac.ok_or(Rejected::BadSignature)?;
     if !verify_webhook(d.body, hmac, std::slice::from_ref(&state.config.platforms.shopify_client_secret)) {
         return Err(Rejected::BadSignature);

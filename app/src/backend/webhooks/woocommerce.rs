@@ -9,7 +9,7 @@ use super::{
 use crate::{
     backend::{
         db::connections,
-        platforms::woocommerce::{StoreUrl, is_ping, verify_signature},
+        platforms::woocommerce::{StoreUrl, WebhookTopic, is_ping, verify_signature},
         state::AppState,
         stores::woocommerce::webhook_context,
     },
@@ -35,7 +35,13 @@ pub struct Delivery<'a> {
     pub body: &'a [u8],
 }
 
+/// Receives one delivery, bounded by [`super::DATABASE_PATIENCE`], and counts it.
 pub async fn receive(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejected> {
+    let topic = d.topic.and_then(WebhookTopic::parse).map_or("other", WebhookTopic::as_str);
+    super::counted(Platform::WooCommerce, topic, handle(state, d), |o| *o == Outcome::Duplicate).await
+}
+
+async fn handle(state: &AppState, d: Delivery<'_>) -> Result<Outcome, Rejected> {
     if d.signature.is_none() && is_ping(d.content_type, d.body) {
         return Ok(Outcome::Ping);
     }

@@ -13,7 +13,7 @@ mod tests;
 
 pub use types::*;
 
-use super::http::{RetryPolicy, client, retry_after, send_with_retry};
+use super::http::{Api, RetryPolicy, client, retry_after, send_once, send_with_retry, wait_to_retry};
 use crate::backend::secret::Secret;
 use chrono::{Duration as Span, Utc};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, header::ACCEPT};
@@ -173,16 +173,19 @@ impl ProkipClient {
     /// only 429s and connection failures.
     async fn dispatch(&self, resend: Resend, build: impl Fn() -> RequestBuilder) -> Result<Response, ProkipError> {
         if resend == Resend::Always {
-            return Ok(send_with_retry(self.retry, build).await?);
+            return Ok(send_with_retry(Api::Prokip, self.retry, build).await?);
         }
         let mut attempt = 0;
         loop {
             let last = attempt + 1 >= self.retry.attempts;
-            match build().send().await {
+            match send_once(Api::Prokip, build()).await {
                 Ok(resp) if resp.status() == StatusCode::TOO_MANY_REQUESTS && !last => {
-                    tokio::time::sleep(retry_after(&resp).unwrap_or_else(|| self.retry.backoff(attempt))).await;
+                    let wait = retry_after(&resp).unwrap_or_else(|| self.retry.backoff(attempt));
+                    wait_to_retry(Api::Prokip, wait, true).await;
                 }
-                Err(e) if e.is_connect() && !last => tokio::time::sleep(self.retry.backoff(attempt)).await,
+                Err(e) if e.is_connect() && !last => {
+                    wait_to_retry(Api::Prokip, self.retry.backoff(attempt), false).await
+                }
                 other => return Ok(other?),
             }
             attempt += 1;

@@ -71,7 +71,7 @@ impl ShopifyClient {
         let body = json!({ "query": query, "variables": variables });
         let mut waits = 0;
         loop {
-            let resp = http::send_with_retry(self.retry, || {
+            let resp = http::send_with_retry(http::Api::Shopify, self.retry, || {
                 self.http.post(&self.endpoint).header("X-Shopify-Access-Token", self.token.expose()).json(&body)
             })
             .await?;
@@ -101,7 +101,7 @@ impl ShopifyClient {
                     return Err(ShopifyError::GraphQl(errors));
                 };
                 tracing::info!(?wait, "Shopify throttled the query; waiting for the cost bucket to refill");
-                tokio::time::sleep(wait).await;
+                http::wait_for_rate_limit(http::Api::Shopify, wait).await;
                 continue;
             }
             if !errors.is_empty() {

@@ -178,7 +178,7 @@ impl ShopifyApp {
     async fn token_request(&self, shop: &ShopDomain, body: serde_json::Value) -> Result<ShopTokens, ShopifyError> {
         let url = format!("{}/admin/oauth/access_token", self.origin(shop));
         let client = http::client(Duration::from_secs(30));
-        let resp = http::send_with_retry(self.retry, || client.post(&url).json(&body)).await?;
+        let resp = http::send_with_retry(http::Api::Shopify, self.retry, || client.post(&url).json(&body)).await?;
         let status = resp.status();
         let text = resp.text().await?;
         if !status.is_success() {

@@ -122,7 +122,7 @@ impl WooClient {
     /// Whether the site is WordPress at all (`/wp-json/` answers with a namespace list).
     async fn not_woo(&self) -> WooError {
         let url = format!("{}/wp-json/", self.store);
-        let wordpress = match self.http.get(&url).send().await {
+        let wordpress = match http::send_once(http::Api::WooCommerce, self.http.get(&url)).await {
             Ok(resp) if resp.status().is_success() => {
                 resp.json::<serde_json::Value>().await.is_ok_and(|v| v.get("namespaces").is_some_and(|n| n.is_array()))
             }
@@ -157,7 +157,8 @@ impl WooClient {
                 None => req,
             }
         };
-        let resp = http::send_with_retry(self.retry, build).await.map_err(WooError::transport)?;
+        let resp =
+            http::send_with_retry(http::Api::WooCommerce, self.retry, build).await.map_err(WooError::transport)?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);

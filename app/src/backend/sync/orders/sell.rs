@@ -11,6 +11,7 @@ use crate::backend::{
         sales_log::{self, Row, SoldLine},
         sku_map,
     },
+    metrics,
     platforms::prokip::{
         DiscountType, NewSell, ProkipClient, SellOutcome, SellPayment, SellProduct, SellStatus, Transaction,
     },
@@ -186,6 +187,7 @@ async fn adopt(
         None => BTreeMap::new(),
     };
     sales_log::mark_sent(db, row.id, sell_id, &sold).await?;
+    metrics::order_sold(ctx.conn.platform, (Utc::now() - row.created_at).to_std().unwrap_or_default());
     let name = row.order_name.clone().unwrap_or_else(|| row.order_id.clone());
     ctx.done(&row.order_id, &name, &format!("Sent to Prokip as invoice {} (sell {sell_id}).", row.invoice_no)).await?;
     ctx.push_stock(sold.values().map(|l| l.sku.clone()).collect()).await;
