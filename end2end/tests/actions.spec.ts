@@ -20,7 +20,7 @@ test.afterEach(async ({ request }) => {
   await request.delete(`${shopify}/_control/faults`);
 });
 
-test("the payment method, a safety buffer and a re-index each do what they say", async ({ page, request }) => {
+test("the payment method, the time zone, a safety buffer and a re-index each do what they say", async ({ page, request }) => {
   await connectedMerchant(page, request);
 
   await page.goto("/settings");
@@ -32,6 +32,16 @@ test("the payment method, a safety buffer and a re-index each do what they say",
   await expectSameDocument(page);
   await page.reload();
   await expect(page.getByLabel("Prokip payment method")).toHaveValue("custom_pay_1");
+
+  await ready(page);
+  await markDocument(page);
+  const zone = page.getByLabel("Times on the dashboard are shown in");
+  await zone.selectOption("Asia/Kolkata");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Times are now shown in Asia/Kolkata.");
+  await expectSameDocument(page);
+  await page.reload();
+  await expect(zone).toHaveValue("Asia/Kolkata");
 
   // A buffer of 3: the store is offered 3 fewer than Prokip has (AS0001: 5 in Prokip).
   await page.goto("/connections");
