@@ -6,7 +6,7 @@ mod common;
 use common::TestApp;
 
 async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
-    c.get(app.url(path)).send().await.unwrap().text().await.unwrap()
+    common::shown(&c.get(app.url(path)).send().await.unwrap().text().await.unwrap())
 }
 
 #[tokio::test]

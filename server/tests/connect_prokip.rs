@@ -36,7 +36,7 @@ impl World {
     }
 
     async fn page(&self, path: &str) -> String {
-        self.browser.get(self.app.url(path)).send().await.unwrap().text().await.unwrap()
+        common::shown(&self.browser.get(self.app.url(path)).send().await.unwrap().text().await.unwrap())
     }
 }
 

@@ -22,7 +22,7 @@ async fn add_store(app: &TestApp, username: &str, store: &str) -> i64 {
 }
 
 async fn page(app: &TestApp, c: &Client, path: &str) -> String {
-    c.get(app.url(path)).send().await.unwrap().text().await.unwrap()
+    common::shown(&c.get(app.url(path)).send().await.unwrap().text().await.unwrap())
 }
 
 #[tokio::test]

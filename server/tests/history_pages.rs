@@ -14,7 +14,7 @@ async fn merchant(app: &TestApp, name: &str) -> (Client, i64) {
 }
 
 async fn page(app: &TestApp, c: &Client, path: &str) -> String {
-    c.get(app.url(path)).send().await.unwrap().text().await.unwrap()
+    common::shown(&c.get(app.url(path)).send().await.unwrap().text().await.unwrap())
 }
 
 #[tokio::test]

@@ -43,7 +43,7 @@ async fn woo_order(w: &World) -> u64 {
 
 async fn page(w: &World, c: &reqwest::Client, path: &str) -> (u16, String) {
     let r = c.get(w.app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
+    (r.status().as_u16(), common::shown(&r.text().await.unwrap()))
 }
 
 async fn row_id(w: &World, order_id: u64) -> i64 {

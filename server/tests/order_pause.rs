@@ -34,7 +34,7 @@ async fn switch(w: &World, c: &Client, what: &str, enabled: bool) -> String {
     let r = c.post(w.app.url(&path)).form(&[("enabled", enabled.to_string())]).send().await.unwrap();
     let to = location(&r);
     assert!(to.starts_with("/connections?notice="), "{to}");
-    c.get(w.app.url(&to)).send().await.unwrap().text().await.unwrap()
+    common::shown(&c.get(w.app.url(&to)).send().await.unwrap().text().await.unwrap())
 }
 
 #[tokio::test]
@@ -47,9 +47,9 @@ async fn orders_kept_while_import_is_paused_are_sold_in_arrival_order_once_on_re
     let ids = [woo_order(&w, "AS0003").await, woo_order(&w, "AS0001").await, woo_order(&w, "AS0002").await];
     let paused = "SELECT count(*) FROM sales_log WHERE state = 'paused'";
     w.eventually(20, "three orders kept as paused", || async { w.app.scalar(paused).await == 3 }).await;
-    let orders = w.browser.get(w.app.url("/orders")).send().await.unwrap().text().await.unwrap();
+    let orders = common::shown(&w.browser.get(w.app.url("/orders")).send().await.unwrap().text().await.unwrap());
     assert_eq!(orders.matches("\">Paused: imported when you resume</span>").count(), 3, "{orders}");
-    let page = w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap();
+    let page = common::shown(&w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap());
     assert!(page.contains("Paused: 3 order updates kept"), "{page}");
     assert!(woo_sells(&w).is_empty(), "nothing reaches Prokip while paused");
 

@@ -52,7 +52,7 @@ async fn the_chart_counts_each_channels_orders_per_day_for_this_account_only() {
     assert_eq!(all, 9, "the older order and the other account's are not counted");
     assert_eq!(o["orders_synced_today"].as_u64(), Some(5), "the number beside the chart counts what its bar does");
 
-    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let html = common::shown(&app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap());
     assert!(html.contains("<svg") && html.contains("Orders per channel, last 14 days: 9 in all"), "the SVG is named");
     let dates =
         format!("<span>{}</span><span>{}</span>", first["day"].as_str().unwrap(), today["day"].as_str().unwrap());
@@ -120,7 +120,7 @@ async fn each_store_shows_its_health_at_a_glance() {
     assert_eq!(stores[1]["reason"].as_str(), Some("The shop refused our token."));
     assert_eq!(stores[0]["reason"], Value::Null);
 
-    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let html = common::shown(&app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap());
     let first = stores[0]["id"].as_i64().unwrap();
     assert!(html.contains(&format!(r#"href="/connections#store-{first}""#)), "{html}");
     assert!(html.contains("The shop refused our token.") && html.contains("Stock paused"), "{html}");

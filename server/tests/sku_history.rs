@@ -37,7 +37,7 @@ async fn history(w: &World, sku: &str) -> Vec<String> {
 }
 
 async fn page(w: &World, path: &str) -> String {
-    w.browser.get(w.app.url(path)).send().await.unwrap().text().await.unwrap()
+    common::shown(&w.browser.get(w.app.url(path)).send().await.unwrap().text().await.unwrap())
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {

@@ -12,7 +12,7 @@ const WAIT: u64 = 20;
 
 async fn page(w: &World, path: &str) -> (reqwest::StatusCode, String) {
     let r = w.browser.get(w.app.url(path)).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
+    (r.status(), common::shown(&r.text().await.unwrap()))
 }
 
 #[tokio::test]

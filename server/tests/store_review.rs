@@ -119,7 +119,7 @@ fn expected(w: &World, store_shows: impl Fn(&str) -> Option<i64>) -> HashMap<&'s
 
 async fn page(w: &World, path: &str) -> (StatusCode, String) {
     let r = w.browser.get(w.app.url(path)).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
+    (r.status(), common::shown(&r.text().await.unwrap()))
 }
 
 /// The preview's totals as the page shows them.

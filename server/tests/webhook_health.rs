@@ -120,5 +120,5 @@ async fn a_store_whose_webhooks_cannot_be_repaired_needs_attention_until_they_ar
 }
 
 async fn connections_page(w: &World) -> String {
-    w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap()
+    common::shown(&w.browser.get(w.app.url("/connections")).send().await.unwrap().text().await.unwrap())
 }

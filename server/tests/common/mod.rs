@@ -231,7 +231,7 @@ impl TestApp {
     /// The page a form post redirected to, as `browser` sees it (with the message the post left
     /// there, which only that browser's session can show).
     pub async fn follow(&self, browser: &reqwest::Client, location: &str) -> String {
-        browser.get(self.url(location)).send().await.unwrap().text().await.unwrap()
+        shown(&browser.get(self.url(location)).send().await.unwrap().text().await.unwrap())
     }
 
     /// The first column of the first row, as a number.
@@ -257,6 +257,12 @@ pub fn startup_refusal(vars: &[(&str, &str)]) -> String {
         .unwrap();
     assert!(!out.status.success(), "the server started with {vars:?}");
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A page's HTML as a reader sees it: without the empty comments (`<!>`) Leptos leaves beside
+/// text and between views as hydration markers.
+pub fn shown(html: &str) -> String {
+    html.replace("<!>", "")
 }
 
 pub fn location(r: &reqwest::Response) -> String {
