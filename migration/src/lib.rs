@@ -35,6 +35,7 @@ mod m20261208_000001_store_review;
 mod m20261208_000002_sku_history;
 mod m20261208_000003_store_barcodes;
 mod m20261209_000101_order_details;
+mod m20261210_000001_api_tokens;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000002_sku_history::Migration),
             Box::new(m20261208_000003_store_barcodes::Migration),
             Box::new(m20261209_000101_order_details::Migration),
+            Box::new(m20261210_000001_api_tokens::Migration),
         ]
     }
 }

@@ -1,10 +1,19 @@
 //! Request guards that run before any handler: signed-out visitors go to `/login` (decided before
-//! the page streams; JSON requests get 401 JSON), and state-changing requests from other sites are refused.
+//! the page streams; JSON requests get 401 JSON), state-changing requests from other sites are
+//! refused, and a request with an API token acts as the token's user on the JSON API only.
 
-use app::backend::auth::AuthSession;
+use app::{
+    backend::{
+        api_tokens,
+        auth::AuthSession,
+        error::{Kind, ServerError},
+        state::AppState,
+    },
+    model::TokenScope,
+};
 use axum::{
     extract::{Request, State},
-    http::{HeaderMap, Method, StatusCode, header},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -32,6 +41,93 @@ pub async fn require_login(auth: AuthSession, req: Request, next: Next) -> Respo
     next.run(req).await
 }
 
+/// The routes an API token opens: the JSON API, as (method, path, whether it changes something).
+/// A `{…}` segment matches any one segment. Server functions (`POST /api/<name>`) only read and are
+/// open too. Everything else (pages, form routes, sign-in) answers a token 403.
+pub const TOKEN_ROUTES: [(&str, &str, bool); 8] = [
+    ("GET", "/sync/status", false),
+    ("POST", "/sync", true),
+    ("POST", "/sync/pause", true),
+    ("POST", "/sync/resume", true),
+    ("POST", "/sync/pull-orders", true),
+    ("POST", "/connections/prokip", true),
+    ("POST", "/connections/woocommerce", true),
+    ("DELETE", "/connections/{id}", true),
+];
+
+/// Whether a token may call `method path`: `None` when the route is not open to tokens, else
+/// whether it changes something.
+fn token_route(method: &Method, path: &str) -> Option<bool> {
+    if *method == Method::POST && path.strip_prefix("/api/").is_some_and(|f| !f.is_empty() && !f.contains('/')) {
+        return Some(false);
+    }
+    let same = |pattern: &str| {
+        let (mut a, mut b) = (pattern.split('/'), path.split('/'));
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some(p), Some(s)) if p == s || (p.starts_with('{') && !s.is_empty()) => continue,
+                _ => return false,
+            }
+        }
+    };
+    TOKEN_ROUTES.iter().find(|(m, p, _)| method.as_str() == *m && same(p)).map(|(_, _, writes)| *writes)
+}
+
+/// The token of an `Authorization: Bearer <token>` header (empty when it names none). Other
+/// schemes are left alone: a proxy's Basic authentication in front of the dashboard passes.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// A request with `Authorization: Bearer <token>` is the token's user, whatever session cookie it
+/// also carries, on the routes [`TOKEN_ROUTES`] names; an unknown, expired or revoked token gets
+/// 401, a page or a form route 403, and a change asked of a read-only token 403.
+pub async fn api_token(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(token) = bearer(req.headers()) else { return next.run(req).await };
+    let Some(writes) = token_route(req.method(), req.uri().path()) else {
+        return ServerError::new(
+            Kind::Forbidden,
+            "API tokens open the JSON API only (see README: API tokens). Sign in to use the dashboard.",
+        )
+        .with_title("Not open to API tokens")
+        .into_response();
+    };
+    let (user, scope) = match api_tokens::authenticate(&state.db, token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            let mut res = ServerError::new(
+                Kind::Unauthorized,
+                "This API token is unknown, expired or revoked. Create a new one under Settings → API tokens.",
+            )
+            .with_title("Invalid API token")
+            .into_response();
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return res;
+        }
+        Err(e) => return e.into_response(),
+    };
+    if writes && !scope.may_write() {
+        return ServerError::new(
+            Kind::Forbidden,
+            format!(
+                "This token may only read. Create a {} token under Settings → API tokens to change things.",
+                TokenScope::ReadWrite.label()
+            ),
+        )
+        .with_title("Read-only token")
+        .into_response();
+    }
+    let Some(mut auth) = req.extensions().get::<AuthSession>().cloned() else {
+        return ServerError::internal(anyhow::anyhow!("no auth session for a token request")).into_response();
+    };
+    auth.user = Some(user);
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
 /// The origins our own pages are served from.
 #[derive(Clone)]
 pub struct SameSite {
@@ -43,7 +139,10 @@ pub struct SameSite {
 /// from a browser and pass.
 pub async fn refuse_cross_site(State(same): State<SameSite>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && is_cross_site(req.headers(), &same.public_origin) {
+    // A token request carries no ambient credential: a page of another site cannot add the header
+    // without the token itself (and without a CORS preflight this server never allows).
+    let token = bearer(req.headers()).is_some();
+    if !safe && !token && is_cross_site(req.headers(), &same.public_origin) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         let body = serde_json::json!({
             "error": "Cross-site request refused",
@@ -152,6 +251,30 @@ mod tests {
         assert!(!has_content_hash("prokip-sync.wasm"));
         assert!(!has_content_hash("prokip-sync_bg.wasm"));
         assert!(!has_content_hash("snippets/leptos-1/inline0.js"));
+    }
+
+    #[test]
+    fn tokens_open_the_json_api_only() {
+        assert_eq!(token_route(&Method::GET, "/sync/status"), Some(false));
+        assert_eq!(token_route(&Method::POST, "/sync"), Some(true));
+        assert_eq!(token_route(&Method::DELETE, "/connections/12"), Some(true));
+        assert_eq!(token_route(&Method::POST, "/api/orders"), Some(false));
+        assert_eq!(token_route(&Method::GET, "/connections/12"), None);
+        assert_eq!(token_route(&Method::DELETE, "/connections/12/x"), None);
+        assert_eq!(token_route(&Method::DELETE, "/connections/"), None);
+        assert_eq!(token_route(&Method::GET, "/"), None);
+        assert_eq!(token_route(&Method::GET, "/settings"), None);
+        assert_eq!(token_route(&Method::POST, "/settings/api-tokens"), None);
+        assert_eq!(token_route(&Method::POST, "/api/"), None);
+    }
+
+    #[test]
+    fn bearer_reads_the_scheme_in_any_case() {
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer pst_x")])), Some("pst_x"));
+        assert_eq!(bearer(&headers(&[("authorization", "bearer  pst_x ")])), Some("pst_x"));
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer")])), Some(""));
+        assert_eq!(bearer(&headers(&[("authorization", "Basic abc")])), None);
+        assert_eq!(bearer(&headers(&[])), None);
     }
 
     #[test]

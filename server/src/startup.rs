@@ -1,7 +1,7 @@
 //! Builds the application router and runs it beside the job monitor until shutdown.
 
 use crate::{
-    middleware::{SameSite, cache_policy, refuse_cross_site, require_login},
+    middleware::{SameSite, api_token, cache_policy, refuse_cross_site, require_login},
     routes::{auth, connections, health, metrics, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
@@ -111,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/review", post(settings::review))
         .route("/settings/stores/{id}/trigger", post(settings::trigger))
         .route("/settings/time-zone", post(settings::time_zone))
+        .route("/settings/api-tokens", post(settings::create_token))
+        .route("/settings/api-tokens/{id}/revoke", post(settings::revoke_token))
         .route("/connections/shopify/start", post(shopify::start))
         .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))
@@ -141,8 +143,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn(app::backend::flash::attach))
+        .layer(from_fn_with_state(state.clone(), app::backend::flash::attach))
         .layer(from_fn(require_login))
+        .layer(from_fn_with_state(state.clone(), api_token))
         .layer(auth_layer)
         .layer(from_fn_with_state(same_site, refuse_cross_site))
         // Pages, server functions and assets, compressed when the browser asks (br, gzip).

@@ -28,9 +28,10 @@ pub async fn load_app_info() -> Result<AppInfo, AppError> {
 /// the session: shown once. Public: sign-in and registration errors are flashed too.
 #[server(endpoint = "flash")]
 pub async fn take_flash(id: String) -> Result<Option<crate::model::FlashView>, AppError> {
-    use crate::backend::{error::ServerError, flash};
+    use crate::backend::{error::ServerError, flash, state::AppState};
     let session: tower_sessions::Session = leptos_axum::extract().await.map_err(ServerError::internal)?;
-    Ok(flash::take(&session, &id).await.map_err(ServerError::internal)?)
+    let state = expect_context::<AppState>();
+    Ok(flash::take(&session, &id, &state.keyring).await.map_err(ServerError::internal)?)
 }
 
 /// Who is signed in, or `None` for a visitor.

@@ -26,6 +26,8 @@ pub enum Kind {
     BadRequest,
     /// Not signed in, wrong credentials, or a delivery whose signature does not check.
     Unauthorized,
+    /// Signed in (or holding a token) but not allowed this: a read-only token asked to change something.
+    Forbidden,
     /// No such thing in the caller's account.
     NotFound,
     /// Too many attempts; try later.
@@ -43,6 +45,7 @@ impl Kind {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
             Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Kind::BadGateway => StatusCode::BAD_GATEWAY,
@@ -56,6 +59,7 @@ impl Kind {
         match self {
             Kind::BadRequest => "Bad request",
             Kind::Unauthorized => "Unauthorized",
+            Kind::Forbidden => "Forbidden",
             Kind::NotFound => "Not found",
             Kind::TooManyRequests => "Too many attempts",
             Kind::BadGateway => "Bad gateway",

@@ -9,10 +9,16 @@
 //! `Location`. Pages read it back with [`take`] (the `take_flash` server function). A hydrated
 //! page's form posts the same way and gets the message back in the answer, to show beside the form
 //! without leaving the page (see `components::post_form`).
+//!
+//! A message's [`FlashView::secret`] (a new API token) is sealed with the keyring while it waits
+//! in the session, like every secret at rest; an in-place answer carries it without storing it.
 
-use crate::model::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
+use crate::{
+    backend::{crypto::Keyring, secret::Secret, state::AppState},
+    model::{FlashView, IN_PLACE_HEADER, InPlaceAnswer},
+};
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -49,8 +55,17 @@ pub fn redirect(page: &str, flash: FlashView) -> Response {
     response
 }
 
-/// Keeps `flash` in the session; its id.
-pub async fn store(session: &Session, flash: FlashView) -> Result<String, tower_sessions::session::Error> {
+/// What a secret is sealed for (authenticated with it, so it opens nowhere else).
+const SEALED_FOR: &str = "flash:secret";
+
+/// Keeps `flash` in the session (its secret sealed); its id.
+pub async fn store(
+    session: &Session,
+    mut flash: FlashView,
+    keyring: &Keyring,
+) -> Result<String, tower_sessions::session::Error> {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    flash.secret = flash.secret.map(|s| STANDARD.encode(keyring.seal(&Secret::new(s), SEALED_FOR)));
     let id: String = rand::rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect();
     let mut stored: Stored = session.get(KEY).await?.unwrap_or_default();
     stored.messages.push((id.clone(), flash));
@@ -60,12 +75,22 @@ pub async fn store(session: &Session, flash: FlashView) -> Result<String, tower_
     Ok(id)
 }
 
-/// The message with this id, removed from the session: shown once.
-pub async fn take(session: &Session, id: &str) -> Result<Option<FlashView>, tower_sessions::session::Error> {
+/// The message with this id, removed from the session: shown once. A secret that no longer
+/// opens (its key retired meanwhile) is left out.
+pub async fn take(
+    session: &Session,
+    id: &str,
+    keyring: &Keyring,
+) -> Result<Option<FlashView>, tower_sessions::session::Error> {
+    use base64::{Engine, engine::general_purpose::STANDARD};
     let Some(mut stored) = session.get::<Stored>(KEY).await? else { return Ok(None) };
     let Some(at) = stored.messages.iter().position(|(i, _)| i == id) else { return Ok(None) };
-    let (_, flash) = stored.messages.remove(at);
+    let (_, mut flash) = stored.messages.remove(at);
     session.insert(KEY, stored).await?;
+    flash.secret = flash.secret.and_then(|sealed| {
+        let bytes = STANDARD.decode(sealed).ok()?;
+        keyring.open(&bytes, SEALED_FOR).ok().map(|s| s.expose().to_owned())
+    });
     Ok(Some(flash))
 }
 
@@ -83,7 +108,8 @@ fn query(id: &str, pending: &Pending) -> String {
 /// A post from a hydrated page ([`IN_PLACE_HEADER`]) is handled the same way; only its answer
 /// changes, to an [`InPlaceAnswer`]: the message itself when it is for the page the form is on,
 /// else where to go (with the message kept for that page, as for a redirect).
-pub async fn attach(request: Request, next: Next) -> Response {
+pub async fn attach(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let keyring = &state.keyring;
     let session = request.extensions().get::<Session>().cloned();
     let here = request.headers().get(IN_PLACE_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mut response = next.run(request).await;
@@ -94,7 +120,7 @@ pub async fn attach(request: Request, next: Next) -> Response {
         }
         (Some(_), Some(pending)) => {
             let location = match &session {
-                Some(session) => kept_at(session, &pending).await,
+                Some(session) => kept_at(session, &pending, keyring).await,
                 None => pending.page,
             };
             answer(InPlaceAnswer { flash: None, location: Some(location) })
@@ -105,7 +131,7 @@ pub async fn attach(request: Request, next: Next) -> Response {
         }
         (None, Some(pending)) => {
             if let Some(session) = session
-                && let Ok(v) = HeaderValue::from_str(&kept_at(&session, &pending).await)
+                && let Ok(v) = HeaderValue::from_str(&kept_at(&session, &pending, keyring).await)
             {
                 response.headers_mut().insert(header::LOCATION, v);
             }
@@ -118,8 +144,8 @@ pub async fn attach(request: Request, next: Next) -> Response {
 
 /// The page's address with the id of `pending`'s message, kept in the session; the bare page
 /// when it cannot be kept.
-async fn kept_at(session: &Session, pending: &Pending) -> String {
-    match store(session, pending.flash.clone()).await {
+async fn kept_at(session: &Session, pending: &Pending, keyring: &Keyring) -> String {
+    match store(session, pending.flash.clone(), keyring).await {
         Ok(id) => {
             let separator = if pending.page.contains('?') { '&' } else { '?' };
             format!("{}{separator}{}", pending.page, query(&id, pending))

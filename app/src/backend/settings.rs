@@ -4,6 +4,7 @@
 
 use crate::{
     backend::{
+        api_tokens,
         db::{
             account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
             accounts, connections,
@@ -58,6 +59,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
     let settings = account_settings::get(&state.db, account_id).await?;
     let methods = payment_methods(state, account_id).await.unwrap_or_default();
     let stores = account_settings::order_triggers(&state.db, account_id).await?;
+    let zone = Zone::of_account(&state.db, account_id).await?;
     Ok(SettingsView {
         payment_method: settings.payment_method,
         payment_methods: methods.into_iter().collect(),
@@ -67,8 +69,9 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
             .into_iter()
             .map(|(id, platform, store_url, trigger)| StoreTrigger { id, platform, store_url, trigger })
             .collect(),
-        time_zone: Zone::of_account(&state.db, account_id).await?.name().to_owned(),
+        time_zone: zone.name().to_owned(),
         time_zones: Zone::all_names(),
+        api_tokens: api_tokens::list(&state.db, account_id, &zone).await?,
     })
 }
 

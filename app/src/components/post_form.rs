@@ -27,10 +27,12 @@ pub fn data_version() -> u64 {
     use_context::<InPlace>().map_or(0, |c| c.version.get())
 }
 
-/// The notice of the latest answer: `Some` once a form of this page has answered, when the
-/// message the page was opened with steps aside.
-pub fn notice_in_place() -> Option<Option<String>> {
-    use_context::<InPlace>()?.answer.with(|a| a.as_ref().map(|(_, f)| f.notice.clone()))
+/// The latest answer without its error (shown beside its form): `Some` once a form of this page
+/// has answered, when the message the page was opened with steps aside.
+pub fn answer_in_place() -> Option<FlashView> {
+    use_context::<InPlace>()?.answer.with(|a| {
+        a.as_ref().map(|(_, f)| FlashView { notice: f.notice.clone(), secret: f.secret.clone(), ..Default::default() })
+    })
 }
 
 /// Forgets the answers when another page is opened. Called by the signed-in frame.

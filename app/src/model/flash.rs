@@ -12,6 +12,9 @@ pub struct FlashView {
     pub field: Option<String>,
     /// What the form had when it was refused (never a password), to fill it in again.
     pub kept: BTreeMap<String, String>,
+    /// A value shown this once and never again (a new API token). Sealed while it waits in the
+    /// session for the page a redirect leads to.
+    pub secret: Option<String>,
 }
 
 impl FlashView {

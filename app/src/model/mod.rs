@@ -3,6 +3,7 @@
 
 mod account;
 mod activity;
+mod api_token;
 mod connection;
 mod connections;
 mod error;
@@ -19,6 +20,7 @@ mod sync_run;
 
 pub use account::{AppInfo, CurrentUser};
 pub use activity::{ActivityKind, ActivityStatus};
+pub use api_token::{ApiTokenView, TOKEN_LIFETIMES, TokenScope, TokenState};
 pub use connection::ConnectionStatus;
 pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView, store_health};
 pub use error::AppError;

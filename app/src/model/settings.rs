@@ -17,6 +17,8 @@ pub struct SettingsView {
     /// The IANA zone the dashboard shows times in, and every zone to choose from.
     pub time_zone: String,
     pub time_zones: Vec<String>,
+    /// The account's API tokens, newest first.
+    pub api_tokens: Vec<super::ApiTokenView>,
 }
 
 /// When one store's orders become Prokip sales.

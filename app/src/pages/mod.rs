@@ -14,7 +14,7 @@ pub mod settings;
 pub mod sku;
 pub mod sku_chart;
 
-use crate::{api::take_flash, components::post_form::notice_in_place, model::FlashView};
+use crate::{api::take_flash, components::post_form::answer_in_place, model::FlashView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -45,18 +45,30 @@ pub(crate) fn Banners() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let in_place = notice_in_place();
+                let in_place = answer_in_place();
                 Suspend::new(async move {
                     let f = match in_place {
-                        Some(notice) => FlashView { notice, ..FlashView::default() },
+                        Some(answer) => answer,
                         None => flash.await,
                     };
                     (
                         f.notice.map(|n| view! { <p class="notice-ok" role="status" data-testid="notice">{n}</p> }),
+                        f.secret.map(|s| view! { <ShownOnce value=s /> }),
                         f.error.map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> }),
                     )
                 })
             }}
         </Suspense>
+    }
+}
+
+/// A value this page shows once (a new API token), selectable in one click to copy.
+#[component]
+fn ShownOnce(value: String) -> impl IntoView {
+    view! {
+        <div class="shown-once">
+            <label for="shown-once">"Your new token (shown only now)"</label>
+            <input id="shown-once" type="text" readonly value=value data-testid="new-token" onfocus="this.select()" />
+        </div>
     }
 }

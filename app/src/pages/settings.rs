@@ -1,13 +1,13 @@
 //! Settings: how online orders are booked in Prokip — the payment method, whom the sale is for,
 //! and per store which order state makes the sale —, whether new stores start in review and the
-//! time zone the dashboard's times are shown in. Each form posts to a plain route that redirects
+//! time zone the dashboard's times are shown in — and the account's API tokens. Each form posts to a plain route that redirects
 //! back here with a notice or an error (in place once the page is hydrated: [`PostForm`]).
 
 use super::Banners;
 use crate::components::post_form::PostForm;
 use crate::{
     api::load_settings,
-    model::{SettingsView, StoreTrigger},
+    model::{ApiTokenView, SettingsView, StoreTrigger, TOKEN_LIFETIMES, TokenScope, TokenState},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,6 +36,7 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
     let email = v.customer_mode == "email";
     let review = v.review_new_stores;
     let (zone, zones) = (v.time_zone.clone(), v.time_zones.clone());
+    let tokens = v.api_tokens.clone();
     view! {
         <section class="card" aria-labelledby="payment-heading">
             <h2 id="payment-heading">"Payment method for online sales"</h2>
@@ -110,6 +111,100 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
             }}
         </section>
         <TimeZoneForm zone zones />
+        <ApiTokens tokens />
+    }
+}
+
+/// Tokens for scripts: made here (shown once), listed with their last use, revoked at once.
+#[component]
+fn ApiTokens(tokens: Vec<ApiTokenView>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"API tokens"</h2>
+            <p class="muted">
+                "A script sends a token as " <code>"Authorization: Bearer pst_…"</code>
+                " to use the JSON API (sync status, Sync now, pause and resume, pulls, the data behind every page) without signing in. A token never opens the dashboard itself."
+            </p>
+            <PostForm action="/settings/api-tokens" class="stack">
+                <label for="token_name">"Name"</label>
+                <input id="token_name" name="token_name" type="text" required maxlength="60" placeholder="Stock report script" />
+                <fieldset>
+                    <legend>"The token may"</legend>
+                    {TokenScope::ALL
+                        .into_iter()
+                        .map(|scope| {
+                            let text = match scope {
+                                TokenScope::Read => " Read: status, orders, products, activity",
+                                TokenScope::ReadWrite => " Read and change: also Sync now, pause, resume, pull orders, connect and disconnect",
+                            };
+                            view! {
+                                <label>
+                                    <input type="radio" name="token_scope" value=scope.as_str() checked=scope == TokenScope::Read />
+                                    {text}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <label for="token_lifetime">"Expires after"</label>
+                <select id="token_lifetime" name="token_lifetime">
+                    {TOKEN_LIFETIMES
+                        .into_iter()
+                        .map(|(days, label)| view! { <option value=days.to_string() selected=days == 90>{label}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="primary">"Create token"</button>
+            </PostForm>
+            {if tokens.is_empty() {
+                view! { <p class="muted">"No tokens yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data tokens" data-testid="api-tokens">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"May"</th>
+                                <th scope="col">"Token"</th>
+                                <th scope="col">"Created"</th>
+                                <th scope="col">"Last used"</th>
+                                <th scope="col">"Expires"</th>
+                                <th scope="col">"State"</th>
+                                <th scope="col"><span class="visually-hidden">"Revoke"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>{tokens.into_iter().map(|t| view! { <TokenRow t /> }).collect_view()}</tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TokenRow(t: ApiTokenView) -> impl IntoView {
+    let active = t.state == TokenState::Active;
+    let label = format!("Revoke {}", t.name);
+    view! {
+        <tr data-testid="api-token">
+            <td>{t.name}</td>
+            <td>{t.scope.label()}</td>
+            <td><code>{t.shown_prefix}</code></td>
+            <td>{t.created}</td>
+            <td>{t.last_used.unwrap_or_else(|| "never".to_owned())}</td>
+            <td>{t.expires.unwrap_or_else(|| "never".to_owned())}</td>
+            <td>{t.state.label()}</td>
+            <td>
+                {active
+                    .then(|| {
+                        view! {
+                            <PostForm action=format!("/settings/api-tokens/{}/revoke", t.id) class="inline">
+                                <button type="submit" aria-label=label>"Revoke"</button>
+                            </PostForm>
+                        }
+                    })}
+            </td>
+        </tr>
     }
 }
 

@@ -1,9 +1,10 @@
 //! Settings forms: the payment method, the customer setting, new stores' review, each store's
-//! order trigger and the account's time zone. Each answers with a redirect back to the Settings page carrying a notice or an
+//! order trigger, the account's time zone and its API tokens. Each answers with a redirect back to the Settings page carrying a notice or an
 //! error.
 
 use super::SignedIn;
-use app::backend::{settings, state::AppState};
+use app::backend::{api_tokens, error::ServerError, flash, settings, state::AppState};
+use app::model::FlashView;
 use axum::{
     Form,
     extract::{Path, State},
@@ -68,4 +69,40 @@ pub struct TimeZoneForm {
 
 pub async fn time_zone(State(state): State<AppState>, user: SignedIn, Form(f): Form<TimeZoneForm>) -> Response {
     back(settings::set_time_zone(&state, user.account_id, &f.time_zone).await)
+}
+
+#[derive(Deserialize)]
+pub struct NewTokenForm {
+    #[serde(default)]
+    token_name: String,
+    #[serde(default)]
+    token_scope: String,
+    #[serde(default)]
+    token_lifetime: String,
+}
+
+/// Creates an API token and shows it once, on the Settings page.
+pub async fn create_token(State(state): State<AppState>, user: SignedIn, Form(f): Form<NewTokenForm>) -> Response {
+    let form =
+        api_tokens::NewTokenForm { name: &f.token_name, scope: &f.token_scope, lifetime_days: &f.token_lifetime };
+    match api_tokens::create(&state.db, &user, form).await {
+        Ok(created) => {
+            let notice = format!(
+                "Token “{}” ({}) created. Copy it now: it is not shown again.",
+                created.name,
+                created.scope.label()
+            );
+            let flash = FlashView { notice: Some(notice), secret: Some(created.token), ..Default::default() };
+            flash::redirect("/settings", flash)
+        }
+        Err(e) => ServerError::from(e).redirect("/settings", &[("token_name", &f.token_name)]),
+    }
+}
+
+/// Revokes an API token at once.
+pub async fn revoke_token(State(state): State<AppState>, user: SignedIn, Path(id): Path<i64>) -> Response {
+    let result = api_tokens::revoke(&state.db, user.account_id, id)
+        .await
+        .map(|name| format!("Token “{name}” revoked: it no longer opens anything."));
+    super::back_to("/settings", result)
 }

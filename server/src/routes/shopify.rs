@@ -84,7 +84,7 @@ pub async fn callback(State(state): State<AppState>, auth: AuthSession, RawQuery
         }
     };
     let kind = if flash.error.is_some() { "error" } else { "notice" };
-    match flash::store(&auth.session, flash).await {
+    match flash::store(&auth.session, flash, &state.keyring).await {
         Ok(id) => q.push((kind, id)),
         Err(e) => tracing::warn!(error = %e, "flash message not kept"),
     }

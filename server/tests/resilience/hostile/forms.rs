@@ -72,7 +72,7 @@ fn json(what: &str, path: &str, body: String) -> Req {
 /// Every (route, field) with every nasty value, plus each field left out.
 fn requests(w: &World) -> Vec<Req> {
     let mut out = Vec::new();
-    let single: [(&str, &str); 10] = [
+    let single: [(&str, &str); 11] = [
         ("/connections/prokip/token", "token"),
         ("/connections/prokip/location", "location_id"),
         ("/settings/payment-method", "payment_method"),
@@ -83,6 +83,7 @@ fn requests(w: &World) -> Vec<Req> {
         ("/connections/{w}/disconnect", "confirm"),
         ("/settings/stores/{w}/trigger", "trigger"),
         ("/connections/woocommerce/callback", "consumer_key"),
+        ("/settings/api-tokens", "token_name"),
     ];
     for v in nasty() {
         for (path, field) in single {
@@ -186,6 +187,7 @@ fn requests(w: &World) -> Vec<Req> {
             ("/orders/{id}/retry", vec![]),
             ("/activity/{id}/retry", vec![]),
             ("/products/create/{id}", vec![("sku", "AS0001")]),
+            ("/settings/api-tokens/{id}/revoke", vec![]),
         ] {
             let path = path.replace("{id}", id);
             out.push(form(&path.to_string(), &path, &fields));

@@ -31,6 +31,7 @@ fn post_routes(w: &World) -> Vec<String> {
         "/connections/prokip/disconnect",
         "/settings/payment-method",
         "/settings/customer",
+        "/settings/api-tokens",
         "/connections/shopify/start",
         "/connections/shopify/initiate",
         "/connections/webhook/shopify",
