@@ -16,12 +16,16 @@ async fn connecting_indexes_the_demo_catalog_and_reports_the_mismatch_on_both_si
     let mapped = |conn: i64| format!("SELECT count(*) FROM sku_map WHERE connection_id = {conn}");
     assert_eq!(w.app.scalar(&mapped(w.woo_connection)).await, 53);
     assert_eq!(w.app.scalar(&mapped(w.shopify_connection)).await, 53);
-    let logged = "SELECT count(*) FROM activity WHERE kind = 'catalog' AND status = 'ok'
+    // Each store at least once: the first stock push, reported back by the store as a product
+    // change, may index a store again, depending on when it lands.
+    let logged = "SELECT count(DISTINCT connection_id) FROM activity WHERE kind = 'catalog' AND status = 'ok'
                   AND subject LIKE 'Catalog of %' AND detail LIKE '%53 matched, 1 only in the store, 1 only in Prokip%'";
     assert_eq!(w.app.scalar(logged).await, 2);
-    let runs =
+    let runs = w.app.scalar("SELECT count(*) FROM sync_runs WHERE reason = 'catalog-match'").await;
+    let clean =
         "SELECT count(*) FROM sync_runs WHERE reason = 'catalog-match' AND total = 1 AND done = 1 AND failed = 0";
-    assert_eq!(w.app.scalar(runs).await, 2);
+    assert!(runs >= 2, "a catalog run per store: {runs}");
+    assert_eq!(w.app.scalar(clean).await, runs, "every catalog run finished without a failure");
 
     let reports = mapping::index_account(&w.app.state, w.account_id).await.expect("re-index");
     assert_eq!(reports.len(), 2);
