@@ -1,6 +1,7 @@
 //! `server` serves the dashboard and runs the background jobs; `server web` only serves (the
 //! dashboard and webhooks), `server worker` only runs the jobs; `server migrate` only applies
-//! database migrations. Any number of web and worker processes can share one database.
+//! database migrations; `server reseal` seals every stored secret again with the current key after a
+//! key rotation. Any number of web and worker processes can share one database.
 
 use server::{config::Config, db, jobs, startup, telemetry};
 use std::time::Duration;
@@ -35,6 +36,23 @@ async fn run() -> anyhow::Result<()> {
             let roles = startup::Roles { web: command != "worker", jobs: command != "web" };
             startup::run(state, roles).await
         }
-        other => anyhow::bail!("unknown command `{other}`; use `serve` (default), `web`, `worker` or `migrate`"),
+        "reseal" => {
+            let state = app::backend::state::AppState::new(config, db, startup::leptos_options()?)?;
+            let done = app::backend::reseal::reseal_all(&state.db, &state.keyring).await?;
+            println!(
+                "Re-sealed {} secrets with the current key; {} were sealed with it already; {} open with no configured key.",
+                done.resealed, done.current, done.unopened
+            );
+            if done.unopened > 0 {
+                anyhow::bail!(
+                    "{} secrets open with no configured key: keep every older key in ENCRYPTION_KEYS_PREVIOUS until they are re-sealed or their stores reconnected",
+                    done.unopened
+                );
+            }
+            Ok(())
+        }
+        other => {
+            anyhow::bail!("unknown command `{other}`; use `serve` (default), `web`, `worker`, `migrate` or `reseal`")
+        }
     }
 }

@@ -60,3 +60,58 @@ async fn no_plaintext_secret_is_stored_anywhere() {
         assert!(!everything.contains(s.as_str()), "a secret is stored in plain text: {}…", &s[..4]);
     }
 }
+
+/// The key every test app seals with (`common::test_config`).
+const TEST_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// Opens every stored secret with `ring`: how many open.
+async fn openable(w: &World, ring: &app::backend::crypto::Keyring) -> usize {
+    use app::backend::{db, stores};
+    let state = &w.app.state;
+    let mut opened = 0;
+    for c in db::connections::all_sealed(&state.db).await.unwrap() {
+        let credentials = match c.platform {
+            app::model::Platform::Shopify => stores::shopify::credentials_context(&c.store_url),
+            app::model::Platform::WooCommerce => {
+                let url = app::backend::platforms::woocommerce::StoreUrl::parse(&c.store_url, true).unwrap();
+                stores::woocommerce::credentials_context(&url)
+            }
+        };
+        opened += usize::from(ring.open(c.credentials_enc.as_deref().unwrap(), &credentials).is_ok());
+        if let Some(secret) = c.webhook_secret_enc.as_deref() {
+            opened += usize::from(ring.open(secret, &stores::woocommerce::webhook_context(c.id)).is_ok());
+        }
+    }
+    let cfg = db::prokip_configs::for_account(&state.db, w.account_id).await.unwrap().unwrap();
+    opened += usize::from(ring.open(&cfg.access_token_enc, &stores::prokip::context(w.account_id, "access")).is_ok());
+    if let Some(refresh) = cfg.refresh_token_enc.as_deref() {
+        opened += usize::from(ring.open(refresh, &stores::prokip::context(w.account_id, "refresh")).is_ok());
+    }
+    opened
+}
+
+#[tokio::test]
+async fn after_a_key_rotation_every_secret_is_resealed_and_the_old_key_can_go() {
+    use app::backend::{crypto::Keyring, reseal::reseal_all};
+    let w = World::with(Options { jobs: false }).await;
+    let db = &w.app.state.db;
+    let new_key = Keyring::generate_base64();
+    let old = Keyring::from_base64(TEST_KEY, &[]).unwrap();
+    let rotating = Keyring::from_base64(&new_key, &[TEST_KEY]).unwrap();
+    let new_only = Keyring::from_base64(&new_key, &[]).unwrap();
+    let all = openable(&w, &old).await;
+    assert!(all >= 5, "two stores' credentials, a webhook secret and the Prokip tokens: {all}");
+    assert_eq!(openable(&w, &new_only).await, 0, "before the re-seal the new key alone opens nothing");
+
+    let unknown = Keyring::from_base64(&Keyring::generate_base64(), &[]).unwrap();
+    let refused = reseal_all(db, &unknown).await.unwrap();
+    assert_eq!((refused.resealed, refused.unopened), (0, all as u64), "a keyring without the old key changes nothing");
+    assert_eq!(openable(&w, &old).await, all);
+
+    let done = reseal_all(db, &rotating).await.unwrap();
+    assert_eq!((done.resealed, done.current, done.unopened), (all as u64, 0, 0));
+    assert_eq!(openable(&w, &new_only).await, all, "every secret opens with the new key alone");
+    assert_eq!(openable(&w, &old).await, 0, "and no longer with the old one");
+    let again = reseal_all(db, &rotating).await.unwrap();
+    assert_eq!((again.resealed, again.current), (0, all as u64), "a second run has nothing left to do");
+}

@@ -115,6 +115,16 @@ impl Keyring {
     pub fn needs_reseal(&self, sealed: &[u8]) -> bool {
         sealed.len() >= 5 && u32::from_be_bytes([sealed[1], sealed[2], sealed[3], sealed[4]]) != self.current.id
     }
+
+    /// `sealed` sealed again with the current key when an older one sealed it; `None` when the
+    /// current key already did.
+    pub fn reseal(&self, sealed: &[u8], context: &str) -> Result<Option<Vec<u8>>, CryptoError> {
+        if !self.needs_reseal(sealed) {
+            return Ok(None);
+        }
+        let plain = self.open(sealed, context)?;
+        Ok(Some(self.seal(&plain, context)))
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod net_guard;
 pub mod platforms;
+pub mod reseal;
 pub mod secret;
 pub mod session_store;
 pub mod settings;

@@ -216,6 +216,37 @@ pub async fn set_webhook_secret<C: ConnectionTrait>(db: &C, id: i64, sealed: Vec
     set_column(db, id, Column::WebhookSecretEnc, Expr::value(sealed)).await
 }
 
+/// Every connection that holds a sealed value, of every account (the key rotation's re-seal).
+pub async fn all_sealed<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::CredentialsEnc.is_not_null())
+                .add(Column::WebhookSecretEnc.is_not_null()),
+        )
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// Replaces a sealed value with `new` unless it changed meanwhile (a refresh sealed a new one);
+/// whether it was replaced.
+pub async fn replace_sealed<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    column: Column,
+    old: &[u8],
+    new: Vec<u8>,
+) -> Result<bool, DbErr> {
+    let res = Entity::update_many()
+        .col_expr(column, Expr::value(new))
+        .filter(Column::Id.eq(id))
+        .filter(column.eq(old.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
 /// Sets one column of one connection (callers have already checked ownership or come from a
 /// verified platform request).
 async fn set_column<C: ConnectionTrait>(

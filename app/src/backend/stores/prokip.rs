@@ -35,7 +35,7 @@ pub fn oauth(state: &AppState) -> OAuthClient {
 }
 
 /// Binds each sealed token to its account and role, so a token row copied elsewhere never opens.
-fn context(account_id: i64, which: &str) -> String {
+pub fn context(account_id: i64, which: &str) -> String {
     format!("prokip:{account_id}:{which}")
 }
 

@@ -32,7 +32,7 @@ struct Keys {
     consumer_secret: Secret,
 }
 
-fn credentials_context(store: &StoreUrl) -> String {
+pub fn credentials_context(store: &StoreUrl) -> String {
     format!("woocommerce:{}:credentials", store.as_str())
 }
 
