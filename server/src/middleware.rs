@@ -44,7 +44,9 @@ pub async fn require_login(auth: AuthSession, req: Request, next: Next) -> Respo
 /// The routes an API token opens: the JSON API, as (method, path, whether it changes something).
 /// A `{…}` segment matches any one segment. Server functions (`POST /api/<name>`) only read and are
 /// open too. Everything else (pages, form routes, sign-in) answers a token 403.
-pub const TOKEN_ROUTES: [(&str, &str, bool); 8] = [
+pub const TOKEN_ROUTES: [(&str, &str, bool); 10] = [
+    ("GET", "/api/openapi.json", false),
+    ("GET", "/api/reference", false),
     ("GET", "/sync/status", false),
     ("POST", "/sync", true),
     ("POST", "/sync/pause", true),

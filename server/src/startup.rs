@@ -2,7 +2,7 @@
 
 use crate::{
     middleware::{SameSite, api_token, cache_policy, refuse_cross_site, require_login},
-    routes::{auth, connections, health, metrics, orders, prokip, settings, shopify, sync, woocommerce},
+    routes::{api_doc, auth, connections, health, metrics, orders, prokip, settings, shopify, sync, woocommerce},
 };
 use app::{
     App,
@@ -18,7 +18,7 @@ use axum::{
     extract::ConnectInfo,
     http::{HeaderName, Request},
     middleware::{from_fn, from_fn_with_state},
-    routing::{delete, get, post},
+    routing::{get, post},
 };
 use axum_login::AuthManagerLayerBuilder;
 use leptos::config::LeptosOptions;
@@ -34,6 +34,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite as CookieSameSite, cookie::time};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -52,6 +53,25 @@ fn page_routes() -> Vec<AxumRouteListing> {
 /// sign-in (a scraper has neither; the optional bearer token is its authentication).
 fn metrics_routes() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics::metrics))
+}
+
+/// The JSON routes (the seed's API and the health checks), each with its OpenAPI description.
+fn json_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(auth::register_json))
+        .routes(routes!(auth::login_json))
+        .routes(routes!(auth::logout_json))
+        .routes(routes!(prokip::connect_json))
+        .routes(routes!(shopify::initiate))
+        .routes(routes!(woocommerce::connect_keys))
+        .routes(routes!(connections::delete_json))
+        .routes(routes!(orders::pull_orders))
+        .routes(routes!(sync::sync_now))
+        .routes(routes!(sync::pause))
+        .routes(routes!(sync::resume))
+        .routes(routes!(sync::status))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
 }
 
 /// The whole HTTP surface: dashboard pages, server functions, auth routes, health checks, and
@@ -81,6 +101,12 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/webhook/woocommerce/{id}", post(woocommerce::webhook))
         .layer(from_fn_with_state(same_site.clone(), refuse_cross_site));
 
+    // The JSON API, registered with its OpenAPI description (`GET /api/openapi.json`).
+    let (json_api, doc) = json_api().split_for_parts();
+    let doc = api_doc::document(doc);
+    let doc_json = Arc::new(serde_json::to_string(&doc).expect("the OpenAPI document serializes"));
+    let reference = Arc::new(api_doc::reference(&doc));
+
     // The browser code, served with conditional GET (Last-Modified / If-Modified-Since → 304):
     // the fallback's file handler passes on the path only, so a reload downloaded it again. A release
     // build made with `--precompress` has `.br`/`.gz` beside each file, sent as they are; other files
@@ -98,10 +124,6 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(auth::login_form))
         .route("/register", post(auth::register_form))
         .route("/logout", post(auth::logout_form))
-        .route("/auth/register", post(auth::register_json))
-        .route("/auth/login", post(auth::login_json))
-        .route("/auth/logout", post(auth::logout_json))
-        .route("/connections/prokip", post(prokip::connect_json))
         .route("/connections/prokip/login", post(prokip::login))
         .route("/connections/prokip/token", post(prokip::token))
         .route("/connections/prokip/location", post(prokip::location))
@@ -114,9 +136,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/api-tokens", post(settings::create_token))
         .route("/settings/api-tokens/{id}/revoke", post(settings::revoke_token))
         .route("/connections/shopify/start", post(shopify::start))
-        .route("/connections/shopify/initiate", post(shopify::initiate))
         .route("/connections/callback/shopify", get(shopify::callback))
-        .route("/connections/woocommerce", post(woocommerce::connect_keys))
         .route("/connections/woocommerce/grant", post(woocommerce::grant_start))
         .route("/connections/woocommerce/callback", post(woocommerce::grant_callback))
         .route("/connections/woocommerce/return", get(woocommerce::grant_return))
@@ -125,23 +145,18 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}/buffer", post(connections::set_buffer))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
         .route("/connections/{id}/start-sync", post(connections::start_syncing))
-        .route("/connections/{id}", delete(connections::delete_json))
-        .route("/sync/pull-orders", post(orders::pull_orders))
         .route("/orders/{id}/retry", post(orders::retry_order))
         .route("/activity/{id}/retry", post(orders::retry_activity))
         .route("/activity/retry-all", post(orders::retry_all))
-        .route("/sync", post(sync::sync_now))
-        .route("/sync/pause", post(sync::pause))
-        .route("/sync/resume", post(sync::resume))
-        .route("/sync/status", get(sync::status))
         .route("/products/reindex", post(sync::reindex_form))
         .route("/products/link", post(sync::link_form))
         .route("/products/link-suggested", post(sync::link_suggested_form))
         .route("/products/unlink", post(sync::unlink_form))
         .route("/products/create/{id}", post(sync::create_form))
         .route("/products/sync", post(sync::sync_form))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+        .merge(json_api)
+        .route("/api/openapi.json", get(move || async move { api_doc::serve_json(doc_json) }))
+        .route("/api/reference", get(move || async move { api_doc::serve_reference(reference) }))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), app::backend::flash::attach))
         .layer(from_fn(require_login))

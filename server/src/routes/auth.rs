@@ -1,6 +1,8 @@
 //! Sign-in, registration and sign-out, as HTML form posts (work without JavaScript; answer with a
 //! redirect) and as the seed's JSON API (`/auth/register`, `/auth/login`, `/auth/logout`).
 
+use super::api_doc::{Credentials, ErrorBody, Message, SignInAnswer};
+
 use super::{ClientIp, bad_body, success};
 use app::backend::{
     auth::{self, AuthError, AuthSession, LoginForm, RegisterForm, User},
@@ -69,6 +71,10 @@ async fn register_and_login(
 
 // ---- JSON (seed parity) -----------------------------------------------------------------------
 
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Credentials,
+    responses((status = 201, description = "Registered and signed in; the session cookie is set", body = SignInAnswer),
+        (status = 400, description = "A field is refused (`details.field` names it) or the username is taken", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ErrorBody)))]
 pub async fn register_json(
     State(state): State<AppState>,
     mut session: AuthSession,
@@ -81,6 +87,11 @@ pub async fn register_json(
     Ok((StatusCode::CREATED, success(body)).into_response())
 }
 
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = SignInAnswer),
+        (status = 400, description = "A body that does not parse", body = ErrorBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts; the details say how long to wait", body = ErrorBody)))]
 pub async fn login_json(
     mut session: AuthSession,
     ClientIp(ip): ClientIp,
@@ -91,6 +102,9 @@ pub async fn login_json(
     Ok(success(json!({ "message": "Login successful", "user": user_json(&user) })))
 }
 
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 200, description = "Signed out; the session is deleted", body = Message),
+        (status = 500, description = "The session could not be deleted; logged with the request id", body = ErrorBody)))]
 pub async fn logout_json(mut session: AuthSession) -> Result<Json<serde_json::Value>, ServerError> {
     auth::logout(&mut session).await?;
     Ok(success(json!({ "message": "Logged out" })))

@@ -3,6 +3,8 @@
 //! error. "Start syncing" on a store's preview answers back to the preview. And the seed's
 //! `DELETE /connections/{id}`, the same disconnect answered in JSON.
 
+use super::api_doc::{ErrorBody, Message};
+
 use super::{ApiUser, SignedIn, success};
 use app::backend::{
     connect,
@@ -80,6 +82,12 @@ pub async fn disconnect(
 
 /// Seed parity: `DELETE /connections/{id}` disconnects as the form does (the seed asks no
 /// confirmation); another account's id or an unknown one is 404.
+#[utoipa::path(delete, path = "/connections/{id}", tag = "connections", security(("session" = []), ("token" = [])),
+    params(("id" = i64, Path, description = "The store's connection id")),
+    responses((status = 200, description = "Disconnected, as the dashboard's Disconnect does", body = Message),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody),
+        (status = 404, description = "Not a store of this account", body = ErrorBody)))]
 pub async fn delete_json(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -1,5 +1,6 @@
 //! Raw HTTP routes outside Leptos: auth forms and JSON, health checks, metrics.
 
+pub mod api_doc;
 pub mod auth;
 pub mod connections;
 pub mod health;

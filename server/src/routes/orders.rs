@@ -1,6 +1,8 @@
 //! Order import routes: pull missed orders (the seed's JSON endpoint) and the Retry forms of the
 //! Orders and Activity pages, which redirect back with a notice or an error.
 
+use super::api_doc::{ErrorBody, PulledOrders};
+
 use super::{ApiUser, SignedIn, back_to, success};
 use app::backend::{
     error::ServerError,
@@ -15,6 +17,11 @@ use axum::{
 use serde_json::json;
 
 /// `POST /sync/pull-orders` → `{"message", "count"}` (count = orders new to us).
+#[utoipa::path(post, path = "/sync/pull-orders", tag = "sync", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Orders read from every store; new ones are being imported", body = PulledOrders),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody),
+        (status = 502, description = "No store could be read (`count` is 0)", body = PulledOrders)))]
 pub async fn pull_orders(State(state): State<AppState>, ApiUser(user): ApiUser) -> Response {
     match pull::pull_account(&state, user.account_id).await {
         Ok(p) => {

@@ -1,5 +1,7 @@
 //! Prokip connection forms, and the seed's `POST /connections/prokip` JSON route.
 
+use super::api_doc::{ErrorBody, Message, ProkipToken};
+
 use super::{ApiUser, SignedIn, bad_body, connections::back, success};
 use app::backend::{
     connect::prokip,
@@ -56,6 +58,12 @@ struct SeedBody {
     location_id: Option<serde_json::Value>,
 }
 
+#[utoipa::path(post, path = "/connections/prokip", tag = "connections", request_body = ProkipToken, security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Prokip connected at the location", body = Message),
+        (status = 400, description = "No token, or a location of another business", body = ErrorBody),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody),
+        (status = 502, description = "Prokip refused the token or did not answer", body = ErrorBody)))]
 pub async fn connect_json(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -1,6 +1,8 @@
 //! Shopify: start the OAuth install (form, or the seed's JSON), the OAuth callback, and inbound
 //! webhooks (orders, refunds, products, uninstall, compliance).
 
+use super::api_doc::{ErrorBody, ShopifyAuthUrl, ShopifyInstall};
+
 use super::{bad_body, connections::back, not_signed_in, success};
 use app::backend::{
     auth::AuthSession,
@@ -48,6 +50,11 @@ pub async fn start(State(state): State<AppState>, auth: AuthSession, axum::Form(
 }
 
 /// Seed parity: `POST /connections/shopify/initiate {"storeUrl"}` → `{"authUrl"}`.
+#[utoipa::path(post, path = "/connections/shopify/initiate", tag = "connections", request_body = ShopifyInstall,
+    security(("session" = [])),
+    responses((status = 200, description = "Send the merchant to `authUrl` in the same browser session", body = ShopifyAuthUrl),
+        (status = 400, description = "Not a shop address", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn initiate(
     State(state): State<AppState>,
     auth: AuthSession,

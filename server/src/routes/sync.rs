@@ -2,6 +2,8 @@
 //! `GET /sync/status`; 401 JSON when signed out) and the Products page's "Re-index", "Sync now"
 //! "Create in store" and SKU link forms, which redirect back with a notice.
 
+use super::api_doc::{ErrorBody, Message, StoreStatus, SyncStarted};
+
 use super::ApiUser;
 use app::backend::{
     auth::User,
@@ -19,6 +21,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// Enqueues a full push of the caller's account; `skipped` lists the stores it leaves out.
+#[utoipa::path(post, path = "/sync", tag = "sync", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "A full stock push is queued; `skipped` are the stores it leaves out", body = SyncStarted),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody)))]
 pub async fn sync_now(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
     let (message, skipped) = triggers::sync_now(&state, user.account_id).await?;
     Ok(super::success(json!({ "message": message, "skipped": skipped })))
@@ -31,14 +37,25 @@ async fn set_all(state: &AppState, user: User, enabled: bool) -> Result<Json<Val
     Ok(super::success(json!({ "message": format!("Stock updates {what} for {n} stores; order import is unchanged.") })))
 }
 
+#[utoipa::path(post, path = "/sync/pause", tag = "sync", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Stock updates paused for every store; order import is unchanged", body = Message),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody)))]
 pub async fn pause(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
     set_all(&state, user, false).await
 }
 
+#[utoipa::path(post, path = "/sync/resume", tag = "sync", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Stock updates resumed for every store", body = Message),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody)))]
 pub async fn resume(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ServerError> {
     set_all(&state, user, true).await
 }
 
+#[utoipa::path(get, path = "/sync/status", tag = "sync", security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "Each store of the account", body = [StoreStatus]),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody)))]
 pub async fn status(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Response, ServerError> {
     let rows = store_status::for_account(&state.db, user.account_id).await.map_err(SyncError::from)?;
     Ok(Json(rows).into_response())

@@ -1,6 +1,8 @@
 //! WooCommerce: connect with keys (form, or the seed's JSON), the one-click key grant (start,
 //! the store's server-to-server callback, the merchant's return), and inbound webhooks.
 
+use super::api_doc::{ErrorBody, Message, WooKeys};
+
 use super::{SignedIn, bad_body, connections::back, success};
 use app::backend::{
     connect::{ConnectedFrom, woocommerce as woo},
@@ -29,6 +31,12 @@ pub struct KeysForm {
 }
 
 /// `POST /connections/woocommerce`: a form (redirects back) or the seed's JSON (answers JSON).
+#[utoipa::path(post, path = "/connections/woocommerce", tag = "connections", request_body = WooKeys, security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The store is connected; its catalog is matched by a job", body = Message),
+        (status = 400, description = "A body that does not parse, or an address that is refused", body = ErrorBody),
+        (status = 401, description = "Not signed in, or an invalid API token", body = ErrorBody),
+        (status = 403, description = "A read-only API token", body = ErrorBody),
+        (status = 502, description = "The store refused the keys or did not answer", body = ErrorBody)))]
 pub async fn connect_keys(State(state): State<AppState>, user: SignedIn, headers: HeaderMap, body: Bytes) -> Response {
     let json_body = headers
         .get(header::CONTENT_TYPE)
