@@ -8,7 +8,7 @@
 use crate::{
     backend::{
         crypto::Keyring,
-        db::{connections, prokip_configs},
+        db::{self as tables, connections, prokip_configs},
         platforms::woocommerce::StoreUrl,
         stores::{prokip, shopify, woocommerce},
     },
@@ -27,85 +27,85 @@ pub struct Resealed {
     pub unopened: u64,
 }
 
-impl Resealed {
-    fn count(&mut self, outcome: Outcome) {
-        match outcome {
-            Outcome::Resealed => self.resealed += 1,
-            Outcome::Current => self.current += 1,
-            Outcome::Unopened => self.unopened += 1,
-        }
-    }
+/// Where a sealed value is kept.
+#[derive(Clone, Copy)]
+enum Place {
+    Connection(i64, connections::Column),
+    Prokip(i64, prokip_configs::Column),
 }
 
-enum Outcome {
-    Resealed,
-    Current,
-    Unopened,
+/// A stored secret: where it is, as it is stored, and the context it was sealed for (`None` when
+/// that cannot be told, e.g. a store address that no longer parses).
+struct Sealed {
+    place: Place,
+    value: Vec<u8>,
+    context: Option<String>,
 }
 
-/// Seals `sealed` again when an older key sealed it, storing it with `store`.
-async fn one<F, Fut>(keyring: &Keyring, sealed: &[u8], context: &str, store: F) -> Result<Outcome, DbErr>
-where
-    F: FnOnce(Vec<u8>) -> Fut,
-    Fut: std::future::Future<Output = Result<bool, DbErr>>,
-{
-    match keyring.reseal(sealed, context) {
-        Ok(None) => Ok(Outcome::Current),
-        Ok(Some(new)) => {
-            // Not replaced: changed meanwhile, by a writer that sealed with the current key.
-            store(new).await?;
-            Ok(Outcome::Resealed)
-        }
-        Err(_) => Ok(Outcome::Unopened),
-    }
-}
-
-/// Re-seals every stored secret sealed with a previous key.
-pub async fn reseal_all(db: &DatabaseConnection, keyring: &Keyring) -> Result<Resealed, DbErr> {
-    let mut done = Resealed::default();
+/// Every stored secret.
+async fn all(db: &DatabaseConnection) -> Result<Vec<Sealed>, DbErr> {
+    let mut out = Vec::new();
     for conn in connections::all_sealed(db).await? {
-        if let Some(sealed) = conn.credentials_enc.as_deref() {
+        if let Some(value) = conn.credentials_enc {
             let context = match conn.platform {
                 Platform::Shopify => Some(shopify::credentials_context(&conn.store_url)),
                 Platform::WooCommerce => {
                     StoreUrl::parse(&conn.store_url, true).ok().map(|u| woocommerce::credentials_context(&u))
                 }
             };
-            let outcome = match context {
-                Some(context) => {
-                    let column = connections::Column::CredentialsEnc;
-                    one(keyring, sealed, &context, |new| connections::replace_sealed(db, conn.id, column, sealed, new))
-                        .await?
-                }
-                None => Outcome::Unopened,
-            };
-            done.count(outcome);
+            out.push(Sealed { place: Place::Connection(conn.id, connections::Column::CredentialsEnc), value, context });
         }
-        if let Some(sealed) = conn.webhook_secret_enc.as_deref() {
-            let context = woocommerce::webhook_context(conn.id);
-            let column = connections::Column::WebhookSecretEnc;
-            let outcome =
-                one(keyring, sealed, &context, |new| connections::replace_sealed(db, conn.id, column, sealed, new))
-                    .await?;
-            done.count(outcome);
+        if let Some(value) = conn.webhook_secret_enc {
+            let context = Some(woocommerce::webhook_context(conn.id));
+            out.push(Sealed {
+                place: Place::Connection(conn.id, connections::Column::WebhookSecretEnc),
+                value,
+                context,
+            });
         }
     }
     for cfg in prokip_configs::all(db).await? {
         let account = cfg.account_id;
-        let column = prokip_configs::Column::AccessTokenEnc;
-        let sealed = &cfg.access_token_enc;
-        let outcome = one(keyring, sealed, &prokip::context(account, "access"), |new| {
-            prokip_configs::replace_sealed(db, account, column, sealed, new)
-        })
-        .await?;
-        done.count(outcome);
-        if let Some(sealed) = cfg.refresh_token_enc.as_deref() {
-            let column = prokip_configs::Column::RefreshTokenEnc;
-            let outcome = one(keyring, sealed, &prokip::context(account, "refresh"), |new| {
-                prokip_configs::replace_sealed(db, account, column, sealed, new)
-            })
-            .await?;
-            done.count(outcome);
+        let context = Some(prokip::context(account, "access"));
+        let place = Place::Prokip(account, prokip_configs::Column::AccessTokenEnc);
+        out.push(Sealed { place, value: cfg.access_token_enc, context });
+        if let Some(value) = cfg.refresh_token_enc {
+            let context = Some(prokip::context(account, "refresh"));
+            out.push(Sealed { place: Place::Prokip(account, prokip_configs::Column::RefreshTokenEnc), value, context });
+        }
+    }
+    Ok(out)
+}
+
+/// Stores `new` where `old` was, unless it changed meanwhile (then a writer sealed it with the
+/// current key already).
+async fn replace(db: &DatabaseConnection, place: Place, old: &[u8], new: Vec<u8>) -> Result<bool, DbErr> {
+    match place {
+        Place::Connection(id, column) => {
+            tables::replace_sealed::<connections::Entity, _>(db, connections::Column::Id, id, column, old, new).await
+        }
+        Place::Prokip(account, column) => {
+            let key = prokip_configs::Column::AccountId;
+            tables::replace_sealed::<prokip_configs::Entity, _>(db, key, account, column, old, new).await
+        }
+    }
+}
+
+/// Re-seals every stored secret sealed with a previous key.
+pub async fn reseal_all(db: &DatabaseConnection, keyring: &Keyring) -> Result<Resealed, DbErr> {
+    let mut done = Resealed::default();
+    for s in all(db).await? {
+        let Some(context) = s.context else {
+            done.unopened += 1;
+            continue;
+        };
+        match keyring.reseal(&s.value, &context) {
+            Ok(None) => done.current += 1,
+            Ok(Some(new)) => {
+                replace(db, s.place, &s.value, new).await?;
+                done.resealed += 1;
+            }
+            Err(_) => done.unopened += 1,
         }
     }
     tracing::info!(resealed = done.resealed, current = done.current, unopened = done.unopened, "secrets re-sealed");

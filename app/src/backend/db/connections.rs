@@ -229,24 +229,6 @@ pub async fn all_sealed<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr>
         .await
 }
 
-/// Replaces a sealed value with `new` unless it changed meanwhile (a refresh sealed a new one);
-/// whether it was replaced.
-pub async fn replace_sealed<C: ConnectionTrait>(
-    db: &C,
-    id: i64,
-    column: Column,
-    old: &[u8],
-    new: Vec<u8>,
-) -> Result<bool, DbErr> {
-    let res = Entity::update_many()
-        .col_expr(column, Expr::value(new))
-        .filter(Column::Id.eq(id))
-        .filter(column.eq(old.to_vec()))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}
-
 /// Sets one column of one connection (callers have already checked ownership or come from a
 /// verified platform request).
 async fn set_column<C: ConnectionTrait>(

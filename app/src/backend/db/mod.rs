@@ -28,3 +28,25 @@ pub mod sync_runs;
 pub mod sync_ticks;
 pub mod users;
 pub mod webhook_events;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
+
+/// Replaces the sealed value in `column` of the row whose `key` is `id` with `new`, unless it is
+/// no longer `old` (a writer sealed a new value meanwhile); whether it was replaced. For the key
+/// rotation's re-seal, over any table that keeps sealed values.
+pub async fn replace_sealed<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    key: E::Column,
+    id: i64,
+    column: E::Column,
+    old: &[u8],
+    new: Vec<u8>,
+) -> Result<bool, DbErr> {
+    let res = E::update_many()
+        .col_expr(column, Expr::value(new))
+        .filter(key.eq(id))
+        .filter(column.eq(old.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

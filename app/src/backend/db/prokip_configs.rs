@@ -120,24 +120,6 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
     Entity::find().order_by_asc(Column::AccountId).all(db).await
 }
 
-/// Replaces a sealed token with `new` unless it changed meanwhile (a refresh sealed a new one);
-/// whether it was replaced.
-pub async fn replace_sealed<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    column: Column,
-    old: &[u8],
-    new: Vec<u8>,
-) -> Result<bool, DbErr> {
-    let res = Entity::update_many()
-        .col_expr(column, Expr::value(new))
-        .filter(Column::AccountId.eq(account_id))
-        .filter(column.eq(old.to_vec()))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}
-
 pub async fn delete<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
     Ok(Entity::delete_many().filter(Column::AccountId.eq(account_id)).exec(db).await?.rows_affected > 0)
 }
