@@ -36,6 +36,7 @@ mod m20261208_000002_sku_history;
 mod m20261208_000003_store_barcodes;
 mod m20261209_000101_order_details;
 mod m20261210_000001_api_tokens;
+mod m20261210_000002_alerts;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000003_store_barcodes::Migration),
             Box::new(m20261209_000101_order_details::Migration),
             Box::new(m20261210_000001_api_tokens::Migration),
+            Box::new(m20261210_000002_alerts::Migration),
         ]
     }
 }

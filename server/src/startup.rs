@@ -133,6 +133,8 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/review", post(settings::review))
         .route("/settings/stores/{id}/trigger", post(settings::trigger))
         .route("/settings/time-zone", post(settings::time_zone))
+        .route("/settings/alerts", post(settings::alerts))
+        .route("/settings/alerts/test", post(settings::test_alert))
         .route("/settings/api-tokens", post(settings::create_token))
         .route("/settings/api-tokens/{id}/revoke", post(settings::revoke_token))
         .route("/connections/shopify/start", post(shopify::start))

@@ -1,6 +1,7 @@
 //! Server-only code: database, authentication, sessions and background jobs. Compiled with the
 //! `ssr` feature only; server functions and the `server` binary call into it.
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod auth;
 pub mod config;

@@ -4,7 +4,7 @@
 
 use crate::{
     backend::{
-        api_tokens,
+        alerts, api_tokens,
         db::{
             account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
             accounts, connections,
@@ -72,6 +72,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, Ser
         time_zone: zone.name().to_owned(),
         time_zones: Zone::all_names(),
         api_tokens: api_tokens::list(&state.db, account_id, &zone).await?,
+        alerts: alerts::view(state, account_id, &zone).await?,
     })
 }
 

@@ -37,6 +37,6 @@ pub use products::{
     LINK_CHOICES, LinkSuggestion, PRODUCT_SORTS, PRODUCTS_PER_PAGE, ProductRow, ProductsView, STATUSES, StoreCell,
     StoreColumn,
 };
-pub use settings::{SettingsView, StoreTrigger};
+pub use settings::{AlertSentView, AlertsView, SettingsView, StoreTrigger};
 pub use sku::{ChartSeries, HISTORY_PER_PAGE, HistoryEntryView, HolderView, QtyChartView, SkuStoreView, SkuView};
 pub use sync_run::{PushReason, RunKind, SyncRunView};

@@ -19,6 +19,28 @@ pub struct SettingsView {
     pub time_zones: Vec<String>,
     /// The account's API tokens, newest first.
     pub api_tokens: Vec<super::ApiTokenView>,
+    pub alerts: AlertsView,
+}
+
+/// Where the account's alerts go, and the latest ones sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertsView {
+    /// Empty when alerts are off.
+    pub webhook_url: String,
+    pub digest: bool,
+    /// Newest first.
+    pub sent: Vec<AlertSentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSentView {
+    /// `order_failed`, `store_unhealthy`, `digest` or `test`.
+    pub kind: String,
+    pub at: String,
+    pub delivered: bool,
+    pub summary: String,
+    /// The receiver's answer, or why it was not delivered.
+    pub outcome: String,
 }
 
 /// When one store's orders become Prokip sales.

@@ -7,7 +7,7 @@ use super::Banners;
 use crate::components::post_form::PostForm;
 use crate::{
     api::load_settings,
-    model::{ApiTokenView, SettingsView, StoreTrigger, TOKEN_LIFETIMES, TokenScope, TokenState},
+    model::{AlertsView, ApiTokenView, SettingsView, StoreTrigger, TOKEN_LIFETIMES, TokenScope, TokenState},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,6 +37,7 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
     let review = v.review_new_stores;
     let (zone, zones) = (v.time_zone.clone(), v.time_zones.clone());
     let tokens = v.api_tokens.clone();
+    let alerts = v.alerts.clone();
     view! {
         <section class="card" aria-labelledby="payment-heading">
             <h2 id="payment-heading">"Payment method for online sales"</h2>
@@ -111,7 +112,82 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
             }}
         </section>
         <TimeZoneForm zone zones />
+        <Alerts alerts />
         <ApiTokens tokens />
+    }
+}
+
+/// Where alerts go: failed orders and stores needing attention at once, a digest every morning.
+#[component]
+fn Alerts(alerts: AlertsView) -> impl IntoView {
+    let on = !alerts.webhook_url.is_empty();
+    view! {
+        <section class="card" aria-labelledby="alerts-heading">
+            <h2 id="alerts-heading">"Alerts"</h2>
+            <p class="muted">
+                "Told at once when an order fails or a store needs attention (at most one alert of each an hour), and a digest of the day before every morning at 07:00. Alerts are posted as JSON with a "
+                <code>"text"</code>
+                " field: a Slack incoming-webhook URL works as it is."
+            </p>
+            <PostForm action="/settings/alerts" class="stack">
+                <label for="alert_webhook_url">"Alert address (webhook URL)"</label>
+                <input
+                    id="alert_webhook_url"
+                    name="alert_webhook_url"
+                    type="url"
+                    maxlength="2000"
+                    placeholder="https://hooks.slack.com/services/…"
+                    value=alerts.webhook_url.clone()
+                />
+                <label>
+                    <input type="checkbox" name="alert_digest" value="on" checked=alerts.digest />
+                    " Send a daily digest"
+                </label>
+                <p class="muted">"Leave the address empty to turn alerts off."</p>
+                <button type="submit" class="primary">"Save alerts"</button>
+            </PostForm>
+            {on
+                .then(|| {
+                    view! {
+                        <PostForm action="/settings/alerts/test" class="inline">
+                            <button type="submit">"Send a test alert"</button>
+                        </PostForm>
+                    }
+                })}
+            {if alerts.sent.is_empty() {
+                view! { <p class="muted">"No alert sent yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data" data-testid="alerts-sent">
+                        <caption class="visually-hidden">"Latest alerts"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Sent"</th>
+                                <th scope="col">"About"</th>
+                                <th scope="col">"Delivered"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {alerts
+                                .sent
+                                .into_iter()
+                                .map(|a| {
+                                    let delivered = if a.delivered { format!("yes, {}", a.outcome) } else { format!("no: {}", a.outcome) };
+                                    view! {
+                                        <tr data-testid="alert-sent">
+                                            <td>{a.at}</td>
+                                            <td>{a.summary}</td>
+                                            <td>{delivered}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
 

@@ -1,9 +1,9 @@
 //! Settings forms: the payment method, the customer setting, new stores' review, each store's
-//! order trigger, the account's time zone and its API tokens. Each answers with a redirect back to the Settings page carrying a notice or an
+//! order trigger, the account's time zone, its API tokens and its alerts. Each answers with a redirect back to the Settings page carrying a notice or an
 //! error.
 
 use super::SignedIn;
-use app::backend::{api_tokens, error::ServerError, flash, settings, state::AppState};
+use app::backend::{alerts, api_tokens, error::ServerError, flash, settings, state::AppState};
 use app::model::FlashView;
 use axum::{
     Form,
@@ -105,4 +105,26 @@ pub async fn revoke_token(State(state): State<AppState>, user: SignedIn, Path(id
         .await
         .map(|name| format!("Token “{name}” revoked: it no longer opens anything."));
     super::back_to("/settings", result)
+}
+
+#[derive(Deserialize)]
+pub struct AlertsForm {
+    #[serde(default)]
+    alert_webhook_url: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    alert_digest: Option<String>,
+}
+
+/// Where alerts go, and whether the daily digest is wanted.
+pub async fn alerts(State(state): State<AppState>, user: SignedIn, Form(f): Form<AlertsForm>) -> Response {
+    match alerts::save(&state, user.account_id, &f.alert_webhook_url, f.alert_digest.is_some()).await {
+        Ok(notice) => super::back_to("/settings", Ok::<_, ServerError>(notice)),
+        Err(e) => ServerError::from(e).redirect("/settings", &[("alert_webhook_url", &f.alert_webhook_url)]),
+    }
+}
+
+/// Sends a test alert at once and says how the receiver answered.
+pub async fn test_alert(State(state): State<AppState>, user: SignedIn) -> Response {
+    super::back_to("/settings", alerts::send_test(&state, user.account_id).await)
 }

@@ -4,6 +4,7 @@
 pub mod account_settings;
 pub mod accounts;
 pub mod activity;
+pub mod alerts;
 pub mod api_tokens;
 pub mod catalog;
 pub mod commitments;

@@ -1,5 +1,6 @@
-//! Deletes expired sessions and stale login failures, and applies the retention of personal data:
-//! webhook payloads redacted some days after processing, old activity deleted, in batches. A cron
+//! Deletes expired sessions and stale login failures, applies the retention of personal data
+//! (webhook payloads redacted some days after processing, old activity deleted, in batches) and
+//! sends the alerts that are due. A cron
 //! tick enqueues it every minute; the work is idempotent, so ticks from several processes at once
 //! are harmless.
 
@@ -31,7 +32,9 @@ impl Job for Housekeeping {
     const RETRY: Retry = Retry::ONCE;
 
     async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
-        run(&state.db, state.config.retention).await
+        run(&state.db, state.config.retention).await?;
+        crate::backend::alerts::run(state, chrono::Utc::now()).await?;
+        Ok(())
     }
 }
 

@@ -72,7 +72,7 @@ fn json(what: &str, path: &str, body: String) -> Req {
 /// Every (route, field) with every nasty value, plus each field left out.
 fn requests(w: &World) -> Vec<Req> {
     let mut out = Vec::new();
-    let single: [(&str, &str); 11] = [
+    let single: [(&str, &str); 12] = [
         ("/connections/prokip/token", "token"),
         ("/connections/prokip/location", "location_id"),
         ("/settings/payment-method", "payment_method"),
@@ -84,6 +84,7 @@ fn requests(w: &World) -> Vec<Req> {
         ("/settings/stores/{w}/trigger", "trigger"),
         ("/connections/woocommerce/callback", "consumer_key"),
         ("/settings/api-tokens", "token_name"),
+        ("/settings/alerts", "alert_webhook_url"),
     ];
     for v in nasty() {
         for (path, field) in single {

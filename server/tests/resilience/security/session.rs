@@ -32,6 +32,8 @@ fn post_routes(w: &World) -> Vec<String> {
         "/settings/payment-method",
         "/settings/customer",
         "/settings/api-tokens",
+        "/settings/alerts",
+        "/settings/alerts/test",
         "/connections/shopify/start",
         "/connections/shopify/initiate",
         "/connections/webhook/shopify",
