@@ -167,7 +167,9 @@ async fn for_account(state: &AppState, target: &Target, now: DateTime<Utc>) -> R
         let days = zone.last_days(now, 2);
         let today = &days[1];
         let due = now >= zone.start_of(today.date) + (DIGEST_AT - NaiveTime::MIN);
-        if due {
+        // Sent already today: skip the overview's queries (this runs every minute).
+        let sent_today = alerts::last_sent(db, target.account_id, "digest").await?.is_some_and(|t| t > today.starts);
+        if due && !sent_today {
             let o = overview::for_account(db, target.account_id, &days).await?;
             let yesterday = &o.chart[0];
             let attention: Vec<String> = o

@@ -53,7 +53,11 @@ pub struct Problem {
 }
 
 /// The latest alert of `kind` the account was sent.
-async fn last_sent<C: ConnectionTrait>(db: &C, account_id: i64, kind: &str) -> Result<Option<DateTime<Utc>>, DbErr> {
+pub async fn last_sent<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    kind: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     let sql = "SELECT max(sent_at) FROM alerts_sent WHERE account_id = $1 AND kind = $2";
     let row = db.query_one_raw(stmt(db, sql, vec![account_id.into(), kind.into()])).await?;
     Ok(row.map(|r| r.try_get_by_index::<Option<DateTime<Utc>>>(0)).transpose()?.flatten())
