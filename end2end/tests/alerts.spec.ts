@@ -35,10 +35,11 @@ test("an alert address is saved on Settings and a test alert reaches it", async 
     await page.getByRole("button", { name: "Send a test alert" }).click();
     await expect(page.getByTestId("notice")).toContainText("Test alert delivered (answered 200).");
     await expect(page.getByTestId("alert-sent").first()).toContainText("yes, answered 200");
-    expect(hook.bodies).toHaveLength(1);
-    const body = hook.bodies[0] as { text: string; kind: string; account: string };
-    expect(body.kind).toBe("test");
-    expect(body.text).toContain("Alert Traders: a test alert");
+    // The morning digest may arrive too once the address is saved (after 07:00 the housekeeping
+    // minute sends it): the test alert is the one asked for here.
+    const tests = (hook.bodies as { text: string; kind: string }[]).filter((b) => b.kind === "test");
+    expect(tests).toHaveLength(1);
+    expect(tests[0].text).toContain("Alert Traders: a test alert");
 
     await page.getByLabel("Alert address (webhook URL)").fill("ftp://example.com/hook");
     await page.getByRole("button", { name: "Save alerts" }).click();
