@@ -5,7 +5,10 @@
 mod common;
 
 use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
-use common::{location, spawn, world::World};
+use common::{
+    location, spawn,
+    world::{Options, World},
+};
 use serde_json::Value;
 use std::sync::{
     Arc, Mutex,
@@ -36,6 +39,12 @@ impl Receiver {
     }
 }
 
+/// Without the background workers: the housekeeping minute would send alerts at the real time
+/// beside the ones each test sends at the time it chooses.
+async fn quiet_world() -> World {
+    World::with(Options { jobs: false }).await
+}
+
 async fn set_alerts(w: &World, url: &str, digest: bool) -> String {
     let mut form = vec![("alert_webhook_url", url)];
     if digest {
@@ -60,7 +69,7 @@ async fn run_alerts(w: &World, now: chrono::DateTime<chrono::Utc>) -> u64 {
 
 #[tokio::test]
 async fn a_failed_order_is_told_at_once_and_at_most_once_an_hour() {
-    let w = World::new().await;
+    let w = quiet_world().await;
     let (receiver, url) = Receiver::start().await;
     assert!(set_alerts(&w, &url, false).await.contains("notice="));
     assert_eq!(run_alerts(&w, chrono::Utc::now()).await, 0, "nothing to tell yet");
@@ -92,7 +101,7 @@ async fn a_failed_order_is_told_at_once_and_at_most_once_an_hour() {
 
 #[tokio::test]
 async fn a_store_needing_attention_is_told_and_an_unreachable_receiver_is_shown() {
-    let w = World::new().await;
+    let w = quiet_world().await;
     let (receiver, url) = Receiver::start().await;
     set_alerts(&w, &url, false).await;
     receiver.status.store(500, Ordering::SeqCst);
@@ -124,7 +133,7 @@ async fn a_store_needing_attention_is_told_and_an_unreachable_receiver_is_shown(
 
 #[tokio::test]
 async fn the_digest_goes_once_a_day_after_seven_in_the_accounts_zone() {
-    let w = World::new().await;
+    let w = quiet_world().await;
     let (receiver, url) = Receiver::start().await;
     set_alerts(&w, &url, true).await;
     w.app.sql(&format!("UPDATE accounts SET time_zone = 'Africa/Nairobi' WHERE id = {}", w.account_id)).await;
@@ -149,7 +158,7 @@ async fn the_digest_goes_once_a_day_after_seven_in_the_accounts_zone() {
 
 #[tokio::test]
 async fn a_bad_alert_address_is_refused_and_changes_nothing() {
-    let w = World::new().await;
+    let w = quiet_world().await;
     let (_, url) = Receiver::start().await;
     assert!(set_alerts(&w, &url, true).await.contains("notice="));
     for bad in [
