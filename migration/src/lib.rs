@@ -37,6 +37,7 @@ mod m20261208_000003_store_barcodes;
 mod m20261209_000101_order_details;
 mod m20261210_000001_api_tokens;
 mod m20261210_000002_alerts;
+mod m20261211_000001_alert_email;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000101_order_details::Migration),
             Box::new(m20261210_000001_api_tokens::Migration),
             Box::new(m20261210_000002_alerts::Migration),
+            Box::new(m20261211_000001_alert_email::Migration),
         ]
     }
 }

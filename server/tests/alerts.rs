@@ -1,12 +1,15 @@
 //! Alerts: a webhook URL set on Settings gets a JSON alert (Slack-compatible `text`) when an order
 //! fails or a store comes to need attention, at most one of each kind an hour, and a daily digest
-//! after 07:00 in the account's zone; every alert is listed with how the receiver answered.
+//! after 07:00 in the account's zone; every alert is listed with how the receiver answered. The
+//! same alerts are e-mailed through the server's relay, here a real SMTP server (aiosmtpd).
 
 mod common;
 
 use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
 use common::{
-    location, spawn,
+    location,
+    smtp::SmtpSink,
+    spawn,
     world::{Options, World},
 };
 use serde_json::Value;
@@ -42,11 +45,21 @@ impl Receiver {
 /// Without the background workers: the housekeeping minute would send alerts at the real time
 /// beside the ones each test sends at the time it chooses.
 async fn quiet_world() -> World {
-    World::with(Options { jobs: false }).await
+    World::with(Options { jobs: false, ..Default::default() }).await
+}
+
+/// Without workers, with the server's mail relay set to `relay` (an `smtp://` URL).
+async fn world_with_relay(relay: &str) -> World {
+    let vars = vec![("SMTP_URL", relay.to_owned()), ("SMTP_FROM", "Prokip Sync <alerts@example.com>".to_owned())];
+    World::with(Options { jobs: false, vars }).await
 }
 
 async fn set_alerts(w: &World, url: &str, digest: bool) -> String {
-    let mut form = vec![("alert_webhook_url", url)];
+    set_alerts_to(w, url, "", digest).await
+}
+
+async fn set_alerts_to(w: &World, url: &str, email: &str, digest: bool) -> String {
+    let mut form = vec![("alert_webhook_url", url), ("alert_email", email)];
     if digest {
         form.push(("alert_digest", "on"));
     }
@@ -174,4 +187,106 @@ async fn a_bad_alert_address_is_refused_and_changes_nothing() {
     assert_eq!(kept, 1, "the saved address stays");
     assert!(set_alerts(&w, "", false).await.contains("notice="));
     assert_eq!(w.app.scalar("SELECT count(*) FROM account_settings WHERE alert_webhook_url IS NOT NULL").await, 0);
+}
+
+const RELAY_LOGIN: (&str, &str) = ("relay-user", "relay pass/word");
+
+async fn test_alert(w: &World) -> String {
+    let r = w.browser.post(w.app.url("/settings/alerts/test")).send().await.unwrap();
+    w.app.follow(&w.browser, &location(&r)).await
+}
+
+#[tokio::test]
+async fn alerts_are_emailed_through_an_authenticated_relay_at_most_once_a_kind_an_hour() {
+    let sink = SmtpSink::start(Some(RELAY_LOGIN));
+    // The password's space and slash travel percent-encoded, as SMTP_URL documents.
+    let w = world_with_relay(&sink.url(Some(("relay-user", "relay%20pass%2Fword")))).await;
+    let saved = set_alerts_to(&w, "", "owner@example.com, Ops@Example.com", false).await;
+    assert!(saved.contains("notice="), "{saved}");
+
+    fail_an_order(&w, "#1001", "Prokip refused the sale: not enough stock of AS0001").await;
+    let now = chrono::Utc::now();
+    assert_eq!(run_alerts(&w, now).await, 1);
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert_eq!(m.login.as_deref(), Some("relay-user"), "authenticated with the relay's login");
+    assert_eq!(m.mail_from, "alerts@example.com");
+    assert_eq!(m.rcpt_tos, ["owner@example.com", "Ops@Example.com"]);
+    assert!(m.from.contains("Prokip Sync <alerts@example.com>"), "{}", m.from);
+    assert_eq!(m.content_type, "text/plain");
+    assert!(m.message_id.contains('@'), "a Message-ID: {}", m.message_id);
+    assert_eq!(m.subject, "Prokip Sync — Amina Traders: 1 order failed");
+    assert!(m.body.contains("/activity?open=1"), "{}", m.body);
+    assert!(
+        m.body.contains("Order #1001 from the demo store") && m.body.contains("not enough stock of AS0001"),
+        "one line per problem: {}",
+        m.body
+    );
+
+    // Within the hour: nothing more; an hour on, what is new since, in one e-mail.
+    fail_an_order(&w, "#1002", "Prokip refused the sale: not enough stock of AS0002").await;
+    assert_eq!(run_alerts(&w, now + chrono::Duration::minutes(1)).await, 0);
+    assert_eq!(sink.mails().len(), 1, "at most one alert of a kind an hour");
+    assert_eq!(run_alerts(&w, now + chrono::Duration::minutes(61)).await, 1);
+    let last = sink.mails().pop().unwrap();
+    assert!(last.body.contains("#1002") && !last.body.contains("#1001"), "only what is new: {}", last.body);
+
+    let relay = format!("accepted by 127.0.0.1:{}", sink.port);
+    let settings = w.app.follow(&w.browser, "/settings").await;
+    assert!(settings.contains(&format!("yes, {relay}")), "listed on Settings with the relay's answer");
+    assert!(settings.contains("owner@example.com, Ops@Example.com"), "the addresses are shown");
+
+    // Both ways at once: each answer is said.
+    let (receiver, url) = Receiver::start().await;
+    set_alerts_to(&w, &url, "owner@example.com", false).await;
+    let page = test_alert(&w).await;
+    assert!(page.contains(&format!("Test alert delivered (webhook answered 200; e-mail {relay}).")), "{page}");
+    assert_eq!(receiver.bodies().len(), 1);
+    let test = sink.mails().pop().unwrap();
+    assert_eq!(
+        (test.subject.as_str(), test.rcpt_tos.as_slice()),
+        ("Prokip Sync — Amina Traders: A test alert", &["owner@example.com".to_owned()][..])
+    );
+}
+
+#[tokio::test]
+async fn a_relay_that_refuses_the_login_is_shown_as_not_delivered() {
+    let sink = SmtpSink::start(Some(RELAY_LOGIN));
+    let w = world_with_relay(&sink.url(Some(("relay-user", "wrong")))).await;
+    set_alerts_to(&w, "", "owner@example.com", false).await;
+    let page = test_alert(&w).await;
+    assert!(
+        page.contains(&format!("The test alert was not delivered: the mail relay 127.0.0.1:{} refused it", sink.port)),
+        "{page}"
+    );
+    assert!(sink.mails().is_empty());
+    fail_an_order(&w, "#1003", "Prokip refused the sale").await;
+    assert_eq!(run_alerts(&w, chrono::Utc::now()).await, 1, "claimed and tried once");
+    let settings = w.app.follow(&w.browser, "/settings").await;
+    assert!(settings.contains("no: the mail relay"), "the failed delivery is listed: {settings}");
+}
+
+#[tokio::test]
+async fn bad_or_unsendable_email_addresses_are_refused_and_change_nothing() {
+    let sink = SmtpSink::start(None);
+    let w = world_with_relay(&sink.url(None)).await;
+    assert!(set_alerts_to(&w, "", "owner@example.com", true).await.contains("notice="));
+    let six = (1..=6).map(|i| format!("u{i}@example.com")).collect::<Vec<_>>().join(", ");
+    for bad in ["not an address", "owner@", "owner@example.com, @example.com", "a b@example.com", &six] {
+        let to = set_alerts_to(&w, "", bad, true).await;
+        assert!(to.contains("error=") && to.contains("field=alert_email"), "{bad}: {to}");
+    }
+    let kept = "SELECT count(*) FROM account_settings WHERE alert_email = 'owner@example.com'";
+    assert_eq!(w.app.scalar(kept).await, 1, "the saved address stays");
+
+    // A server without a relay says so and keeps nothing.
+    let plain = quiet_world().await;
+    let to = set_alerts_to(&plain, "", "owner@example.com", true).await;
+    assert!(to.contains("field=alert_email"), "{to}");
+    let page = plain.app.follow(&plain.browser, &to).await;
+    assert!(page.contains("This server does not send e-mail yet"), "{page}");
+    assert_eq!(plain.app.scalar("SELECT count(*) FROM account_settings WHERE alert_email IS NOT NULL").await, 0);
+    let settings = plain.app.follow(&plain.browser, "/settings").await;
+    assert!(settings.contains("E-mail is not set up on this server"), "Settings says why the field is off");
 }

@@ -62,7 +62,7 @@ async fn products(w: &World, c: &reqwest::Client, q: &str, status: &str, page: u
 
 #[tokio::test]
 async fn the_products_page_searches_filters_and_pages_in_the_database() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let (status, all) = products(&w, &w.browser, "", "", 1).await;
     assert_eq!(status, 200, "{all}");
     // 54 Prokip SKUs + the store-only spelling of the mismatch.
@@ -107,7 +107,7 @@ async fn the_products_page_searches_filters_and_pages_in_the_database() {
 /// column that is not one is refused.
 #[tokio::test]
 async fn the_products_list_sorts_by_a_column_either_way() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let sorted = |sort: &'static str| {
         let c = w.browser.clone();
         let url = w.app.url("/api/products");
@@ -164,7 +164,7 @@ async fn fix_the_spelling_in_woo(w: &World) -> u64 {
 
 #[tokio::test]
 async fn reindex_picks_up_a_sku_fixed_in_the_store() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     // The merchant corrects the spelling in WooCommerce, then presses "Re-index".
     fix_the_spelling_in_woo(&w).await;
 
@@ -219,7 +219,7 @@ async fn a_sku_fixed_in_the_store_maps_as_soon_as_the_store_reports_the_product_
 
 #[tokio::test]
 async fn a_burst_of_product_changes_costs_a_few_store_reads_not_one_each() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     fix_the_spelling_in_woo(&w).await;
     // Twenty product changes arrive together (a stock push makes a store report one per product).
     let products: Vec<u64> = w.woo.state(wm::DEMO_STORE).unwrap()["products"]

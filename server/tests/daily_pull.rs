@@ -9,7 +9,7 @@ use mocks::woocommerce as wm;
 
 #[tokio::test]
 async fn the_daily_tick_imports_a_missed_order_once_a_day() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let line_items = vec![wm::NewOrderLine { sku: "AS0016".into(), quantity: 1 }];
     let new = wm::NewOrder { line_items, status: Some("processing".into()), billing_email: None };
     let id = w.woo.create_order(wm::DEMO_STORE, &new).await.unwrap()["id"].as_u64().unwrap();

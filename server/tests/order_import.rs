@@ -288,7 +288,7 @@ async fn an_unmapped_sku_holds_only_its_order_until_it_is_mapped() {
 #[tokio::test]
 async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
     use app::backend::platforms::prokip::{DiscountType, NewSell, SellOutcome, SellPayment, SellProduct, SellStatus};
-    let w = mapped_world(Options { jobs: false }).await;
+    let w = mapped_world(Options { jobs: false, ..Default::default() }).await;
     let id = woo_order(&w, &[("AS0011", 1)], "processing").await;
     let event = format!("SELECT id FROM webhook_events WHERE payload->>'id' = '{id}'");
     w.eventually(WAIT, "event stored", || async {
@@ -360,7 +360,7 @@ async fn a_sell_created_before_an_interruption_is_adopted_not_sent_again() {
 
 #[tokio::test]
 async fn pull_orders_back_fills_an_order_whose_webhook_was_lost() {
-    let w = mapped_world(Options { jobs: false }).await;
+    let w = mapped_world(Options { jobs: false, ..Default::default() }).await;
     let id = woo_order(&w, &[("AS0013", 1)], "processing").await;
     let (shop_id, _, _) = shopify_order(&w, &[("AS0014", 1)], "paid").await;
     w.eventually(WAIT, "events stored", || async { w.app.scalar("SELECT count(*) FROM webhook_events").await >= 2 })

@@ -65,7 +65,7 @@ fn amount(v: &Value) -> Decimal {
 
 #[tokio::test]
 async fn a_pulled_order_becomes_the_same_prokip_sell_as_by_webhook() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     // Each case: the order that arrives by webhook, then the same order whose webhooks are lost.
     let mut cases = Vec::new();
     for taxes_included in [true, false] {

@@ -30,7 +30,7 @@ async fn dump(w: &World) -> String {
 
 #[tokio::test]
 async fn no_plaintext_secret_is_stored_anywhere() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let prokip = app::backend::stores::prokip::client_for(&w.app.state, w.account_id).await.unwrap().tokens().unwrap();
     let shop =
         app::backend::db::connections::get(&w.app.state.db, w.account_id, w.shopify_connection).await.unwrap().unwrap();
@@ -93,7 +93,7 @@ async fn openable(w: &World, ring: &app::backend::crypto::Keyring) -> usize {
 #[tokio::test]
 async fn after_a_key_rotation_every_secret_is_resealed_and_the_old_key_can_go() {
     use app::backend::{crypto::Keyring, reseal::reseal_all};
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let db = &w.app.state.db;
     let new_key = Keyring::generate_base64();
     let old = Keyring::from_base64(TEST_KEY, &[]).unwrap();

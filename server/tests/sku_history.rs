@@ -51,7 +51,7 @@ fn both(w: &World, sku: &str) -> (Option<i64>, Option<i64>) {
 
 #[tokio::test]
 async fn a_pos_sale_and_an_online_order_leave_their_causes_in_the_history() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     push(&w, None, PushReason::Reconcile).await;
     let (shop, woo) = (w.shopify_connection, w.woo_connection);
     let start = w.prokip.stock(w.prokip_location, "AS0010").unwrap().trunc();
@@ -108,7 +108,7 @@ async fn an_unpaid_order_holds_and_releases_with_its_order_named() {
 
 #[tokio::test]
 async fn a_failed_write_records_nothing_and_drift_is_recorded_before_its_repair() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     push(&w, None, PushReason::Reconcile).await;
     let (shop, woo) = (w.shopify_connection, w.woo_connection);
     let was = w.prokip.stock(w.prokip_location, "AS0002").unwrap().trunc();

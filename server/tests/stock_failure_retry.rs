@@ -22,7 +22,7 @@ const OPEN: &str = "SELECT count(*) FROM activity WHERE status = 'failed' AND NO
 
 #[tokio::test]
 async fn retry_after_a_store_failure_writes_the_stock_and_closes_the_failure() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(9)).unwrap();
     let failing = FaultKind::Status { status: 500, retry_after: None };
     w.woo.faults().add(FaultRule { path_prefix: String::new(), method: None, kind: failing, rate: 1.0, times: None });
@@ -58,7 +58,7 @@ async fn retry_after_a_store_failure_writes_the_stock_and_closes_the_failure() {
 /// SKU to one store closes that store's failure only.
 #[tokio::test]
 async fn counts_and_closing_follow_what_an_entry_is_about_not_its_wording() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     let failure = |connection_id: i64, subject: &'static str| NewActivity {
         account_id: w.account_id,
         kind: ActivityKind::Stock,
@@ -104,7 +104,7 @@ async fn counts_and_closing_follow_what_an_entry_is_about_not_its_wording() {
 /// one push, and reports what it started; with nothing open it says so.
 #[tokio::test]
 async fn retry_all_reruns_every_open_problem_in_one_press() {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     w.prokip.set_stock(w.prokip_location, "AS0001", Decimal::from(9)).unwrap();
     w.prokip.set_stock(w.prokip_location, "AS0002", Decimal::from(8)).unwrap();
     let failing = FaultKind::Status { status: 500, retry_after: None };

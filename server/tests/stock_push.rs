@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 async fn quiet_world() -> World {
-    World::with(Options { jobs: false }).await
+    World::with(Options { jobs: false, ..Default::default() }).await
 }
 
 async fn push(w: &World, skus: Option<&[&str]>, reason: PushReason) -> Vec<stock::StoreOutcome> {

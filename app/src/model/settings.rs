@@ -25,8 +25,12 @@ pub struct SettingsView {
 /// Where the account's alerts go, and the latest ones sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertsView {
-    /// Empty when alerts are off.
+    /// Empty when alerts are not posted anywhere.
     pub webhook_url: String,
+    /// Addresses alerts are e-mailed to, comma-separated; empty when none.
+    pub email: String,
+    /// The server has a mail relay (`SMTP_URL`); without one the e-mail field is off.
+    pub email_available: bool,
     pub digest: bool,
     /// Newest first.
     pub sent: Vec<AlertSentView>,

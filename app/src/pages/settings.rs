@@ -120,14 +120,19 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
 /// Where alerts go: failed orders and stores needing attention at once, a digest every morning.
 #[component]
 fn Alerts(alerts: AlertsView) -> impl IntoView {
-    let on = !alerts.webhook_url.is_empty();
+    let on = !alerts.webhook_url.is_empty() || !alerts.email.is_empty();
+    let email_help = if alerts.email_available {
+        "Up to 5 addresses, separated by commas."
+    } else {
+        "E-mail is not set up on this server: its operator sets SMTP_URL and SMTP_FROM. A webhook address works meanwhile."
+    };
     view! {
         <section class="card" aria-labelledby="alerts-heading">
             <h2 id="alerts-heading">"Alerts"</h2>
             <p class="muted">
                 "Told at once when an order fails or a store needs attention (at most one alert of each an hour), and a digest of the day before every morning at 07:00. Alerts are posted as JSON with a "
                 <code>"text"</code>
-                " field: a Slack incoming-webhook URL works as it is."
+                " field (a Slack incoming-webhook URL works as it is), e-mailed, or both."
             </p>
             <PostForm action="/settings/alerts" class="stack">
                 <label for="alert_webhook_url">"Alert address (webhook URL)"</label>
@@ -139,11 +144,25 @@ fn Alerts(alerts: AlertsView) -> impl IntoView {
                     placeholder="https://hooks.slack.com/services/…"
                     value=alerts.webhook_url.clone()
                 />
+                <label for="alert_email">"E-mail alerts to"</label>
+                <input
+                    id="alert_email"
+                    name="alert_email"
+                    type="text"
+                    inputmode="email"
+                    autocomplete="email"
+                    maxlength="1300"
+                    placeholder="owner@example.com"
+                    aria-describedby="alert_email_help"
+                    disabled=!alerts.email_available && alerts.email.is_empty()
+                    value=alerts.email.clone()
+                />
+                <p id="alert_email_help" class="muted">{email_help}</p>
                 <label>
                     <input type="checkbox" name="alert_digest" value="on" checked=alerts.digest />
                     " Send a daily digest"
                 </label>
-                <p class="muted">"Leave the address empty to turn alerts off."</p>
+                <p class="muted">"Leave both empty to turn alerts off."</p>
                 <button type="submit" class="primary">"Save alerts"</button>
             </PostForm>
             {on

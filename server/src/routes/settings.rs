@@ -111,6 +111,8 @@ pub async fn revoke_token(State(state): State<AppState>, user: SignedIn, Path(id
 pub struct AlertsForm {
     #[serde(default)]
     alert_webhook_url: String,
+    #[serde(default)]
+    alert_email: String,
     /// A checkbox: present when ticked.
     #[serde(default)]
     alert_digest: Option<String>,
@@ -118,9 +120,10 @@ pub struct AlertsForm {
 
 /// Where alerts go, and whether the daily digest is wanted.
 pub async fn alerts(State(state): State<AppState>, user: SignedIn, Form(f): Form<AlertsForm>) -> Response {
-    match alerts::save(&state, user.account_id, &f.alert_webhook_url, f.alert_digest.is_some()).await {
+    match alerts::save(&state, user.account_id, &f.alert_webhook_url, &f.alert_email, f.alert_digest.is_some()).await {
         Ok(notice) => super::back_to("/settings", Ok::<_, ServerError>(notice)),
-        Err(e) => ServerError::from(e).redirect("/settings", &[("alert_webhook_url", &f.alert_webhook_url)]),
+        Err(e) => ServerError::from(e)
+            .redirect("/settings", &[("alert_webhook_url", &f.alert_webhook_url), ("alert_email", &f.alert_email)]),
     }
 }
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
 pub mod world;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};

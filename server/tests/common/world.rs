@@ -27,11 +27,13 @@ pub struct World {
 pub struct Options {
     /// Start the background workers (default true).
     pub jobs: bool,
+    /// More configuration variables, e.g. `SMTP_URL`.
+    pub vars: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { jobs: true }
+        Options { jobs: true, vars: Vec::new() }
     }
 }
 
@@ -54,12 +56,13 @@ impl World {
         woo.set_base_url(&format!("http://{w}"));
         let prokip_api = format!("http://{p}");
         let template = format!("http://{s}/{{shop}}");
-        let app = TestApp::spawn_with(&[
+        let mut vars = vec![
             ("MOCK_MODE", "true"),
-            ("PROKIP_API", &prokip_api),
-            ("SHOPIFY_SHOP_URL_TEMPLATE", &template),
-        ])
-        .await;
+            ("PROKIP_API", prokip_api.as_str()),
+            ("SHOPIFY_SHOP_URL_TEMPLATE", template.as_str()),
+        ];
+        vars.extend(opts.vars.iter().map(|(k, v)| (*k, v.as_str())));
+        let app = TestApp::spawn_with(&vars).await;
         if opts.jobs {
             app.start_jobs();
         }

@@ -15,7 +15,7 @@ const SKUS: [&str; 8] = ["AS0001", "AS0002", "AS0003", "AS0004", "AS0005", "AS00
 /// A World without in-process workers (the child servers run them), with enough Prokip stock for
 /// any burst, and its secrets registered for the log check.
 pub async fn world() -> World {
-    let w = World::with(Options { jobs: false }).await;
+    let w = World::with(Options { jobs: false, ..Default::default() }).await;
     for sku in SKUS {
         w.prokip.set_stock(w.prokip_location, sku, 1_000_000.into()).unwrap();
     }

@@ -5,12 +5,14 @@ mod encryption;
 mod metrics;
 mod platforms;
 mod retention;
+mod smtp;
 mod sync;
 
 pub use encryption::Encryption;
 pub use metrics::MetricsSettings;
 pub use platforms::{DEMO_PROKIP_API, DEMO_PROKIP_CLIENT, DEMO_SHOPIFY_APP, DEMO_SHOPIFY_TEMPLATE, Platforms};
 pub use retention::Retention;
+pub use smtp::SmtpSettings;
 pub use sync::SyncSettings;
 
 use crate::backend::auth::TrustedProxies;
@@ -51,6 +53,8 @@ pub struct Config {
     pub retention: Retention,
     /// Who may read `/metrics`, and on which address.
     pub metrics: MetricsSettings,
+    /// The relay alert e-mails go through; none when `SMTP_URL` is not set.
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl fmt::Debug for Config {
@@ -70,6 +74,7 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("retention", &self.retention)
             .field("metrics", &self.metrics)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }
@@ -173,6 +178,7 @@ impl Config {
             trusted_proxies,
             retention: Retention::from_lookup(&get)?,
             metrics: MetricsSettings::from_lookup(&get, std::net::SocketAddr::new(bind_addr, port))?,
+            smtp: SmtpSettings::from_lookup(&get, production)?,
         })
     }
 

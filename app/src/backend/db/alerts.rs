@@ -15,13 +15,21 @@ pub struct Target {
     pub account_name: String,
     pub time_zone: String,
     pub webhook_url: Option<String>,
+    pub email: Option<String>,
     pub digest: bool,
+}
+
+impl Target {
+    /// Alerts go somewhere.
+    pub fn is_set(&self) -> bool {
+        self.webhook_url.is_some() || self.email.is_some()
+    }
 }
 
 // Hand-written (all below): upserts into and reads from `account_settings`, which has no entity
 // (its other statements are hand-written too), and conditional inserts under an advisory lock.
 const TARGET: &str = "SELECT a.id AS account_id, a.name AS account_name, a.time_zone,
-                             s.alert_webhook_url AS webhook_url, coalesce(s.alert_digest, true) AS digest
+                             s.alert_webhook_url AS webhook_url, s.alert_email AS email, coalesce(s.alert_digest, true) AS digest
                       FROM accounts a LEFT JOIN account_settings s ON s.account_id = a.id";
 
 pub async fn target<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Target, DbErr> {
@@ -31,17 +39,23 @@ pub async fn target<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Targe
 
 /// Every account with somewhere to send alerts.
 pub async fn targets<C: ConnectionTrait>(db: &C) -> Result<Vec<Target>, DbErr> {
-    let sql = format!("{TARGET} WHERE s.alert_webhook_url IS NOT NULL ORDER BY a.id");
+    let sql = format!("{TARGET} WHERE s.alert_webhook_url IS NOT NULL OR s.alert_email IS NOT NULL ORDER BY a.id");
     Target::find_by_statement(stmt(db, &sql, vec![])).all(db).await
 }
 
-pub async fn set<C: ConnectionTrait>(db: &C, account_id: i64, url: Option<&str>, digest: bool) -> Result<(), DbErr> {
-    let sql = "INSERT INTO account_settings (account_id, alert_webhook_url, alert_digest) VALUES ($1, $2, $3)
+pub async fn set<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    url: Option<&str>,
+    email: Option<&str>,
+    digest: bool,
+) -> Result<(), DbErr> {
+    let sql = "INSERT INTO account_settings (account_id, alert_webhook_url, alert_email, alert_digest)
+               VALUES ($1, $2, $3, $4)
                ON CONFLICT (account_id) DO UPDATE SET alert_webhook_url = EXCLUDED.alert_webhook_url,
-                 alert_digest = EXCLUDED.alert_digest, updated_at = now()";
-    db.execute_raw(stmt(db, sql, vec![account_id.into(), url.map(str::to_owned).into(), digest.into()]))
-        .await
-        .map(|_| ())
+                 alert_email = EXCLUDED.alert_email, alert_digest = EXCLUDED.alert_digest, updated_at = now()";
+    let values = vec![account_id.into(), url.map(str::to_owned).into(), email.map(str::to_owned).into(), digest.into()];
+    db.execute_raw(stmt(db, sql, values)).await.map(|_| ())
 }
 
 /// What an alert is about: a subject, why, and when.
