@@ -73,7 +73,7 @@ test("the navigation reaches the Settings page", async ({ page }) => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
-  await expect(page.getByText("Connect Prokip to choose among your business's payment methods.")).toBeVisible();
+  await expect(page.getByText("Your business's payment methods appear here once read from Prokip")).toBeVisible();
   await page.getByLabel("The customer with the order's email").check();
   await page.getByRole("button", { name: "Save customer setting" }).click();
   await expect(page.getByTestId("notice")).toContainText("customer with the order's email");

@@ -38,6 +38,7 @@ mod m20261209_000101_order_details;
 mod m20261210_000001_api_tokens;
 mod m20261210_000002_alerts;
 mod m20261211_000001_alert_email;
+mod m20261211_000002_prokip_directory;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_api_tokens::Migration),
             Box::new(m20261210_000002_alerts::Migration),
             Box::new(m20261211_000001_alert_email::Migration),
+            Box::new(m20261211_000002_prokip_directory::Migration),
         ]
     }
 }

@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/prokip/login", post(prokip::login))
         .route("/connections/prokip/token", post(prokip::token))
         .route("/connections/prokip/location", post(prokip::location))
+        .route("/connections/prokip/refresh", post(prokip::refresh))
         .route("/connections/prokip/disconnect", post(prokip::disconnect))
         .route("/settings/payment-method", post(settings::payment_method))
         .route("/settings/customer", post(settings::customer))

@@ -5,14 +5,14 @@
 use crate::{
     backend::{
         alerts, api_tokens,
+        connect::prokip::{self, ProkipConnectError},
         db::{
             account_settings::{self, CustomerMode, TRIGGER_COMPLETED, TRIGGER_PAID},
-            accounts, connections,
+            accounts, connections, prokip_configs,
         },
         error::{Kind, ServerError},
         state::AppState,
         stores,
-        stores::prokip::{client_for, keep_tokens},
         time::Zone,
     },
     model::{SettingsView, StoreTrigger},
@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 pub enum SettingsError {
     #[error("Connect Prokip first: payment methods come from your Prokip business.")]
     NotConnected,
-    #[error("Prokip did not answer ({0}); nothing was changed. Try again in a moment.")]
+    #[error("{0} Nothing was changed.")]
     Prokip(String),
     #[error("\"{0}\" is not one of your Prokip payment methods; nothing was changed.")]
     UnknownMethod(String),
@@ -57,7 +57,8 @@ impl From<SettingsError> for ServerError {
 /// load, never to save.
 pub async fn view(state: &AppState, account_id: i64) -> Result<SettingsView, ServerError> {
     let settings = account_settings::get(&state.db, account_id).await?;
-    let methods = payment_methods(state, account_id).await.unwrap_or_default();
+    // What the database holds: the page never waits on Prokip.
+    let methods = kept_payment_methods(state, account_id).await?;
     let stores = account_settings::order_triggers(&state.db, account_id).await?;
     let zone = Zone::of_account(&state.db, account_id).await?;
     Ok(SettingsView {
@@ -83,17 +84,24 @@ pub async fn set_time_zone(state: &AppState, account_id: i64, zone: &str) -> Res
     Ok(format!("Times are now shown in {}.", zone.name()))
 }
 
-async fn payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {
-    let client = client_for(state, account_id).await.map_err(|_| SettingsError::NotConnected)?;
-    let methods = client.payment_methods().await.map_err(|e| SettingsError::Prokip(e.to_string()));
-    keep_tokens(state, account_id, &client).await;
-    methods
+/// The business's payment methods as last read from Prokip (empty when never read).
+async fn kept_payment_methods(state: &AppState, account_id: i64) -> Result<BTreeMap<String, String>, SettingsError> {
+    let config = prokip_configs::for_account(&state.db, account_id).await?;
+    Ok(config.map(|c| c.read_directory().payment_methods.into_iter().collect()).unwrap_or_default())
 }
 
-/// Books online sales with `method`, which must be one of the business's payment methods.
+/// Books online sales with `method`, which must be one of the business's payment methods: those
+/// kept, or (for one added in Prokip since) those Prokip lists now.
 pub async fn set_payment_method(state: &AppState, account_id: i64, method: &str) -> Result<String, SettingsError> {
     let method = method.trim();
-    let methods = payment_methods(state, account_id).await?;
+    let mut methods = kept_payment_methods(state, account_id).await?;
+    if !methods.contains_key(method) {
+        methods = match prokip::refresh_directory(state, account_id).await {
+            Ok(d) => d.payment_methods.into_iter().collect(),
+            Err(ProkipConnectError::NotConnected) => return Err(SettingsError::NotConnected),
+            Err(e) => return Err(SettingsError::Prokip(e.to_string())),
+        };
+    }
     let label = methods.get(method).ok_or_else(|| SettingsError::UnknownMethod(method.to_owned()))?;
     account_settings::set_payment_method(&state.db, account_id, method).await?;
     Ok(format!("Online sales are now paid with \"{label}\" in Prokip."))

@@ -8,9 +8,11 @@ pub struct ProkipView {
     pub business_name: Option<String>,
     pub location_id: Option<i64>,
     pub location_name: Option<String>,
-    /// Locations to choose from, listed live from Prokip while no location is chosen.
+    /// The business's active locations, as last read from Prokip.
     pub locations: Vec<LocationOption>,
-    /// Why the locations could not be listed, if they could not.
+    /// When the locations and payment methods were last read; none when never.
+    pub read_at: Option<String>,
+    /// Why the last read failed, if it did.
     pub problem: Option<String>,
 }
 

@@ -129,6 +129,15 @@ fn ProkipConnected(p: ProkipView) -> impl IntoView {
         </dl>
         {p.problem.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         {picker}
+        <PostForm action="/connections/prokip/refresh" class="inline-form">
+            <span class="muted" data-testid="prokip-read-at">
+                {match p.read_at {
+                    Some(at) => format!("Locations and payment methods read from Prokip {at}."),
+                    None => "Locations and payment methods not read from Prokip yet.".to_owned(),
+                }}
+            </span>
+            <button type="submit">"Refresh from Prokip"</button>
+        </PostForm>
         <PostForm action="/connections/prokip/disconnect" class="inline-form">
             <button type="submit" class="danger">"Disconnect Prokip"</button>
         </PostForm>

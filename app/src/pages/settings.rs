@@ -45,7 +45,9 @@ fn SettingsForms(v: SettingsView) -> impl IntoView {
                 view! {
                     <p class="muted">
                         "Online sales are paid with " <code>{current}</code>
-                        ". Connect Prokip to choose among your business's payment methods."
+                        ". Your business's payment methods appear here once read from Prokip: connect it, or use “Refresh from Prokip” on "
+                        <a href="/connections">"Connections"</a>
+                        "."
                     </p>
                 }
                     .into_any()

@@ -45,6 +45,11 @@ pub async fn location(State(state): State<AppState>, user: SignedIn, Form(f): Fo
     back(prokip::choose_location(&state, user.account_id, &f.location_id).await)
 }
 
+/// Reads the business's locations and payment methods again at once.
+pub async fn refresh(State(state): State<AppState>, user: SignedIn) -> Response {
+    back(prokip::refresh(&state, user.account_id).await)
+}
+
 pub async fn disconnect(State(state): State<AppState>, user: SignedIn) -> Response {
     back(prokip::disconnect(&state, user.account_id).await)
 }

@@ -47,25 +47,21 @@ async fn index_soon(state: &AppState, account_id: i64, connection_id: Option<i64
 
 /// Everything the Connections page shows, for one account.
 pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, ServerError> {
-    let prokip = match prokip_configs::for_account(&state.db, account_id).await? {
-        None => None,
-        Some(p) => {
-            // Listed live, so a location added in Prokip shows up here at once.
-            let (locations, problem) = match prokip::locations(state, account_id).await {
-                Ok(list) => (list.into_iter().map(|l| LocationOption { id: l.id, name: l.name }).collect(), None),
-                Err(e) => (Vec::new(), Some(format!("Could not list your Prokip locations: {e}"))),
-            };
-            Some(ProkipView {
-                api_url: p.api_url,
-                business_name: p.business_name,
-                location_id: p.location_id,
-                location_name: p.location_name,
-                locations,
-                problem,
-            })
-        }
-    };
     let zone = Zone::of_account(&state.db, account_id).await?;
+    // From what the database holds: the page never waits on Prokip (the poll job reads the
+    // business hourly, "Refresh from Prokip" at once).
+    let prokip = prokip_configs::for_account(&state.db, account_id).await?.map(|p| {
+        let directory = p.read_directory();
+        ProkipView {
+            locations: directory.locations.into_iter().map(|(id, name)| LocationOption { id, name }).collect(),
+            read_at: p.directory_read_at.map(|t| zone.show(t, Shown::DateTime)),
+            problem: p.directory_problem.map(|e| format!("The last read from Prokip failed: {e}")),
+            api_url: p.api_url,
+            business_name: p.business_name,
+            location_id: p.location_id,
+            location_name: p.location_name,
+        }
+    });
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| zone.show(t, Shown::DateTime));
     let mut stores = Vec::new();
     for c in connections::list(&state.db, account_id).await? {

@@ -2,7 +2,7 @@
 //! never stored) or a pasted access token, pick the shop location, keep the tokens sealed and fresh.
 
 use crate::backend::{
-    db::prokip_configs::{self, NewProkipConfig},
+    db::prokip_configs::{self, Directory, NewProkipConfig},
     error::{Kind, ServerError},
     platforms::prokip::{BusinessLocation, ProkipClient, ProkipError, Tokens},
     secret::Secret,
@@ -136,6 +136,8 @@ async fn finish_connect(
     let label =
         if user.username.is_empty() { business } else { format!("{business} (signed in as {})", user.username) };
     save_new(state, account_id, &tokens, label).await?;
+    // For the pages; a failure is recorded there and the next poll reads again.
+    let _ = keep_directory(state, account_id, &client).await;
     let chosen = match location_id {
         Some(id) => Some(locations.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?),
         None if locations.len() == 1 => locations.first(),
@@ -183,12 +185,69 @@ async fn use_location(
     Ok(())
 }
 
-/// The business locations to choose from.
-pub async fn locations(state: &AppState, account_id: i64) -> Result<Vec<BusinessLocation>, ProkipConnectError> {
+/// How long what was read of the business (locations, payment methods) is shown before the poll
+/// job reads it again; "Refresh from Prokip" reads it at once.
+pub const DIRECTORY_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Reads the business's locations and payment methods and keeps them for the pages, which never
+/// call Prokip themselves. A failed read is recorded beside what was read before, and returned.
+pub async fn refresh_directory(state: &AppState, account_id: i64) -> Result<Directory, ProkipConnectError> {
     let client = client_for(state, account_id).await?;
-    let list = client.business_locations().await?;
+    let read = keep_directory(state, account_id, &client).await;
     account::persist_tokens(state, account_id, &client).await?;
-    Ok(list.into_iter().filter(|l| l.is_active).collect())
+    read
+}
+
+/// "Refresh from Prokip": what was read, in words.
+pub async fn refresh(state: &AppState, account_id: i64) -> Result<String, ProkipConnectError> {
+    let d = refresh_directory(state, account_id).await?;
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    Ok(format!(
+        "Read from Prokip just now: {} and {}.",
+        plural(d.locations.len(), "active location"),
+        plural(d.payment_methods.len(), "payment method")
+    ))
+}
+
+/// The poll job's hourly read: only when what is kept is older than [`DIRECTORY_MAX_AGE`] (or was
+/// never read). A failure is recorded for the pages, not raised: the poll itself went well.
+pub async fn refresh_directory_when_old(state: &AppState, account_id: i64) -> Result<bool, ServerError> {
+    let Some(config) = prokip_configs::for_account(&state.db, account_id).await? else { return Ok(false) };
+    if config.directory_read_at.is_some_and(|at| chrono::Utc::now() - at < DIRECTORY_MAX_AGE) {
+        return Ok(false);
+    }
+    match refresh_directory(state, account_id).await {
+        Ok(_) => Ok(true),
+        Err(ProkipConnectError::Internal(e)) => Err(e),
+        Err(e) => {
+            tracing::warn!(account_id, error = %e, "Prokip locations and payment methods not read");
+            Ok(false)
+        }
+    }
+}
+
+async fn keep_directory(
+    state: &AppState,
+    account_id: i64,
+    client: &ProkipClient,
+) -> Result<Directory, ProkipConnectError> {
+    let read = async {
+        let locations =
+            client.business_locations().await?.into_iter().filter(|l| l.is_active).map(|l| (l.id, l.name)).collect();
+        let payment_methods = client.payment_methods().await?.into_iter().collect();
+        Ok::<_, ProkipError>(Directory { locations, payment_methods })
+    };
+    match read.await {
+        Ok(directory) => {
+            prokip_configs::set_directory(&state.db, account_id, &directory).await?;
+            Ok(directory)
+        }
+        Err(e) => {
+            let e = ProkipConnectError::from(e);
+            prokip_configs::set_directory_problem(&state.db, account_id, &e.to_string()).await?;
+            Err(e)
+        }
+    }
 }
 
 /// Chooses (or changes) the shop location; it must be one of the business's locations.
@@ -198,6 +257,7 @@ pub async fn choose_location(state: &AppState, account_id: i64, raw_id: &str) ->
     let all = client.business_locations().await?;
     let location = all.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?;
     use_location(state, account_id, &client, location).await?;
+    let _ = keep_directory(state, account_id, &client).await;
     Ok(format!("Stock now comes from the Prokip location {}.", location.name))
 }
 

@@ -17,6 +17,11 @@ pub struct Model {
     pub expires_at: Option<ChronoDateTimeUtc>,
     pub walk_in_contact_id: Option<i64>,
     pub last_polled_at: Option<ChronoDateTimeUtc>,
+    /// The business's locations and payment methods as last read ([`Directory`]).
+    pub directory: Option<Json>,
+    pub directory_read_at: Option<ChronoDateTimeUtc>,
+    /// Why the last read failed, when it did (the directory keeps the read before).
+    pub directory_problem: Option<String>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }
@@ -25,6 +30,45 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What the dashboard shows of the Prokip business, as last read from Prokip.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Directory {
+    /// Active business locations: (id, name).
+    pub locations: Vec<(i64, String)>,
+    /// Payment methods: (key, label), sorted by key.
+    pub payment_methods: Vec<(String, String)>,
+}
+
+impl Model {
+    /// The directory as last read; empty when never read (or unreadable).
+    pub fn read_directory(&self) -> Directory {
+        self.directory.clone().and_then(|j| serde_json::from_value(j).ok()).unwrap_or_default()
+    }
+}
+
+/// Keeps what was read from Prokip now.
+pub async fn set_directory<C: ConnectionTrait>(db: &C, account_id: i64, directory: &Directory) -> Result<(), DbErr> {
+    let json = serde_json::to_value(directory).map_err(|e| DbErr::Custom(e.to_string()))?;
+    Entity::update_many()
+        .col_expr(Column::Directory, Expr::value(json))
+        .col_expr(Column::DirectoryReadAt, Expr::value(chrono::Utc::now()))
+        .col_expr(Column::DirectoryProblem, Expr::value(Option::<String>::None))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records why reading the directory failed; what was read before stays.
+pub async fn set_directory_problem<C: ConnectionTrait>(db: &C, account_id: i64, problem: &str) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::DirectoryProblem, Expr::value(problem))
+        .filter(Column::AccountId.eq(account_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
 
 pub async fn for_account<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Option<Model>, DbErr> {
     Entity::find().filter(Column::AccountId.eq(account_id)).one(db).await
@@ -52,6 +96,9 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewProkipC
         location_id: Set(None),
         location_name: Set(None),
         walk_in_contact_id: Set(None),
+        directory: Set(None),
+        directory_read_at: Set(None),
+        directory_problem: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -68,6 +115,9 @@ pub async fn upsert<C: ConnectionTrait>(db: &C, account_id: i64, new: NewProkipC
                     Column::LocationId,
                     Column::LocationName,
                     Column::WalkInContactId,
+                    Column::Directory,
+                    Column::DirectoryReadAt,
+                    Column::DirectoryProblem,
                     Column::UpdatedAt,
                 ])
                 .to_owned(),

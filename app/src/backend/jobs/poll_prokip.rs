@@ -1,9 +1,10 @@
 //! The `prokip_poll` job: one account's Prokip poll (its recent sells → a stock push of their
 //! SKUs). Each poll tick enqueues one per account, so accounts are polled side by side by every
-//! worker process and one failing account neither delays nor stops the others.
+//! worker process and one failing account neither delays nor stops the others. Once an hour it
+//! also reads the business's locations and payment methods again for the pages.
 
 use super::{Job, Retry};
-use crate::backend::{metrics, state::AppState, sync::triggers};
+use crate::backend::{connect, metrics, state::AppState, sync::triggers};
 use apalis::prelude::BoxDynError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -24,6 +25,8 @@ impl Job for PollProkip {
         let started = std::time::Instant::now();
         let polled = triggers::poll_account(state, self.account_id).await;
         metrics::pass(metrics::Pass::ProkipPoll, started.elapsed());
+        // What the pages show of the business (locations, payment methods), read again hourly.
+        connect::prokip::refresh_directory_when_old(state, self.account_id).await?;
         match polled {
             Ok(_) => Ok(()),
             Err(e) => {
