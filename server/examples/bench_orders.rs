@@ -2,11 +2,15 @@
 //!
 //! (a) Ingest: N distinct Shopify `orders/paid` deliveries, signed with the app secret, posted by
 //! C concurrent clients to the real router served on a port (workers off, so only the verified,
-//! durable store-and-enqueue is measured): throughput and p50/p99 latency, beside pgbench's
-//! single-row-insert TPS on the same PostgreSQL at the same concurrency, and their ratio.
+//! durable store-and-enqueue is measured): throughput and p50/p99 latency, beside the same load
+//! against a bare HTTP handler and pgbench's single-row-insert TPS on the same PostgreSQL at the
+//! same concurrency, and the ratios to both.
 //! (b) Order → other store: orders placed in the Shopify mock (which fires the webhooks) at a fixed
 //! rate, each for its own SKU, with the background workers running; the time until the
 //! WooCommerce mock shows the new quantity for that SKU.
+//!
+//! (b, `--saturate [R1,R2,…]`) The same, raising the rate step by step (`--step-seconds` of orders
+//! each, 10 by default) until p99 passes 2 s or a backlog grows: the last rate one process held.
 //!
 //! `cargo run --release -p server --example bench_orders [-- --deliveries N --clients C --orders M --rate R]`
 //! with `DATABASE_URL`/`TEST_DATABASE_URL` set (`make bench` does). Figures are printed, never asserted.
@@ -89,21 +93,49 @@ struct Args {
     rate: f64,
     /// Run only `ingest` (a) or `orders` (b).
     only: Option<String>,
+    /// (b) as a saturation search: these rates in turn, until one does not hold.
+    saturate: Option<Vec<f64>>,
+    /// Seconds of orders per saturation step.
+    step_seconds: f64,
 }
 
+/// The saturation search's rates (orders per second) when `--saturate` names none.
+const SATURATION_RATES: [f64; 9] = [10.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0];
+
 fn args() -> Args {
-    let mut a = Args { deliveries: 20_000, clients: 32, orders: 500, rate: 10.0, only: None };
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut a = Args {
+        deliveries: 20_000,
+        clients: 32,
+        orders: 500,
+        rate: 10.0,
+        only: None,
+        saturate: None,
+        step_seconds: 10.0,
+    };
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    // `--saturate` alone takes the default rates.
+    if let Some(i) = argv.iter().position(|x| x == "--saturate")
+        && argv.get(i + 1).is_none_or(|next| next.starts_with("--"))
+    {
+        argv.insert(i + 1, SATURATION_RATES.map(|r| r.to_string()).join(","));
+    }
     for pair in argv.chunks(2) {
         let value = || pair.get(1).unwrap_or_else(|| panic!("{} needs a value", pair[0]));
         match pair[0].as_str() {
+            "--saturate" => {
+                a.saturate = Some(value().split(',').map(|r| r.trim().parse().expect("orders per second")).collect())
+            }
+            "--step-seconds" => a.step_seconds = value().parse().expect("seconds"),
             "--deliveries" => a.deliveries = value().parse().expect("a number"),
             "--clients" => a.clients = value().parse().expect("a number"),
             "--orders" => a.orders = value().parse().expect("a number"),
             "--rate" => a.rate = value().parse().expect("orders per second"),
             "--only" => a.only = Some(value().clone()),
             other => {
-                panic!("unknown argument {other}: --deliveries N --clients C --orders M --rate R --only ingest|orders")
+                panic!(
+                    "unknown argument {other}: --deliveries N --clients C --orders M --rate R --only ingest|orders \
+                     --saturate [R1,R2,…] --step-seconds S"
+                )
             }
         }
     }
@@ -119,21 +151,28 @@ async fn main() {
         ingest::run(a.deliveries, a.clients).await;
     }
     if a.only.as_deref() != Some("ingest") {
-        order_to_store(a.orders, a.rate).await;
+        match a.saturate {
+            Some(rates) => saturate(&rates, a.step_seconds).await,
+            None => order_to_store(a.orders, a.rate).await,
+        }
     }
 }
 
-/// (b): orders placed in Shopify at `rate` per second, one SKU each; latency until WooCommerce shows it.
-async fn order_to_store(orders: usize, rate: f64) {
-    let w = Arc::new(world("orders", orders * 2 + 10, true).await);
-    // SKUs with stock to sell: each order takes one unit of its own SKU.
-    let skus: Vec<(String, i64)> = catalog::generated_catalog(orders * 2 + 10)
+/// SKUs with stock to sell, `n` of them: each order takes one unit of its own SKU.
+fn skus_to_sell(n: usize) -> Vec<(String, i64)> {
+    let skus: Vec<(String, i64)> = catalog::generated_catalog(n * 2 + 10)
         .iter()
         .flat_map(|p| p.variants.iter().map(|v| (v.sku.clone(), v.stock.trunc().to_i64().unwrap_or(0))))
         .filter(|(_, stock)| *stock >= 1)
-        .take(orders)
+        .take(n)
         .collect();
-    assert_eq!(skus.len(), orders, "enough SKUs with stock");
+    assert_eq!(skus.len(), n, "enough SKUs with stock");
+    skus
+}
+
+/// Places one Shopify order per SKU at `rate` per second; for each, in the order placed, the time
+/// until WooCommerce showed its new quantity (none when not within 30 s).
+async fn place_at_rate(w: &Arc<World>, skus: Vec<(String, i64)>, rate: f64) -> Vec<Option<Duration>> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, (sku, stock)) in skus.into_iter().enumerate() {
@@ -161,9 +200,13 @@ async fn order_to_store(orders: usize, rate: f64) {
     for t in tasks {
         in_order.push(t.await.unwrap());
     }
-    // Whether latency grows during the run (a backlog) or is flat.
-    let per_tenth: Vec<String> = in_order
-        .chunks(orders.div_ceil(10).max(1))
+    in_order
+}
+
+/// p50 of each tenth of the orders, in the order placed: flat, or growing with a backlog.
+fn per_tenth(in_order: &[Option<Duration>]) -> Vec<String> {
+    in_order
+        .chunks(in_order.len().div_ceil(10).max(1))
         .map(|c| {
             let mut shown: Vec<Duration> = c.iter().flatten().copied().collect();
             shown.sort_unstable();
@@ -172,8 +215,85 @@ async fn order_to_store(orders: usize, rate: f64) {
                 n => format!("{:.0} ({} missing)", ms(percentile(&shown, 0.5)), c.len() - n),
             }
         })
-        .collect();
-    println!("\n(b) p50 ms per tenth of the orders, in the order placed: {}", per_tenth.join(", "));
+        .collect()
+}
+
+/// (b) as a saturation search: each rate for `step_seconds` of orders, in one process with the
+/// workers on, until p99 order → other store passes 2 s, an order is not shown within 30 s, or the
+/// last tenth of a step waits over 2 s (a backlog growing); the last rate that held is the figure.
+async fn saturate(rates: &[f64], step_seconds: f64) {
+    let sizes: Vec<usize> = rates.iter().map(|r| (r * step_seconds).round().max(1.0) as usize).collect();
+    let total: usize = sizes.iter().sum();
+    println!("\n(b) saturation: {} steps of {step_seconds} s, {total} orders in all, one SKU each", rates.len());
+    let w = Arc::new(world("saturate", total * 2 + 10, true).await);
+    let mut skus = skus_to_sell(total).into_iter();
+    let mut t = Table::new(
+        "(b) Saturation: order in Shopify → WooCommerce shows it, rate raised step by step (one process, workers on, mocks in process)",
+        &["rate /s", "orders", "shown /s", "p50 ms", "p99 ms", "max ms", "not shown", "p50 per tenth (ms)", "held"],
+    );
+    let mut held_at = None;
+    for (&rate, &n) in rates.iter().zip(&sizes) {
+        let batch: Vec<_> = skus.by_ref().take(n).collect();
+        let started = Instant::now();
+        let in_order = place_at_rate(&w, batch, rate).await;
+        let wall = started.elapsed();
+        let tenths = per_tenth(&in_order);
+        let last_tenth: Vec<Duration> =
+            in_order[in_order.len() - in_order.len().div_ceil(10)..].iter().flatten().copied().collect();
+        let mut latencies: Vec<Duration> = in_order.iter().flatten().copied().collect();
+        latencies.sort_unstable();
+        let missing = n - latencies.len();
+        let (p50, p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
+        let mut last_sorted = last_tenth.clone();
+        last_sorted.sort_unstable();
+        let backlog = percentile(&last_sorted, 0.5) > Duration::from_secs(2);
+        let held = missing == 0 && p99 <= Duration::from_secs(2) && !backlog;
+        t.row(vec![
+            format!("{rate}"),
+            n.to_string(),
+            // Shown per second, from the first order placed to the last one shown.
+            format!("{:.0}", latencies.len() as f64 / wall.as_secs_f64()),
+            format!("{:.0}", ms(p50)),
+            format!("{:.0}", ms(p99)),
+            format!("{:.0}", ms(latencies.last().copied().unwrap_or_default())),
+            missing.to_string(),
+            tenths.join(" "),
+            if held { "yes".into() } else { "no".into() },
+        ]);
+        if !held {
+            break;
+        }
+        held_at = Some(rate);
+        // Let the queues drain before the next step.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    t.print();
+    let mut targets = Table::new("Targets (b, saturation)", &["figure", "measured", "target", "verdict"]);
+    let rate = held_at.unwrap_or(0.0);
+    targets.row(vec![
+        "highest rate with p99 ≤ 2 s, per process".into(),
+        match held_at {
+            Some(r) if Some(&r) == rates.last() => format!("≥ {r} orders/s (the highest tried)"),
+            Some(r) => format!("{r} orders/s"),
+            None => "below the first rate".into(),
+        },
+        "≥ 100 orders/s".into(),
+        verdict(rate >= 100.0),
+    ]);
+    targets.print();
+    bench_common::quiet_logging();
+    if let Ok(w) = Arc::try_unwrap(w) {
+        w.db.drop().await;
+    }
+    std::process::exit(0);
+}
+
+/// (b): orders placed in Shopify at `rate` per second, one SKU each; latency until WooCommerce shows it.
+async fn order_to_store(orders: usize, rate: f64) {
+    let w = Arc::new(world("orders", orders * 2 + 10, true).await);
+    let started = Instant::now();
+    let in_order = place_at_rate(&w, skus_to_sell(orders), rate).await;
+    println!("\n(b) p50 ms per tenth of the orders, in the order placed: {}", per_tenth(&in_order).join(", "));
     let mut latencies: Vec<Duration> = in_order.into_iter().flatten().collect();
     let wall = started.elapsed();
     latencies.sort_unstable();
