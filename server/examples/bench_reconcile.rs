@@ -8,10 +8,12 @@
 //! platform come from the mocks' request counts and are printed beside the fewest the platforms'
 //! APIs allow. Figures are printed, never asserted.
 //!
-//! `cargo run --release -p server --example bench_reconcile [-- --shopify-throttle]` with
-//! `DATABASE_URL`/`TEST_DATABASE_URL` set (`make bench` does). By default the Shopify mock's
+//! `cargo run --release -p server --example bench_reconcile [-- --shopify-throttle] [--skus 1000,10000,100000]`
+//! with `DATABASE_URL`/`TEST_DATABASE_URL` set (`make bench` does). By default the Shopify mock's
 //! query-cost bucket refills at once, so the app's own cost is measured; `--shopify-throttle`
-//! keeps Shopify's standard bucket (1,000 points, 50 restored per second).
+//! keeps Shopify's standard bucket (1,000 points, 50 restored per second). `--skus` measures each
+//! catalog size in turn (10,000 by default) and, with several, prints how time, memory and calls
+//! grow from the smallest.
 
 mod bench_common;
 
@@ -27,6 +29,7 @@ use serde_json::{Value, json};
 use std::{collections::BTreeMap, time::Instant};
 
 const SKUS: usize = 10_000;
+/// SKUs changed in Prokip for phase (b): 1,000, or a tenth of a smaller catalog.
 const CHANGED: usize = 1_000;
 const SECOND_SHOP: &str = "bench-two.myshopify.com";
 /// Page and batch sizes: Prokip's the app uses (`per_page=-1` is slow on a real Prokip), the most
@@ -39,10 +42,74 @@ const WOO_BATCH: usize = 100;
 async fn main() {
     bench_common::init_logging();
     let args: Vec<String> = std::env::args().collect();
-    match args.iter().position(|a| a == "--phase") {
-        Some(i) => child(&args[i + 1]).await,
-        None => parent(args.iter().any(|a| a == "--shopify-throttle")).await,
+    if let Some(i) = args.iter().position(|a| a == "--phase") {
+        return child(&args[i + 1]).await;
     }
+    let throttle = args.iter().any(|a| a == "--shopify-throttle");
+    let sizes: Vec<usize> = match args.iter().position(|a| a == "--skus") {
+        Some(i) => args
+            .get(i + 1)
+            .expect("--skus needs sizes, e.g. 1000,10000,100000")
+            .split(',')
+            .map(|n| n.trim().replace('_', "").parse().expect("a number of SKUs"))
+            .collect(),
+        None => vec![SKUS],
+    };
+    let mut growth = Vec::new();
+    for &skus in &sizes {
+        growth.push(parent(skus, throttle).await);
+    }
+    if growth.len() > 1 {
+        print_growth(&growth);
+    }
+}
+
+/// One catalog size's figures for the growth table: phase (a), nothing changed.
+struct Size {
+    skus: usize,
+    secs: f64,
+    peak_mib: f64,
+    calls: u64,
+    minimum: usize,
+}
+
+/// How time, memory and calls grow with the catalog: each size against the smallest.
+fn print_growth(sizes: &[Size]) {
+    let base = &sizes[0];
+    let mut t = Table::new(
+        "Growth: reconcile with nothing changed (a), each size against the smallest (linear growth = the SKU ratio)",
+        &["SKUs", "× SKUs", "wall s", "× wall", "peak RSS MiB", "× RSS", "calls (all platforms)", "minimum", "× calls"],
+    );
+    for s in sizes {
+        t.row(vec![
+            s.skus.to_string(),
+            format!("{:.1}", s.skus as f64 / base.skus as f64),
+            format!("{:.2}", s.secs),
+            format!("{:.1}", s.secs / base.secs),
+            format!("{:.0}", s.peak_mib),
+            format!("{:.1}", s.peak_mib / base.peak_mib),
+            s.calls.to_string(),
+            s.minimum.to_string(),
+            format!("{:.1}", s.calls as f64 / base.calls as f64),
+        ]);
+    }
+    t.print();
+    let last = sizes.last().unwrap();
+    let ratio = last.skus as f64 / base.skus as f64;
+    let mut targets = Table::new("Targets (growth)", &["figure", "measured", "target", "verdict"]);
+    targets.row(vec![
+        format!("wall time, {} → {} SKUs", base.skus, last.skus),
+        format!("× {:.1}", last.secs / base.secs),
+        format!("≤ × {ratio:.0} (linear)"),
+        verdict(last.secs / base.secs <= ratio),
+    ]);
+    targets.row(vec![
+        format!("peak RSS, {} → {} SKUs", base.skus, last.skus),
+        format!("× {:.1}", last.peak_mib / base.peak_mib),
+        format!("≤ × {ratio:.0} (linear)"),
+        verdict(last.peak_mib / base.peak_mib <= ratio),
+    ]);
+    targets.print();
 }
 
 fn env(name: &str) -> String {
@@ -136,11 +203,13 @@ fn sum(counts: &BTreeMap<String, u64>, keep: impl Fn(&str) -> bool) -> u64 {
     counts.iter().filter(|(k, _)| keep(k)).map(|(_, n)| n).sum()
 }
 
-async fn parent(throttle: bool) {
-    println!("Reconcile benchmark: {SKUS} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store)");
-    let (mocks, seeded) = MocksProcess::start(SKUS).await;
+async fn parent(skus: usize, throttle: bool) -> Size {
+    println!(
+        "\nReconcile benchmark: {skus} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store)"
+    );
+    let (mocks, seeded) = MocksProcess::start(skus).await;
     println!("mocks process: {seeded}");
-    let catalog = catalog::generated_catalog(SKUS);
+    let catalog = catalog::generated_catalog(skus);
     let flat = flatten(&catalog);
     mocks.seed_shop(SECOND_SHOP, &catalog).await;
     if !throttle {
@@ -168,12 +237,15 @@ async fn parent(throttle: bool) {
     );
     let location = app.scalar(&format!("SELECT location_id FROM prokip_configs WHERE account_id = {account_id}")).await;
     let total = flat.len();
-    let changed: Vec<&Sku> = flat.iter().step_by(total / CHANGED).take(CHANGED).collect();
+    let n_changed = CHANGED.min(total / 10).max(1);
+    let changed: Vec<&Sku> = flat.iter().step_by(total / n_changed).take(n_changed).collect();
+    let changed_label = format!("(b) {n_changed} SKUs changed in Prokip");
+    let mut size = Size { skus: total, secs: f64::NAN, peak_mib: f64::NAN, calls: 0, minimum: 0 };
 
     let phases = [
         ("first", "first reconcile after connecting"),
         ("unchanged", "(a) nothing changed"),
-        ("changed", "(b) 1,000 SKUs changed in Prokip"),
+        ("changed", changed_label.as_str()),
     ];
     let mut results = Table::new(
         "Reconcile: wall time, peak RSS (VmHWM of a fresh process), API calls actual/minimum",
@@ -234,6 +306,14 @@ async fn parent(throttle: bool) {
             && woo_reads as usize == min.woo_reads
             && woo_writes as usize == min.woo_writes;
         if phase == "unchanged" {
+            let minimum = min.prokip + 2 * min.shopify + min.woo_reads + min.woo_writes;
+            size = Size {
+                skus: total,
+                secs,
+                peak_mib: peak,
+                calls: prokip_calls + demo + two + woo_reads + woo_writes,
+                minimum,
+            };
             targets.row(vec!["(a) wall time".into(), format!("{secs:.2} s"), "≤ 10 s".into(), verdict(secs <= 10.0)]);
             targets.row(vec![
                 "(a) peak RSS".into(),
@@ -261,6 +341,7 @@ async fn parent(throttle: bool) {
     app.state.db.clone().close().await.ok();
     db.drop().await;
     mocks.stop().await;
+    size
 }
 
 /// Endpoint-level counts (ids collapsed) for a phase, so extra calls can be traced to their source.
