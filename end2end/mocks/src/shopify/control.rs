@@ -6,6 +6,8 @@
 //!   → `{"location": <signed redirect to the app>}` (what clicking Approve/Cancel would do)
 //! - `POST /_control/shops/{shop}/token` → `{"access_token"}` (non-expiring; skips OAuth)
 //! - `POST /_control/shops/{shop}/expire-tokens`; `POST /_control/shops/{shop}/bucket` `{"max","restore_rate"}`
+//! - `POST /_control/shops/{shop}/bulk` `{"delay_ms"?, "fail_next"?: "INTERNAL_SERVER_ERROR", "expire"?: true}`
+//!   (how the next bulk queries go; `expire` expires every finished one's file now)
 //! - `POST /_control/shops/{shop}/inventory` `{"sku","available"}` (a merchant edit; fires `inventory_levels/update`)
 //! - `POST /_control/shops/{shop}/orders` `{"line_items":[{"sku","quantity"}],"financial_status":"paid"|"pending"}`
 //!   (+ optional `"taxes_included","tax_rate","shipping","discount","email"`)
@@ -42,6 +44,7 @@ pub fn routes(mock: ShopifyMock) -> Router {
         .route("/_control/shops/{shop}/token", post(token))
         .route("/_control/shops/{shop}/expire-tokens", post(expire_tokens))
         .route("/_control/shops/{shop}/bucket", post(bucket))
+        .route("/_control/shops/{shop}/bulk", post(bulk))
         .route("/_control/shops/{shop}/inventory", post(merchant_inventory))
         .route("/_control/shops/{shop}/orders", post(create_order))
         .route("/_control/shops/{shop}/orders/{id}/{action}", post(order_action))
@@ -116,6 +119,24 @@ async fn bucket(
     Json(b): Json<BucketBody>,
 ) -> Result<StatusCode, MockError> {
     m.set_bucket(Some(&shop), b.max, b.restore_rate)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct BulkBody {
+    delay_ms: Option<u64>,
+    fail_next: Option<String>,
+    #[serde(default)]
+    expire: bool,
+}
+
+async fn bulk(
+    State(m): State<ShopifyMock>,
+    Path(shop): Path<String>,
+    Json(b): Json<BulkBody>,
+) -> Result<StatusCode, MockError> {
+    let delay = b.delay_ms.map(std::time::Duration::from_millis);
+    m.bulk_control(&shop, delay, b.fail_next.as_deref(), b.expire)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

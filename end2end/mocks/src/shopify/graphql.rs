@@ -4,7 +4,7 @@
 //! selection, and the `extensions.cost` every answer carries.
 
 use super::{
-    ShopifyMock, ops, orders,
+    ShopifyMock, bulk, ops, orders,
     schema::{self, Operation},
     state::Shop,
     webhooks,
@@ -43,9 +43,18 @@ pub fn error(message: impl Into<String>, code: &str) -> Value {
 
 pub type OpResult = Result<Outcome, Vec<Value>>;
 
+/// Where the request came in: bulk result files are served from the same host.
+pub struct Ctx<'a> {
+    pub domain: &'a str,
+    pub base: &'a str,
+}
+
 /// Runs one root field of the operation; `vars` holds the variables and the field's arguments.
-fn run(root: &str, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, vars: &Value) -> OpResult {
+fn run(root: &str, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, vars: &Value, ctx: &Ctx<'_>) -> OpResult {
     match root {
+        "bulkOperationRunQuery" => bulk::run_query(shop, ids, vars, ctx.base),
+        "node" => bulk::node(shop, ctx.domain, vars),
+        "currentBulkOperation" => bulk::current(shop, ctx.domain),
         "shop" => Ok(ops::shop(shop)),
         "locations" => ops::locations(shop, vars),
         "productVariants" => ops::variants(shop, vars),
@@ -62,7 +71,7 @@ fn run(root: &str, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, va
 }
 
 /// Every root field run in turn; their data merged, their webhooks gathered.
-fn run_all(op: &Operation<'_>, shop: &mut Shop, ids: &mut super::state::Ids, query: &str) -> OpResult {
+fn run_all(op: &Operation<'_>, shop: &mut Shop, ids: &mut super::state::Ids, query: &str, ctx: &Ctx<'_>) -> OpResult {
     let mut data = Map::new();
     let mut out = Outcome::new(Value::Null, 0);
     for (root, args) in op.roots() {
@@ -70,7 +79,7 @@ fn run_all(op: &Operation<'_>, shop: &mut Shop, ids: &mut super::state::Ids, que
         if let (Some(v), Some(a)) = (vars.as_object_mut(), args.as_object()) {
             v.extend(a.clone());
         }
-        let done = run(&root, shop, ids, query, &vars)?;
+        let done = run(&root, shop, ids, query, &vars, ctx)?;
         if let Value::Object(m) = done.data {
             data.extend(m);
         }
@@ -151,7 +160,10 @@ pub async fn endpoint(
             return Json(json!({ "errors": [error("Throttled", "THROTTLED")], "extensions": ext })).into_response();
         }
         shop.max_requested_cost = shop.max_requested_cost.max(requested);
-        match run_all(&op, shop, &mut store.ids, query) {
+        let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+        let base = format!("http://{host}");
+        let ctx = Ctx { domain: &shop_name, base: &base };
+        match run_all(&op, shop, &mut store.ids, query, &ctx) {
             Ok(out) => {
                 let extra = if op.mutation { 9.0 } else { -1.0 };
                 let actual = (schema::actual_cost(&out.data) as f64 + extra).clamp(0.0, requested);

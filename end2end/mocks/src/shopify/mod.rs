@@ -6,6 +6,7 @@
 //! operations the client sends, with query-cost throttling). Webhooks are POSTed to subscriptions
 //! made through GraphQL, signed with the client secret. Control routes: see [`control`].
 
+mod bulk;
 mod control;
 mod graphql;
 mod oauth;
@@ -71,8 +72,37 @@ impl ShopifyMock {
             .route("/{shop}/admin/oauth/authorize", get(oauth::authorize_page))
             .route("/{shop}/admin/oauth/access_token", post(oauth::access_token))
             .route("/{shop}/admin/api/{version}/graphql.json", post(graphql::endpoint))
+            .route("/_bulk/{shop}/{file}", get(bulk_file))
             .with_state(self.clone());
         self.faults.wrap(platform.merge(control::routes(self.clone())))
+    }
+
+    /// How `shop`'s next bulk queries behave: time to finish, a failure to inject once, and
+    /// whether every finished one's file expires now.
+    pub fn bulk_control(
+        &self,
+        shop: &str,
+        delay: Option<std::time::Duration>,
+        fail_next: Option<&str>,
+        expire: bool,
+    ) -> Result<(), MockError> {
+        let mut store = self.lock();
+        let s = store.shops.get_mut(shop).ok_or_else(|| not_found(shop))?;
+        if let Some(d) = delay {
+            s.bulk.delay = d;
+        }
+        if let Some(code) = fail_next {
+            s.bulk.fail_next = Some(code.to_owned());
+        }
+        if expire {
+            s.bulk_ops.iter_mut().for_each(|b| b.expired = true);
+        }
+        Ok(())
+    }
+
+    /// Bulk queries `shop` was asked to run.
+    pub fn bulk_queries(&self, shop: &str) -> Vec<String> {
+        self.lock().shops.get(shop).map(|s| s.bulk_ops.iter().map(|b| b.query.clone()).collect()).unwrap_or_default()
     }
 
     pub fn faults(&self) -> Faults {
@@ -149,6 +179,11 @@ impl ShopifyMock {
         self.lock().shops.get(shop).map_or(0, |s| s.throttled)
     }
 
+    /// Points left in `shop`'s query-cost bucket now.
+    pub fn bucket_available(&self, shop: &str) -> f64 {
+        self.lock().shops.get_mut(shop).map_or(0.0, |s| s.bucket.available())
+    }
+
     /// Queries refused for costing over 1,000 points, and the highest requested cost run.
     pub fn query_costs(&self, shop: &str) -> (u64, f64) {
         self.lock().shops.get(shop).map_or((0, 0.0), |s| (s.cost_refusals, s.max_requested_cost))
@@ -215,6 +250,37 @@ impl ShopifyMock {
     /// Webhook deliveries made for `shop`, oldest first.
     pub fn deliveries(&self, shop: &str) -> Vec<Delivery> {
         self.lock().shops.get(shop).map(|s| s.deliveries.clone()).unwrap_or_default()
+    }
+}
+
+/// `GET /_bulk/{shop}/{id}.jsonl` (or `{id}.partial.jsonl`): a bulk query's result, without a
+/// token, as Shopify's signed storage URL serves it; 403 once expired or not ready.
+async fn bulk_file(
+    axum::extract::State(mock): axum::extract::State<ShopifyMock>,
+    axum::extract::Path((shop, file)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let name = file.strip_suffix(".jsonl").unwrap_or(&file);
+    let (id, partial) = match name.strip_suffix(".partial") {
+        Some(id) => (id, true),
+        None => (name, false),
+    };
+    let lines = {
+        let store = mock.lock();
+        let op = id.parse::<u64>().ok().and_then(|id| store.shops.get(&shop)?.bulk_ops.iter().find(|b| b.id == id));
+        match op {
+            None => return (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
+            Some(op) => op.served(partial),
+        }
+    };
+    match lines {
+        Some(lines) => {
+            let mut body = lines.join("\n");
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            ([(axum::http::header::CONTENT_TYPE, "application/jsonl")], body).into_response()
+        }
+        None => (StatusCode::FORBIDDEN, "Request has expired").into_response(),
     }
 }
 

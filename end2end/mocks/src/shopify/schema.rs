@@ -54,7 +54,11 @@ const SCHEMA: &[TypeDef] = &[
                 ],
             ),
             ("productVariants", C("ProductVariant"), SEARCH_ARGS),
+            ("products", C("Product"), SEARCH_ARGS),
+            ("inventoryItems", C("InventoryItem"), &["first", "after", "last", "before", "reverse", "query"]),
             ("nodes", L("Node"), &["ids"]),
+            ("node", O("Node"), &["id"]),
+            ("currentBulkOperation", O("BulkOperation"), &["type"]),
             (
                 "orders",
                 C("Order"),
@@ -72,6 +76,7 @@ const SCHEMA: &[TypeDef] = &[
         "Mutation",
         &[
             ("inventorySetQuantities", O("InventorySetQuantitiesPayload"), &["input"]),
+            ("bulkOperationRunQuery", O("BulkOperationRunQueryPayload"), &["query", "groupObjects"]),
             ("productSet", O("ProductSetPayload"), &["input", "synchronous", "identifier"]),
             ("webhookSubscriptionCreate", O("WebhookSubscriptionCreatePayload"), &["topic", "webhookSubscription"]),
             ("webhookSubscriptionDelete", O("WebhookSubscriptionDeletePayload"), &["id"]),
@@ -87,6 +92,28 @@ const SCHEMA: &[TypeDef] = &[
         &[("hasNextPage", S, &[]), ("hasPreviousPage", S, &[]), ("startCursor", S, &[]), ("endCursor", S, &[])],
     ),
     ("Node", &[("id", S, &[])]),
+    (
+        "BulkOperation",
+        &[
+            ("id", S, &[]),
+            ("status", S, &[]),
+            ("type", S, &[]),
+            ("query", S, &[]),
+            ("errorCode", S, &[]),
+            ("createdAt", S, &[]),
+            ("completedAt", S, &[]),
+            ("objectCount", S, &[]),
+            ("rootObjectCount", S, &[]),
+            ("fileSize", S, &[]),
+            ("url", S, &[]),
+            ("partialDataUrl", S, &[]),
+        ],
+    ),
+    (
+        "BulkOperationRunQueryPayload",
+        &[("bulkOperation", O("BulkOperation"), &[]), ("userErrors", L("BulkOperationUserError"), &[])],
+    ),
+    ("BulkOperationUserError", &[("code", S, &[]), ("field", S, &[]), ("message", S, &[])]),
     (
         "ProductVariant",
         &[
@@ -534,6 +561,79 @@ impl<'a> Operation<'a> {
             }
         }
         cost
+    }
+
+    /// (connections selected, deepest nesting of connections): a bulk query's limits.
+    pub fn connection_shape(&self) -> (usize, usize) {
+        self.shape(self.selection(), self.root_type())
+    }
+
+    fn shape(&self, set: &Sel<'a>, ty: &str) -> (usize, usize) {
+        let mut fields = Vec::new();
+        self.fields(set, ty, &mut fields);
+        let (mut count, mut depth) = (0, 0);
+        for (on, f) in fields {
+            match field_def(on, &f.name).map(|(t, _)| t) {
+                Some(Ty::Object(t)) | Some(Ty::List(t)) => {
+                    let (c, d) = self.shape(&f.selection_set, t);
+                    count += c;
+                    depth = depth.max(d);
+                }
+                Some(Ty::Connection(t)) => {
+                    let mut inner = Vec::new();
+                    self.fields(&f.selection_set, "Connection", &mut inner);
+                    let (mut c, mut d) = (1, 1);
+                    for (_, x) in inner {
+                        let node_sets: Vec<&Sel<'a>> = match x.name.as_str() {
+                            "nodes" => vec![&x.selection_set],
+                            "edges" => {
+                                let mut e = Vec::new();
+                                self.fields(&x.selection_set, "Edge", &mut e);
+                                e.into_iter().filter(|(_, n)| n.name == "node").map(|(_, n)| &n.selection_set).collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        for sel in node_sets {
+                            let (nc, nd) = self.shape(sel, t);
+                            c += nc;
+                            d = d.max(1 + nd);
+                        }
+                    }
+                    count += c;
+                    depth = depth.max(d);
+                }
+                _ => {}
+            }
+        }
+        (count, depth)
+    }
+
+    /// Whether the (first) root field returns a connection.
+    pub fn root_is_connection(&self) -> bool {
+        let mut fields = Vec::new();
+        self.fields(self.selection(), self.root_type(), &mut fields);
+        fields.first().is_some_and(|(on, f)| matches!(field_def(on, &f.name), Some((Ty::Connection(_), _))))
+    }
+
+    /// The argument `arg` of the first field named `field` anywhere in the selection, resolved.
+    pub fn field_arg(&self, field: &str, arg: &str) -> Option<Value> {
+        fn find<'s, 'a>(op: &'s Operation<'a>, set: &'s Sel<'a>, field: &str) -> Option<&'s Field<'a>> {
+            for item in &set.items {
+                let found = match item {
+                    Selection::Field(f) if f.name == field => return Some(f),
+                    Selection::Field(f) => find(op, &f.selection_set, field),
+                    Selection::InlineFragment(i) => find(op, &i.selection_set, field),
+                    Selection::FragmentSpread(s) => {
+                        op.fragment(&s.fragment_name).and_then(|(_, sel)| find(op, sel, field))
+                    }
+                };
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        find(self, self.selection(), field).and_then(|f| args(f, &self.vars).get(arg).cloned())
     }
 
     /// `data` (what the operations produced for the root fields) cut down to the selection.

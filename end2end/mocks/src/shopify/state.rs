@@ -186,6 +186,9 @@ pub struct Shop {
     pub cost_refusals: u64,
     /// The highest requested cost of a query run so far.
     pub max_requested_cost: f64,
+    /// Bulk queries run, oldest first, and how the next ones behave.
+    pub bulk_ops: Vec<super::bulk::BulkOp>,
+    pub bulk: super::bulk::BulkSettings,
 }
 
 impl Shop {
@@ -294,6 +297,8 @@ impl Store {
             throttled: 0,
             cost_refusals: 0,
             max_requested_cost: 0.0,
+            bulk_ops: Vec::new(),
+            bulk: super::bulk::BulkSettings { delay: std::time::Duration::from_millis(100), fail_next: None },
         };
         self.shops.insert(domain.to_owned(), shop);
         location

@@ -122,9 +122,26 @@ impl ShopifyClient {
         Ok(self.graphql::<D>(VARIANTS, vars).await?.variants.into_page(Variant::from))
     }
 
-    /// Every variant of the shop, following cursors.
+    /// Every variant of the shop: a catalog of one page is read as it is; a larger one in one bulk
+    /// operation (a page of variants costs ~750 points, a bulk read ~10), and page by page from
+    /// where the first page stopped if the bulk read fails or bulk reads are off.
     pub async fn all_variants(&self) -> Result<Vec<Variant>, ShopifyError> {
-        self.collect_variants(None).await
+        let first = self.product_variants(None, None).await?;
+        let Some(cursor) = first.next_cursor.clone() else { return Ok(first.items) };
+        if self.bulk_above < usize::MAX {
+            match self.all_variants_bulk().await {
+                Ok(all) => return Ok(all),
+                Err(e) => tracing::warn!(error = %e, "bulk read of the catalog failed; reading it page by page"),
+            }
+        }
+        let mut out = first.items;
+        let mut next = Some(cursor);
+        while let Some(c) = next {
+            let page = self.product_variants(Some(&c), None).await?;
+            out.extend(page.items);
+            next = page.next_cursor;
+        }
+        Ok(out)
     }
 
     /// Variants whose SKU equals one of `skus` exactly (search is fuzzier, so results are filtered).

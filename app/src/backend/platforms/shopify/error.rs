@@ -45,6 +45,9 @@ pub enum ShopifyError {
     TokenRejected { status: u16, error: String, description: String },
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A bulk operation did not give its result (the caller reads page by page instead).
+    #[error("Shopify's bulk read did not work out: {0}")]
+    Bulk(String),
 }
 
 impl ShopifyError {

@@ -34,12 +34,15 @@ struct Envelope {
 
 #[derive(Debug, Clone)]
 pub struct ShopifyClient {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     endpoint: String,
     token: Secret,
     retry: http::RetryPolicy,
     max_throttle_waits: u32,
     pub(super) page_size: u32,
+    /// Reads of more items than this go through a bulk operation.
+    pub(super) bulk_above: usize,
+    pub(super) bulk_deadline: Duration,
 }
 
 impl ShopifyClient {
@@ -52,7 +55,16 @@ impl ShopifyClient {
             retry: http::RetryPolicy::default(),
             max_throttle_waits: 8,
             page_size: 250,
+            bulk_above: super::DEFAULT_BULK_ABOVE,
+            bulk_deadline: super::DEFAULT_BULK_DEADLINE,
         }
+    }
+
+    /// Reads of more than `items` go through a bulk operation (`usize::MAX`: never); and how long one may take.
+    pub fn with_bulk(mut self, items: usize, deadline: Duration) -> Self {
+        self.bulk_above = items;
+        self.bulk_deadline = deadline;
+        self
     }
 
     pub fn with_retry_policy(mut self, retry: http::RetryPolicy) -> Self {

@@ -111,7 +111,8 @@ struct IdOnly {
 
 impl ShopifyClient {
     /// Available quantity at `location_id` per inventory item; `None` when the item is not stocked
-    /// there, absent when the id is unknown.
+    /// there, absent when the id is unknown. More than the bulk threshold are read in one bulk
+    /// operation (page by page if it fails).
     pub async fn inventory_levels(
         &self,
         item_ids: &[&str],
@@ -135,6 +136,16 @@ impl ShopifyClient {
         #[derive(Deserialize)]
         struct D {
             nodes: Vec<Option<Item>>,
+        }
+        if item_ids.len() > self.bulk_above {
+            match self.all_levels_bulk(location_id).await {
+                Ok(mut all) => {
+                    let wanted: std::collections::HashSet<&str> = item_ids.iter().copied().collect();
+                    all.retain(|id, _| wanted.contains(id.as_str()));
+                    return Ok(all);
+                }
+                Err(e) => tracing::warn!(error = %e, "bulk read of inventory levels failed; reading them page by page"),
+            }
         }
         let mut out = HashMap::new();
         for chunk in item_ids.chunks(IDS_PER_QUERY) {

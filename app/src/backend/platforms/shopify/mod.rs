@@ -2,6 +2,7 @@
 //! offline tokens, catalog and inventory calls, webhook subscriptions, order back-fill, and the
 //! HMAC checks for OAuth redirects and webhook deliveries.
 
+mod bulk;
 mod catalog;
 mod domain;
 mod error;
@@ -13,6 +14,7 @@ mod signing;
 mod types;
 mod webhooks;
 
+pub use bulk::{DEFAULT_BULK_ABOVE, DEFAULT_BULK_DEADLINE};
 pub use domain::{InvalidShopDomain, ShopDomain};
 pub use error::{GraphQlError, ShopifyError, UserError};
 pub use graphql::{ShopifyClient, ThrottleStatus};
