@@ -38,7 +38,8 @@ type Answer = Result<Json<Value>, MockError>;
 pub fn routes(mock: ShopifyMock) -> Router {
     Router::new()
         .route("/_control/shops", post(create_shop))
-        .route("/_control/shops/{shop}/seed", post(seed))
+        // A generated catalog of 100,000 SKUs is ~20 MB of JSON.
+        .route("/_control/shops/{shop}/seed", post(seed).layer(axum::extract::DefaultBodyLimit::max(256 << 20)))
         .route("/_control/shops/{shop}/state", get(state))
         .route("/_control/shops/{shop}/authorize-url", get(authorize_url))
         .route("/_control/shops/{shop}/token", post(token))

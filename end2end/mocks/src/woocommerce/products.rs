@@ -56,24 +56,33 @@ pub(super) async fn list_products(
     let paging = Paging::parse(&q)?;
     let wanted: Option<HashSet<String>> =
         q.get("sku").map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect());
-    let items = mock.read_store(&store, |s| {
-        let mut out: Vec<(u64, Value)> = s
+    // Sorted and cut first, so only the page asked for is rendered (a large catalog is read in
+    // hundreds of pages).
+    let (total, page) = mock.read_store(&store, |s| {
+        let mut keys: Vec<(u64, Option<u64>)> = s
             .products
             .values()
             .filter(|p| wanted.as_ref().is_none_or(|w| w.contains(&p.sku)))
-            .map(|p| (p.id, render::product(s, p)))
+            .map(|p| (p.id, None))
             .collect();
         if let Some(w) = &wanted {
-            for v in s.variations.values().filter(|v| w.contains(&v.sku)) {
-                if let Some(parent) = s.products.get(&v.parent_id) {
-                    out.push((v.id, render::variation_as_product(parent, v)));
-                }
-            }
+            keys.extend(s.variations.values().filter(|v| w.contains(&v.sku)).map(|v| (v.id, Some(v.parent_id))));
         }
-        out.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
-        out.into_iter().map(|(_, v)| v).collect::<Vec<_>>()
+        keys.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+        let page: Vec<Value> = keys
+            .iter()
+            .skip(paging.offset())
+            .take(paging.per_page)
+            .filter_map(|(id, parent)| match parent {
+                None => s.products.get(id).map(|p| render::product(s, p)),
+                Some(pid) => {
+                    s.products.get(pid).zip(s.variations.get(id)).map(|(p, v)| render::variation_as_product(p, v))
+                }
+            })
+            .collect();
+        (keys.len(), page)
     })?;
-    Ok(paging.respond(&headers, &uri, items))
+    Ok(paging.respond_page(&headers, &uri, total, page))
 }
 
 pub(super) async fn get_product(State(mock): State<WooMock>, Path((store, id)): Path<(String, String)>) -> WpResult {

@@ -197,9 +197,18 @@ impl Paging {
     /// One page of `items` with `X-WP-Total`, `X-WP-TotalPages` and `Link` (prev/next).
     pub fn respond(&self, headers: &HeaderMap, uri: &Uri, items: Vec<Value>) -> Response {
         let total = items.len();
+        let body: Vec<Value> = items.into_iter().skip(self.offset()).take(self.per_page).collect();
+        self.respond_page(headers, uri, total, body)
+    }
+
+    /// Where this page starts among all the items.
+    pub fn offset(&self) -> usize {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// This page's `body` (already cut, so only it was rendered) out of `total` items.
+    pub fn respond_page(&self, headers: &HeaderMap, uri: &Uri, total: usize, body: Vec<Value>) -> Response {
         let pages = total.div_ceil(self.per_page).max(1);
-        let body: Vec<Value> =
-            items.into_iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page).collect();
         let mut links = Vec::new();
         if self.page > 1 {
             links.push(format!("<{}>; rel=\"prev\"", page_url(headers, uri, (self.page - 1).min(pages))));

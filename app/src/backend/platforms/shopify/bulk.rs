@@ -1,7 +1,7 @@
 //! Bulk reads: a whole catalog or every inventory level of a location in one bulk operation
 //! (`bulkOperationRunQuery`, polled with `node(id:)`, then one JSONL download without the token),
 //! which costs a few query-cost points whatever the size, where paging 10,000 levels costs about
-//! 10,400 points (≈ 190 s of a standard bucket's restore rate). Above [`DEFAULT_BULK_ABOVE`]
+//! 40 queries of ~750 requested points (minutes of a standard bucket's restore rate). Above [`DEFAULT_BULK_ABOVE`]
 //! items the client reads this way; when a bulk read fails (refused, failed, expired, too slow)
 //! the caller pages instead, so a bulk problem costs time, never correctness.
 
@@ -14,9 +14,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// Items above which reads go through a bulk operation: four pages of 250 cost about a full
-/// standard bucket (1,000 points).
-pub const DEFAULT_BULK_ABOVE: usize = 1_000;
+/// Items above which levels are read through a bulk operation: one page of 250 levels requests
+/// ~750 points, so a second page already waits for a standard bucket (1,000 points, 50/s) to refill.
+pub const DEFAULT_BULK_ABOVE: usize = 250;
 /// How long a bulk read may take before the caller pages instead.
 pub const DEFAULT_BULK_DEADLINE: Duration = Duration::from_secs(600);
 /// Time a download of the result may take.
