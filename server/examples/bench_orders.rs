@@ -211,6 +211,7 @@ fn per_tenth(in_order: &[Option<Duration>]) -> Vec<String> {
             let mut shown: Vec<Duration> = c.iter().flatten().copied().collect();
             shown.sort_unstable();
             match shown.len() {
+                0 => format!("— ({} missing)", c.len()),
                 n if n == c.len() => format!("{:.0}", ms(percentile(&shown, 0.5))),
                 n => format!("{:.0} ({} missing)", ms(percentile(&shown, 0.5)), c.len() - n),
             }
