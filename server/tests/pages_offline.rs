@@ -26,6 +26,8 @@ async fn quiet_world() -> World {
 #[tokio::test]
 async fn no_page_calls_prokip_and_what_they_show_was_read_at_connect() {
     let w = quiet_world().await;
+    let listed = w.prokip.faults().count("GET /connector/api/business-location");
+    assert_eq!(listed, 1, "connecting lists the locations once, for the choice and for the pages");
     prokip_fails(&w);
     let before = prokip_calls(&w);
     for page in ["/", "/connections", "/products", "/products/AS0001", "/orders", "/activity", "/settings"] {

@@ -137,7 +137,7 @@ async fn finish_connect(
         if user.username.is_empty() { business } else { format!("{business} (signed in as {})", user.username) };
     save_new(state, account_id, &tokens, label).await?;
     // For the pages; a failure is recorded there and the next poll reads again.
-    let _ = keep_directory(state, account_id, &client).await;
+    let _ = keep_directory(state, account_id, &client, Some(&locations)).await;
     let chosen = match location_id {
         Some(id) => Some(locations.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?),
         None if locations.len() == 1 => locations.first(),
@@ -193,7 +193,7 @@ pub const DIRECTORY_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// call Prokip themselves. A failed read is recorded beside what was read before, and returned.
 pub async fn refresh_directory(state: &AppState, account_id: i64) -> Result<Directory, ProkipConnectError> {
     let client = client_for(state, account_id).await?;
-    let read = keep_directory(state, account_id, &client).await;
+    let read = keep_directory(state, account_id, &client, None).await;
     account::persist_tokens(state, account_id, &client).await?;
     read
 }
@@ -226,14 +226,23 @@ pub async fn refresh_directory_when_old(state: &AppState, account_id: i64) -> Re
     }
 }
 
+/// Reads and keeps the business's directory; `locations` when the caller has just read them.
 async fn keep_directory(
     state: &AppState,
     account_id: i64,
     client: &ProkipClient,
+    locations: Option<&[BusinessLocation]>,
 ) -> Result<Directory, ProkipConnectError> {
     let read = async {
-        let locations =
-            client.business_locations().await?.into_iter().filter(|l| l.is_active).map(|l| (l.id, l.name)).collect();
+        let read_now;
+        let locations = match locations {
+            Some(l) => l,
+            None => {
+                read_now = client.business_locations().await?;
+                &read_now
+            }
+        };
+        let locations = locations.iter().filter(|l| l.is_active).map(|l| (l.id, l.name.clone())).collect();
         let payment_methods = client.payment_methods().await?.into_iter().collect();
         Ok::<_, ProkipError>(Directory { locations, payment_methods })
     };
@@ -257,7 +266,7 @@ pub async fn choose_location(state: &AppState, account_id: i64, raw_id: &str) ->
     let all = client.business_locations().await?;
     let location = all.iter().find(|l| l.id == id).ok_or(ProkipConnectError::UnknownLocation)?;
     use_location(state, account_id, &client, location).await?;
-    let _ = keep_directory(state, account_id, &client).await;
+    let _ = keep_directory(state, account_id, &client, Some(&all)).await;
     Ok(format!("Stock now comes from the Prokip location {}.", location.name))
 }
 

@@ -110,7 +110,7 @@ pub fn run_query(shop: &mut Shop, ids: &mut Ids, vars: &Value, base: &str) -> Op
         return refused(format!("Invalid bulk query: {}", e[0]["message"].as_str().unwrap_or("")), "INVALID");
     }
     let roots = op.roots();
-    let [(root, args)] = roots.as_slice() else {
+    let [(root, _)] = roots.as_slice() else {
         return refused("Bulk queries must contain exactly one top-level field.", "INVALID");
     };
     if root == "node" || root == "nodes" {
@@ -152,7 +152,6 @@ pub fn run_query(shop: &mut Shop, ids: &mut Ids, vars: &Value, base: &str) -> Op
             )]);
         }
     };
-    let _ = args;
     let projected = op.project(&json!({ root.as_str(): { "nodes": nodes, "pageInfo": { "hasNextPage": false } } }));
     let top = projected.as_object().and_then(|m| m.values().next()).cloned().unwrap_or(Value::Null);
     let mut lines = Vec::new();
