@@ -13,6 +13,7 @@ mod oauth;
 mod ops;
 mod orders;
 mod schema;
+mod schema_types;
 pub mod signing;
 mod state;
 mod webhooks;
