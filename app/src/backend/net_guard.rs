@@ -95,9 +95,13 @@ impl Resolve for PublicOnlyResolver {
 /// An HTTP client for merchant-supplied URLs: the shared settings plus, unless private
 /// addresses are allowed, the public-only resolver.
 pub fn store_client(timeout: std::time::Duration, allow_private: bool) -> reqwest::Client {
-    let builder = super::platforms::http::client_builder(timeout);
-    let builder = if allow_private { builder } else { builder.dns_resolver(std::sync::Arc::new(PublicOnlyResolver)) };
-    builder.build().expect("reqwest client with static settings")
+    use super::platforms::http::{client_builder, shared};
+    match allow_private {
+        true => shared("store, any address", timeout, || client_builder(timeout)),
+        false => shared("store, public addresses", timeout, || {
+            client_builder(timeout).dns_resolver(std::sync::Arc::new(PublicOnlyResolver))
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -70,7 +70,30 @@ pub async fn wait_for_rate_limit(api: Api, wait: Duration) {
 
 /// A client with connect and total timeouts; no platform call may hang a job forever.
 pub fn client(timeout: Duration) -> reqwest::Client {
-    client_builder(timeout).build().expect("reqwest client with static settings")
+    shared("platform", timeout, || client_builder(timeout))
+}
+
+/// The process's one client of this kind and timeout, built on first use. A clone is a handle to
+/// the same client: building one reads and parses the system's root certificates (when every job
+/// built its own clients that was a fifth of the process's CPU under load), and a shared client
+/// keeps its connections to a platform alive from one job to the next. Nothing per merchant lives
+/// in a client: credentials go on each request.
+pub fn shared(
+    kind: &'static str,
+    timeout: Duration,
+    build: impl FnOnce() -> reqwest::ClientBuilder,
+) -> reqwest::Client {
+    use std::{
+        collections::HashMap,
+        sync::{LazyLock, Mutex},
+    };
+    static CLIENTS: LazyLock<Mutex<HashMap<(&'static str, Duration), reqwest::Client>>> =
+        LazyLock::new(Default::default);
+    let mut clients = CLIENTS.lock().unwrap_or_else(|e| e.into_inner());
+    clients
+        .entry((kind, timeout))
+        .or_insert_with(|| build().build().expect("reqwest client with static settings"))
+        .clone()
 }
 
 /// The shared client settings, for callers that add to them.

@@ -58,13 +58,24 @@ impl IntoResponse for MockError {
 pub struct ShopifyMock {
     store: Arc<Mutex<Store>>,
     faults: Faults,
+    /// Delivers the webhooks: one client (building one reads the root certificates), a new
+    /// connection per delivery as before, so a restarted app is never sent to on a dead one.
+    http: reqwest::Client,
 }
 
 impl ShopifyMock {
     pub fn new(client_id: &str, client_secret: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(1))
+            .timeout(std::time::Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("static client settings");
         ShopifyMock {
             store: Arc::new(Mutex::new(Store::new(client_id.into(), client_secret.into()))),
             faults: Faults::default(),
+            http,
         }
     }
 

@@ -7,7 +7,6 @@ use super::state::{Delivery, Ids, Shop, Subscription, gid};
 use super::{MockError, ShopifyMock, not_found, signing};
 use chrono::Utc;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// Topics the mock accepts, REST spelling (GraphQL: upper case with `_` for `/`).
 const TOPICS: [&str; 9] = [
@@ -131,13 +130,8 @@ impl ShopifyMock {
 
     async fn send(&self, shop: &str, mut d: Delivery) -> Delivery {
         let secret = self.lock().client_secret.clone();
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(1))
-            .timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("static client settings");
-        let result = client
+        let result = self
+            .http
             .post(&d.uri)
             .header("Content-Type", "application/json")
             .header("X-Shopify-Topic", &d.topic)
