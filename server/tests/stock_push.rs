@@ -361,6 +361,56 @@ async fn pushes_after_orders_take_every_waiting_sku_and_a_push_with_none_left_ca
 }
 
 #[tokio::test]
+async fn while_a_push_after_an_order_waits_for_the_lock_the_next_ones_end_at_once_and_it_pushes_theirs() {
+    use sea_orm::TransactionTrait;
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    let order_push = |sku: &str| {
+        let state = w.app.state.clone();
+        let job = PushStock { account_id: w.account_id, skus: Some(vec![sku.to_string()]), reason: PushReason::Order };
+        tokio::spawn(async move { stock::push(&state, &job).await.expect("push") })
+    };
+    let w = &w;
+    let order = |sku: &'static str, qty: i64| async move {
+        set_prokip(w, sku, qty);
+        app::backend::db::pending_pushes::add(&w.app.state.db, w.account_id, &[sku.to_string()]).await.unwrap();
+    };
+    // A push (a reconcile, say) holds the account's stock lock.
+    let held = w.app.state.db.begin().await.unwrap();
+    stock::lock_account(&held, w.account_id).await.unwrap();
+    order("AS0001", 41).await;
+    let waiting = order_push("AS0001");
+    let advisory = |granted: bool| {
+        format!(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = {granted}
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    };
+    w.eventually(20, "the first push after an order waits for the lock", || async {
+        w.app.scalar(&advisory(false)).await == 1
+    })
+    .await;
+    // Two more orders while it waits: their pushes end without waiting and without a call.
+    order("AS0002", 42).await;
+    order("AS0003", 43).await;
+    let calls = (shopify_calls(w), woo_batch_calls(w, false));
+    for sku in ["AS0002", "AS0003"] {
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(20), order_push(sku)).await;
+        let outcomes = ended.expect("a push with a push waiting before it ends at once").unwrap();
+        assert!(outcomes.is_empty(), "{outcomes:?}");
+    }
+    assert_eq!((shopify_calls(w), woo_batch_calls(w, false)), calls, "no store called yet");
+    // The lock is freed: the waiting push writes all three orders' SKUs.
+    held.commit().await.unwrap();
+    let outcomes = waiting.await.unwrap();
+    assert!(outcomes.iter().all(|o| o.written == 3 && o.failed == 0), "{outcomes:?}");
+    for (sku, qty) in [("AS0001", 41), ("AS0002", 42), ("AS0003", 43)] {
+        assert_eq!(both(w, sku), (Some(qty), Some(qty)), "{sku}");
+    }
+    assert_eq!(w.app.scalar("SELECT count(*) FROM pending_pushes").await, 0);
+}
+
+#[tokio::test]
 async fn a_poll_tick_enqueues_one_job_per_account_and_a_failing_account_does_not_stop_the_others() {
     let w = quiet_world().await;
     // A second account whose Prokip cannot be reached: nothing listens on port 1.

@@ -28,8 +28,9 @@ impl Job for PushStock {
     /// pushes the same stock anyway.
     const RETRY: Retry = Retry::ONCE;
     /// One push holding the account's stock lock, one waiting for it. Each waits inside a
-    /// transaction holding a pooled connection: without a limit a burst of them takes the whole
-    /// pool and the push holding the lock can never get a connection to finish.
+    /// transaction holding a pooled connection (a push after an order two: its place in line and
+    /// its wait): without a limit a burst of them takes the whole pool and the push holding the
+    /// lock can never get a connection to finish.
     const CONCURRENCY: usize = 2;
 
     async fn run(self, state: &AppState) -> Result<(), BoxDynError> {

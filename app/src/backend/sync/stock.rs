@@ -61,10 +61,26 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     else {
         return Ok(Vec::new());
     };
+    let after_order = job.reason == PushReason::Order && job.skus.is_some();
+    // A push after an order pushes every SKU waiting when it gets the lock, not only its own. One
+    // such push waits for the lock at a time; the others end at once, their SKUs left for it, so
+    // a burst of orders costs a push per holder of the lock, not a wait per order.
+    let waiter = if after_order {
+        let waiter = state.db.begin().await?;
+        if !crate::backend::db::locks::try_stock_push_waiter(&waiter, job.account_id).await? {
+            return Ok(Vec::new());
+        }
+        Some(waiter)
+    } else {
+        None
+    };
     let lock = state.db.begin().await?;
     lock_account(&lock, job.account_id).await?;
     let coalesced;
-    let job = if job.reason == PushReason::Order && job.skus.is_some() {
+    let job = if let Some(waiter) = waiter {
+        // Free the place before taking: a push that finds it taken from here on has its SKUs
+        // waiting already, and the take below or the next holder's sees them.
+        waiter.commit().await?;
         let waiting = pending_pushes::take(&lock, job.account_id).await?;
         if waiting.is_empty() {
             return Ok(Vec::new());
