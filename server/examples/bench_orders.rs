@@ -11,6 +11,9 @@
 //!
 //! (b, `--saturate [R1,R2,…]`) The same, raising the rate step by step (`--step-seconds` of orders
 //! each, 10 by default) until p99 passes 2 s or a backlog grows: the last rate one process held.
+//! The shop's query-cost bucket restores `--shopify-restore` points a second (100: Shopify's
+//! Standard plan; 1000: Plus) and holds ten seconds of it; each step says how often Shopify
+//! throttled, so a limit of the shop's plan is told apart from one of this process.
 //!
 //! `cargo run --release -p server --example bench_orders [-- --deliveries N --clients C --orders M --rate R]`
 //! with `DATABASE_URL`/`TEST_DATABASE_URL` set (`make bench` does). Figures are printed, never asserted.
@@ -40,12 +43,14 @@ pub struct World {
 
 /// Fresh mocks seeded with the demo catalog plus `extra_skus` generated SKUs, a fresh database,
 /// the app, and a merchant with Prokip, the demo WooCommerce store and the demo Shopify shop.
-pub async fn world(db_suffix: &str, extra_skus: usize, jobs: bool) -> World {
+/// `shopify_restore`: the shop's query-cost restore rate (points a second), its bucket ten seconds of it.
+pub async fn world(db_suffix: &str, extra_skus: usize, jobs: bool, shopify_restore: f64) -> World {
     let generated = catalog::generated_catalog(extra_skus);
     let prokip = ProkipMock::new(mocks::prokip::DEMO_CLIENT_ID, mocks::prokip::DEMO_CLIENT_SECRET);
     prokip.seed_demo();
     let shopify = sm::ShopifyMock::new(sm::DEMO_CLIENT_ID, sm::DEMO_CLIENT_SECRET);
     shopify.seed_demo();
+    shopify.set_bucket(Some(sm::DEMO_SHOP), shopify_restore * 10.0, shopify_restore).expect("the demo shop");
     let woo = wm::WooMock::new();
     woo.seed_demo();
     if extra_skus > 0 {
@@ -97,7 +102,12 @@ struct Args {
     saturate: Option<Vec<f64>>,
     /// Seconds of orders per saturation step.
     step_seconds: f64,
+    /// (b) The Shopify shop's restore rate, points per second.
+    shopify_restore: f64,
 }
+
+/// Shopify's Standard plan: 100 points a second (`reference/shopify-woocommerce.md`, rate limits).
+const STANDARD_RESTORE: f64 = 100.0;
 
 /// The saturation search's rates (orders per second) when `--saturate` names none.
 const SATURATION_RATES: [f64; 9] = [10.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0];
@@ -111,6 +121,7 @@ fn args() -> Args {
         only: None,
         saturate: None,
         step_seconds: 10.0,
+        shopify_restore: STANDARD_RESTORE,
     };
     let mut argv: Vec<String> = std::env::args().skip(1).collect();
     // `--saturate` alone takes the default rates.
@@ -126,6 +137,7 @@ fn args() -> Args {
                 a.saturate = Some(value().split(',').map(|r| r.trim().parse().expect("orders per second")).collect())
             }
             "--step-seconds" => a.step_seconds = value().parse().expect("seconds"),
+            "--shopify-restore" => a.shopify_restore = value().parse().expect("points per second"),
             "--deliveries" => a.deliveries = value().parse().expect("a number"),
             "--clients" => a.clients = value().parse().expect("a number"),
             "--orders" => a.orders = value().parse().expect("a number"),
@@ -134,7 +146,7 @@ fn args() -> Args {
             other => {
                 panic!(
                     "unknown argument {other}: --deliveries N --clients C --orders M --rate R --only ingest|orders \
-                     --saturate [R1,R2,…] --step-seconds S"
+                     --saturate [R1,R2,…] --step-seconds S --shopify-restore POINTS"
                 )
             }
         }
@@ -152,8 +164,8 @@ async fn main() {
     }
     if a.only.as_deref() != Some("ingest") {
         match a.saturate {
-            Some(rates) => saturate(&rates, a.step_seconds).await,
-            None => order_to_store(a.orders, a.rate).await,
+            Some(rates) => saturate(&rates, a.step_seconds, a.shopify_restore).await,
+            None => order_to_store(a.orders, a.rate, a.shopify_restore).await,
         }
     }
 }
@@ -174,33 +186,42 @@ fn skus_to_sell(n: usize) -> Vec<(String, i64)> {
 /// until WooCommerce showed its new quantity (none when not within 30 s).
 async fn place_at_rate(w: &Arc<World>, skus: Vec<(String, i64)>, rate: f64) -> Vec<Option<Duration>> {
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, (sku, stock)) in skus.into_iter().enumerate() {
-        let w = w.clone();
+    // When each order was placed (set just before the call: the push may land before it returns).
+    let placed: Arc<std::sync::Mutex<Vec<Option<Instant>>>> = Arc::new(std::sync::Mutex::new(vec![None; skus.len()]));
+    for (i, (sku, _)) in skus.iter().enumerate() {
+        let (w, placed, sku) = (w.clone(), placed.clone(), sku.clone());
         let at = started + Duration::from_secs_f64(i as f64 / rate);
-        tasks.push(tokio::spawn(async move {
+        tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
-            let placed = Instant::now();
+            placed.lock().unwrap()[i] = Some(Instant::now());
             let order = sm::NewOrder {
-                line_items: vec![sm::NewOrderLine { sku: sku.clone(), quantity: 1 }],
+                line_items: vec![sm::NewOrderLine { sku, quantity: 1 }],
                 financial_status: "paid".into(),
             };
             w.shopify.create_order(sm::DEMO_SHOP, order).await.expect("order placed");
-            let deadline = placed + Duration::from_secs(30);
-            while Instant::now() < deadline {
-                if w.woo.stock_of(wm::DEMO_STORE, &sku) == Some(stock - 1) {
-                    return Some(placed.elapsed());
-                }
-                tokio::time::sleep(Duration::from_millis(2)).await;
+        });
+    }
+    // One watcher reads every waiting SKU in one pass of the store every 2 ms: a poll per order
+    // would scan the mock's catalog under its lock hundreds of times a millisecond at high rates,
+    // taking the CPU and the lock the store's own writes need.
+    let mut shown: Vec<Option<Option<Duration>>> = vec![None; skus.len()];
+    while shown.iter().any(Option::is_none) {
+        let placed_at: Vec<Option<Instant>> = placed.lock().unwrap().clone();
+        let waiting: Vec<usize> = (0..skus.len()).filter(|&i| shown[i].is_none() && placed_at[i].is_some()).collect();
+        let wanted: std::collections::HashSet<&str> = waiting.iter().map(|&i| skus[i].0.as_str()).collect();
+        let stocks = w.woo.stocks_of(wm::DEMO_STORE, &wanted);
+        for i in waiting {
+            let (sku, stock) = &skus[i];
+            let since = placed_at[i].expect("placed").elapsed();
+            if stocks.get(sku) == Some(&(stock - 1)) {
+                shown[i] = Some(Some(since));
+            } else if since > Duration::from_secs(30) {
+                shown[i] = Some(None);
             }
-            None
-        }));
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    let mut in_order = Vec::new();
-    for t in tasks {
-        in_order.push(t.await.unwrap());
-    }
-    in_order
+    shown.into_iter().flatten().collect()
 }
 
 /// p50 of each tenth of the orders, in the order placed: flat, or growing with a backlog.
@@ -222,19 +243,35 @@ fn per_tenth(in_order: &[Option<Duration>]) -> Vec<String> {
 /// (b) as a saturation search: each rate for `step_seconds` of orders, in one process with the
 /// workers on, until p99 order → other store passes 2 s, an order is not shown within 30 s, or the
 /// last tenth of a step waits over 2 s (a backlog growing); the last rate that held is the figure.
-async fn saturate(rates: &[f64], step_seconds: f64) {
+async fn saturate(rates: &[f64], step_seconds: f64, shopify_restore: f64) {
     let sizes: Vec<usize> = rates.iter().map(|r| (r * step_seconds).round().max(1.0) as usize).collect();
     let total: usize = sizes.iter().sum();
-    println!("\n(b) saturation: {} steps of {step_seconds} s, {total} orders in all, one SKU each", rates.len());
-    let w = Arc::new(world("saturate", total * 2 + 10, true).await);
+    println!(
+        "\n(b) saturation: {} steps of {step_seconds} s, {total} orders in all, one SKU each; Shopify restores \
+         {shopify_restore} points/s",
+        rates.len()
+    );
+    let w = Arc::new(world("saturate", total * 2 + 10, true, shopify_restore).await);
     let mut skus = skus_to_sell(total).into_iter();
     let mut t = Table::new(
         "(b) Saturation: order in Shopify → WooCommerce shows it, rate raised step by step (one process, workers on, mocks in process)",
-        &["rate /s", "orders", "shown /s", "p50 ms", "p99 ms", "max ms", "not shown", "p50 per tenth (ms)", "held"],
+        &[
+            "rate /s",
+            "orders",
+            "shown /s",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "not shown",
+            "Shopify throttled",
+            "p50 per tenth (ms)",
+            "held",
+        ],
     );
     let mut held_at = None;
     for (&rate, &n) in rates.iter().zip(&sizes) {
         let batch: Vec<_> = skus.by_ref().take(n).collect();
+        let throttled = w.shopify.throttled(sm::DEMO_SHOP);
         let started = Instant::now();
         let in_order = place_at_rate(&w, batch, rate).await;
         let wall = started.elapsed();
@@ -258,6 +295,7 @@ async fn saturate(rates: &[f64], step_seconds: f64) {
             format!("{:.0}", ms(p99)),
             format!("{:.0}", ms(latencies.last().copied().unwrap_or_default())),
             missing.to_string(),
+            (w.shopify.throttled(sm::DEMO_SHOP) - throttled).to_string(),
             tenths.join(" "),
             if held { "yes".into() } else { "no".into() },
         ]);
@@ -290,8 +328,8 @@ async fn saturate(rates: &[f64], step_seconds: f64) {
 }
 
 /// (b): orders placed in Shopify at `rate` per second, one SKU each; latency until WooCommerce shows it.
-async fn order_to_store(orders: usize, rate: f64) {
-    let w = Arc::new(world("orders", orders * 2 + 10, true).await);
+async fn order_to_store(orders: usize, rate: f64, shopify_restore: f64) {
+    let w = Arc::new(world("orders", orders * 2 + 10, true, shopify_restore).await);
     let started = Instant::now();
     let in_order = place_at_rate(&w, skus_to_sell(orders), rate).await;
     println!("\n(b) p50 ms per tenth of the orders, in the order placed: {}", per_tenth(&in_order).join(", "));

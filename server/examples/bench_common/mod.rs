@@ -15,7 +15,8 @@ use tracing_subscriber::{EnvFilter, Registry, layer::SubscriberExt, reload, util
 
 /// A fixed key for the benchmark's own throwaway data.
 const BENCH_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-/// The production pool size (`DATABASE_MAX_CONNECTIONS` default).
+/// The production pool's working connections (`DATABASE_MAX_CONNECTIONS` default); a process
+/// running jobs has one more per queue worker for its listener ([`server::jobs::pool_size`]).
 pub const POOL: u32 = 10;
 
 fn env(name: &str) -> String {
@@ -73,9 +74,10 @@ pub fn config(database_url: &str, vars: &[(String, String)]) -> Config {
     .expect("benchmark configuration")
 }
 
-/// Application state over a new pool of the production size.
+/// Application state over a new pool of the production size (with the listeners' connections, as
+/// `server` has: the benchmarks run the workers).
 pub async fn state(database_url: &str, vars: &[(String, String)]) -> AppState {
-    let db = db::connect(database_url, POOL, Duration::from_secs(10)).await.expect("connect");
+    let db = db::connect(database_url, server::jobs::pool_size(POOL), Duration::from_secs(10)).await.expect("connect");
     let options = leptos::config::LeptosOptions::builder().output_name("prokip-sync").site_root("target/site").build();
     AppState::new(config(database_url, vars), db, options).expect("app state")
 }

@@ -202,7 +202,7 @@ async fn pgbench_tps(db: &sea_orm::DatabaseConnection, url: &str, clients: usize
 }
 
 pub async fn run(deliveries: usize, clients: usize) {
-    let w = super::world("ingest", 0, false).await;
+    let w = super::world("ingest", 0, false, super::STANDARD_RESTORE).await;
     let lines = vec![
         sm::NewOrderLine { sku: "AS0001".into(), quantity: 1 },
         sm::NewOrderLine { sku: "AS0033-2".into(), quantity: 2 },

@@ -43,6 +43,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::{
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -330,6 +331,20 @@ impl WooMock {
         let s = db.stores.get(store)?;
         let product = s.products.values().find(|p| p.sku == sku).map(|p| p.stock_quantity);
         product.or_else(|| s.variations.values().find(|v| v.sku == sku).map(|v| v.stock_quantity)).flatten()
+    }
+
+    /// What the store shows for each of these SKUs that it holds, read in one pass over its catalog:
+    /// for callers watching many SKUs at once.
+    pub fn stocks_of(&self, store: &str, skus: &HashSet<&str>) -> HashMap<String, i64> {
+        let db = self.db.lock().unwrap();
+        let Some(s) = db.stores.get(store) else { return HashMap::new() };
+        let products = s.products.values().map(|p| (&p.sku, p.stock_quantity));
+        let variations = s.variations.values().map(|v| (&v.sku, v.stock_quantity));
+        products
+            .chain(variations)
+            .filter(|(sku, _)| skus.contains(sku.as_str()))
+            .filter_map(|(sku, q)| Some((sku.clone(), q?)))
+            .collect()
     }
 
     pub fn webhooks(&self, store: &str) -> Vec<Webhook> {
