@@ -8,6 +8,7 @@ import {
   ready,
   registerAndSignIn,
   setReview,
+  shopAvailable,
   submitWooKeys,
 } from "./helpers";
 
@@ -59,6 +60,50 @@ test("the payment method, the time zone, a safety buffer and a re-index each do 
   await page.getByRole("button", { name: "Re-index" }).click();
   await expect(page.getByTestId("notice")).toContainText("53 matched");
   await expectSameDocument(page);
+});
+
+test("a store's share and maximum change what it is offered, and the SKU page explains it", async ({ page, request }) => {
+  const shop = await connectedMerchant(page, request);
+  await page.goto("/products/AS0001");
+  const prokipQty = Number(await page.getByTestId("sku-prokip").textContent());
+  const half = Math.floor(prokipQty / 2);
+
+  // Half of what is available, as the form sends it (in place with JavaScript, a post without).
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  const store = page.locator("li.store", { hasText: shop });
+  await store.getByLabel("Share (%)").fill("50");
+  await store.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("notice")).toContainText("then 50 %.");
+  await expectSameDocument(page);
+  await expect(page.locator("li.store", { hasText: shop }).getByLabel("Share (%)")).toHaveValue("50");
+
+  // The Products page publishes half, and says why.
+  await page.goto("/products?q=AS0001");
+  await expect(page.getByTestId("sku-AS0001").locator("td").last()).toHaveText(new RegExp(`^${half} /`));
+  await expect(page.getByTestId("store-rules")).toHaveText("50 %");
+  // The SKU page shows each step with its numbers, and the change in the SKU's history.
+  await page.getByTestId("sku-AS0001").getByTestId("sku-link").click();
+  await expect(page.getByTestId("sku-formula")).toHaveText(
+    `max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty} · 50 % = ${half}`,
+  );
+  await expect(page.getByTestId("sku-rules")).toHaveText("rules: 50 %");
+  await expect(page.getByTestId("sku-history")).toContainText("Stock rules none → 50 %");
+  // And the shop itself is sent it.
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(half);
+
+  // A maximum below the share caps it.
+  await page.goto("/connections");
+  await ready(page);
+  await page.locator("li.store", { hasText: shop }).getByLabel("At most").fill("1");
+  await page.locator("li.store", { hasText: shop }).getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("notice")).toContainText("then 50 % · at most 1.");
+  await page.goto("/products/AS0001");
+  await expect(page.getByTestId("sku-formula")).toHaveText(
+    `max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty} · 50 % = ${half} · at most 1 = 1`,
+  );
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(1);
 });
 
 test("failed stock writes are retried one by one or all at once, and close when they succeed", async ({ page, request }) => {

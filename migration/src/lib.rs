@@ -39,6 +39,7 @@ mod m20261210_000001_api_tokens;
 mod m20261210_000002_alerts;
 mod m20261211_000001_alert_email;
 mod m20261211_000002_prokip_directory;
+mod m20261212_000001_allocation_rules;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000002_alerts::Migration),
             Box::new(m20261211_000001_alert_email::Migration),
             Box::new(m20261211_000002_prokip_directory::Migration),
+            Box::new(m20261212_000001_allocation_rules::Migration),
         ]
     }
 }

@@ -39,6 +39,11 @@ pub struct StoreView {
     /// Order events kept while order import was paused, not imported yet.
     pub orders_waiting: u64,
     pub safety_buffer: i32,
+    /// Allocation rules: the share of what is available offered (0–100), the most offered of any
+    /// SKU, and the quantity below which 0 is offered (0: never).
+    pub publish_percent: i16,
+    pub publish_max: Option<i32>,
+    pub zero_below: i32,
     pub last_sync: Option<String>,
     pub last_webhook_at: Option<String>,
     /// The webhook topics subscribed at the last check (`None`: not checked yet), each with the

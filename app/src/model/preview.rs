@@ -51,6 +51,9 @@ pub struct PreviewView {
     /// Stock updates are on (the store gets these quantities at every sync).
     pub sync_enabled: bool,
     pub safety_buffer: i32,
+    /// The store's allocation rules beyond the buffer, when it has any.
+    #[serde(default)]
+    pub rules: Option<String>,
     pub totals: PreviewTotals,
     /// The filter (`all` or a kind of change), the sort and the page shown.
     pub show: String,

@@ -27,6 +27,9 @@ pub struct StoreColumn {
     #[serde(default)]
     pub short: String,
     pub safety_buffer: i32,
+    /// The store's allocation rules beyond the buffer ("50 % · at most 10"), when it has any.
+    #[serde(default)]
+    pub rules: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -76,8 +76,10 @@ pub struct SkuStoreView {
     /// Matched through a link the merchant made.
     pub linked: bool,
     pub buffer: i32,
+    /// The store's allocation rules beyond the buffer ("50 % · at most 10"), when it has any.
+    pub rules: Option<String>,
     pub committed: i64,
-    /// What we publish there, and how: "max(0, 28 − 2 committed − 3 buffer) = 23".
+    /// What we publish there, and how: "max(0, 28 − 2 committed − 3 buffer) = 23 · 50 % = 11".
     pub published: Option<i64>,
     pub formula: Option<String>,
     /// What the store showed at our last write or read-back, and when.

@@ -233,10 +233,17 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                     }.into_any()
                 }}
                 <Switch id action="orders" on=s.order_import_enabled what="order import" />
-                <PostForm action=format!("/connections/{id}/buffer") class="inline-form">
+                <PostForm action=format!("/connections/{id}/rules") class="inline-form stock-rules">
                     <label for=format!("buffer-{id}")>"Safety buffer"</label>
                     <input id=format!("buffer-{id}") name="safety_buffer" type="number" min="0" max="100000" value=s.safety_buffer.to_string() />
+                    <label for=format!("percent-{id}")>"Share (%)"</label>
+                    <input id=format!("percent-{id}") name="percent" type="number" min="0" max="100" value=s.publish_percent.to_string() />
+                    <label for=format!("max-{id}")>"At most"</label>
+                    <input id=format!("max-{id}") name="max" type="number" min="0" max="100000" placeholder="no maximum" value=s.publish_max.map(|m| m.to_string()).unwrap_or_default() />
+                    <label for=format!("zero-below-{id}")>"Show 0 below"</label>
+                    <input id=format!("zero-below-{id}") name="zero_below" type="number" min="0" max="100000" value=s.zero_below.to_string() />
                     <button type="submit">"Save"</button>
+                    <small class="muted">"Offered: Prokip's stock less unpaid orders and the buffer; 0 while that is below the minimum, else the share of it (rounded down), at most the maximum."</small>
                 </PostForm>
                 <details class="danger-zone">
                     <summary>"Disconnect…"</summary>

@@ -74,8 +74,9 @@ fn Preview(v: PreviewView) -> impl IntoView {
         <Title text=format!("Preview · {}", v.store_url) />
         <h1>{heading}</h1>
         <p class="direction">
-            {format!("{} {} · safety buffer {}. ", v.platform, v.store_url, v.safety_buffer)}
-            "We would set each SKU to Prokip's whole units, less what unpaid orders hold and the safety buffer, never below 0. "
+            {format!("{} {} · safety buffer {}", v.platform, v.store_url, v.safety_buffer)}
+            {v.rules.clone().map(|r| format!(" · rules: {r}"))}
+            ". We would set each SKU to Prokip's whole units, less what unpaid orders hold and the safety buffer, never below 0, then the store's rules. "
             <span data-testid="preview-state">{state}</span>
         </p>
         {v.problem.clone().map(|p| view! { <p class="form-error" role="alert" data-testid="preview-problem">{p}</p> })}

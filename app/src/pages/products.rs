@@ -32,7 +32,7 @@ pub fn ProductsPage() -> impl IntoView {
     view! {
         <Title text="Products" />
         <h1>"Products"</h1>
-        <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, is published to every store."</p>
+        <p class="direction">"Stock flows one way: Prokip's quantity, less what unpaid orders hold and each store's safety buffer, then each store's rules, is published to every store."</p>
         <Banners />
         <SyncProgress />
         <div class="store-actions">
@@ -139,6 +139,7 @@ fn Products(v: ProductsView) -> impl IntoView {
                                 <span class="visually-hidden">{format!("{} ", c.label)}</span>
                                 <span aria-hidden="true">{c.short.clone()}</span>
                                 <br /><small>{format!("buffer {} · published / shows", c.safety_buffer)}</small>
+                                {c.rules.clone().map(|r| view! { <br /><small data-testid="store-rules">{r}</small> })}
                             </th>
                         }).collect_view()}
                     </tr>

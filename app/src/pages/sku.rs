@@ -69,7 +69,10 @@ fn Sku(v: SkuView) -> impl IntoView {
             </ul>
         })}
         <h2 id="per-store">"Per store"</h2>
-        <p class="direction">"Published = Prokip's whole units, less what unpaid orders hold and the store's safety buffer, never below 0."</p>
+        <p class="direction">
+            "Published = Prokip's whole units, less what unpaid orders hold and the store's safety buffer, never below 0; "
+            "then the store's rules, when it has any: 0 while fewer than its minimum are available, else its share (rounded down), at most its maximum."
+        </p>
         // Focusable, so a keyboard can scroll the table where it is wider than a phone.
         <div class="table-wrap" role="region" aria-labelledby="per-store" tabindex="0">
             <table>
@@ -165,7 +168,10 @@ fn StoreRow(s: SkuStoreView) -> impl IntoView {
     };
     view! {
         <tr data-testid="sku-store">
-            <th scope="row">{s.label}</th>
+            <th scope="row">
+                {s.label}
+                {s.rules.map(|r| view! { <br /><small data-testid="sku-rules">{format!("rules: {r}")}</small> })}
+            </th>
             <td>{store_sku}</td>
             <td data-testid="sku-formula">{published}</td>
             <td data-testid="sku-shows">{shows}</td>

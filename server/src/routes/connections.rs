@@ -50,19 +50,29 @@ pub async fn set_orders(
     back(connect::set_order_import(&state, user.account_id, id, f.enabled == "true").await)
 }
 
+/// A store's stock rules; a field the form does not send stays as it is (`/buffer` sends only
+/// `safety_buffer`). `max` empty: no maximum.
 #[derive(Deserialize)]
-pub struct BufferForm {
-    #[serde(default)]
-    safety_buffer: String,
+pub struct RulesForm {
+    safety_buffer: Option<String>,
+    percent: Option<String>,
+    max: Option<String>,
+    zero_below: Option<String>,
 }
 
-pub async fn set_buffer(
+pub async fn set_rules(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<BufferForm>,
+    Form(f): Form<RulesForm>,
 ) -> Response {
-    back(connect::set_buffer(&state, user.account_id, id, &f.safety_buffer).await)
+    let form = connect::RulesForm {
+        safety_buffer: f.safety_buffer.as_deref(),
+        percent: f.percent.as_deref(),
+        max: f.max.as_deref(),
+        zero_below: f.zero_below.as_deref(),
+    };
+    back(connect::set_rules(&state, user.account_id, id, &form).await)
 }
 
 #[derive(Deserialize)]

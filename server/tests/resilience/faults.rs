@@ -7,6 +7,7 @@
 mod probe;
 
 use crate::{Size, common::world::World, logs, table::Row};
+use app::backend::sync::allocation::Rules;
 use mocks::{
     faults::{FaultKind, FaultRule},
     prokip as pk, shopify as sm, woocommerce as wm,
@@ -109,7 +110,10 @@ async fn prepare(w: &World, skus: &[String]) {
         w.prokip.set_stock(w.prokip_location, sku, Decimal::from(5000)).unwrap();
     }
     let db = &w.app.state.db;
-    app::backend::db::connections::set_safety_buffer(db, w.account_id, w.woo_connection, 2).await.unwrap();
+    let (none, buffer) = (Rules::default(), Rules { buffer: 2, ..Rules::default() });
+    assert!(
+        app::backend::db::connections::set_rules(db, w.account_id, w.woo_connection, &none, &buffer).await.unwrap()
+    );
     probe::reconcile(w).await;
     probe::settle(w, Duration::from_secs(60)).await.expect("the first reconcile settles");
 }

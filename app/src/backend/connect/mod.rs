@@ -10,12 +10,13 @@ use crate::{
     backend::{
         db::{account_settings, connections, prokip_configs, webhook_events},
         error::{Kind, ServerError},
-        jobs::{IndexCatalog, ResumeOrders},
+        jobs::{IndexCatalog, PushStock, ResumeOrders},
         state::AppState,
         stores::Store,
+        sync::allocation::Rules,
         time::{Shown, Zone},
     },
-    model::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView},
+    model::{ConnectionsView, LocationOption, ProkipView, PushReason, StoreView, WebhookTopicView},
 };
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -78,6 +79,9 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             order_import_enabled: c.order_import_enabled,
             orders_waiting,
             safety_buffer: c.safety_buffer,
+            publish_percent: c.publish_percent,
+            publish_max: c.publish_max,
+            zero_below: c.zero_below,
             last_sync: when(c.last_sync),
             last_webhook_at: when(c.last_webhook_at),
             webhooks,
@@ -138,6 +142,14 @@ pub enum ManageError {
     NotFound,
     #[error("The safety buffer must be a whole number from 0 to 100000.")]
     BadBuffer,
+    #[error("The share must be a whole percentage from 0 to 100.")]
+    BadPercent,
+    #[error("The maximum must be a whole number from 0 to 100000, or empty for no maximum.")]
+    BadMaximum,
+    #[error("“Show 0 below” must be a whole number from 0 to 100000 (0: never).")]
+    BadZeroBelow,
+    #[error("Nothing to set: send safety_buffer, percent, max or zero_below.")]
+    NoRules,
     #[error("Tick the confirmation box to disconnect the store.")]
     NotConfirmed,
     #[error(transparent)]
@@ -204,15 +216,68 @@ pub async fn set_order_import(
     ))
 }
 
-pub async fn set_buffer(state: &AppState, account_id: i64, id: i64, raw: &str) -> Result<String, ManageError> {
-    let buffer: i32 = raw.trim().parse().map_err(|_| ManageError::BadBuffer)?;
-    if !(0..=100_000).contains(&buffer) {
-        return Err(ManageError::BadBuffer);
+/// A store's rules as the form sends them: each field as typed, `None` when the form has no such
+/// field (that rule stays as it is).
+#[derive(Debug, Default)]
+pub struct RulesForm<'a> {
+    pub safety_buffer: Option<&'a str>,
+    pub percent: Option<&'a str>,
+    /// Empty: no maximum.
+    pub max: Option<&'a str>,
+    pub zero_below: Option<&'a str>,
+}
+
+/// Sets a store's safety buffer and allocation rules. Every field is checked before anything is
+/// saved; a change is recorded in every SKU's history of the store and pushes the account's stock
+/// at once (only the quantities that change are written).
+pub async fn set_rules(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    form: &RulesForm<'_>,
+) -> Result<String, ManageError> {
+    const LIMIT: std::ops::RangeInclusive<i32> = 0..=100_000;
+    if form.safety_buffer.is_none() && form.percent.is_none() && form.max.is_none() && form.zero_below.is_none() {
+        return Err(ManageError::NoRules);
     }
-    if !connections::set_safety_buffer(&state.db, account_id, id, buffer).await? {
+    let whole =
+        |raw: &str, range: std::ops::RangeInclusive<i32>| raw.trim().parse::<i32>().ok().filter(|n| range.contains(n));
+    let conn = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    let before = Rules::of(&conn);
+    let mut rules = before;
+    if let Some(raw) = form.safety_buffer {
+        rules.buffer = whole(raw, LIMIT).ok_or(ManageError::BadBuffer)?;
+    }
+    if let Some(raw) = form.percent {
+        rules.percent = whole(raw.trim().trim_end_matches('%'), 0..=100).ok_or(ManageError::BadPercent)? as i16;
+    }
+    if let Some(raw) = form.max {
+        rules.max = match raw.trim() {
+            "" => None,
+            raw => Some(whole(raw, LIMIT).ok_or(ManageError::BadMaximum)?),
+        };
+    }
+    if let Some(raw) = form.zero_below {
+        rules.zero_below = whole(raw, LIMIT).ok_or(ManageError::BadZeroBelow)?;
+    }
+    if !connections::set_rules(&state.db, account_id, id, &before, &rules).await? {
         return Err(ManageError::NotFound);
     }
-    Ok(format!("Safety buffer set to {buffer}: this store will show {buffer} fewer than Prokip has available."))
+    if rules != before {
+        // What the rules change reaches the store now; should this enqueue fail, the next
+        // reconcile pushes the same numbers.
+        let push = PushStock { account_id, skus: None, reason: PushReason::Manual };
+        if let Err(e) = state.queues.push_stock(push).await {
+            tracing::warn!(connection_id = id, error = %e, "push after a rules change not enqueued; the next reconcile will");
+        }
+    }
+    let buffer = rules.buffer;
+    let buffer_line =
+        format!("Safety buffer set to {buffer}: this store will show {buffer} fewer than Prokip has available");
+    Ok(match rules.summary() {
+        None => format!("{buffer_line}."),
+        Some(summary) => format!("{buffer_line}, then {summary}."),
+    })
 }
 
 pub async fn disconnect_store(

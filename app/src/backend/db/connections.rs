@@ -2,6 +2,7 @@
 //! owning account; a store belongs to at most one account (unique platform + store URL).
 
 use super::sku_history::{self, Kind, Merchant};
+use crate::backend::sync::allocation::Rules;
 use crate::model::{ConnectionStatus, Platform};
 use sea_orm::{QueryOrder, QuerySelect, Set, TransactionTrait, entity::prelude::*};
 
@@ -35,6 +36,12 @@ pub struct Model {
     /// Connected from the dashboard and waiting for the merchant's review: stock updates stay off
     /// (`sync_enabled` is false) until "Start syncing" on the store's preview.
     pub in_review: bool,
+    /// The share of what is available (after the buffer) this store is offered, 0–100, rounded down.
+    pub publish_percent: i16,
+    /// The most this store is offered of any SKU (`None`: no maximum).
+    pub publish_max: Option<i32>,
+    /// The store is offered 0 while fewer than this are available (after the buffer).
+    pub zero_below: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -142,22 +149,58 @@ pub async fn set_order_import<C: ConnectionTrait>(
     update_scoped(db, account_id, id, Column::OrderImportEnabled, Expr::value(enabled)).await
 }
 
-/// Sets a store's safety buffer; a change is a history row (for every SKU of the store) in the
-/// same transaction. `false`: no such store of the account.
-pub async fn set_safety_buffer(db: &DatabaseConnection, account_id: i64, id: i64, buffer: i32) -> Result<bool, DbErr> {
+/// Sets a store's safety buffer and allocation rules (`rules`, read as `before`); a change is a
+/// history row (for every SKU of the store) in the same transaction. `false`: no such store of the
+/// account, or it changed since `before` was read (nothing is saved).
+pub async fn set_rules(
+    db: &DatabaseConnection,
+    account_id: i64,
+    id: i64,
+    before: &Rules,
+    rules: &Rules,
+) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
-    let Some(before) = get(&txn, account_id, id).await?.map(|c| c.safety_buffer) else {
+    let updated = Entity::update_many()
+        .col_expr(Column::SafetyBuffer, Expr::value(rules.buffer))
+        .col_expr(Column::PublishPercent, Expr::value(rules.percent))
+        .col_expr(Column::PublishMax, Expr::value(rules.max))
+        .col_expr(Column::ZeroBelow, Expr::value(rules.zero_below))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::SafetyBuffer.eq(before.buffer))
+        .filter(Column::PublishPercent.eq(before.percent))
+        .filter(Column::ZeroBelow.eq(before.zero_below))
+        .filter(match before.max {
+            Some(max) => Column::PublishMax.eq(max),
+            None => Column::PublishMax.is_null(),
+        })
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
         return Ok(false);
-    };
-    update_scoped(&txn, account_id, id, Column::SafetyBuffer, Expr::value(buffer)).await?;
-    if before != buffer {
+    }
+    if before.buffer != rules.buffer {
         let row = Merchant {
             connection_id: id,
             sku: None,
             kind: Kind::Buffer,
-            before: Some(i64::from(before)),
-            after: Some(i64::from(buffer)),
+            before: Some(i64::from(before.buffer)),
+            after: Some(i64::from(rules.buffer)),
             detail: None,
+        };
+        sku_history::record_merchant(&txn, row).await?;
+    }
+    let words = |r: &Rules| r.summary().unwrap_or_else(|| "none".to_owned());
+    if (before.percent, before.max, before.zero_below) != (rules.percent, rules.max, rules.zero_below) {
+        let detail = format!("{} → {}", words(before), words(rules));
+        let row = Merchant {
+            connection_id: id,
+            sku: None,
+            kind: Kind::Rules,
+            before: None,
+            after: None,
+            detail: Some(&detail),
         };
         sku_history::record_merchant(&txn, row).await?;
     }

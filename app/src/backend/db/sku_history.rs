@@ -29,10 +29,12 @@ pub enum Kind {
     Unlinked,
     /// A store's safety buffer changed (a row for every SKU of the store: `sku` is NULL).
     Buffer,
+    /// A store's allocation rules changed (`detail`: "before → after" in words; `sku` is NULL).
+    Rules,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Prokip,
         Kind::StoreWrite,
         Kind::Drift,
@@ -41,6 +43,7 @@ impl Kind {
         Kind::Linked,
         Kind::Unlinked,
         Kind::Buffer,
+        Kind::Rules,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Linked => "linked",
             Kind::Unlinked => "unlinked",
             Kind::Buffer => "buffer",
+            Kind::Rules => "rules",
         }
     }
 

@@ -4,7 +4,7 @@
 //! store is asked for the SKUs first and nothing that is already there is created again. After
 //! creating, the store is re-indexed and the new SKUs' stock pushed.
 
-use super::{SyncError, mapping, stock::available};
+use super::{SyncError, mapping};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity},
@@ -127,8 +127,8 @@ pub async fn create_in_store(
     report.failed = refused;
     let all: Vec<String> = products.iter().flat_map(ToCreate::skus).collect();
     let committed = inventory_cache::committed(&state.db, account_id, Some(&all)).await?;
-    let publish =
-        |v: &Variation| available(v.qty_available, committed.get(&v.sub_sku).copied().unwrap_or(0), conn.safety_buffer);
+    let rules = super::allocation::Rules::of(&conn);
+    let publish = |v: &Variation| rules.publish(v.qty_available, committed.get(&v.sub_sku).copied().unwrap_or(0));
     let failed = |e: StoreError| SyncError::Store(format!("{}: {e}", conn.store_url));
     let store = Store::open(state, &conn).map_err(failed)?;
     store.can_hold_stock().map_err(failed)?;

@@ -1,6 +1,7 @@
 //! The sync engine: catalog mapping (SKU ↔ variation), stock push (Prokip → stores) and order
 //! import (stores → Prokip sells).
 
+pub mod allocation;
 pub mod create;
 mod error;
 pub mod history;

@@ -3,11 +3,7 @@
 //! read), with totals per kind of change; and "Start syncing", which ends a store's first-sync
 //! review by turning its stock updates on and pushing every SKU.
 
-use super::{
-    reconcile,
-    stock::{available, prokip_quantities},
-    triggers,
-};
+use super::{reconcile, stock::prokip_quantities, triggers};
 use crate::{
     backend::{
         db::{catalog, connections, inventory_cache, prokip_configs, sku_map},
@@ -97,6 +93,7 @@ pub async fn preview(
     let page = page.clamp(1, pages);
     let rows =
         rows.into_iter().skip(((page - 1) * PREVIEW_PER_PAGE) as usize).take(PREVIEW_PER_PAGE as usize).collect();
+    let rules = super::allocation::Rules::of(&conn).summary();
     Ok(PreviewView {
         connection_id: conn.id,
         platform: conn.platform.label().to_owned(),
@@ -104,6 +101,7 @@ pub async fn preview(
         in_review: conn.in_review,
         sync_enabled: conn.sync_enabled,
         safety_buffer: conn.safety_buffer,
+        rules,
         totals,
         show: show.to_owned(),
         sort: sort.to_owned(),
@@ -141,6 +139,7 @@ async fn plan(state: &AppState, conn: &connections::Model) -> Result<(Vec<Previe
     let full = PushStock { account_id: conn.account_id, skus: None, reason: PushReason::Manual };
     let prokip = prokip_quantities(state, &full, location).await?;
     let committed = inventory_cache::committed(&state.db, conn.account_id, None).await?;
+    let rules = super::allocation::Rules::of(conn);
     let (shows, problem) = match live_levels(state, conn, &maps).await {
         Ok(levels) => (levels, None),
         Err(e) => (
@@ -152,9 +151,7 @@ async fn plan(state: &AppState, conn: &connections::Model) -> Result<(Vec<Previe
         .iter()
         .map(|m| {
             let shows = shows.get(&m.sku).copied();
-            let sets = prokip
-                .get(&m.sku)
-                .map(|q| available(*q, committed.get(&m.sku).copied().unwrap_or(0), conn.safety_buffer));
+            let sets = prokip.get(&m.sku).map(|q| rules.publish(*q, committed.get(&m.sku).copied().unwrap_or(0)));
             let change = sets.map_or(Change::Unmatched, |t| Change::of(shows, t));
             PreviewRow { sku: m.sku.clone(), change: change.as_str().to_owned(), shows, sets }
         })

@@ -1,7 +1,7 @@
 //! Assembles the Products page from the last catalog index, the commitments, each store's buffer
 //! and its cached quantities. Input from the query string is checked here.
 
-use super::stock::available;
+use super::allocation::Rules;
 use crate::{
     backend::{
         db::{connections, products},
@@ -59,7 +59,7 @@ pub async fn view(
                 stores: stores
                     .iter()
                     .map(|s| StoreCell {
-                        published: qty.map(|q| available(q, r.committed, s.safety_buffer)),
+                        published: qty.map(|q| Rules::of(s).publish(q, r.committed)),
                         last_known: cached.get(&(s.id, r.sku.clone())).copied(),
                         in_store: present.contains(&(s.id, r.sku.clone())),
                     })
@@ -83,6 +83,7 @@ pub async fn view(
                 label: format!("{} {}", s.platform.label(), s.store_url),
                 short: short_name(&s.store_url),
                 safety_buffer: s.safety_buffer,
+                rules: Rules::of(s).summary(),
             })
             .collect(),
         rows,

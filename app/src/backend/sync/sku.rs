@@ -4,10 +4,10 @@
 //! to its numbers with its cause, and a chart of the last two weeks.
 
 use super::{
+    allocation::Rules,
     history,
     products::ago,
     sku_history::{self as shown, CHART_DAYS, Side},
-    stock::available,
 };
 use crate::{
     backend::{
@@ -54,13 +54,15 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
             let conn = stores.iter().find(|c| c.id == side.connection_id)?;
             let store_sku = side.store_sku.clone();
             let committed: i64 = holders.iter().filter(|h| Some(&h.sku) == store_sku.as_ref()).map(|h| h.qty).sum();
-            let published = qty.filter(|_| store_sku.is_some()).map(|q| available(q, committed, conn.safety_buffer));
+            let rules = Rules::of(conn);
+            let published = qty.filter(|_| store_sku.is_some()).map(|q| rules.publish(q, committed));
             Some(SkuStoreView {
                 label: label(conn.id),
                 linked: side.manual.unwrap_or(false),
                 buffer: conn.safety_buffer,
                 committed,
-                formula: qty.zip(published).map(|(q, p)| formula(q, committed, conn.safety_buffer, p)),
+                rules: rules.summary(),
+                formula: qty.filter(|_| published.is_some()).map(|q| rules.formula(q, committed)),
                 published,
                 shows: side.quantity,
                 shows_at: side.quantity_at.map(|at| ago(now - at)),
@@ -109,22 +111,4 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
 
 async fn in_any_store(state: &AppState, account_id: i64, sku: &str) -> Result<bool, ServerError> {
     Ok(!crate::backend::db::catalog::stores_with(&state.db, account_id, sku).await?.is_empty())
-}
-
-/// "max(0, 28 − 2 committed − 3 buffer) = 23"; a fractional Prokip quantity shows as ⌊28.5⌋.
-pub fn formula(prokip: Decimal, committed: i64, buffer: i32, published: i64) -> String {
-    let whole = super::mapping::whole_units(prokip);
-    let q = if Decimal::from(whole) == prokip { whole.to_string() } else { format!("⌊{}⌋", prokip.normalize()) };
-    format!("max(0, {q} − {committed} committed − {buffer} buffer) = {published}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_formula_shows_each_number_and_the_result() {
-        assert_eq!(formula(Decimal::from(28), 2, 3, 23), "max(0, 28 − 2 committed − 3 buffer) = 23");
-        assert_eq!(formula(Decimal::new(285, 1), 0, 0, 28), "max(0, ⌊28.5⌋ − 0 committed − 0 buffer) = 28");
-    }
 }

@@ -100,6 +100,10 @@ pub fn entry_view(e: &Entry, side: String, zone: &Zone) -> HistoryEntryView {
             format!("Safety buffer {} → {}", shown(&e.before), shown(&e.after)),
             "changed by you, for every SKU of the store".to_owned(),
         ),
+        Some(Kind::Rules) => (
+            format!("Stock rules {}", e.detail.as_deref().unwrap_or("changed")),
+            "changed by you, for every SKU of the store".to_owned(),
+        ),
         None => (e.kind.clone(), e.cause.clone()),
     };
     HistoryEntryView { at: zone.show(e.at, Shown::DateTime), side, change, why, kind: e.kind.clone() }

@@ -5,7 +5,7 @@
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
 //! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
-use super::{SyncError, mapping::whole_units, reconcile, webhook_health};
+use super::{SyncError, allocation::Rules, mapping::whole_units, reconcile, webhook_health};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
@@ -39,7 +39,7 @@ pub struct StoreOutcome {
     pub error: Option<String>,
 }
 
-/// What a store may show: never below zero, whole units only.
+/// What a store may show before its allocation rules: never below zero, whole units only.
 pub fn available(prokip: Decimal, committed: i64, buffer: i32) -> i64 {
     (whole_units(prokip) - committed - i64::from(buffer)).max(0)
 }
@@ -209,9 +209,10 @@ async fn push_store(
     };
     let mapped = sku_map::for_connection(&state.db, conn.id, skus).await?;
     let mut planned = Vec::new();
+    let rules = Rules::of(conn);
     for map in &mapped {
         let Some(qty) = prokip.get(&map.sku) else { continue };
-        let target = available(*qty, committed.get(&map.sku).copied().unwrap_or(0), conn.safety_buffer);
+        let target = rules.publish(*qty, committed.get(&map.sku).copied().unwrap_or(0));
         match cache.get(&map.sku) {
             Some(&c) if c == target => outcome.unchanged += 1,
             cached => planned.push(Planned { map: map.clone(), target, cached: cached.copied() }),
