@@ -98,11 +98,10 @@ pub async fn view(
     })
 }
 
-/// Prokip SKUs a store SKU can be linked to by hand.
+/// Prokip SKUs a store SKU can be linked to by hand (the first [`LINK_CHOICES`]).
 async fn link_choices(state: &AppState, account_id: i64) -> Result<Vec<String>, ServerError> {
-    let mut all = crate::backend::db::catalog::unique_prokip_skus(&state.db, account_id).await?;
-    all.truncate(LINK_CHOICES);
-    Ok(all)
+    let first = Some(LINK_CHOICES as u64);
+    Ok(crate::backend::db::catalog::first_unique_prokip_skus(&state.db, account_id, first).await?)
 }
 
 /// "just now", "5 min ago", "3 h ago", "2 days ago".
