@@ -403,11 +403,36 @@ async fn while_a_push_after_an_order_waits_for_the_lock_the_next_ones_end_at_onc
     // The lock is freed: the waiting push writes all three orders' SKUs.
     held.commit().await.unwrap();
     let outcomes = waiting.await.unwrap();
+    assert_eq!(outcomes.len(), 2, "both stores pushed: {outcomes:?}");
     assert!(outcomes.iter().all(|o| o.written == 3 && o.failed == 0), "{outcomes:?}");
     for (sku, qty) in [("AS0001", 41), ("AS0002", 42), ("AS0003", 43)] {
         assert_eq!(both(w, sku), (Some(qty), Some(qty)), "{sku}");
     }
     assert_eq!(w.app.scalar("SELECT count(*) FROM pending_pushes").await, 0);
+}
+
+#[tokio::test]
+async fn skus_an_order_left_waiting_for_a_push_that_never_came_are_pushed_by_the_next_poll() {
+    let w = quiet_world().await;
+    reconcile(&w).await;
+    // An order queued AS0005 a minute ago; the push that was to take it failed and gave up.
+    set_prokip(&w, "AS0005", 17);
+    w.app
+        .sql(&format!(
+            "INSERT INTO pending_pushes (account_id, sku, queued_at) VALUES ({}, 'AS0005', now() - interval '1 minute')",
+            w.account_id
+        ))
+        .await;
+    triggers::poll_account(&w.app.state, w.account_id).await.unwrap();
+    let queued = "SELECT count(*) FROM apalis.jobs WHERE job_type = 'push_stock'
+                    AND convert_from(job, 'UTF8')::jsonb->>'reason' = 'order'";
+    assert_eq!(w.app.scalar(queued).await, 1, "the poll queued a push after an order");
+    w.app.start_jobs();
+    // The stores are written before the push commits taking the SKU: wait for both.
+    w.eventually(20, "both stores show AS0005 and nothing waits", || async {
+        both(&w, "AS0005") == (Some(17), Some(17)) && w.app.scalar("SELECT count(*) FROM pending_pushes").await == 0
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! SKUs waiting for the push after an order (see `sync::stock::push`): added when an order moved
 //! their Prokip stock, taken all at once by the next such push of the account.
 
-use sea_orm::{Set, entity::prelude::*, sea_query::OnConflict};
+use sea_orm::{QueryOrder, Set, entity::prelude::*, sea_query::OnConflict};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "pending_pushes")]
@@ -37,4 +37,20 @@ pub async fn take<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<Str
     let mut skus: Vec<String> = taken.into_iter().map(|p| p.sku).collect();
     skus.sort();
     Ok(skus)
+}
+
+/// SKUs of the account waiting for a push since before `before` (none, normally: a push after an
+/// order takes them within a second). Read, not taken.
+pub async fn waiting_since<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<String>, DbErr> {
+    let rows = Entity::find()
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::QueuedAt.lt(before))
+        .order_by_asc(Column::Sku)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|p| p.sku).collect())
 }

@@ -4,7 +4,7 @@
 
 use super::{Job, Retry};
 use crate::backend::{
-    db::activity::{self, About, NewActivity, RetryHandle, StockScope},
+    db::activity::{self, About, NewActivity, RetryHandle},
     metrics,
     state::AppState,
     sync::{SyncError, stock},
@@ -49,11 +49,9 @@ pub async fn run(job: PushStock, state: &AppState) -> Result<(), BoxDynError> {
         metrics::pass(metrics::Pass::Reconcile, started.elapsed());
     }
     match pushed {
-        Ok(_) => {
-            // Prokip was read: an earlier push of these SKUs that could not run is done now.
-            activity::resolve_covered(&state.db, job.account_id, StockScope::Account, job.skus.as_deref()).await?;
-            Ok(())
-        }
+        // The push itself closes earlier failures of the SKUs it pushed (a push that left its SKUs
+        // to one waiting for the lock pushed nothing yet, and closes nothing).
+        Ok(_) => Ok(()),
         Err(SyncError::ProkipNotReady) => Ok(()),
         Err(e) => {
             let detail = e.to_string();

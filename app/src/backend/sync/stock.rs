@@ -117,6 +117,8 @@ pub async fn push(state: &AppState, job: &PushStock) -> Result<Vec<StoreOutcome>
     }
     let outcomes = outcomes?;
     lock.commit().await?;
+    // Prokip was read and the stores written: an earlier push of these SKUs that could not run is done now.
+    activity::resolve_covered(&state.db, job.account_id, StockScope::Account, skus).await?;
     Ok(outcomes)
 }
 

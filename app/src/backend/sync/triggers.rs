@@ -6,7 +6,7 @@
 
 use super::SyncError;
 use crate::backend::{
-    db::{connections, prokip_configs, sku_map, sync_ticks},
+    db::{connections, pending_pushes, prokip_configs, sku_map, sync_ticks},
     jobs::{PollProkip, PushStock},
     state::AppState,
     stores::prokip,
@@ -57,7 +57,24 @@ pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<Strin
         state.queues.push_stock(job).await.map_err(SyncError::from)?;
     }
     prokip_configs::set_last_polled_at(&state.db, account_id, now).await?;
+    push_stranded(state, account_id, now).await?;
     Ok(skus)
+}
+
+/// SKUs an order left waiting for a push that never came (the push that was to take them failed
+/// twice, say): pushed now, as after an order. They are taken by whichever push gets the lock.
+async fn push_stranded(state: &AppState, account_id: i64, now: DateTime<Utc>) -> Result<(), SyncError> {
+    let stranded = pending_pushes::waiting_since(&state.db, account_id, now - chrono::Duration::seconds(30)).await?;
+    if stranded.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!(
+        account_id,
+        skus = stranded.len(),
+        "SKUs waiting for a push after an order for over 30 s; pushing them"
+    );
+    let job = PushStock { account_id, skus: Some(stranded), reason: PushReason::Order };
+    state.queues.push_stock(job).await.map_err(SyncError::from)
 }
 
 /// One scheduled reconcile: claims the tick, then enqueues a reconciling full push per account.
