@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{location, world::World};
+use common::{
+    location,
+    world::{Options, World},
+};
 use mocks::{shopify as sm, woocommerce as wm};
 use rust_decimal::Decimal;
 
@@ -27,7 +30,8 @@ async fn sku_page(w: &World, sku: &str) -> String {
 
 #[tokio::test]
 async fn each_store_shows_what_its_rules_say_after_a_change_and_after_an_order() {
-    let w = World::new().await;
+    // No scheduled reconcile: what the stores show comes from the pushes the changes start.
+    let w = World::with(Options { vars: vec![("RECONCILE_MINUTES", "0".into())], ..Default::default() }).await;
     set_prokip(&w, "AS0001", 41);
     set_prokip(&w, "AS0002", 3);
 

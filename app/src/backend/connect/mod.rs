@@ -150,6 +150,10 @@ pub enum ManageError {
     BadZeroBelow,
     #[error("Nothing to set: send safety_buffer, percent, max or zero_below.")]
     NoRules,
+    #[error(
+        "This store's stock rules were changed meanwhile (in another tab?): nothing was saved. Reload the page and set them again."
+    )]
+    RulesChanged,
     #[error("Tick the confirmation box to disconnect the store.")]
     NotConfirmed,
     #[error(transparent)]
@@ -261,7 +265,7 @@ pub async fn set_rules(
         rules.zero_below = whole(raw, LIMIT).ok_or(ManageError::BadZeroBelow)?;
     }
     if !connections::set_rules(&state.db, account_id, id, &before, &rules).await? {
-        return Err(ManageError::NotFound);
+        return Err(ManageError::RulesChanged);
     }
     if rules != before {
         // What the rules change reaches the store now; should this enqueue fail, the next

@@ -52,7 +52,7 @@ impl Rules {
     }
 
     pub fn steps(&self, prokip: Decimal, committed: i64) -> Published {
-        let available = (whole_units(prokip) - committed - i64::from(self.buffer)).max(0);
+        let available = whole_units(prokip).saturating_sub(committed).saturating_sub(i64::from(self.buffer)).max(0);
         let mut out = Published { available, held_back: false, share: None, capped: None, quantity: available };
         if available < i64::from(self.zero_below) {
             out.held_back = true;
@@ -61,7 +61,7 @@ impl Rules {
         }
         if self.percent < 100 {
             // Whole units, rounded down: a share never offers a unit the store may not have.
-            out.quantity = available * i64::from(self.percent.max(0)) / 100;
+            out.quantity = (i128::from(available) * i128::from(self.percent.clamp(0, 100)) / 100) as i64;
             out.share = Some(out.quantity);
         }
         if let Some(max) = self.max.map(i64::from)
@@ -154,5 +154,12 @@ mod tests {
         );
         assert_eq!(r.publish(Decimal::from(6), 0), 2, "5 available: not below 5, half of it");
         assert_eq!(r.summary().as_deref(), Some("50 % · 0 below 5"));
+    }
+
+    #[test]
+    fn huge_quantities_do_not_overflow() {
+        let huge = Decimal::from(i64::MAX);
+        assert_eq!(rules(0, 50, None, 0).publish(huge, 0), i64::MAX / 2);
+        assert_eq!(rules(5, 100, Some(7), 0).publish(huge, -3), 7);
     }
 }
