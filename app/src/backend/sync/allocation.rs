@@ -130,6 +130,16 @@ mod tests {
     }
 
     #[test]
+    fn available_subtracts_committed_and_buffer_and_never_goes_negative() {
+        let available =
+            |prokip: Decimal, committed: i64, buffer: i32| rules(buffer, 100, None, 0).publish(prokip, committed);
+        assert_eq!(available(Decimal::new(1050, 2), 2, 3), 5);
+        assert_eq!(available(Decimal::from(4), 3, 2), 0);
+        assert_eq!(available(Decimal::from(-2), 0, 0), 0);
+        assert_eq!(available(Decimal::from(7), 0, 0), 7);
+    }
+
+    #[test]
     fn a_share_rounds_down_and_the_maximum_caps_it() {
         let r = rules(3, 50, Some(10), 0);
         assert_eq!(r.publish(Decimal::from(28), 2), 10);

@@ -5,7 +5,7 @@
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
 //! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
-use super::{SyncError, allocation::Rules, mapping::whole_units, reconcile, webhook_health};
+use super::{SyncError, allocation::Rules, reconcile, webhook_health};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
@@ -37,11 +37,6 @@ pub struct StoreOutcome {
     pub failed: usize,
     /// Why nothing could be written to this store, when that happened.
     pub error: Option<String>,
-}
-
-/// What a store may show before its allocation rules: never below zero, whole units only.
-pub fn available(prokip: Decimal, committed: i64, buffer: i32) -> i64 {
-    (whole_units(prokip) - committed - i64::from(buffer)).max(0)
 }
 
 /// Whether a store receives pushes: running, healthy, with credentials.
@@ -336,14 +331,6 @@ async fn store_failed(
 mod tests {
     use super::*;
     use crate::backend::db::sku_map::MappedSku;
-
-    #[test]
-    fn available_subtracts_committed_and_buffer_and_never_goes_negative() {
-        assert_eq!(available(Decimal::new(1050, 2), 2, 3), 5);
-        assert_eq!(available(Decimal::from(4), 3, 2), 0);
-        assert_eq!(available(Decimal::from(-2), 0, 0), 0);
-        assert_eq!(available(Decimal::from(7), 0, 0), 7);
-    }
 
     fn planned(product: usize, variant: Option<usize>) -> Planned {
         let map = MappedSku {

@@ -4,9 +4,9 @@
 
 use crate::common::world::World;
 use app::backend::{
-    db::{inventory_cache, sku_map},
+    db::{connections, inventory_cache, sku_map},
     jobs::PushStock,
-    sync::stock,
+    sync::allocation::Rules,
 };
 use futures::StreamExt;
 use mocks::{catalog, faults::Faults, shopify as sm, woocommerce as wm};
@@ -106,7 +106,7 @@ pub async fn reconcile(w: &World) {
 }
 
 /// For every mapped SKU of both stores: does the store show Prokip's quantity minus committed
-/// minus the store's buffer? Returns (pairs, equal, the first differences).
+/// minus the store's buffer, after its rules? Returns (pairs, equal, the first differences).
 pub async fn convergence(w: &World) -> (u64, u64, Vec<String>) {
     let db = &w.app.state.db;
     let by_variation: HashMap<i64, String> = catalog::demo_catalog()
@@ -117,12 +117,12 @@ pub async fn convergence(w: &World) -> (u64, u64, Vec<String>) {
     let committed = inventory_cache::committed(db, w.account_id, None).await.unwrap();
     let (mut pairs, mut equal, mut differ) = (0, 0, Vec::new());
     for conn in [w.shopify_connection, w.woo_connection] {
-        let buffer =
-            w.app.scalar(&format!("SELECT safety_buffer::bigint FROM connections WHERE id = {conn}")).await as i32;
+        let store = connections::get(db, w.account_id, conn).await.unwrap().expect("the store");
+        let rules = Rules::of(&store);
         for m in sku_map::for_connection(db, conn, None).await.unwrap() {
             let Some(prokip_sku) = m.prokip_variation_id.and_then(|v| by_variation.get(&v)) else { continue };
             let qty = w.prokip.stock(w.prokip_location, prokip_sku).unwrap();
-            let want = stock::available(qty, committed.get(&m.sku).copied().unwrap_or(0), buffer);
+            let want = rules.publish(qty, committed.get(&m.sku).copied().unwrap_or(0));
             let shown = if conn == w.shopify_connection {
                 w.shopify.available(sm::DEMO_SHOP, &m.sku)
             } else {
