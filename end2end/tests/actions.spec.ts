@@ -10,6 +10,7 @@ import {
   setReview,
   shopAvailable,
   submitWooKeys,
+  uniqueName,
 } from "./helpers";
 
 // Every action of the Settings, Connections, Products and Activity pages, with JavaScript on (in
@@ -104,6 +105,82 @@ test("a store's share and maximum change what it is offered, and the SKU page ex
     `max(0, ${prokipQty} − 0 committed − 0 buffer) = ${prokipQty} · 50 % = ${half} · at most 1 = 1`,
   );
   await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(1);
+});
+
+test("a store drawing on two Prokip locations is offered their sum, and the SKU page adds it up", async ({ page, request }) => {
+  // A business with a branch and a warehouse: AS0001 has 5 at the branch and 7 at the warehouse.
+  const prokip = `http://127.0.0.1:${mocks.prokip}`;
+  const username = uniqueName("two");
+  const made = await request.post(`${prokip}/_control/businesses`, {
+    data: { username, password: "two-password", business_name: "Branch and Warehouse Ltd", locations: ["Town Branch", "Warehouse"] },
+  });
+  expect(made.ok()).toBeTruthy();
+  const ids = await made.json();
+  const seeded = await request.post(`${prokip}/_control/seed`, {
+    data: { business_id: ids.business_id, location_id: ids.location_ids[0], demo: true },
+  });
+  expect(seeded.ok()).toBeTruthy();
+  const stocked = await request.post(`${prokip}/_control/stock`, {
+    data: { location_id: ids.location_ids[1], sku: "AS0001", quantity: 7 },
+  });
+  expect(stocked.ok()).toBeTruthy();
+  const shop = `${uniqueName("shop")}.myshopify.com`;
+  await request.post(`${shopify}/_control/shops`, { data: { shop } });
+  const shopSeeded = await request.post(`${shopify}/_control/shops/${shop}/seed`, {
+    data: JSON.stringify("demo"),
+    headers: { "content-type": "application/json" },
+  });
+  expect(shopSeeded.ok()).toBeTruthy();
+
+  await registerAndSignIn(page, "Two Places Co");
+  await setReview(page, "off");
+  await page.goto("/connections");
+  await ready(page);
+  await page.getByLabel("Prokip username").fill(username);
+  await page.getByLabel("Prokip password").fill("two-password");
+  await page.getByRole("button", { name: "Connect Prokip" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Now choose the shop location");
+  await ready(page);
+  await page.getByLabel("Choose the shop location").selectOption({ label: "Town Branch" });
+  await page.getByRole("button", { name: "Use this location" }).click();
+  await expect(page.getByTestId("prokip-location")).toHaveText("Town Branch");
+  await ready(page);
+  await page.getByLabel("Shop name").fill(shop);
+  await page.getByRole("button", { name: "Connect Shopify" }).click();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/shopify_success=true/);
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(5);
+
+  // The shop draws on both and sells at the warehouse (in place with JavaScript, a post without).
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  const store = page.locator("li.store", { hasText: shop });
+  await expect(store.getByTestId("store-sources")).toHaveText("Town Branch · orders sold at Town Branch");
+  await store.getByRole("group", { name: "Stock from" }).getByLabel("Warehouse").check();
+  await store.getByLabel("Sell orders at").selectOption({ label: "Warehouse" });
+  await store.getByRole("button", { name: "Save locations" }).click();
+  await expect(page.getByTestId("notice")).toContainText("stock now comes from Town Branch + Warehouse and its orders are sold at Warehouse.");
+  await expectSameDocument(page);
+  await expect(page.locator("li.store", { hasText: shop }).getByTestId("store-sources")).toHaveText(
+    "Town Branch + Warehouse · orders sold at Warehouse",
+  );
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(12);
+
+  // Half of it: the Products page, the SKU page's steps and the shop all say 6.
+  await ready(page);
+  await page.locator("li.store", { hasText: shop }).getByLabel("Share (%)").fill("50");
+  await page.locator("li.store", { hasText: shop }).getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("notice")).toContainText("then 50 %.");
+  await page.goto("/products?q=AS0001");
+  await expect(page.getByTestId("sku-AS0001").locator("td").last()).toHaveText(/^6 \//);
+  await page.goto("/products/AS0001");
+  await expect(page.getByTestId("sku-sources")).toHaveText("stock from Town Branch 5 + Warehouse 7 = 12");
+  await expect(page.getByTestId("sku-formula")).toHaveText("max(0, 12 − 0 committed − 0 buffer) = 12 · 50 % = 6");
+  await expect(page.getByTestId("sku-history")).toContainText(
+    "Stock from Town Branch, sold at Town Branch → Town Branch + Warehouse, sold at Warehouse",
+  );
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(6);
 });
 
 test("failed stock writes are retried one by one or all at once, and close when they succeed", async ({ page, request }) => {

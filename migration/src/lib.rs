@@ -40,6 +40,7 @@ mod m20261210_000002_alerts;
 mod m20261211_000001_alert_email;
 mod m20261211_000002_prokip_directory;
 mod m20261212_000001_allocation_rules;
+mod m20261213_000001_store_sources;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_alert_email::Migration),
             Box::new(m20261211_000002_prokip_directory::Migration),
             Box::new(m20261212_000001_allocation_rules::Migration),
+            Box::new(m20261213_000001_store_sources::Migration),
         ]
     }
 }

@@ -211,10 +211,10 @@ async fn a_final_sell_decrements_stock_and_deleting_it_restores_stock() {
         [(v.variation_id, dec("2"))]
     );
     let today = Local::now().date_naive();
-    let listed = c.list_sells(env.location(), today, today).await.unwrap();
+    let listed = c.list_sells(Some(env.location()), today, today).await.unwrap();
     assert!(listed.iter().any(|s| s.invoice_no.as_deref() == Some("SHOPIFY-1001") && s.id == t.id));
     let yesterday = today.pred_opt().unwrap();
-    assert!(c.list_sells(env.location(), yesterday, yesterday).await.unwrap().is_empty());
+    assert!(c.list_sells(Some(env.location()), yesterday, yesterday).await.unwrap().is_empty());
 
     c.delete_sell(t.id).await.unwrap();
     assert_eq!(env.stock("AS0005"), before);
@@ -414,7 +414,7 @@ async fn the_control_api_drives_businesses_seeding_pos_sales_and_stock() {
         "no stock at Town"
     );
     let today = Local::now().date_naive();
-    let pos = c.list_sells(mall, today, today).await.unwrap();
+    let pos = c.list_sells(Some(mall), today, today).await.unwrap();
     assert_eq!(pos.len(), 1);
 
     let state: Value = http.get(format!("{}/_control/state", env.base)).send().await.unwrap().json().await.unwrap();

@@ -23,6 +23,16 @@ pub struct LocationOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceChoice {
+    pub id: i64,
+    pub name: String,
+    /// The store's stock includes this location's.
+    pub drawn: bool,
+    /// The store's orders are sold at this location.
+    pub sells: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreView {
     pub id: i64,
     pub platform: String,
@@ -44,6 +54,9 @@ pub struct StoreView {
     pub publish_percent: i16,
     pub publish_max: Option<i32>,
     pub zero_below: i32,
+    /// The business's locations, each with whether this store draws on it and sells at it
+    /// (empty while Prokip's location is not chosen).
+    pub sources: Vec<SourceChoice>,
     pub last_sync: Option<String>,
     pub last_webhook_at: Option<String>,
     /// The webhook topics subscribed at the last check (`None`: not checked yet), each with the

@@ -22,7 +22,9 @@ pub use account::{AppInfo, CurrentUser};
 pub use activity::{ActivityKind, ActivityStatus};
 pub use api_token::{ApiTokenView, TOKEN_LIFETIMES, TokenScope, TokenState};
 pub use connection::ConnectionStatus;
-pub use connections::{ConnectionsView, LocationOption, ProkipView, StoreView, WebhookTopicView, store_health};
+pub use connections::{
+    ConnectionsView, LocationOption, ProkipView, SourceChoice, StoreView, WebhookTopicView, store_health,
+};
 pub use error::AppError;
 pub use flash::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};
 pub use history::{

@@ -78,6 +78,9 @@ pub struct SkuStoreView {
     pub buffer: i32,
     /// The store's allocation rules beyond the buffer ("50 % · at most 10"), when it has any.
     pub rules: Option<String>,
+    /// The Prokip quantity the store draws on, when it is not the account's location alone:
+    /// "Main Shop 30 + Warehouse 11.5 = 41.5".
+    pub sources: Option<String>,
     pub committed: i64,
     /// What we publish there, and how: "max(0, 28 − 2 committed − 3 buffer) = 23 · 50 % = 11".
     pub published: Option<i64>,

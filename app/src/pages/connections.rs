@@ -8,7 +8,7 @@ use crate::components::post_form::PostForm;
 use crate::{
     api::load_connections,
     components::form::TextField,
-    model::{ConnectionsView, ProkipView, StoreView, WebhookTopicView},
+    model::{ConnectionsView, ProkipView, SourceChoice, StoreView, WebhookTopicView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -187,6 +187,48 @@ fn order_import_fact(on: bool, waiting: u64) -> String {
     }
 }
 
+/// "Main Shop + Warehouse · orders sold at Warehouse"; `None` while Prokip's location is not chosen.
+fn sources_fact(choices: &[SourceChoice]) -> Option<String> {
+    let from: Vec<&str> = choices.iter().filter(|c| c.drawn).map(|c| c.name.as_str()).collect();
+    let sells = choices.iter().find(|c| c.sells)?;
+    Some(format!("{} · orders sold at {}", from.join(" + "), sells.name))
+}
+
+/// Which Prokip locations a store's stock comes from (summed) and where its orders are sold;
+/// shown when the business has more than one location.
+#[component]
+fn SourcesForm(id: i64, choices: Vec<SourceChoice>) -> impl IntoView {
+    (choices.len() > 1).then(|| {
+        let boxes = choices
+            .iter()
+            .map(|c| {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="source" value=c.id.to_string() checked=c.drawn />
+                        {format!(" {}", c.name)}
+                    </label>
+                }
+            })
+            .collect_view();
+        let options = choices
+            .iter()
+            .map(|c| view! { <option value=c.id.to_string() selected=c.sells>{c.name.clone()}</option> })
+            .collect_view();
+        view! {
+            <PostForm action=format!("/connections/{id}/sources") class="inline-form store-sources">
+                <fieldset>
+                    <legend>"Stock from"</legend>
+                    {boxes}
+                </fieldset>
+                <label for=format!("sell-at-{id}")>"Sell orders at"</label>
+                <select id=format!("sell-at-{id}") name="sell_at">{options}</select>
+                <button type="submit">"Save locations"</button>
+                <small class="muted">"The store is offered the ticked locations' stock added up; its orders become Prokip sales at the chosen one."</small>
+            </PostForm>
+        }
+    })
+}
+
 /// One of a store's two switches: a plain form posting the opposite of its state.
 #[component]
 fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl IntoView {
@@ -222,6 +264,7 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                 <dd data-testid="stock-updates">{stock}</dd>
                 <dt>"Order import"</dt>
                 <dd data-testid="order-import">{order_import_fact(s.order_import_enabled, s.orders_waiting)}</dd>
+                {sources_fact(&s.sources).map(|f| view! { <dt>"Stock from"</dt><dd data-testid="store-sources">{f}</dd> })}
             </dl>
             <div class="store-actions">
                 {if s.in_review {
@@ -245,6 +288,7 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                     <button type="submit">"Save"</button>
                     <small class="muted">"Offered: Prokip's stock less unpaid orders and the buffer; 0 while that is below the minimum, else the share of it (rounded down), at most the maximum."</small>
                 </PostForm>
+                <SourcesForm id choices=s.sources.clone() />
                 <details class="danger-zone">
                     <summary>"Disconnect…"</summary>
                     <PostForm action=format!("/connections/{id}/disconnect") class="stack">

@@ -171,6 +171,7 @@ fn StoreRow(s: SkuStoreView) -> impl IntoView {
             <th scope="row">
                 {s.label}
                 {s.rules.map(|r| view! { <br /><small data-testid="sku-rules">{format!("rules: {r}")}</small> })}
+                {s.sources.map(|f| view! { <br /><small data-testid="sku-sources">{format!("stock from {f}")}</small> })}
             </th>
             <td>{store_sku}</td>
             <td data-testid="sku-formula">{published}</td>

@@ -1,5 +1,5 @@
-//! Connection management forms: the stock updates and order import switches, safety buffer,
-//! disconnect. Each answers with a redirect back to the Connections page carrying a notice or an
+//! Connection management forms: the stock updates and order import switches, stock rules, source
+//! locations, disconnect. Each answers with a redirect back to the Connections page carrying a notice or an
 //! error. "Start syncing" on a store's preview answers back to the preview. And the seed's
 //! `DELETE /connections/{id}`, the same disconnect answered in JSON.
 
@@ -73,6 +73,21 @@ pub async fn set_rules(
         zero_below: f.zero_below.as_deref(),
     };
     back(connect::set_rules(&state, user.account_id, id, &form).await)
+}
+
+/// A store's locations: `source` once per ticked location (the form's checkboxes), `sell_at` the
+/// location its orders are sold at (empty: the first ticked).
+pub async fn set_sources(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = connect::SourcesForm {
+        sources: fields.iter().filter(|(k, _)| k == "source").map(|(_, v)| v.as_str()).collect(),
+        sell_at: fields.iter().find(|(k, _)| k == "sell_at").map(|(_, v)| v.as_str()),
+    };
+    back(connect::set_sources(&state, user.account_id, id, &form).await)
 }
 
 #[derive(Deserialize)]

@@ -13,10 +13,10 @@ use crate::{
         jobs::{IndexCatalog, PushStock, ResumeOrders},
         state::AppState,
         stores::Store,
-        sync::allocation::Rules,
+        sync::{allocation::Rules, sources::Sources},
         time::{Shown, Zone},
     },
-    model::{ConnectionsView, LocationOption, ProkipView, PushReason, StoreView, WebhookTopicView},
+    model::{ConnectionsView, LocationOption, ProkipView, PushReason, SourceChoice, StoreView, WebhookTopicView},
 };
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -64,10 +64,13 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
         }
     });
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| zone.show(t, Shown::DateTime));
+    let locations: Vec<LocationOption> = prokip.as_ref().map(|p| p.locations.clone()).unwrap_or_default();
+    let account_location = prokip.as_ref().and_then(|p| p.location_id);
     let mut stores = Vec::new();
     for c in connections::list(&state.db, account_id).await? {
         let webhooks = webhook_topics(state, &c, &zone).await?;
         let orders_waiting = webhook_events::count_paused(&state.db, c.id).await?;
+        let sources = source_choices(&c, account_location, &locations);
         stores.push(StoreView {
             id: c.id,
             platform: c.platform.as_str().to_owned(),
@@ -82,6 +85,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             publish_percent: c.publish_percent,
             publish_max: c.publish_max,
             zero_below: c.zero_below,
+            sources,
             last_sync: when(c.last_sync),
             last_webhook_at: when(c.last_webhook_at),
             webhooks,
@@ -90,6 +94,30 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
     }
     let schedule = schedule_line(&state.config.sync, chrono::Utc::now(), &zone);
     Ok(ConnectionsView { prokip, stores, demo_mode: state.config.mock_mode, schedule })
+}
+
+/// The business's locations as a store's choices: which it draws on and which it sells at. A
+/// location the store uses that is no longer listed is shown too, by its id.
+fn source_choices(
+    c: &connections::Model,
+    account_location: Option<i64>,
+    locations: &[LocationOption],
+) -> Vec<SourceChoice> {
+    let Some(account_location) = account_location else { return Vec::new() };
+    let sources = Sources::of(c, account_location);
+    let mut choices: Vec<SourceChoice> = locations
+        .iter()
+        .map(|l| SourceChoice {
+            id: l.id,
+            name: l.name.clone(),
+            drawn: sources.from.contains(&l.id),
+            sells: sources.sell_at == l.id,
+        })
+        .collect();
+    for l in sources.from.iter().filter(|l| !locations.iter().any(|o| o.id == **l)) {
+        choices.push(SourceChoice { id: *l, name: format!("location {l}"), drawn: true, sells: sources.sell_at == *l });
+    }
+    choices
 }
 
 /// When the poll and the reconcile run next: the times a merchant waits for at most.
@@ -154,8 +182,26 @@ pub enum ManageError {
         "This store's stock rules were changed meanwhile (in another tab?): nothing was saved. Reload the page and set them again."
     )]
     RulesChanged,
+    #[error(
+        "This store's locations were changed meanwhile (in another tab?): nothing was saved. Reload the page and choose again."
+    )]
+    SourcesChanged,
     #[error("Tick the confirmation box to disconnect the store.")]
     NotConfirmed,
+    #[error("Connect Prokip and choose its location first: a store's stock comes from Prokip's locations.")]
+    NoProkipLocation,
+    #[error("Choose at least one Prokip location this store's stock comes from.")]
+    NoSources,
+    #[error(
+        "Location “{0}” is not one of your Prokip business's locations (as last read from Prokip): nothing was changed. \
+         If you added it in Prokip just now, press “Refresh from Prokip” and choose again."
+    )]
+    UnknownLocation(String),
+    #[error(
+        "Orders can be sold only at a location the store's stock comes from: tick {0} under “Stock from”, or sell at \
+         one of the ticked locations. Nothing was changed."
+    )]
+    SellOutsideSources(String),
     #[error(transparent)]
     Internal(#[from] ServerError),
 }
@@ -282,6 +328,88 @@ pub async fn set_rules(
         None => format!("{buffer_line}."),
         Some(summary) => format!("{buffer_line}, then {summary}."),
     })
+}
+
+/// Where a store's stock comes from and where its orders are sold, as the form sends them: the
+/// ticked location ids, and the sell location's id (`None` or empty: the first ticked).
+#[derive(Debug, Default)]
+pub struct SourcesForm<'a> {
+    pub sources: Vec<&'a str>,
+    pub sell_at: Option<&'a str>,
+}
+
+/// Sets a store's source locations (their Prokip quantities summed) and the location its orders
+/// are sold at. Each id must be a location of the account's Prokip business as last read; a
+/// change is a history row for the store's SKUs and pushes the account's stock at once.
+pub async fn set_sources(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    form: &SourcesForm<'_>,
+) -> Result<String, ManageError> {
+    let conn = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    let cfg = prokip_configs::for_account(&state.db, account_id).await?;
+    let Some((account_location, directory)) = cfg.and_then(|c| Some((c.location_id?, c.read_directory().locations)))
+    else {
+        return Err(ManageError::NoProkipLocation);
+    };
+    let name_of =
+        |l: i64| directory.iter().find(|(id, _)| *id == l).map_or_else(|| format!("location {l}"), |(_, n)| n.clone());
+    let known = |raw: &str| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|l| directory.iter().any(|(id, _)| id == l))
+            .ok_or_else(|| ManageError::UnknownLocation(raw.trim().chars().take(40).collect()))
+    };
+    let mut from = Vec::new();
+    for raw in &form.sources {
+        let l = known(raw)?;
+        if !from.contains(&l) {
+            from.push(l);
+        }
+    }
+    if from.is_empty() {
+        return Err(ManageError::NoSources);
+    }
+    let sell_at = match form.sell_at.map(str::trim).filter(|s| !s.is_empty()) {
+        None => from[0],
+        Some(raw) => {
+            let l = known(raw)?;
+            if !from.contains(&l) {
+                return Err(ManageError::SellOutsideSources(name_of(l)));
+            }
+            l
+        }
+    };
+    let before = Sources::of(&conn, account_location);
+    let after = Sources { from, sell_at };
+    let words = |s: &Sources| {
+        let from = s.from.iter().map(|l| name_of(*l)).collect::<Vec<_>>().join(" + ");
+        format!("{from}, sold at {}", name_of(s.sell_at))
+    };
+    let message = format!(
+        "{}: stock now comes from {} and its orders are sold at {}.",
+        conn.store_url,
+        after.from.iter().map(|l| name_of(*l)).collect::<Vec<_>>().join(" + "),
+        name_of(after.sell_at)
+    );
+    if after == before {
+        return Ok(message);
+    }
+    // The account's location alone is kept as the default, which follows the account's location.
+    let (stored_from, stored_sell) =
+        if after.is_default(account_location) { (Vec::new(), None) } else { (after.from.clone(), Some(after.sell_at)) };
+    let detail = format!("{} → {}", words(&before), words(&after));
+    if !connections::set_sources(&state.db, account_id, &conn, &stored_from, stored_sell, &detail).await? {
+        return Err(ManageError::SourcesChanged);
+    }
+    // Should this enqueue fail, the next reconcile pushes the same numbers.
+    let push = PushStock { account_id, skus: None, reason: PushReason::Manual };
+    if let Err(e) = state.queues.push_stock(push).await {
+        tracing::warn!(connection_id = id, error = %e, "push after a sources change not enqueued; the next reconcile will");
+    }
+    Ok(message)
 }
 
 pub async fn disconnect_store(

@@ -8,6 +8,7 @@
 use crate::backend::platforms::prokip::Variation;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
+use std::collections::HashMap;
 
 /// Replaces the account's Prokip index. Hand-written: UNNEST writes any catalog size in one statement.
 pub async fn replace_prokip<C: ConnectionTrait>(
@@ -155,6 +156,55 @@ pub async fn record_prokip_quantities<C: ConnectionTrait>(
         ],
     );
     db.execute_raw(stmt).await.map(|_| ())
+}
+
+/// Records Prokip quantities just read at a location other than the account's (whose quantities
+/// the catalog index keeps), for the stores that draw on it: their SKU pages show each source's part. Hand-written: an upsert of any number of rows (arrays).
+pub async fn record_location_quantities<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    location_id: i64,
+    quantities: &[(i64, rust_decimal::Decimal)],
+) -> Result<(), DbErr> {
+    if quantities.is_empty() {
+        return Ok(());
+    }
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "INSERT INTO prokip_stock (account_id, location_id, variation_id, qty, read_at)
+         SELECT $1, $2, t.* , now() FROM UNNEST($3::bigint[], $4::numeric[]) AS t
+         ON CONFLICT (account_id, location_id, variation_id) DO UPDATE SET qty = EXCLUDED.qty, read_at = EXCLUDED.read_at",
+        [
+            account_id.into(),
+            location_id.into(),
+            quantities.iter().map(|(v, _)| *v).collect::<Vec<_>>().into(),
+            quantities.iter().map(|(_, q)| q.to_string()).collect::<Vec<_>>().into(),
+        ],
+    );
+    db.execute_raw(stmt).await.map(|_| ())
+}
+
+/// The quantities last read of `skus` per location (location → SKU → quantity). Hand-written: a
+/// join on tables that have no entity.
+pub async fn quantities_by_location<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    skus: &[String],
+) -> Result<HashMap<i64, HashMap<String, rust_decimal::Decimal>>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT s.location_id, p.sku, sum(s.qty)::text FROM prokip_stock s
+         JOIN prokip_catalog p ON p.account_id = s.account_id AND p.variation_id = s.variation_id
+         WHERE s.account_id = $1 AND p.sku = ANY($2) GROUP BY s.location_id, p.sku",
+        [account_id.into(), skus.to_vec().into()],
+    );
+    let mut out: HashMap<i64, HashMap<String, rust_decimal::Decimal>> = HashMap::new();
+    for r in db.query_all_raw(stmt).await? {
+        let qty: String = r.try_get_by_index(2)?;
+        let qty = qty.parse().map_err(|e| DbErr::Type(format!("prokip_stock.qty {qty}: {e}")))?;
+        out.entry(r.try_get_by_index(0)?).or_default().insert(r.try_get_by_index(1)?, qty);
+    }
+    Ok(out)
 }
 
 /// Each connected store's SKUs at its last index that no Prokip SKU equals and no link covers:

@@ -42,6 +42,10 @@ pub struct Model {
     pub publish_max: Option<i32>,
     /// The store is offered 0 while fewer than this are available (after the buffer).
     pub zero_below: i32,
+    /// The Prokip locations whose stock this store is offered, summed (empty: the account's location).
+    pub source_locations: Vec<i64>,
+    /// The Prokip location this store's orders are sold at (`None`: its first source).
+    pub sell_location: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -204,6 +208,48 @@ pub async fn set_rules(
         };
         sku_history::record_merchant(&txn, row).await?;
     }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Sets where a store's stock comes from and where its orders are sold (`from` empty and `sell_at`
+/// `None`: the account's location), if they are still `before`'s (`false`: changed meanwhile or
+/// not the account's). `detail` ("Main Shop → Main Shop + Warehouse, sold at Warehouse") is the
+/// history row for the store's SKUs, in the same transaction.
+pub async fn set_sources(
+    db: &DatabaseConnection,
+    account_id: i64,
+    before: &Model,
+    from: &[i64],
+    sell_at: Option<i64>,
+    detail: &str,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let updated = Entity::update_many()
+        .col_expr(Column::SourceLocations, Expr::value(from.to_vec()))
+        .col_expr(Column::SellLocation, Expr::value(sell_at))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(before.id))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::SourceLocations.eq(before.source_locations.clone()))
+        .filter(match before.sell_location {
+            Some(l) => Column::SellLocation.eq(l),
+            None => Column::SellLocation.is_null(),
+        })
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(false);
+    }
+    let row = Merchant {
+        connection_id: before.id,
+        sku: None,
+        kind: Kind::Sources,
+        before: None,
+        after: None,
+        detail: Some(detail),
+    };
+    sku_history::record_merchant(&txn, row).await?;
     txn.commit().await?;
     Ok(true)
 }

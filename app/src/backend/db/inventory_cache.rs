@@ -112,6 +112,33 @@ fn commitment_store() -> RelationDef {
         .into()
 }
 
+/// Committed quantity per Prokip location and SKU: an unpaid order holds stock at the location its
+/// store sells at (its `sell_location`, else its first source, else the account's location
+/// `account_location`; the same choice as [`crate::backend::sync::sources::Sources::of`]).
+/// Hand-written: the sell location is an expression over an array column.
+pub async fn committed_by_location<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    account_location: i64,
+    skus: Option<&[String]>,
+) -> Result<HashMap<i64, HashMap<String, i64>>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT COALESCE(c.sell_location, c.source_locations[1], $2) AS location, m.sku, sum(m.qty)::bigint
+         FROM commitments m JOIN connections c ON c.id = m.connection_id AND c.account_id = $1
+         WHERE $3::text[] IS NULL OR m.sku = ANY($3)
+         GROUP BY 1, 2",
+        [account_id.into(), account_location.into(), skus.map(<[String]>::to_vec).into()],
+    );
+    let mut out: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+    for row in db.query_all_raw(stmt).await? {
+        let (location, sku, qty): (i64, String, i64) =
+            (row.try_get_by_index(0)?, row.try_get_by_index(1)?, row.try_get_by_index(2)?);
+        out.entry(location).or_default().insert(sku, qty);
+    }
+    Ok(out)
+}
+
 /// Committed quantity per SKU over the account's stores (unpaid orders hold stock).
 pub async fn committed<C: ConnectionTrait>(
     db: &C,

@@ -31,10 +31,13 @@ pub enum Kind {
     Buffer,
     /// A store's allocation rules changed (`detail`: "before → after" in words; `sku` is NULL).
     Rules,
+    /// A store's source locations or sell location changed (`detail`: "before → after" in words;
+    /// `sku` is NULL).
+    Sources,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Prokip,
         Kind::StoreWrite,
         Kind::Drift,
@@ -44,6 +47,7 @@ impl Kind {
         Kind::Unlinked,
         Kind::Buffer,
         Kind::Rules,
+        Kind::Sources,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -57,6 +61,7 @@ impl Kind {
             Kind::Unlinked => "unlinked",
             Kind::Buffer => "buffer",
             Kind::Rules => "rules",
+            Kind::Sources => "sources",
         }
     }
 

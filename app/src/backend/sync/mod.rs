@@ -14,6 +14,7 @@ pub mod products;
 pub mod reconcile;
 pub mod sku;
 mod sku_history;
+pub mod sources;
 pub mod stock;
 pub mod triggers;
 pub mod webhook_health;

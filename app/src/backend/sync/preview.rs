@@ -3,7 +3,7 @@
 //! read), with totals per kind of change; and "Start syncing", which ends a store's first-sync
 //! review by turning its stock updates on and pushing every SKU.
 
-use super::{reconcile, stock::prokip_quantities, triggers};
+use super::{reconcile, sources::Sources, stock::holdings, triggers};
 use crate::{
     backend::{
         db::{catalog, connections, inventory_cache, prokip_configs, sku_map},
@@ -137,8 +137,8 @@ async fn plan(state: &AppState, conn: &connections::Model) -> Result<(Vec<Previe
     let maps = sku_map::for_connection(&state.db, conn.id, None).await?;
     // Read as a manual full push would (a Prokip change this notices is kept with that cause).
     let full = PushStock { account_id: conn.account_id, skus: None, reason: PushReason::Manual };
-    let prokip = prokip_quantities(state, &full, location).await?;
-    let committed = inventory_cache::committed(&state.db, conn.account_id, None).await?;
+    let sources = Sources::of(conn, location);
+    let holdings = holdings(state, &full, location, &sources.from).await?;
     let rules = super::allocation::Rules::of(conn);
     let (shows, problem) = match live_levels(state, conn, &maps).await {
         Ok(levels) => (levels, None),
@@ -151,7 +151,7 @@ async fn plan(state: &AppState, conn: &connections::Model) -> Result<(Vec<Previe
         .iter()
         .map(|m| {
             let shows = shows.get(&m.sku).copied();
-            let sets = prokip.get(&m.sku).map(|q| rules.publish(*q, committed.get(&m.sku).copied().unwrap_or(0)));
+            let sets = holdings.for_store(&sources, &m.sku).map(|(q, committed)| rules.publish(q, committed));
             let change = sets.map_or(Change::Unmatched, |t| Change::of(shows, t));
             PreviewRow { sku: m.sku.clone(), change: change.as_str().to_owned(), shows, sets }
         })

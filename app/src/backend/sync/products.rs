@@ -1,10 +1,13 @@
 //! Assembles the Products page from the last catalog index, the commitments, each store's buffer
 //! and its cached quantities. Input from the query string is checked here.
 
-use super::allocation::Rules;
+use super::{
+    allocation::Rules,
+    sources::{Holdings, Sources},
+};
 use crate::{
     backend::{
-        db::{connections, products},
+        db::{catalog, connections, inventory_cache, products, prokip_configs},
         error::{Kind, ServerError},
         state::AppState,
     },
@@ -51,6 +54,7 @@ pub async fn view(
     let suggested: std::collections::HashMap<&str, &str> =
         suggestions.iter().map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str())).collect();
     let now = chrono::Utc::now();
+    let holdings = holdings(state, account_id, &stores, &rows, &skus).await?;
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -59,7 +63,12 @@ pub async fn view(
                 stores: stores
                     .iter()
                     .map(|s| StoreCell {
-                        published: qty.map(|q| Rules::of(s).publish(q, r.committed)),
+                        published: match &holdings {
+                            Some((h, location)) => h
+                                .for_store(&Sources::of(s, *location), &r.sku)
+                                .map(|(q, committed)| Rules::of(s).publish(q, committed)),
+                            None => qty.map(|q| Rules::of(s).publish(q, r.committed)),
+                        },
                         last_known: cached.get(&(s.id, r.sku.clone())).copied(),
                         in_store: present.contains(&(s.id, r.sku.clone())),
                     })
@@ -96,6 +105,32 @@ pub async fn view(
         link_choices: link_choices(state, account_id).await?,
         suggestions,
     })
+}
+
+/// What the page's SKUs hold per location, when a store draws on other locations than the
+/// account's (`None`: every store draws on the account's location alone, whose quantities and
+/// commitments the page's rows already have).
+async fn holdings(
+    state: &AppState,
+    account_id: i64,
+    stores: &[connections::Model],
+    rows: &[products::Row],
+    skus: &[String],
+) -> Result<Option<(Holdings, i64)>, ServerError> {
+    let Some(location) = prokip_configs::for_account(&state.db, account_id).await?.and_then(|c| c.location_id) else {
+        return Ok(None);
+    };
+    if stores.iter().all(|s| Sources::of(s, location).is_default(location)) {
+        return Ok(None);
+    }
+    let mut prokip = catalog::quantities_by_location(&state.db, account_id, skus).await?;
+    // The account's location as the index has it (what the page's Prokip column shows).
+    prokip.insert(
+        location,
+        rows.iter().filter_map(|r| Some((r.sku.clone(), r.prokip_qty.as_deref()?.parse().ok()?))).collect(),
+    );
+    let committed = inventory_cache::committed_by_location(&state.db, account_id, location, Some(skus)).await?;
+    Ok(Some((Holdings { prokip, committed }, location)))
 }
 
 /// Prokip SKUs a store SKU can be linked to by hand (the first [`LINK_CHOICES`]).

@@ -8,10 +8,11 @@ use super::{
     history,
     products::ago,
     sku_history::{self as shown, CHART_DAYS, Side},
+    sources::Sources,
 };
 use crate::{
     backend::{
-        db::{activity, connections, prokip_configs, sku_detail, sku_history},
+        db::{activity, catalog, connections, prokip_configs, sku_detail, sku_history},
         error::{Kind, ServerError},
         state::AppState,
         time::Zone,
@@ -47,16 +48,56 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
             .map_or_else(String::new, |c| format!("{} {}", c.platform.label(), c.store_url))
     };
     let qty: Option<Decimal> = prokip.as_ref().and_then(|p| p.qty.parse().ok());
+    let cfg = prokip_configs::for_account(db, account_id).await?;
+    let account_location = cfg.as_ref().and_then(|c| c.location_id);
+    let directory = cfg.as_ref().map(|c| c.read_directory().locations).unwrap_or_default();
+    let mut at_locations = catalog::quantities_by_location(db, account_id, &[sku.to_owned()]).await?;
+    let at_locations: std::collections::HashMap<i64, Decimal> =
+        at_locations.iter_mut().filter_map(|(l, m)| Some((*l, m.remove(sku)?))).collect();
     let now = chrono::Utc::now();
     let store_views = sides
         .iter()
         .filter_map(|side| {
             let conn = stores.iter().find(|c| c.id == side.connection_id)?;
             let store_sku = side.store_sku.clone();
-            let committed: i64 = holders.iter().filter(|h| Some(&h.sku) == store_sku.as_ref()).map(|h| h.qty).sum();
+            let sources = account_location.map(|l| Sources::of(conn, l));
+            // Orders hold stock at the location their store sells at: those of this store's sources.
+            let sells_into = |holder: i64| match (&sources, account_location) {
+                (Some(s), Some(l)) => {
+                    let at = stores.iter().find(|c| c.id == holder).map_or(l, |c| Sources::of(c, l).sell_at);
+                    s.from.contains(&at)
+                }
+                _ => true,
+            };
+            let committed: i64 = holders
+                .iter()
+                .filter(|h| Some(&h.sku) == store_sku.as_ref() && sells_into(h.connection_id))
+                .map(|h| h.qty)
+                .sum();
+            let (qty, sources) = match (&sources, account_location) {
+                (Some(s), Some(l)) if !s.is_default(l) => {
+                    // The account's location as the catalog index has it, the others as last read.
+                    let part = |loc: i64| if loc == l { qty } else { at_locations.get(&loc).copied() };
+                    let parts: Vec<(i64, Decimal)> =
+                        s.from.iter().filter_map(|loc| Some((*loc, part(*loc)?))).collect();
+                    let sum: Decimal = parts.iter().map(|(_, q)| *q).sum();
+                    let name = |loc: i64| {
+                        directory
+                            .iter()
+                            .find(|(id, _)| *id == loc)
+                            .map_or_else(|| format!("location {loc}"), |(_, n)| n.clone())
+                    };
+                    let words =
+                        parts.iter().map(|(loc, q)| format!("{} {}", name(*loc), q.normalize())).collect::<Vec<_>>();
+                    let shown = (!parts.is_empty()).then(|| format!("{} = {}", words.join(" + "), sum.normalize()));
+                    (if parts.is_empty() { None } else { Some(sum) }, shown)
+                }
+                _ => (qty, None),
+            };
             let rules = Rules::of(conn);
             let published = qty.filter(|_| store_sku.is_some()).map(|q| rules.publish(q, committed));
             Some(SkuStoreView {
+                sources,
                 label: label(conn.id),
                 linked: side.manual.unwrap_or(false),
                 buffer: conn.safety_buffer,
@@ -71,7 +112,7 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
             })
         })
         .collect();
-    let location = prokip_configs::for_account(db, account_id).await?.and_then(|c| c.location_name);
+    let location = cfg.and_then(|c| c.location_name);
     let zone = Zone::of_account(db, account_id).await?;
     let activity = activity::about_skus(db, account_id, &spellings, HISTORY_ROWS).await?;
     let mapped: Vec<(i64, String)> =

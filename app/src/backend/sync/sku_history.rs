@@ -104,6 +104,10 @@ pub fn entry_view(e: &Entry, side: String, zone: &Zone) -> HistoryEntryView {
             format!("Stock rules {}", e.detail.as_deref().unwrap_or("changed")),
             "changed by you, for every SKU of the store".to_owned(),
         ),
+        Some(Kind::Sources) => (
+            format!("Stock from {}", e.detail.as_deref().unwrap_or("changed")),
+            "changed by you, for every SKU of the store".to_owned(),
+        ),
         None => (e.kind.clone(), e.cause.clone()),
     };
     HistoryEntryView { at: zone.show(e.at, Shown::DateTime), side, change, why, kind: e.kind.clone() }

@@ -5,7 +5,13 @@
 //! One failing item never fails the others: each failure becomes an activity entry with a Retry.
 //! A full push records its progress in `sync_runs`, advanced as each batch of items completes.
 
-use super::{SyncError, allocation::Rules, reconcile, webhook_health};
+use super::{
+    SyncError,
+    allocation::Rules,
+    reconcile,
+    sources::{Holdings, Sources},
+    webhook_health,
+};
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
@@ -124,7 +130,6 @@ async fn push_stores(
     stores: Vec<connections::Model>,
     run: Option<i64>,
 ) -> Result<Vec<StoreOutcome>, SyncError> {
-    let skus = job.skus.as_deref();
     let mut outcomes = Vec::new();
     let mut ready = Vec::new();
     for conn in stores {
@@ -149,50 +154,63 @@ async fn push_stores(
         }
         ready.push(conn);
     }
-    let prokip = prokip_quantities(state, job, location).await?;
-    let committed = inventory_cache::committed(&state.db, job.account_id, skus).await?;
-    for conn in ready {
+    let sources: Vec<Sources> = ready.iter().map(|c| Sources::of(c, location)).collect();
+    let holdings = holdings(state, job, location, &Holdings::locations(&sources)).await?;
+    for (conn, sources) in ready.into_iter().zip(sources) {
         let started = std::time::Instant::now();
-        outcomes.push(push_store(state, &conn, job, &prokip, &committed, run).await?);
+        outcomes.push(push_store(state, &conn, job, &holdings, &sources, run).await?);
         metrics::stock_pushed(conn.platform, started.elapsed());
     }
     Ok(outcomes)
 }
 
-/// Prokip quantity per SKU: one catalog walk for a full push, else just those variations.
-pub(super) async fn prokip_quantities(
+/// Prokip's quantity per SKU at each of `locations` (one catalog walk per location for a full
+/// push, else just those variations), and what is committed at each location. What is read is
+/// kept: `account_location`'s in the catalog index (the Products page's Prokip column), the other
+/// locations' in `prokip_stock` (each source's part on the SKU page).
+pub(super) async fn holdings(
     state: &AppState,
     job: &PushStock,
-    location: i64,
-) -> Result<HashMap<String, Decimal>, SyncError> {
+    account_location: i64,
+    locations: &[i64],
+) -> Result<Holdings, SyncError> {
     let (account_id, skus) = (job.account_id, job.skus.as_deref());
     let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
     let client = prokip::client_for(state, account_id).await?;
-    let qty: HashMap<i64, Decimal> = match skus {
-        None => client
-            .variations(location)
-            .await
-            .map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
-        Some(_) => {
-            let mut ids: Vec<i64> = by_sku.values().copied().collect();
-            ids.sort_unstable();
-            ids.dedup();
-            client.stock_for(location, &ids).await
+    let mut ids: Vec<i64> = by_sku.values().copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut prokip = HashMap::new();
+    for &location in locations {
+        let qty: HashMap<i64, Decimal> = match skus {
+            None => client
+                .variations(location)
+                .await
+                .map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
+            Some(_) => client.stock_for(location, &ids).await,
         }
+        .map_err(|e| SyncError::Prokip(e.to_string()))?;
+        prokip::keep_tokens(state, account_id, &client).await;
+        let read: Vec<(i64, Decimal)> = qty.iter().map(|(id, q)| (*id, *q)).collect();
+        if location == account_location {
+            catalog::record_prokip_quantities(&state.db, account_id, &read, job.reason).await?;
+        } else {
+            catalog::record_location_quantities(&state.db, account_id, location, &read).await?;
+        }
+        let at: HashMap<String, Decimal> =
+            by_sku.iter().filter_map(|(sku, id)| qty.get(id).map(|q| (sku.clone(), *q))).collect();
+        prokip.insert(location, at);
     }
-    .map_err(|e| SyncError::Prokip(e.to_string()))?;
-    prokip::keep_tokens(state, account_id, &client).await;
-    let read: Vec<(i64, Decimal)> = qty.iter().map(|(id, q)| (*id, *q)).collect();
-    catalog::record_prokip_quantities(&state.db, account_id, &read, job.reason).await?;
-    Ok(by_sku.into_iter().filter_map(|(sku, id)| qty.get(&id).map(|q| (sku, *q))).collect())
+    let committed = inventory_cache::committed_by_location(&state.db, account_id, account_location, skus).await?;
+    Ok(Holdings { prokip, committed })
 }
 
 async fn push_store(
     state: &AppState,
     conn: &connections::Model,
     job: &PushStock,
-    prokip: &HashMap<String, Decimal>,
-    committed: &HashMap<String, i64>,
+    holdings: &Holdings,
+    sources: &Sources,
     run: Option<i64>,
 ) -> Result<StoreOutcome, SyncError> {
     let skus = job.skus.as_deref();
@@ -208,8 +226,8 @@ async fn push_store(
     let mut planned = Vec::new();
     let rules = Rules::of(conn);
     for map in &mapped {
-        let Some(qty) = prokip.get(&map.sku) else { continue };
-        let target = rules.publish(*qty, committed.get(&map.sku).copied().unwrap_or(0));
+        let Some((qty, committed)) = holdings.for_store(sources, &map.sku) else { continue };
+        let target = rules.publish(qty, committed);
         match cache.get(&map.sku) {
             Some(&c) if c == target => outcome.unchanged += 1,
             cached => planned.push(Planned { map: map.clone(), target, cached: cached.copied() }),

@@ -4,7 +4,10 @@
 //! `sync_ticks`, so with several server processes each tick runs once, and fan out as one job per
 //! account, so accounts are served side by side and retried on their own.
 
-use super::SyncError;
+use super::{
+    SyncError,
+    sources::{Holdings, Sources},
+};
 use crate::backend::{
     db::{connections, pending_pushes, prokip_configs, sku_map, sync_ticks},
     jobs::{PollProkip, PushStock},
@@ -43,12 +46,20 @@ pub async fn poll_account(state: &AppState, account_id: i64) -> Result<Vec<Strin
     let now = Utc::now();
     let since = cfg.last_polled_at.unwrap_or(cfg.created_at);
     let client = prokip::client_for(state, account_id).await?;
+    // One listing of the business's sells; those at locations no store draws on change nothing.
+    let stores = connections::list(&state.db, account_id).await?;
+    let sources: Vec<Sources> = stores.iter().map(|c| Sources::of(c, location)).collect();
+    let drawn = Holdings::locations(&sources);
     let sells = client
-        .list_sells(location, since.date_naive(), now.date_naive())
+        .list_sells(None, since.date_naive(), now.date_naive())
         .await
         .map_err(|e| SyncError::Prokip(e.to_string()))?;
     prokip::keep_tokens(state, account_id, &client).await;
-    let mut variations: Vec<i64> = sells.iter().flat_map(|s| s.sell_lines.iter().map(|l| l.variation_id)).collect();
+    let mut variations: Vec<i64> = sells
+        .iter()
+        .filter(|s| s.location_id.is_none_or(|l| drawn.contains(&l)))
+        .flat_map(|s| s.sell_lines.iter().map(|l| l.variation_id))
+        .collect();
     variations.sort_unstable();
     variations.dedup();
     let skus = sku_map::skus_of_variations(&state.db, account_id, &variations).await?;

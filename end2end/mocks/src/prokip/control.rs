@@ -18,6 +18,7 @@ pub(super) fn routes(mock: ProkipMock) -> Router {
     Router::new()
         .route("/_control/businesses", post(create_business))
         .route("/_control/seed", post(seed))
+        .route("/_control/locations", post(add_location))
         .route("/_control/pos-sale", post(pos_sale))
         .route("/_control/stock", post(set_stock))
         .route("/_control/overselling", post(overselling))
@@ -34,6 +35,22 @@ fn unprocessable(message: impl Into<String>) -> Response {
 async fn create_business(State(mock): State<ProkipMock>, Json(input): Json<NewBusiness>) -> Response {
     match mock.create_business(&input) {
         Ok(ids) => (StatusCode::CREATED, Json(ids)).into_response(),
+        Err(e) => unprocessable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewLocation {
+    /// Default: the demo business.
+    business_id: Option<i64>,
+    name: String,
+}
+
+/// Opens another location of a business: `{"name": "Warehouse"}` → `{"location_id": …}`.
+async fn add_location(State(mock): State<ProkipMock>, Json(req): Json<NewLocation>) -> Response {
+    let business_id = req.business_id.unwrap_or_else(|| mock.seed_demo_business().business_id);
+    match mock.add_location(business_id, &req.name) {
+        Ok(id) => (StatusCode::CREATED, Json(json!({ "business_id": business_id, "location_id": id }))).into_response(),
         Err(e) => unprocessable(e),
     }
 }

@@ -139,6 +139,19 @@ impl ProkipMock {
         Ok(ids_of(&store, business_id, user_id))
     }
 
+    /// Opens another location of a business (a branch or a warehouse): every product of the
+    /// business can be stocked there, starting at 0. Returns its id.
+    pub fn add_location(&self, business_id: i64, name: &str) -> Result<i64, String> {
+        let mut store = self.inner.lock();
+        if !store.businesses.contains_key(&business_id) {
+            return Err(format!("no business {business_id}"));
+        }
+        let id = store.ids.location();
+        store.locations.insert(id, store::Location { id, business_id, name: name.to_owned() });
+        store.businesses.get_mut(&business_id).ok_or("no business")?.locations.push(id);
+        Ok(id)
+    }
+
     /// The demo business (`demo` / `demo-password`, "Demo Traders", "Main Shop"), created if missing.
     pub fn seed_demo_business(&self) -> BusinessIds {
         {

@@ -72,7 +72,7 @@ fn json(what: &str, path: &str, body: String) -> Req {
 /// Every (route, field) with every nasty value, plus each field left out.
 fn requests(w: &World) -> Vec<Req> {
     let mut out = Vec::new();
-    let single: [(&str, &str); 12] = [
+    let single: [(&str, &str); 14] = [
         ("/connections/prokip/token", "token"),
         ("/connections/prokip/location", "location_id"),
         ("/settings/payment-method", "payment_method"),
@@ -80,6 +80,8 @@ fn requests(w: &World) -> Vec<Req> {
         ("/connections/shopify/start", "store_url"),
         ("/connections/woocommerce/grant", "store_url"),
         ("/connections/{w}/buffer", "safety_buffer"),
+        ("/connections/{w}/sources", "source"),
+        ("/connections/{w}/sources", "sell_at"),
         ("/connections/{w}/disconnect", "confirm"),
         ("/settings/stores/{w}/trigger", "trigger"),
         ("/connections/woocommerce/callback", "consumer_key"),
@@ -183,6 +185,7 @@ fn requests(w: &World) -> Vec<Req> {
         for (path, fields) in [
             ("/connections/{id}/sync", vec![("enabled", "false")]),
             ("/connections/{id}/buffer", vec![("safety_buffer", "5")]),
+            ("/connections/{id}/sources", vec![("source", "1")]),
             ("/connections/{id}/disconnect", vec![("confirm", "yes")]),
             ("/settings/stores/{id}/trigger", vec![("trigger", "completed")]),
             ("/orders/{id}/retry", vec![]),

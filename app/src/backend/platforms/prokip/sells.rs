@@ -42,19 +42,18 @@ impl ProkipClient {
         Ok(page.data.into_iter().find(|t| t.id == id))
     }
 
-    /// Sells of a location dated within the days given (inclusive), all pages. Prokip cannot filter by
+    /// Sells of a location (`None`: of every location) dated within the days given (inclusive), all pages. Prokip cannot filter by
     /// invoice number: look for it in the result.
     pub async fn list_sells(
         &self,
-        location_id: i64,
+        location_id: Option<i64>,
         start_date: NaiveDate,
         end_date: NaiveDate,
     ) -> Result<Vec<Transaction>, ProkipError> {
-        let query = [
-            ("location_id", location_id.to_string()),
-            ("start_date", format_date(start_date)),
-            ("end_date", format_date(end_date)),
-        ];
+        let mut query = vec![("start_date", format_date(start_date)), ("end_date", format_date(end_date))];
+        if let Some(l) = location_id {
+            query.push(("location_id", l.to_string()));
+        }
         self.get_all("/sell", &query, SELL_PAGE).await
     }
 

@@ -4,6 +4,7 @@
 
 use super::model::StoreOrder;
 use super::{ImportError, OrderCtx, lease::Lease};
+use crate::backend::sync::sources::Sources;
 use crate::backend::{
     db::{
         account_settings::{self, CustomerMode},
@@ -37,9 +38,10 @@ struct Target {
 async fn target(ctx: &OrderCtx<'_>) -> Result<Result<Target, String>, ImportError> {
     let cfg = prokip_configs::for_account(&ctx.state.db, ctx.conn.account_id).await?;
     let Some(cfg) = cfg else { return Ok(Err("Prokip is not connected: connect it on the Connections page.".into())) };
-    let (Some(location_id), Some(contact_id)) = (cfg.location_id, cfg.walk_in_contact_id) else {
+    let (Some(account_location), Some(contact_id)) = (cfg.location_id, cfg.walk_in_contact_id) else {
         return Ok(Err("Choose the Prokip location (with its walk-in customer) on the Connections page.".into()));
     };
+    let location_id = Sources::of(ctx.conn, account_location).sell_at;
     let client = crate::backend::stores::prokip::client_for(ctx.state, ctx.conn.account_id)
         .await
         .map_err(|e| ImportError::Transient(e.to_string()))?;
@@ -156,7 +158,8 @@ pub(super) async fn recover(ctx: &OrderCtx<'_>, row: &Row, o: Option<&StoreOrder
     let Ok(t) = target(ctx).await? else { return Ok(None) };
     let today = Utc::now().date_naive();
     let from = row.created_at.date_naive().min(today) - Duration::days(1);
-    let sells = t.client.list_sells(t.location_id, from, today + Duration::days(1)).await;
+    // Every location: the store's sell location may have been changed since the sell was sent.
+    let sells = t.client.list_sells(None, from, today + Duration::days(1)).await;
     ctx.keep_tokens(&t.client).await;
     let found = sells?.into_iter().find(|s| s.invoice_no.as_deref() == Some(row.invoice_no.as_str()));
     match found {
