@@ -9,6 +9,7 @@ import {
   registerAndSignIn,
   setReview,
   shopAvailable,
+  shopAvailableAt,
   submitWooKeys,
   uniqueName,
 } from "./helpers";
@@ -107,7 +108,7 @@ test("a store's share and maximum change what it is offered, and the SKU page ex
   await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(1);
 });
 
-test("a store drawing on two Prokip locations is offered their sum, and the SKU page adds it up", async ({ page, request }) => {
+test("a shop drawing on two Prokip locations is offered their sum at the Shopify location chosen, and the SKU page adds it up", async ({ page, request }) => {
   // A business with a branch and a warehouse: AS0001 has 5 at the branch and 7 at the warehouse.
   const prokip = `http://127.0.0.1:${mocks.prokip}`;
   const username = uniqueName("two");
@@ -167,6 +168,26 @@ test("a store drawing on two Prokip locations is offered their sum, and the SKU 
   );
   await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(12);
 
+  // The shop opened a back room: its stock is written there from now on.
+  const room = await request.post(`${shopify}/_control/shops/${shop}/locations`, { data: { name: "Back room", stock_all: true } });
+  expect(room.ok()).toBeTruthy();
+  const backRoom: string = (await room.json()).location_id;
+  const firstLocation = await shopAvailable(request, shop, "AS0001");
+  // Offered once the shop is read again (any index; the choice itself reads it too).
+  await page.goto("/products");
+  await ready(page);
+  await page.getByRole("button", { name: "Re-index" }).click();
+  await expect(page.getByTestId("notice")).toContainText("matched");
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  await page.locator("li.store", { hasText: shop }).getByLabel("Shopify location").selectOption({ label: "Back room" });
+  await page.locator("li.store", { hasText: shop }).getByRole("button", { name: "Write stock here" }).click();
+  await expect(page.getByTestId("notice")).toContainText("stock is written at its location Back room from now on.");
+  await expectSameDocument(page);
+  await expect(page.locator("li.store", { hasText: shop }).getByTestId("store-location")).toHaveText("Back room");
+  await expect.poll(() => shopAvailableAt(request, shop, "AS0001", backRoom), { timeout: 20_000 }).toBe(12);
+
   // Half of it: the Products page, the SKU page's steps and the shop all say 6.
   await ready(page);
   await page.locator("li.store", { hasText: shop }).getByLabel("Share (%)").fill("50");
@@ -180,7 +201,26 @@ test("a store drawing on two Prokip locations is offered their sum, and the SKU 
   await expect(page.getByTestId("sku-history")).toContainText(
     "Stock from Town Branch, sold at Town Branch → Town Branch + Warehouse, sold at Warehouse",
   );
-  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(6);
+  await expect.poll(() => shopAvailableAt(request, shop, "AS0001", backRoom), { timeout: 20_000 }).toBe(6);
+  expect(await shopAvailable(request, shop, "AS0001")).toBe(firstLocation);
+
+  // The warehouse feeds the shop's first location instead: each location gets half of its own
+  // source (the branch's 5 → 2 in the back room, the warehouse's 7 → 3 at the first location).
+  await page.goto("/connections");
+  await ready(page);
+  await markDocument(page);
+  const feeds = page.locator("li.store", { hasText: shop }).locator("form.store-feeds");
+  await expect(feeds.getByLabel("Town Branch feeds")).toHaveValue(backRoom);
+  await feeds.getByLabel("Warehouse feeds").selectOption({ label: "Shop location" });
+  await feeds.getByRole("button", { name: "Save feeds" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Town Branch into Back room, Warehouse into Shop location.");
+  await expectSameDocument(page);
+  await expect.poll(() => shopAvailableAt(request, shop, "AS0001", backRoom), { timeout: 20_000 }).toBe(2);
+  await expect.poll(() => shopAvailable(request, shop, "AS0001"), { timeout: 20_000 }).toBe(3);
+  await page.goto("/products/AS0001");
+  const fedRow = page.getByTestId("sku-store").filter({ hasText: "at Shop location" });
+  await expect(fedRow.getByTestId("sku-sources")).toHaveText("stock from Warehouse 7 = 7");
+  await expect(fedRow.getByTestId("sku-formula")).toHaveText("max(0, 7 − 0 committed − 0 buffer) = 7 · 50 % = 3");
 });
 
 test("failed stock writes are retried one by one or all at once, and close when they succeed", async ({ page, request }) => {

@@ -100,6 +100,13 @@ export async function shopAvailable(request: APIRequestContext, shop: string, sk
   return variant ? (Object.values(variant.inventory)[0] as number) : undefined;
 }
 
+/// What the shop's variant with `sku` has available at the location `location` (a gid).
+export async function shopAvailableAt(request: APIRequestContext, shop: string, sku: string, location: string): Promise<number | undefined> {
+  const state = await (await request.get(`http://127.0.0.1:${mocks.shopify}/_control/shops/${shop}/state`)).json();
+  const variant = state.variants.find((v: { sku: string }) => v.sku === sku);
+  return variant ? variant.inventory[location] : undefined;
+}
+
 /// A new store on the WooCommerce mock: its name, address and REST API keys.
 export async function newWooStore(request: APIRequestContext) {
   const name = uniqueName("woo");

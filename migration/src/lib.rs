@@ -41,6 +41,8 @@ mod m20261211_000001_alert_email;
 mod m20261211_000002_prokip_directory;
 mod m20261212_000001_allocation_rules;
 mod m20261213_000001_store_sources;
+mod m20261213_000002_store_locations;
+mod m20261213_000003_location_feeds;
 
 pub struct Migrator;
 
@@ -70,6 +72,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000002_prokip_directory::Migration),
             Box::new(m20261212_000001_allocation_rules::Migration),
             Box::new(m20261213_000001_store_sources::Migration),
+            Box::new(m20261213_000002_store_locations::Migration),
+            Box::new(m20261213_000003_location_feeds::Migration),
         ]
     }
 }

@@ -13,7 +13,10 @@
 //! query-cost bucket refills at once, so the app's own cost is measured; `--shopify-throttle`
 //! keeps Shopify's standard bucket (1,000 points, 50 restored per second). `--skus` measures each
 //! catalog size in turn (10,000 by default) and, with several, prints how time, memory and calls
-//! grow from the smallest.
+//! grow from the smallest. `--two-locations` opens a warehouse in Prokip (stocked like the shop)
+//! and a back room in each Shopify shop: every store draws on both Prokip locations, and in each
+//! shop the warehouse feeds the back room, so Prokip is read at two locations and each shop is read
+//! and written at two.
 
 mod bench_common;
 
@@ -46,6 +49,7 @@ async fn main() {
         return child(&args[i + 1]).await;
     }
     let throttle = args.iter().any(|a| a == "--shopify-throttle");
+    let locations = if args.iter().any(|a| a == "--two-locations") { 2 } else { 1 };
     let sizes: Vec<usize> = match args.iter().position(|a| a == "--skus") {
         Some(i) => args
             .get(i + 1)
@@ -57,7 +61,7 @@ async fn main() {
     };
     let mut growth = Vec::new();
     for &skus in &sizes {
-        growth.push(parent(skus, throttle).await);
+        growth.push(parent(skus, throttle, locations).await);
     }
     if growth.len() > 1 {
         print_growth(&growth);
@@ -186,7 +190,9 @@ struct Minimum {
     woo_writes: usize,
 }
 
-fn minimum(catalog: &[catalog::CatalogProduct], skus: usize, changed: &[&Sku]) -> Minimum {
+/// `locations`: Prokip locations read, and locations read back in each Shopify shop (the changed
+/// SKUs change at the first Prokip location, which feeds the shops' first locations only).
+fn minimum(catalog: &[catalog::CatalogProduct], skus: usize, changed: &[&Sku], locations: usize) -> Minimum {
     let variable = catalog.iter().filter(|p| p.kind == "variable").count();
     let simple_changed = changed.iter().filter(|s| s.parent.is_none()).count();
     let mut parents: Vec<usize> = changed.iter().filter_map(|s| s.parent).collect();
@@ -195,8 +201,8 @@ fn minimum(catalog: &[catalog::CatalogProduct], skus: usize, changed: &[&Sku]) -
     let shopify_reads =
         if skus > app::backend::platforms::shopify::DEFAULT_BULK_ABOVE { 3 } else { skus.div_ceil(SHOPIFY_BATCH) };
     Minimum {
-        prokip: skus.div_ceil(PROKIP_PAGE),
-        shopify: 1 + shopify_reads + changed.len().div_ceil(SHOPIFY_BATCH),
+        prokip: locations * skus.div_ceil(PROKIP_PAGE),
+        shopify: 1 + locations * shopify_reads + changed.len().div_ceil(SHOPIFY_BATCH),
         // Every page of products, then each variable product's variations (one page of ≤ 100 each).
         woo_reads: 1 + catalog.len().div_ceil(WOO_BATCH) + variable,
         // Simple products in batches of 100; variations batched per parent product, as the API requires.
@@ -208,9 +214,10 @@ fn sum(counts: &BTreeMap<String, u64>, keep: impl Fn(&str) -> bool) -> u64 {
     counts.iter().filter(|(k, _)| keep(k)).map(|(_, n)| n).sum()
 }
 
-async fn parent(skus: usize, throttle: bool) -> Size {
+async fn parent(skus: usize, throttle: bool, locations: usize) -> Size {
     println!(
-        "\nReconcile benchmark: {skus} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store)"
+        "\nReconcile benchmark: {skus} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store){}",
+        if locations == 2 { ", two Prokip locations feeding two locations of each shop" } else { "" }
     );
     let (mocks, seeded) = MocksProcess::start(skus).await;
     println!("mocks process: {seeded}");
@@ -241,6 +248,20 @@ async fn parent(skus: usize, throttle: bool) -> Size {
         started.elapsed().as_secs_f64()
     );
     let location = app.scalar(&format!("SELECT location_id FROM prokip_configs WHERE account_id = {account_id}")).await;
+    if locations == 2 {
+        // What the Connections page's forms save, written straight to the rows: every store draws
+        // on both Prokip locations; in each shop the warehouse feeds a back room.
+        let warehouse = mocks.add_prokip_location("Warehouse", skus).await;
+        app.sql(&format!("UPDATE connections SET source_locations = ARRAY[{location}, {warehouse}]::bigint[]")).await;
+        for shop in [sm::DEMO_SHOP, SECOND_SHOP] {
+            let back_room = mocks.add_shop_location(shop, "Back room").await;
+            app.sql(&format!(
+                "UPDATE connections SET location_feeds = jsonb_build_object('{warehouse}', '{back_room}') \
+                 WHERE store_url = '{shop}'"
+            ))
+            .await;
+        }
+    }
     let total = flat.len();
     let n_changed = CHANGED.min(total / 10).max(1);
     let changed: Vec<&Sku> = flat.iter().step_by(total / n_changed).take(n_changed).collect();
@@ -278,7 +299,7 @@ async fn parent(skus: usize, throttle: bool) -> Size {
         mocks.reset_counts().await;
         let r = run_child(phase, &db, &mocks, &template, account_id).await;
         let [prokip, shopify, woo] = mocks.counts().await;
-        let min = minimum(&catalog, total, written);
+        let min = minimum(&catalog, total, written, locations);
         let prokip_calls = sum(&prokip, |_| true);
         let shop_calls = |shop: &str| sum(&shopify, |k| k.contains(&format!("/{shop}/")));
         let (demo, two) = (shop_calls(sm::DEMO_SHOP), shop_calls(SECOND_SHOP));

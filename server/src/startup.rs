@@ -148,6 +148,8 @@ pub fn router(state: AppState) -> Router {
         .route("/connections/{id}/rules", post(connections::set_rules))
         .route("/connections/{id}/buffer", post(connections::set_rules))
         .route("/connections/{id}/sources", post(connections::set_sources))
+        .route("/connections/{id}/store-location", post(connections::set_store_location))
+        .route("/connections/{id}/feeds", post(connections::set_feeds))
         .route("/connections/{id}/disconnect", post(connections::disconnect))
         .route("/connections/{id}/start-sync", post(connections::start_syncing))
         .route("/orders/{id}/retry", post(orders::retry_order))

@@ -177,3 +177,201 @@ async fn bad_locations_are_refused_with_a_message_and_change_nothing() {
     assert!(location(&r).starts_with("/connections?error="), "{}", location(&r));
     assert_eq!(w.app.scalar(sources).await, 0);
 }
+
+#[tokio::test]
+async fn a_shopify_shop_writes_its_stock_at_the_location_chosen_for_it() {
+    let w = World::with(Options { vars: vec![("RECONCILE_MINUTES", "0".into())], ..Default::default() }).await;
+    let (shop, woo) = (w.shopify_connection, w.woo_connection);
+    let primary = w.shopify.primary_location(sm::DEMO_SHOP).unwrap();
+    let at = |location: &str| w.shopify.available_at(sm::DEMO_SHOP, SKU, location);
+    w.prokip.set_stock(w.prokip_location, SKU, Decimal::from(30)).unwrap();
+    triggers::enqueue_full(&w.app.state, w.account_id, app::model::PushReason::Manual).await.unwrap();
+    w.eventually(30, "the shop's first location has Prokip's 30", || async { at(&primary) == Some(30) }).await;
+    let warehouse = w.shopify.add_location(sm::DEMO_SHOP, "Warehouse B", true).unwrap();
+    let popup = w.shopify.add_location(sm::DEMO_SHOP, "Pop-up", false).unwrap();
+
+    // Chosen on Connections (the shop is read then, so a location opened since is offered).
+    let back = post(&w, &format!("/connections/{shop}/store-location"), &[("location", &warehouse)]).await;
+    let notice = page(&w, &back).await;
+    assert!(notice.contains("stock is written at its location Warehouse B from now on."), "{back}");
+    assert!(notice.contains("Shop location is no longer written: it keeps what it shows now"), "{back}");
+    w.eventually(30, "Warehouse B gets Prokip's 30", || async { at(&warehouse) == Some(30) }).await;
+    let connections = page(&w, "/connections").await;
+    assert!(connections.contains(r#"data-testid="store-location">Warehouse B<"#), "{connections}");
+    assert!(connections.contains("Pop-up"), "every active location is offered: {connections}");
+
+    // From now on only Warehouse B follows Prokip.
+    w.prokip.pos_sale(w.prokip_location, SKU, Decimal::from(4)).unwrap();
+    triggers::poll_account(&w.app.state, w.account_id).await.unwrap();
+    w.eventually(30, "the sale reached Warehouse B", || async { at(&warehouse) == Some(26) }).await;
+    assert_eq!(at(&primary), Some(30), "the first location is left as it was");
+    let html = page(&w, &format!("/products/{SKU}")).await;
+    assert!(html.contains("Shopify location Shop location → Warehouse B"), "the change is in the history: {html}");
+
+    // A location where the shop does not stock the items: each write is refused and said so.
+    assert!(
+        post(&w, &format!("/connections/{shop}/store-location"), &[("location", &popup)]).await.contains("notice=")
+    );
+    w.eventually(30, "the refusals are in Activity", || async {
+        page(&w, "/activity?open=1").await.contains("not stocked")
+    })
+    .await;
+
+    // Bad input changes nothing.
+    let chosen = format!("SELECT count(*) FROM connections WHERE id = {shop} AND location_id = '{popup}'");
+    for (id, location, message) in [
+        (shop, "gid://shopify/Location/999999", "is not an active location of this shop: nothing was changed."),
+        (shop, "", "is not an active location of this shop"),
+        (woo, warehouse.as_str(), "Only a Shopify shop has locations to choose from"),
+    ] {
+        let back = post(&w, &format!("/connections/{id}/store-location"), &[("location", location)]).await;
+        assert!(back.starts_with("/connections?error="), "{location}: {back}");
+        assert!(page(&w, &back).await.contains(message), "{location}: {back}");
+    }
+    assert_eq!(w.app.scalar(&chosen).await, 1, "still at Pop-up");
+    let other = w.app.new_browser();
+    w.app.register(&other, "bakari", "correct horse", "Bakari shop").await;
+    let r = other
+        .post(w.app.url(&format!("/connections/{shop}/store-location")))
+        .form(&[("location", warehouse.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&r).starts_with("/connections?error="), "{}", location(&r));
+    assert_eq!(w.app.scalar(&chosen).await, 1, "another account changed nothing");
+}
+
+#[tokio::test]
+async fn two_prokip_locations_feed_two_locations_of_a_shop_and_a_woo_store_by_their_rules() {
+    let w = World::with(Options { vars: vec![("RECONCILE_MINUTES", "0".into())], ..Default::default() }).await;
+    let (main, shop, woo) = (w.prokip_location, w.shopify_connection, w.woo_connection);
+    let warehouse = open_warehouse(&w).await;
+    let own = w.shopify.primary_location(sm::DEMO_SHOP).unwrap();
+    let back_room = w.shopify.add_location(sm::DEMO_SHOP, "Back room", true).unwrap();
+    w.prokip.set_stock(main, SKU, Decimal::from(30)).unwrap();
+    w.prokip.set_stock(warehouse, SKU, Decimal::from(12)).unwrap();
+    let (m, h) = (main.to_string(), warehouse.to_string());
+    // Shopify: both locations, sold at the shop; the warehouse feeds the back room; buffer 1.
+    let form = [("source", m.as_str()), ("source", h.as_str()), ("sell_at", m.as_str())];
+    assert!(post(&w, &format!("/connections/{shop}/sources"), &form).await.contains("notice="));
+    let back = post(
+        &w,
+        &format!("/connections/{shop}/feeds"),
+        &[(&format!("feed-{m}"), own.as_str()), (&format!("feed-{h}"), back_room.as_str())],
+    )
+    .await;
+    assert!(page(&w, &back).await.contains("Main Shop into Shop location, Warehouse into Back room."), "{back}");
+    assert!(post(&w, &format!("/connections/{shop}/rules"), &[("safety_buffer", "1")]).await.contains("notice="));
+    // WooCommerce: both locations, sold at the warehouse, half.
+    let form = [("source", m.as_str()), ("source", h.as_str()), ("sell_at", h.as_str())];
+    assert!(post(&w, &format!("/connections/{woo}/sources"), &form).await.contains("notice="));
+    assert!(post(&w, &format!("/connections/{woo}/rules"), &[("percent", "50")]).await.contains("notice="));
+
+    let all = || three(&w, &own, &back_room);
+    let expect = |what: &'static str, want: (i64, i64, i64)| expect_three(&w, &own, &back_room, what, want);
+    // 30 − 1 at the shop, 12 − 1 in the back room, (30 + 12) × 50 % in WooCommerce.
+    expect("each location and store shows its sources by its rules", (29, 11, 21)).await;
+
+    // Till sales: the warehouse feeds the back room and WooCommerce; the shop feeds the shop's
+    // own location and WooCommerce.
+    w.prokip.pos_sale(warehouse, SKU, Decimal::from(2)).unwrap();
+    triggers::poll_account(&w.app.state, w.account_id).await.unwrap();
+    expect("a warehouse sale", (29, 9, 20)).await;
+    w.prokip.pos_sale(main, SKU, Decimal::from(1)).unwrap();
+    triggers::poll_account(&w.app.state, w.account_id).await.unwrap();
+    expect("a shop sale", (28, 9, 19)).await;
+
+    // Online orders are sold at each store's location: WooCommerce at the warehouse (10 → 8),
+    // Shopify at the shop (29 → 28).
+    let line = wm::NewOrderLine { sku: SKU.into(), quantity: 2 };
+    let order = wm::NewOrder { line_items: vec![line], status: Some("processing".into()), billing_email: None };
+    w.woo.create_order(wm::DEMO_STORE, &order).await.unwrap();
+    expect("a WooCommerce order", (28, 7, 18)).await;
+    let line_items = vec![sm::NewOrderLine { sku: SKU.into(), quantity: 1 }];
+    w.shopify.create_order(sm::DEMO_SHOP, sm::NewOrder { line_items, financial_status: "paid".into() }).await.unwrap();
+    // (The shop takes its own unit off at once; the sell in Prokip follows.)
+    w.eventually(30, "the Shopify order sold at the shop", || async {
+        w.prokip.stock(main, SKU) == Some(Decimal::from(28))
+    })
+    .await;
+    assert_eq!(w.prokip.stock(warehouse, SKU), Some(Decimal::from(8)));
+    expect("a Shopify order", (27, 7, 18)).await;
+
+    // An unpaid Shopify order holds 3 at the shop: the shop's own location and WooCommerce (which
+    // draws on the shop) go down; the back room, fed by the warehouse alone, does not.
+    let line_items = vec![sm::NewOrderLine { sku: SKU.into(), quantity: 3 }];
+    w.shopify
+        .create_order(sm::DEMO_SHOP, sm::NewOrder { line_items, financial_status: "pending".into() })
+        .await
+        .unwrap();
+    expect("an unpaid Shopify order", (24, 7, 16)).await;
+
+    // A reconcile reads every location back and leaves the right numbers as they are.
+    let reconcile = app::backend::jobs::PushStock {
+        account_id: w.account_id,
+        skus: None,
+        reason: app::model::PushReason::Reconcile,
+    };
+    app::backend::sync::stock::push(&w.app.state, &reconcile).await.unwrap();
+    assert_eq!(all(), (Some(24), Some(7), Some(16)));
+
+    // The SKU page has a row per Shopify location, each with its sources and steps.
+    let html = page(&w, &format!("/products/{SKU}")).await;
+    assert!(html.contains("demo-store.myshopify.com at Back room"), "{html}");
+    assert!(html.contains("stock from Warehouse 8 = 8"), "{html}");
+    assert!(html.contains("max(0, 8 − 0 committed − 1 buffer) = 7"), "{html}");
+    assert!(html.contains("max(0, 28 − 3 committed − 1 buffer) = 24"), "{html}");
+    assert!(html.contains("max(0, 36 − 3 committed − 0 buffer) = 33 · 50 % = 16"), "{html}");
+
+    // Bad feeds change nothing.
+    let feeds = format!(
+        "SELECT count(*) FROM connections WHERE id = {shop} AND location_feeds = jsonb_build_object('{h}', '{back_room}')"
+    );
+    assert_eq!(w.app.scalar(&feeds).await, 1);
+    let rival = w.prokip.create_business(&mocks::prokip::NewBusiness {
+        username: "rival2".into(),
+        password: "rival-password".into(),
+        business_name: None,
+        locations: None,
+        allow_overselling: None,
+    });
+    let rival = rival.unwrap().location_ids[0].to_string();
+    for (id, form, message) in [
+        (
+            shop,
+            vec![(format!("feed-{h}"), "gid://shopify/Location/1".to_owned())],
+            "is not an active location of this shop",
+        ),
+        (shop, vec![(format!("feed-{rival}"), back_room.clone())], "is not one of your Prokip business's locations"),
+        (
+            shop,
+            vec![(format!("feed-{m}"), back_room.clone()), (format!("feed-{h}"), back_room.clone())],
+            "At least one source must feed Shop location",
+        ),
+        (woo, vec![(format!("feed-{h}"), back_room.clone())], "Only a Shopify shop has locations to choose from"),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let back = post(&w, &format!("/connections/{id}/feeds"), &form).await;
+        assert!(back.starts_with("/connections?error="), "{form:?}: {back}");
+        assert!(page(&w, &back).await.contains(message), "{form:?}: {back}");
+    }
+    // A Prokip location of the business the shop does not draw on.
+    assert!(post(&w, &format!("/connections/{shop}/sources"), &[("source", m.as_str())]).await.contains("notice="));
+    let back = post(&w, &format!("/connections/{shop}/feeds"), &[(&format!("feed-{h}"), back_room.as_str())]).await;
+    assert!(page(&w, &back).await.contains("Warehouse is not one of this store's sources"), "{back}");
+    assert_eq!(w.app.scalar(&feeds).await, 1, "nothing changed");
+}
+
+/// (the shop's own location, another location of the shop, WooCommerce) for [`SKU`].
+fn three(w: &World, own: &str, other: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
+    (
+        w.shopify.available_at(sm::DEMO_SHOP, SKU, own),
+        w.shopify.available_at(sm::DEMO_SHOP, SKU, other),
+        w.woo.stock_of(wm::DEMO_STORE, SKU),
+    )
+}
+
+async fn expect_three(w: &World, own: &str, other: &str, what: &str, want: (i64, i64, i64)) {
+    let want = (Some(want.0), Some(want.1), Some(want.2));
+    w.eventually(30, what, || async { three(w, own, other) == want }).await;
+}

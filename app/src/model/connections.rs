@@ -30,6 +30,15 @@ pub struct SourceChoice {
     pub drawn: bool,
     /// The store's orders are sold at this location.
     pub sells: bool,
+    /// The Shopify location this source feeds (a Shopify shop's; `None` for other stores).
+    pub feeds: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreLocationChoice {
+    pub id: String,
+    pub name: String,
+    pub chosen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +66,8 @@ pub struct StoreView {
     /// The business's locations, each with whether this store draws on it and sells at it
     /// (empty while Prokip's location is not chosen).
     pub sources: Vec<SourceChoice>,
+    /// A Shopify shop's active locations as last read, the one its stock is written at marked.
+    pub store_locations: Vec<StoreLocationChoice>,
     pub last_sync: Option<String>,
     pub last_webhook_at: Option<String>,
     /// The webhook topics subscribed at the last check (`None`: not checked yet), each with the

@@ -23,7 +23,8 @@ pub use activity::{ActivityKind, ActivityStatus};
 pub use api_token::{ApiTokenView, TOKEN_LIFETIMES, TokenScope, TokenState};
 pub use connection::ConnectionStatus;
 pub use connections::{
-    ConnectionsView, LocationOption, ProkipView, SourceChoice, StoreView, WebhookTopicView, store_health,
+    ConnectionsView, LocationOption, ProkipView, SourceChoice, StoreLocationChoice, StoreView, WebhookTopicView,
+    store_health,
 };
 pub use error::AppError;
 pub use flash::{FlashView, IN_PLACE_HEADER, InPlaceAnswer};

@@ -8,7 +8,7 @@ use crate::components::post_form::PostForm;
 use crate::{
     api::load_connections,
     components::form::TextField,
-    model::{ConnectionsView, ProkipView, SourceChoice, StoreView, WebhookTopicView},
+    model::{ConnectionsView, ProkipView, SourceChoice, StoreLocationChoice, StoreView, WebhookTopicView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -229,6 +229,57 @@ fn SourcesForm(id: i64, choices: Vec<SourceChoice>) -> impl IntoView {
     })
 }
 
+/// Which of a Shopify shop's locations its stock is written at; shown when it has more than one.
+#[component]
+fn StoreLocationForm(id: i64, choices: Vec<StoreLocationChoice>) -> impl IntoView {
+    (choices.len() > 1).then(|| {
+        let options = choices
+            .iter()
+            .map(|c| view! { <option value=c.id.clone() selected=c.chosen>{c.name.clone()}</option> })
+            .collect_view();
+        view! {
+            <PostForm action=format!("/connections/{id}/store-location") class="inline-form store-location">
+                <label for=format!("store-location-{id}")>"Shopify location"</label>
+                <select id=format!("store-location-{id}") name="location">{options}</select>
+                <button type="submit">"Write stock here"</button>
+                <small class="muted">"Where this shop's available quantities are written. Items not stocked at that location are listed in Activity."</small>
+            </PostForm>
+        }
+    })
+}
+
+/// Which of a Shopify shop's locations each of its Prokip sources feeds; shown when the shop has
+/// more than one location and the store more than one source.
+#[component]
+fn FeedsForm(id: i64, sources: Vec<SourceChoice>, shop: Vec<StoreLocationChoice>) -> impl IntoView {
+    let drawn: Vec<SourceChoice> = sources.into_iter().filter(|s| s.drawn).collect();
+    (shop.len() > 1 && drawn.len() > 1).then(|| {
+        let rows = drawn
+            .into_iter()
+            .map(|s| {
+                let field = format!("feed-{}-{id}", s.id);
+                let options = shop
+                    .iter()
+                    .map(|l| {
+                        view! { <option value=l.id.clone() selected=s.feeds.as_deref() == Some(l.id.as_str())>{l.name.clone()}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <label for=field.clone()>{format!("{} feeds", s.name)}</label>
+                    <select id=field name=format!("feed-{}", s.id)>{options}</select>
+                }
+            })
+            .collect_view();
+        view! {
+            <PostForm action=format!("/connections/{id}/feeds") class="inline-form store-feeds">
+                {rows}
+                <button type="submit">"Save feeds"</button>
+                <small class="muted">"Each Shopify location is written the stock of the Prokip locations feeding it, added up, by this store's rules."</small>
+            </PostForm>
+        }
+    })
+}
+
 /// One of a store's two switches: a plain form posting the opposite of its state.
 #[component]
 fn Switch(id: i64, action: &'static str, on: bool, what: &'static str) -> impl IntoView {
@@ -265,6 +316,7 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                 <dt>"Order import"</dt>
                 <dd data-testid="order-import">{order_import_fact(s.order_import_enabled, s.orders_waiting)}</dd>
                 {sources_fact(&s.sources).map(|f| view! { <dt>"Stock from"</dt><dd data-testid="store-sources">{f}</dd> })}
+                {s.store_locations.iter().find(|l| l.chosen).map(|l| view! { <dt>"Shopify location"</dt><dd data-testid="store-location">{l.name.clone()}</dd> })}
             </dl>
             <div class="store-actions">
                 {if s.in_review {
@@ -289,6 +341,8 @@ fn StoreRow(s: StoreView) -> impl IntoView {
                     <small class="muted">"Offered: Prokip's stock less unpaid orders and the buffer; 0 while that is below the minimum, else the share of it (rounded down), at most the maximum."</small>
                 </PostForm>
                 <SourcesForm id choices=s.sources.clone() />
+                <StoreLocationForm id choices=s.store_locations.clone() />
+                <FeedsForm id sources=s.sources.clone() shop=s.store_locations.clone() />
                 <details class="danger-zone">
                     <summary>"Disconnect…"</summary>
                     <PostForm action=format!("/connections/{id}/disconnect") class="stack">

@@ -73,9 +73,13 @@ impl MocksProcess {
         r.json().await.unwrap()
     }
 
-    async fn post(&self, url: String, body: &Value) {
+    /// Posts `body`; the answer's JSON (`null` when it has none).
+    async fn post(&self, url: String, body: &Value) -> Value {
         let r = self.http.post(&url).json(body).send().await.unwrap_or_else(|e| panic!("POST {url}: {e}"));
-        assert!(r.status().is_success(), "POST {url}: {} {}", r.status(), r.text().await.unwrap_or_default());
+        let status = r.status();
+        let text = r.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {url}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
     fn bases(&self) -> [&str; 3] {
@@ -121,17 +125,38 @@ impl MocksProcess {
         .await;
     }
 
-    /// Available quantity per SKU a Shopify shop shows at its (only) location.
+    /// Available quantity per SKU a Shopify shop shows at its first location.
     pub async fn shop_quantities(&self, shop: &str) -> HashMap<String, i64> {
         let state = self.get(format!("{}/_control/shops/{shop}/state", self.shopify)).await;
+        let first = state["locations"][0]["id"].as_str().unwrap_or_default().to_owned();
         let variants = state["variants"].as_array().cloned().unwrap_or_default();
         variants
             .iter()
             .filter_map(|v| {
-                let qty = v["inventory"].as_object()?.values().next()?.as_i64()?;
+                let qty = v["inventory"][first.as_str()].as_i64()?;
                 Some((v["sku"].as_str()?.to_owned(), qty))
             })
             .collect()
+    }
+
+    /// Opens another location of the demo Prokip business, stocked with the generated catalog of
+    /// `skus` (the same SKUs and quantities as the first); its id.
+    pub async fn add_prokip_location(&self, name: &str, skus: usize) -> i64 {
+        let made = self.post(format!("{}/_control/locations", self.prokip), &json!({ "name": name })).await;
+        let id = made["location_id"].as_i64().expect("a location id");
+        self.post(format!("{}/_control/seed", self.prokip), &json!({ "location_id": id, "skus": skus })).await;
+        id
+    }
+
+    /// Opens another location in a Shopify shop, every variant stocked there at 0; its gid.
+    pub async fn add_shop_location(&self, shop: &str, name: &str) -> String {
+        let made = self
+            .post(
+                format!("{}/_control/shops/{shop}/locations", self.shopify),
+                &json!({ "name": name, "stock_all": true }),
+            )
+            .await;
+        made["location_id"].as_str().expect("a location gid").to_owned()
     }
 
     /// Stock quantity per SKU a WooCommerce store shows (simple products and variations).

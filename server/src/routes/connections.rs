@@ -91,6 +91,36 @@ pub async fn set_sources(
 }
 
 #[derive(Deserialize)]
+pub struct StoreLocationForm {
+    #[serde(default)]
+    location: String,
+}
+
+/// A Shopify shop's location its stock is written at (`location`: the shop's location id).
+pub async fn set_store_location(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<StoreLocationForm>,
+) -> Response {
+    back(connect::set_store_location(&state, user.account_id, id, &f.location).await)
+}
+
+/// Which Shopify location each Prokip source feeds: `feed-<Prokip location id>` = the shop's
+/// location id, once per source.
+pub async fn set_feeds(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = connect::FeedsForm {
+        feeds: fields.iter().filter_map(|(k, v)| Some((k.strip_prefix("feed-")?, v.as_str()))).collect(),
+    };
+    back(connect::set_feeds(&state, user.account_id, id, &form).await)
+}
+
+#[derive(Deserialize)]
 pub struct DisconnectForm {
     #[serde(default)]
     confirm: String,

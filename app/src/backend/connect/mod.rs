@@ -16,7 +16,10 @@ use crate::{
         sync::{allocation::Rules, sources::Sources},
         time::{Shown, Zone},
     },
-    model::{ConnectionsView, LocationOption, ProkipView, PushReason, SourceChoice, StoreView, WebhookTopicView},
+    model::{
+        ConnectionsView, LocationOption, ProkipView, PushReason, SourceChoice, StoreLocationChoice, StoreView,
+        WebhookTopicView,
+    },
 };
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -71,6 +74,11 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
         let webhooks = webhook_topics(state, &c, &zone).await?;
         let orders_waiting = webhook_events::count_paused(&state.db, c.id).await?;
         let sources = source_choices(&c, account_location, &locations);
+        let store_locations = c
+            .store_locations()
+            .into_iter()
+            .map(|(id, name)| StoreLocationChoice { chosen: c.location_id.as_deref() == Some(id.as_str()), id, name })
+            .collect();
         stores.push(StoreView {
             id: c.id,
             platform: c.platform.as_str().to_owned(),
@@ -86,6 +94,7 @@ pub async fn view(state: &AppState, account_id: i64) -> Result<ConnectionsView, 
             publish_max: c.publish_max,
             zero_below: c.zero_below,
             sources,
+            store_locations,
             last_sync: when(c.last_sync),
             last_webhook_at: when(c.last_webhook_at),
             webhooks,
@@ -105,6 +114,11 @@ fn source_choices(
 ) -> Vec<SourceChoice> {
     let Some(account_location) = account_location else { return Vec::new() };
     let sources = Sources::of(c, account_location);
+    // The Shopify location each source feeds (the shop's own when it feeds no other).
+    let targets = crate::backend::sync::sources::Target::all(c, account_location);
+    let feeds_of = |l: i64| {
+        targets.iter().find(|t| t.sources.from.contains(&l)).and_then(|t| t.location.clone()).or(c.location_id.clone())
+    };
     let mut choices: Vec<SourceChoice> = locations
         .iter()
         .map(|l| SourceChoice {
@@ -112,10 +126,17 @@ fn source_choices(
             name: l.name.clone(),
             drawn: sources.from.contains(&l.id),
             sells: sources.sell_at == l.id,
+            feeds: feeds_of(l.id),
         })
         .collect();
     for l in sources.from.iter().filter(|l| !locations.iter().any(|o| o.id == **l)) {
-        choices.push(SourceChoice { id: *l, name: format!("location {l}"), drawn: true, sells: sources.sell_at == *l });
+        choices.push(SourceChoice {
+            id: *l,
+            name: format!("location {l}"),
+            drawn: true,
+            sells: sources.sell_at == *l,
+            feeds: feeds_of(*l),
+        });
     }
     choices
 }
@@ -186,6 +207,21 @@ pub enum ManageError {
         "This store's locations were changed meanwhile (in another tab?): nothing was saved. Reload the page and choose again."
     )]
     SourcesChanged,
+    #[error("Only a Shopify shop has locations to choose from; a WooCommerce store keeps one stock per product.")]
+    NoStoreLocations,
+    #[error(
+        "“{0}” is not an active location of this shop: nothing was changed. The list below is what the shop has now."
+    )]
+    UnknownStoreLocation(String),
+    #[error("The shop could not be read to check its locations ({0}): nothing was changed. Try again in a moment.")]
+    StoreUnreadable(String),
+    #[error("{0} is not one of this store's sources: tick it under “Stock from” first. Nothing was changed.")]
+    NotASource(String),
+    #[error(
+        "At least one source must feed {0}, where this shop's stock is written; or choose another Shopify location for \
+         the shop first. Nothing was changed."
+    )]
+    NothingFeedsOwn(String),
     #[error("Tick the confirmation box to disconnect the store.")]
     NotConfirmed,
     #[error("Connect Prokip and choose its location first: a store's stock comes from Prokip's locations.")]
@@ -217,6 +253,7 @@ impl From<ManageError> for ServerError {
         match e {
             ManageError::Internal(e) => e,
             ManageError::NotFound => ServerError::from_error(Kind::NotFound, e),
+            ManageError::StoreUnreadable(_) => ServerError::from_error(Kind::BadGateway, e),
             other => ServerError::from_error(Kind::BadRequest, other),
         }
     }
@@ -408,6 +445,155 @@ pub async fn set_sources(
     let push = PushStock { account_id, skus: None, reason: PushReason::Manual };
     if let Err(e) = state.queues.push_stock(push).await {
         tracing::warn!(connection_id = id, error = %e, "push after a sources change not enqueued; the next reconcile will");
+    }
+    Ok(message)
+}
+
+/// Moves a Shopify shop's stock to another of its active locations (`location`: its id, as the
+/// shop gives it). The shop is read first, so only a location it has now is taken, and the list
+/// the page offers is refreshed. What the store showed at the old location is forgotten; the push
+/// enqueued at once reads the new location before writing it.
+pub async fn set_store_location(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    location: &str,
+) -> Result<String, ManageError> {
+    let conn = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    if conn.platform != crate::model::Platform::Shopify {
+        return Err(ManageError::NoStoreLocations);
+    }
+    let unreadable = |e: crate::backend::stores::StoreError| ManageError::StoreUnreadable(e.to_string());
+    let locations = Store::open(state, &conn).map_err(unreadable)?.locations().await.map_err(unreadable)?;
+    connections::set_store_locations(&state.db, id, &locations).await?;
+    let location = location.trim();
+    let Some((_, name)) = locations.iter().find(|(l, _)| l == location) else {
+        return Err(ManageError::UnknownStoreLocation(location.chars().take(60).collect()));
+    };
+    let message = format!("{}: stock is written at its location {name} from now on.", conn.store_url);
+    if conn.location_id.as_deref() == Some(location) {
+        return Ok(message);
+    }
+    let old = conn.location_id.as_deref().map_or_else(
+        || "none".to_owned(),
+        |l| {
+            locations
+                .iter()
+                .find(|(id, _)| id == l)
+                .map_or_else(|| "a location no longer active".to_owned(), |(_, n)| n.clone())
+        },
+    );
+    let detail = format!("{old} → {name}");
+    if !connections::set_store_location(&state.db, account_id, &conn, location, &detail).await? {
+        return Err(ManageError::SourcesChanged);
+    }
+    // A location no source feeds any more keeps what it shows: said, not silently left.
+    let still_fed = |l: &str| conn.feeds().values().any(|to| to == l);
+    let message = match conn.location_id.as_deref() {
+        Some(l) if locations.iter().any(|(id, _)| id == l) && !still_fed(l) => format!(
+            "{message} {old} is no longer written: it keeps what it shows now; set it to 0 in Shopify if it should not sell."
+        ),
+        _ => message,
+    };
+    // Should this enqueue fail, the next reconcile writes the new location.
+    let push = PushStock { account_id, skus: None, reason: PushReason::Manual };
+    if let Err(e) = state.queues.push_stock(push).await {
+        tracing::warn!(connection_id = id, error = %e, "push after a location change not enqueued; the next reconcile will");
+    }
+    Ok(message)
+}
+
+/// Which Shopify location each of a shop's Prokip sources feeds, as the form sends them: (the
+/// source's id, the Shopify location's id), both as typed.
+#[derive(Debug, Default)]
+pub struct FeedsForm<'a> {
+    pub feeds: Vec<(&'a str, &'a str)>,
+}
+
+/// Sets which of a Shopify shop's locations each of its Prokip sources feeds: each location is
+/// written the sum of the sources feeding it, by the store's rules. The shop is read first (only a
+/// location it has now is taken); at least one source must feed the shop's own location. A change
+/// is a history row for the store's SKUs and pushes at once; what the other locations showed is
+/// read again before they are written.
+pub async fn set_feeds(
+    state: &AppState,
+    account_id: i64,
+    id: i64,
+    form: &FeedsForm<'_>,
+) -> Result<String, ManageError> {
+    let conn = connections::get(&state.db, account_id, id).await?.ok_or(ManageError::NotFound)?;
+    if conn.platform != crate::model::Platform::Shopify {
+        return Err(ManageError::NoStoreLocations);
+    }
+    let cfg = prokip_configs::for_account(&state.db, account_id).await?;
+    let Some((account_location, directory)) = cfg.and_then(|c| Some((c.location_id?, c.read_directory().locations)))
+    else {
+        return Err(ManageError::NoProkipLocation);
+    };
+    let prokip_name =
+        |l: i64| directory.iter().find(|(id, _)| *id == l).map_or_else(|| format!("location {l}"), |(_, n)| n.clone());
+    let unreadable = |e: crate::backend::stores::StoreError| ManageError::StoreUnreadable(e.to_string());
+    let shop = Store::open(state, &conn).map_err(unreadable)?.locations().await.map_err(unreadable)?;
+    connections::set_store_locations(&state.db, id, &shop).await?;
+    let shop_name = |l: &str| shop.iter().find(|(id, _)| id == l).map_or_else(|| l.to_owned(), |(_, n)| n.clone());
+    let own = conn.location_id.clone().unwrap_or_default();
+    let sources = Sources::of(&conn, account_location);
+    let mut feeds = std::collections::BTreeMap::new();
+    for (raw, to) in &form.feeds {
+        let source = raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|l| directory.iter().any(|(id, _)| id == l))
+            .ok_or_else(|| ManageError::UnknownLocation(raw.trim().chars().take(40).collect()))?;
+        if !sources.from.contains(&source) {
+            return Err(ManageError::NotASource(prokip_name(source)));
+        }
+        let to = to.trim();
+        if !shop.iter().any(|(l, _)| l == to) {
+            return Err(ManageError::UnknownStoreLocation(to.chars().take(60).collect()));
+        }
+        if to != own {
+            feeds.insert(source, to.to_owned());
+        }
+    }
+    if sources.from.iter().all(|l| feeds.contains_key(l)) {
+        return Err(ManageError::NothingFeedsOwn(shop_name(&own)));
+    }
+    let words = |f: &std::collections::BTreeMap<i64, String>| {
+        sources
+            .from
+            .iter()
+            .map(|l| format!("{} into {}", prokip_name(*l), shop_name(f.get(l).map_or(own.as_str(), String::as_str))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let message = format!("{}: {}.", conn.store_url, words(&feeds));
+    let before: std::collections::BTreeMap<i64, String> =
+        conn.feeds().into_iter().filter(|(l, to)| sources.from.contains(l) && *to != own).collect();
+    if feeds == before {
+        return Ok(message);
+    }
+    let detail = format!("{} → {}", words(&before), words(&feeds));
+    if !connections::set_feeds(&state.db, account_id, &conn, &feeds, &detail).await? {
+        return Err(ManageError::SourcesChanged);
+    }
+    // A location no source feeds any more keeps what it shows: said, not silently left.
+    let mut left: Vec<String> =
+        before.values().filter(|l| !feeds.values().any(|to| to == *l)).map(|l| shop_name(l)).collect();
+    left.sort();
+    left.dedup();
+    let message = if left.is_empty() {
+        message
+    } else {
+        format!(
+            "{message} {} no longer written: each keeps what it shows now; set it to 0 in Shopify if it should not sell.",
+            if left.len() == 1 { format!("{} is", left[0]) } else { format!("{} are", left.join(", ")) }
+        )
+    };
+    let push = PushStock { account_id, skus: None, reason: PushReason::Manual };
+    if let Err(e) = state.queues.push_stock(push).await {
+        tracing::warn!(connection_id = id, error = %e, "push after a feeds change not enqueued; the next reconcile will");
     }
     Ok(message)
 }

@@ -104,7 +104,15 @@ pub async fn finish(
     }
     let tokens = app.exchange_code(&callback.shop, &callback.code).await?;
     let client = app.client(&callback.shop, tokens.access.clone());
-    let location = client.locations().await?.into_iter().find(|l| l.is_active).map(|l| l.id);
+    let locations: Vec<(String, String)> =
+        client.locations().await?.into_iter().filter(|l| l.is_active).map(|l| (l.id, l.name)).collect();
+    // A shop connected again keeps the location chosen for it while that is still active.
+    let chosen = connections::by_store(&state.db, Platform::Shopify, callback.shop.as_str())
+        .await?
+        .filter(|c| c.account_id == account_id)
+        .and_then(|c| c.location_id)
+        .filter(|l| locations.iter().any(|(id, _)| id == l));
+    let location = chosen.or_else(|| locations.first().map(|(id, _)| id.clone()));
     let new = NewConnection {
         platform: Platform::Shopify,
         store_url: callback.shop.as_str().to_owned(),
@@ -117,6 +125,7 @@ pub async fn finish(
         SaveError::OwnedByAnotherAccount => ShopifyConnectError::OwnedElsewhere,
         SaveError::Db(e) => e.into(),
     })?;
+    connections::set_store_locations(&state.db, conn.id, &locations).await?;
     if let Err(reason) = ShopifyStore::new(client, conn.location_id.clone()).register_webhooks(state).await {
         connections::set_status(&state.db, conn.id, ConnectionStatus::NeedsAttention, Some(&reason)).await?;
     }

@@ -46,6 +46,29 @@ pub struct Model {
     pub source_locations: Vec<i64>,
     /// The Prokip location this store's orders are sold at (`None`: its first source).
     pub sell_location: Option<i64>,
+    /// A Shopify shop's active locations as last read: `[[id, name], …]` ([`Model::store_locations`]).
+    #[sea_orm(column_name = "store_locations")]
+    pub store_locations_json: Option<Json>,
+    /// Prokip location id → the Shopify location it feeds, when not the shop's own
+    /// ([`Model::feeds`]).
+    #[sea_orm(column_name = "location_feeds")]
+    pub location_feeds_json: Json,
+}
+
+impl Model {
+    /// Which Shopify location each Prokip source feeds, for those that do not feed the shop's own.
+    pub fn feeds(&self) -> std::collections::BTreeMap<i64, String> {
+        serde_json::from_value::<std::collections::BTreeMap<String, String>>(self.location_feeds_json.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+            .collect()
+    }
+
+    /// The shop's active locations as last read: (id, name); empty when never read.
+    pub fn store_locations(&self) -> Vec<(String, String)> {
+        self.store_locations_json.clone().and_then(|j| serde_json::from_value(j).ok()).unwrap_or_default()
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -254,6 +277,105 @@ pub async fn set_sources(
     Ok(true)
 }
 
+/// Keeps the shop's active locations just read.
+pub async fn set_store_locations<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    locations: &[(String, String)],
+) -> Result<(), DbErr> {
+    let json = serde_json::to_value(locations).map_err(|e| DbErr::Custom(e.to_string()))?;
+    Entity::update_many()
+        .col_expr(Column::StoreLocationsJson, Expr::value(json))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Moves the store's stock to another of its locations, if it is still at `before`'s (`false`:
+/// changed meanwhile or not the account's), once any push under way has ended. What we knew the
+/// store's locations had is forgotten (the next push reads them before writing), and `detail` ("Shop location → Warehouse") is the history row for the
+/// store's SKUs, in the same transaction.
+pub async fn set_store_location(
+    db: &DatabaseConnection,
+    account_id: i64,
+    before: &Model,
+    location: &str,
+    detail: &str,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    // After any push under way: it would put the old location's numbers back into the cache.
+    super::locks::stock_push(&txn, account_id).await?;
+    let updated = Entity::update_many()
+        .col_expr(Column::LocationId, Expr::value(location))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(before.id))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(match &before.location_id {
+            Some(l) => Column::LocationId.eq(l.clone()),
+            None => Column::LocationId.is_null(),
+        })
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(false);
+    }
+    super::inventory_cache::forget_store(&txn, before.id).await?;
+    super::location_cache::forget_connection(&txn, before.id).await?;
+    let row = Merchant {
+        connection_id: before.id,
+        sku: None,
+        kind: Kind::StoreLocation,
+        before: None,
+        after: None,
+        detail: Some(detail),
+    };
+    sku_history::record_merchant(&txn, row).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Sets which Shopify location each Prokip source feeds, if the feeds are still `before`'s
+/// (`false`: changed meanwhile or not the account's); `detail` is the history row for the store's
+/// SKUs, in the same transaction, which also forgets what the other locations showed.
+pub async fn set_feeds(
+    db: &DatabaseConnection,
+    account_id: i64,
+    before: &Model,
+    feeds: &std::collections::BTreeMap<i64, String>,
+    detail: &str,
+) -> Result<bool, DbErr> {
+    let json: serde_json::Map<String, serde_json::Value> =
+        feeds.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+    let txn = db.begin().await?;
+    // After any push under way: it would put what it wrote back into the cache forgotten below.
+    super::locks::stock_push(&txn, account_id).await?;
+    let updated = Entity::update_many()
+        .col_expr(Column::LocationFeedsJson, Expr::value(serde_json::Value::Object(json)))
+        .col_expr(Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(Column::Id.eq(before.id))
+        .filter(Column::AccountId.eq(account_id))
+        .filter(Column::LocationFeedsJson.eq(before.location_feeds_json.clone()))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(false);
+    }
+    // A location now fed may hold anything since we last wrote it: read before written.
+    super::location_cache::forget_connection(&txn, before.id).await?;
+    let row = Merchant {
+        connection_id: before.id,
+        sku: None,
+        kind: Kind::Sources,
+        before: None,
+        after: None,
+        detail: Some(detail),
+    };
+    sku_history::record_merchant(&txn, row).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// Marks a store as uninstalled: credentials are purged, history is kept.
 pub async fn mark_uninstalled<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
     Entity::update_many()
@@ -341,7 +463,7 @@ pub async fn disconnect<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) ->
     if get(db, account_id, id).await?.is_none_or(|c| c.status == ConnectionStatus::Disconnected) {
         return Ok(false);
     }
-    for table in ["sku_map", "inventory_cache", "commitments"] {
+    for table in ["sku_map", "inventory_cache", "location_cache", "commitments"] {
         let sql = format!("DELETE FROM {table} WHERE connection_id = $1");
         db.execute_raw(sea_orm::Statement::from_sql_and_values(db.get_database_backend(), sql, [id.into()])).await?;
     }

@@ -104,6 +104,11 @@ pub async fn forget<C: ConnectionTrait>(db: &C, connection_id: i64, skus: &[Stri
         .map(|_| ())
 }
 
+/// Forgets everything cached of a store (its stock moved to another location).
+pub async fn forget_store<C: ConnectionTrait>(db: &C, connection_id: i64) -> Result<(), DbErr> {
+    Entity::delete_many().filter(Column::ConnectionId.eq(connection_id)).exec(db).await.map(|_| ())
+}
+
 /// `commitments` → its connection (whose account owns the row).
 fn commitment_store() -> RelationDef {
     commitments::Entity::belongs_to(connections::Entity)
@@ -124,7 +129,8 @@ pub async fn committed_by_location<C: ConnectionTrait>(
 ) -> Result<HashMap<i64, HashMap<String, i64>>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT COALESCE(c.sell_location, c.source_locations[1], $2) AS location, m.sku, sum(m.qty)::bigint
+        "SELECT CASE WHEN c.sell_location = ANY(c.source_locations) THEN c.sell_location
+                     ELSE COALESCE(c.source_locations[1], $2) END AS location, m.sku, sum(m.qty)::bigint
          FROM commitments m JOIN connections c ON c.id = m.connection_id AND c.account_id = $1
          WHERE $3::text[] IS NULL OR m.sku = ANY($3)
          GROUP BY 1, 2",

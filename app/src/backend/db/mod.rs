@@ -11,6 +11,7 @@ pub mod commitments;
 pub mod connections;
 pub mod inventory_cache;
 pub mod job_queues;
+pub mod location_cache;
 pub mod locks;
 pub mod login_failures;
 pub mod overview;

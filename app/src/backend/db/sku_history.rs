@@ -34,10 +34,13 @@ pub enum Kind {
     /// A store's source locations or sell location changed (`detail`: "before → after" in words;
     /// `sku` is NULL).
     Sources,
+    /// A Shopify shop's stock moved to another of its locations (`detail`: "before → after";
+    /// `sku` is NULL).
+    StoreLocation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Prokip,
         Kind::StoreWrite,
         Kind::Drift,
@@ -48,6 +51,7 @@ impl Kind {
         Kind::Buffer,
         Kind::Rules,
         Kind::Sources,
+        Kind::StoreLocation,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -62,6 +66,7 @@ impl Kind {
             Kind::Buffer => "buffer",
             Kind::Rules => "rules",
             Kind::Sources => "sources",
+            Kind::StoreLocation => "store-location",
         }
     }
 

@@ -178,6 +178,14 @@ impl Store {
         }
     }
 
+    /// The store's active locations, (id, name); a WooCommerce store has none to choose from.
+    pub async fn locations(&self) -> Result<Vec<(String, String)>, StoreError> {
+        match self {
+            Store::Shopify(s) => s.locations().await,
+            Store::WooCommerce(_) => Ok(Vec::new()),
+        }
+    }
+
     /// Whether the store has somewhere to hold stock (a Shopify shop needs an active location).
     pub fn can_hold_stock(&self) -> Result<(), StoreError> {
         match self {
@@ -191,6 +199,27 @@ impl Store {
         match self {
             Store::Shopify(s) => s.stock_levels(maps).await,
             Store::WooCommerce(s) => s.stock_levels(maps).await,
+        }
+    }
+
+    /// What a Shopify shop's location `location` shows for each mapped SKU (a WooCommerce store
+    /// has no other location: [`StoreError::NoLocation`]).
+    pub async fn stock_levels_at(
+        &self,
+        location: &str,
+        maps: &[MappedSku],
+    ) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        match self {
+            Store::Shopify(s) => s.stock_levels_at(location, maps).await,
+            Store::WooCommerce(_) => Err(StoreError::NoLocation),
+        }
+    }
+
+    /// Writes the planned quantities at a Shopify shop's location `location`.
+    pub async fn write_stock_at(&self, location: &str, planned: Vec<Planned>) -> Result<Written, StoreError> {
+        match self {
+            Store::Shopify(s) => s.write_stock_at(location, planned).await,
+            Store::WooCommerce(_) => Err(StoreError::NoLocation),
         }
     }
 

@@ -263,9 +263,19 @@ pub(super) async fn read_prokip(state: &AppState, account_id: i64) -> Result<Vec
     Ok(variations)
 }
 
+/// The store's variants; a Shopify shop's active locations are read and kept too (the
+/// Connections page offers them), and a failure to read those fails nothing.
 async fn read_store(state: &AppState, conn: &connections::Model) -> Result<Vec<StoreVariant>, SyncError> {
     let failed = |e: StoreError| SyncError::Store(format!("{}: {e}", conn.store_url));
-    Store::open(state, conn).map_err(failed)?.variants().await.map_err(failed)
+    let store = Store::open(state, conn).map_err(failed)?;
+    let variants = store.variants().await.map_err(failed)?;
+    if conn.platform == crate::model::Platform::Shopify {
+        match store.locations().await {
+            Ok(locations) => connections::set_store_locations(&state.db, conn.id, &locations).await?,
+            Err(e) => tracing::warn!(connection_id = conn.id, error = %e, "the shop's locations could not be read"),
+        }
+    }
+    Ok(variants)
 }
 
 async fn index_store(

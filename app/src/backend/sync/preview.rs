@@ -3,10 +3,15 @@
 //! read), with totals per kind of change; and "Start syncing", which ends a store's first-sync
 //! review by turning its stock updates on and pushing every SKU.
 
-use super::{reconcile, sources::Sources, stock::holdings, triggers};
+use super::{
+    reconcile,
+    sources::{Sources, Target},
+    stock::holdings,
+    triggers,
+};
 use crate::{
     backend::{
-        db::{catalog, connections, inventory_cache, prokip_configs, sku_map},
+        db::{catalog, connections, inventory_cache, location_cache, prokip_configs, sku_map},
         error::{Kind, ServerError},
         jobs::PushStock,
         state::AppState,
@@ -137,7 +142,9 @@ async fn plan(state: &AppState, conn: &connections::Model) -> Result<(Vec<Previe
     let maps = sku_map::for_connection(&state.db, conn.id, None).await?;
     // Read as a manual full push would (a Prokip change this notices is kept with that cause).
     let full = PushStock { account_id: conn.account_id, skus: None, reason: PushReason::Manual };
-    let sources = Sources::of(conn, location);
+    // What the store's own location is written (a Shopify shop's other locations are not previewed).
+    let sources =
+        Target::all(conn, location).into_iter().next().map_or_else(|| Sources::of(conn, location), |t| t.sources);
     let holdings = holdings(state, &full, location, &sources.from).await?;
     let rules = super::allocation::Rules::of(conn);
     let (shows, problem) = match live_levels(state, conn, &maps).await {
@@ -193,6 +200,8 @@ pub async fn start_syncing(state: &AppState, account_id: i64, connection_id: i64
             format!("The store could not be read, so syncing was not started ({e}). Try again in a moment."),
         )
     })?;
+    // The shop's other locations (a Prokip source feeding each) are read before they are written.
+    location_cache::forget_connection(&state.db, conn.id).await?;
     if !connections::set_sync_enabled(&state.db, account_id, conn.id, true).await? {
         return Err(not_found());
     }

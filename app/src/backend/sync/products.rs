@@ -3,7 +3,7 @@
 
 use super::{
     allocation::Rules,
-    sources::{Holdings, Sources},
+    sources::{Holdings, Sources, Target},
 };
 use crate::{
     backend::{
@@ -65,7 +65,7 @@ pub async fn view(
                     .map(|s| StoreCell {
                         published: match &holdings {
                             Some((h, location)) => h
-                                .for_store(&Sources::of(s, *location), &r.sku)
+                                .for_store(&own_sources(s, *location), &r.sku)
                                 .map(|(q, committed)| Rules::of(s).publish(q, committed)),
                             None => qty.map(|q| Rules::of(s).publish(q, r.committed)),
                         },
@@ -107,6 +107,15 @@ pub async fn view(
     })
 }
 
+/// The sources feeding the store's own location (a Shopify shop's other locations are on the SKU
+/// page).
+fn own_sources(store: &connections::Model, account_location: i64) -> Sources {
+    Target::all(store, account_location)
+        .into_iter()
+        .next()
+        .map_or_else(|| Sources::of(store, account_location), |t| t.sources)
+}
+
 /// What the page's SKUs hold per location, when a store draws on other locations than the
 /// account's (`None`: every store draws on the account's location alone, whose quantities and
 /// commitments the page's rows already have).
@@ -120,6 +129,7 @@ async fn holdings(
     let Some(location) = prokip_configs::for_account(&state.db, account_id).await?.and_then(|c| c.location_id) else {
         return Ok(None);
     };
+    // Any store selling elsewhere moves commitments away from the account's location too.
     if stores.iter().all(|s| Sources::of(s, location).is_default(location)) {
         return Ok(None);
     }

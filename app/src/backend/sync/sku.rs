@@ -8,11 +8,11 @@ use super::{
     history,
     products::ago,
     sku_history::{self as shown, CHART_DAYS, Side},
-    sources::Sources,
+    sources::{Sources, Target},
 };
 use crate::{
     backend::{
-        db::{activity, catalog, connections, prokip_configs, sku_detail, sku_history},
+        db::{activity, catalog, connections, location_cache, prokip_configs, sku_detail, sku_history},
         error::{Kind, ServerError},
         state::AppState,
         time::Zone,
@@ -55,14 +55,31 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
     let at_locations: std::collections::HashMap<i64, Decimal> =
         at_locations.iter_mut().filter_map(|(l, m)| Some((*l, m.remove(sku)?))).collect();
     let now = chrono::Utc::now();
-    let store_views = sides
-        .iter()
-        .filter_map(|side| {
-            let conn = stores.iter().find(|c| c.id == side.connection_id)?;
-            let store_sku = side.store_sku.clone();
-            let sources = account_location.map(|l| Sources::of(conn, l));
-            // Orders hold stock at the location their store sells at: those of this store's sources.
-            let sells_into = |holder: i64| match (&sources, account_location) {
+    let mut store_views = Vec::new();
+    for side in &sides {
+        let Some(conn) = stores.iter().find(|c| c.id == side.connection_id) else { continue };
+        let store_sku = side.store_sku.clone();
+        // The store's own location first, then any other Shopify location its sources feed.
+        let targets = account_location.map(|l| Target::all(conn, l)).unwrap_or_default();
+        let rules = Rules::of(conn);
+        let mut rows: Vec<Place> = vec![(
+            label(conn.id),
+            targets.first().map(|t| &t.sources),
+            side.quantity,
+            side.quantity_at.map(|at| ago(now - at)),
+        )];
+        for t in targets.iter().skip(1) {
+            let Some(at) = t.location.as_deref() else { continue };
+            let shows = match &store_sku {
+                Some(k) => location_cache::get(db, conn.id, at, Some(std::slice::from_ref(k))).await?.get(k).copied(),
+                None => None,
+            };
+            let name = conn.store_locations().into_iter().find(|(id, _)| id == at).map_or(at.to_owned(), |(_, n)| n);
+            rows.push((format!("{} at {name}", label(conn.id)), Some(&t.sources), shows, None));
+        }
+        for (row_label, sources, shows, shows_at) in rows {
+            // Orders hold stock at the location their store sells at: those of these sources.
+            let sells_into = |holder: i64| match (sources, account_location) {
                 (Some(s), Some(l)) => {
                     let at = stores.iter().find(|c| c.id == holder).map_or(l, |c| Sources::of(c, l).sell_at);
                     s.from.contains(&at)
@@ -74,44 +91,27 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
                 .filter(|h| Some(&h.sku) == store_sku.as_ref() && sells_into(h.connection_id))
                 .map(|h| h.qty)
                 .sum();
-            let (qty, sources) = match (&sources, account_location) {
-                (Some(s), Some(l)) if !s.is_default(l) => {
-                    // The account's location as the catalog index has it, the others as last read.
-                    let part = |loc: i64| if loc == l { qty } else { at_locations.get(&loc).copied() };
-                    let parts: Vec<(i64, Decimal)> =
-                        s.from.iter().filter_map(|loc| Some((*loc, part(*loc)?))).collect();
-                    let sum: Decimal = parts.iter().map(|(_, q)| *q).sum();
-                    let name = |loc: i64| {
-                        directory
-                            .iter()
-                            .find(|(id, _)| *id == loc)
-                            .map_or_else(|| format!("location {loc}"), |(_, n)| n.clone())
-                    };
-                    let words =
-                        parts.iter().map(|(loc, q)| format!("{} {}", name(*loc), q.normalize())).collect::<Vec<_>>();
-                    let shown = (!parts.is_empty()).then(|| format!("{} = {}", words.join(" + "), sum.normalize()));
-                    (if parts.is_empty() { None } else { Some(sum) }, shown)
-                }
+            let (qty, sources) = match (sources, account_location) {
+                (Some(s), Some(l)) if !s.is_default(l) => added_up(s, l, qty, &at_locations, &directory),
                 _ => (qty, None),
             };
-            let rules = Rules::of(conn);
             let published = qty.filter(|_| store_sku.is_some()).map(|q| rules.publish(q, committed));
-            Some(SkuStoreView {
+            store_views.push(SkuStoreView {
                 sources,
-                label: label(conn.id),
+                label: row_label,
                 linked: side.manual.unwrap_or(false),
                 buffer: conn.safety_buffer,
                 committed,
                 rules: rules.summary(),
                 formula: qty.filter(|_| published.is_some()).map(|q| rules.formula(q, committed)),
                 published,
-                shows: side.quantity,
-                shows_at: side.quantity_at.map(|at| ago(now - at)),
+                shows,
+                shows_at,
                 receiving: conn.sync_enabled && conn.status == ConnectionStatus::Healthy,
-                store_sku,
-            })
-        })
-        .collect();
+                store_sku: store_sku.clone(),
+            });
+        }
+    }
     let location = cfg.and_then(|c| c.location_name);
     let zone = Zone::of_account(db, account_id).await?;
     let activity = activity::about_skus(db, account_id, &spellings, HISTORY_ROWS).await?;
@@ -148,6 +148,31 @@ pub async fn explain(state: &AppState, account_id: i64, sku: &str, page: u64) ->
         history_total: total,
         chart: shown::chart(now, &zone, &levels, &lines),
     })
+}
+
+/// One place a store shows the SKU: its label, the sources feeding it, and what it showed (when).
+type Place<'a> = (String, Option<&'a Sources>, Option<i64>, Option<String>);
+
+/// The sources' quantities added up, with the sum in words ("Main Shop 28 + Warehouse 8 = 36"):
+/// the account's location as the catalog index has it (`account_qty`), the others as last read.
+fn added_up(
+    sources: &Sources,
+    account_location: i64,
+    account_qty: Option<Decimal>,
+    at_locations: &std::collections::HashMap<i64, Decimal>,
+    directory: &[(i64, String)],
+) -> (Option<Decimal>, Option<String>) {
+    let part = |loc: i64| if loc == account_location { account_qty } else { at_locations.get(&loc).copied() };
+    let parts: Vec<(i64, Decimal)> = sources.from.iter().filter_map(|loc| Some((*loc, part(*loc)?))).collect();
+    if parts.is_empty() {
+        return (None, None);
+    }
+    let sum: Decimal = parts.iter().map(|(_, q)| *q).sum();
+    let name = |loc: i64| {
+        directory.iter().find(|(id, _)| *id == loc).map_or_else(|| format!("location {loc}"), |(_, n)| n.clone())
+    };
+    let words = parts.iter().map(|(loc, q)| format!("{} {}", name(*loc), q.normalize())).collect::<Vec<_>>();
+    (Some(sum), Some(format!("{} = {}", words.join(" + "), sum.normalize())))
 }
 
 async fn in_any_store(state: &AppState, account_id: i64, sku: &str) -> Result<bool, ServerError> {

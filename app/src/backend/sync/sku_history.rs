@@ -108,6 +108,10 @@ pub fn entry_view(e: &Entry, side: String, zone: &Zone) -> HistoryEntryView {
             format!("Stock from {}", e.detail.as_deref().unwrap_or("changed")),
             "changed by you, for every SKU of the store".to_owned(),
         ),
+        Some(Kind::StoreLocation) => (
+            format!("Shopify location {}", e.detail.as_deref().unwrap_or("changed")),
+            "changed by you: the store's stock is written there from now on".to_owned(),
+        ),
         None => (e.kind.clone(), e.cause.clone()),
     };
     HistoryEntryView { at: zone.show(e.at, Shown::DateTime), side, change, why, kind: e.kind.clone() }

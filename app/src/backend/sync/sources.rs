@@ -30,6 +30,39 @@ impl Sources {
     }
 }
 
+/// One place a store's stock is written: the store's own location (`location: None`; for a
+/// Shopify shop its chosen location) or another Shopify location some of its sources feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub location: Option<String>,
+    pub sources: Sources,
+}
+
+impl Target {
+    /// The store's targets, its own location first: the sources that feed no other Shopify
+    /// location feed the store's own. Should no source be left for it (the sources changed since
+    /// the feeds were set), the feeds are not used: the shop's own location is never left stale.
+    pub fn all(conn: &connections::Model, account_location: i64) -> Vec<Target> {
+        let sources = Sources::of(conn, account_location);
+        let feeds = conn.feeds();
+        let elsewhere = |l: &i64| feeds.get(l).filter(|to| conn.location_id.as_deref() != Some(to.as_str())).cloned();
+        let own: Vec<i64> = sources.from.iter().copied().filter(|l| elsewhere(l).is_none()).collect();
+        if own.is_empty() || own.len() == sources.from.len() {
+            return vec![Target { location: None, sources }];
+        }
+        let mut out = vec![Target { location: None, sources: Sources { from: own, sell_at: sources.sell_at } }];
+        for l in &sources.from {
+            let Some(to) = elsewhere(l) else { continue };
+            match out.iter_mut().find(|t| t.location.as_deref() == Some(to.as_str())) {
+                Some(t) => t.sources.from.push(*l),
+                None => out
+                    .push(Target { location: Some(to), sources: Sources { from: vec![*l], sell_at: sources.sell_at } }),
+            }
+        }
+        out
+    }
+}
+
 /// What was read of some SKUs: Prokip's quantity per location, and committed quantities per the
 /// location their orders are sold at.
 #[derive(Debug, Clone, Default)]

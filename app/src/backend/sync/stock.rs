@@ -9,13 +9,13 @@ use super::{
     SyncError,
     allocation::Rules,
     reconcile,
-    sources::{Holdings, Sources},
+    sources::{Holdings, Sources, Target},
     webhook_health,
 };
 use crate::backend::{
     db::{
         activity::{self, About, NewActivity, RetryHandle, StockScope},
-        catalog, connections, inventory_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
+        catalog, connections, inventory_cache, location_cache, pending_pushes, prokip_configs, sku_map, sync_runs,
     },
     jobs::PushStock,
     metrics,
@@ -156,12 +156,101 @@ async fn push_stores(
     }
     let sources: Vec<Sources> = ready.iter().map(|c| Sources::of(c, location)).collect();
     let holdings = holdings(state, job, location, &Holdings::locations(&sources)).await?;
-    for (conn, sources) in ready.into_iter().zip(sources) {
+    for conn in ready {
         let started = std::time::Instant::now();
-        outcomes.push(push_store(state, &conn, job, &holdings, &sources, run).await?);
+        let mut targets = Target::all(&conn, location).into_iter();
+        let own = targets.next().map(|t| t.sources).unwrap_or_else(|| Sources::of(&conn, location));
+        let mut outcome = push_store(state, &conn, job, &holdings, &own, run).await?;
+        // The shop's other locations its sources feed, each with their own sum; after the shop's
+        // own location, whose failure (the store unreachable) ends the push for the store.
+        if outcome.error.is_none() {
+            for target in targets {
+                let Some(at) = target.location.as_deref() else { continue };
+                let (written, failed) = push_location(state, &conn, job, &holdings, at, &target.sources).await?;
+                outcome.written += written;
+                outcome.failed += failed;
+            }
+        }
+        outcomes.push(outcome);
         metrics::stock_pushed(conn.platform, started.elapsed());
     }
     Ok(outcomes)
+}
+
+/// Writes a Shopify shop's location `at` (one of its Prokip sources feeds it) what its sources
+/// hold, by the store's rules, where that differs from what the location last had. Returns the
+/// items written and refused; a failure of the whole write is recorded like the store's.
+async fn push_location(
+    state: &AppState,
+    conn: &connections::Model,
+    job: &PushStock,
+    holdings: &Holdings,
+    at: &str,
+    sources: &Sources,
+) -> Result<(usize, usize), SyncError> {
+    let skus = job.skus.as_deref();
+    if job.reason == PushReason::Reconcile
+        && let Err(e) = reconcile::read_back_at(state, conn, at).await
+    {
+        store_failed(state, conn, job, &format!("{}: {e}", location_name(conn, at))).await?;
+        return Ok((0, 0));
+    }
+    // After an order the shop may have taken units off the location it fulfilled from, which need
+    // not be the one the order was sold at in Prokip: what an order's SKUs show is read again.
+    let cache = match job.reason {
+        PushReason::Order => Default::default(),
+        _ => location_cache::get(&state.db, conn.id, at, skus).await?,
+    };
+    let rules = Rules::of(conn);
+    let planned: Vec<Planned> = sku_map::for_connection(&state.db, conn.id, skus)
+        .await?
+        .into_iter()
+        .filter_map(|map| {
+            let (qty, committed) = holdings.for_store(sources, &map.sku)?;
+            let target = rules.publish(qty, committed);
+            let cached = cache.get(&map.sku).copied();
+            (cached != Some(target)).then_some(Planned { map, target, cached })
+        })
+        .collect();
+    if planned.is_empty() {
+        return Ok((0, 0));
+    }
+    let (items, planned_skus) = (planned.len(), planned.iter().map(|p| p.map.sku.clone()).collect::<Vec<_>>());
+    let written = match Store::open(state, conn) {
+        Ok(store) => store.write_stock_at(at, planned).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            metrics::stock_items(conn.platform, 0, items);
+            location_cache::forget(&state.db, conn.id, at, Some(&planned_skus)).await?;
+            store_failed(state, conn, job, &format!("{}: {e}", location_name(conn, at))).await?;
+            return Ok((0, items));
+        }
+    };
+    metrics::stock_items(conn.platform, written.done.len(), written.failed.len());
+    location_cache::put(&state.db, conn.id, at, &written.done).await?;
+    for (sku, message) in &written.failed {
+        let subject = format!("SKU {sku} → {} at {}", conn.store_url, location_name(conn, at));
+        let retry = Some(RetryHandle::PushStock { skus: Some(vec![sku.clone()]) });
+        let entry = NewActivity {
+            account_id: conn.account_id,
+            kind: ActivityKind::Stock,
+            about: About::sku(conn.id, sku),
+            subject: &subject,
+            status: ActivityStatus::Failed,
+            detail: Some(message),
+            retry,
+        };
+        activity::record(&state.db, entry).await?;
+    }
+    Ok((written.done.len(), written.failed.len()))
+}
+
+/// A Shopify location's name as last read from the shop, else its id.
+fn location_name(conn: &connections::Model, location: &str) -> String {
+    conn.store_locations().into_iter().find(|(id, _)| id == location).map_or_else(|| location.to_owned(), |(_, n)| n)
 }
 
 /// Prokip's quantity per SKU at each of `locations` (one catalog walk per location for a full

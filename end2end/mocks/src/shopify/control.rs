@@ -2,6 +2,7 @@
 //! - `POST /_control/shops` `{"shop":"x.myshopify.com"}` → `{"shop","location_id"}`
 //! - `POST /_control/shops/{shop}/seed` `[CatalogProduct…]` (or `"demo"` for the demo catalog)
 //! - `GET  /_control/shops/{shop}/state` → variants with inventory per location, orders, subscriptions
+//! - `POST /_control/shops/{shop}/locations` `{"name","stock_all"?}` → `{"shop","location_id"}` (another location)
 //! - `GET  /_control/shops/{shop}/authorize-url?client_id&scope&redirect_uri&state[&decision=cancel]`
 //!   → `{"location": <signed redirect to the app>}` (what clicking Approve/Cancel would do)
 //! - `POST /_control/shops/{shop}/token` → `{"access_token"}` (non-expiring; skips OAuth)
@@ -41,6 +42,7 @@ pub fn routes(mock: ShopifyMock) -> Router {
         // A generated catalog of 100,000 SKUs is ~20 MB of JSON.
         .route("/_control/shops/{shop}/seed", post(seed).layer(axum::extract::DefaultBodyLimit::max(256 << 20)))
         .route("/_control/shops/{shop}/state", get(state))
+        .route("/_control/shops/{shop}/locations", post(add_location))
         .route("/_control/shops/{shop}/authorize-url", get(authorize_url))
         .route("/_control/shops/{shop}/token", post(token))
         .route("/_control/shops/{shop}/expire-tokens", post(expire_tokens))
@@ -84,6 +86,22 @@ async fn seed(State(m): State<ShopifyMock>, Path(shop): Path<String>, Json(b): J
         SeedBody::Products(p) => m.seed_shop(&shop, &p)?,
     }
     state(State(m), Path(shop)).await
+}
+
+#[derive(Deserialize)]
+struct NewLocation {
+    name: String,
+    #[serde(default)]
+    stock_all: bool,
+}
+
+async fn add_location(
+    State(m): State<ShopifyMock>,
+    Path(shop): Path<String>,
+    Json(b): Json<NewLocation>,
+) -> Result<(StatusCode, Json<Value>), MockError> {
+    let location = m.add_location(&shop, &b.name, b.stock_all)?;
+    Ok((StatusCode::CREATED, Json(json!({ "shop": shop, "location_id": location }))))
 }
 
 async fn state(State(m): State<ShopifyMock>, Path(shop): Path<String>) -> Answer {

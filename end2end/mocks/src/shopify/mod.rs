@@ -220,6 +220,36 @@ impl ShopifyMock {
         }
     }
 
+    /// Opens another location in the shop and returns its gid. With `stock_all` every variant is
+    /// stocked there at 0 (the admin's "stock at all locations"); else none is, and a write of one
+    /// there is refused as not stocked, as Shopify does.
+    pub fn add_location(&self, shop: &str, name: &str, stock_all: bool) -> Result<String, MockError> {
+        let mut store = self.lock();
+        if !store.shops.contains_key(shop) {
+            return Err(not_found(shop));
+        }
+        let id = store.next_id();
+        let s = store.shops.get_mut(shop).ok_or_else(|| not_found(shop))?;
+        s.locations.push(state::Location { id, name: name.to_owned() });
+        if stock_all {
+            let items: Vec<u64> = s.variants.iter().map(|v| v.inventory_item_id).collect();
+            for item in items {
+                s.levels.insert((item, id), 0);
+            }
+        }
+        Ok(state::gid("Location", id))
+    }
+
+    /// Available quantity of the variant with `sku` at the location `location` (a gid); `None`
+    /// when it is not stocked there.
+    pub fn available_at(&self, shop: &str, sku: &str, location: &str) -> Option<i64> {
+        let store = self.lock();
+        let s = store.shops.get(shop)?;
+        let v = s.variant_by_sku(sku)?;
+        let id = s.locations.iter().find(|l| state::gid("Location", l.id) == location)?.id;
+        s.levels.get(&(v.inventory_item_id, id)).copied()
+    }
+
     /// Gid of the shop's primary location.
     pub fn primary_location(&self, shop: &str) -> Option<String> {
         self.lock().shops.get(shop).map(|s| state::gid("Location", s.primary_location()))

@@ -72,7 +72,7 @@ fn json(what: &str, path: &str, body: String) -> Req {
 /// Every (route, field) with every nasty value, plus each field left out.
 fn requests(w: &World) -> Vec<Req> {
     let mut out = Vec::new();
-    let single: [(&str, &str); 14] = [
+    let single: [(&str, &str); 16] = [
         ("/connections/prokip/token", "token"),
         ("/connections/prokip/location", "location_id"),
         ("/settings/payment-method", "payment_method"),
@@ -82,6 +82,8 @@ fn requests(w: &World) -> Vec<Req> {
         ("/connections/{w}/buffer", "safety_buffer"),
         ("/connections/{w}/sources", "source"),
         ("/connections/{w}/sources", "sell_at"),
+        ("/connections/{w}/store-location", "location"),
+        ("/connections/{w}/feeds", "feed-1"),
         ("/connections/{w}/disconnect", "confirm"),
         ("/settings/stores/{w}/trigger", "trigger"),
         ("/connections/woocommerce/callback", "consumer_key"),
@@ -186,6 +188,8 @@ fn requests(w: &World) -> Vec<Req> {
             ("/connections/{id}/sync", vec![("enabled", "false")]),
             ("/connections/{id}/buffer", vec![("safety_buffer", "5")]),
             ("/connections/{id}/sources", vec![("source", "1")]),
+            ("/connections/{id}/store-location", vec![("location", "gid://shopify/Location/1")]),
+            ("/connections/{id}/feeds", vec![("feed-1", "gid://shopify/Location/1")]),
             ("/connections/{id}/disconnect", vec![("confirm", "yes")]),
             ("/settings/stores/{id}/trigger", vec![("trigger", "completed")]),
             ("/orders/{id}/retry", vec![]),

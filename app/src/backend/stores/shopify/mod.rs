@@ -74,7 +74,8 @@ pub fn delivery_url(state: &AppState) -> String {
 
 pub struct ShopifyStore {
     client: ShopifyClient,
-    /// The location stock is held at (the shop's first active one when connected).
+    /// The location stock is held at (the shop's first active one when connected, or the one the
+    /// merchant chose).
     location: Option<String>,
 }
 
@@ -98,6 +99,10 @@ impl ShopifyStore {
         self.location.as_deref().ok_or(StoreError::NoLocation)
     }
 
+    pub(super) async fn locations(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self.client.locations().await?.into_iter().filter(|l| l.is_active).map(|l| (l.id, l.name)).collect())
+    }
+
     pub(super) async fn variants(&self) -> Result<Vec<StoreVariant>, StoreError> {
         let variants = self.client.all_variants().await?;
         Ok(variants
@@ -118,7 +123,14 @@ impl ShopifyStore {
     }
 
     pub(super) async fn stock_levels(&self, maps: &[MappedSku]) -> Result<Vec<(String, Option<i64>)>, StoreError> {
-        let location = self.location()?;
+        self.stock_levels_at(self.location()?, maps).await
+    }
+
+    pub(super) async fn stock_levels_at(
+        &self,
+        location: &str,
+        maps: &[MappedSku],
+    ) -> Result<Vec<(String, Option<i64>)>, StoreError> {
         let items: Vec<&str> = maps.iter().filter_map(|m| m.store_inventory_item_id.as_deref()).collect();
         let levels = self.client.inventory_levels(&items, location).await?;
         Ok(maps
@@ -130,7 +142,11 @@ impl ShopifyStore {
     }
 
     pub(super) async fn write_stock(&self, planned: Vec<Planned>) -> Result<Written, StoreError> {
-        Ok(stock::write(&self.client, self.location()?, planned).await?)
+        self.write_stock_at(self.location()?, planned).await
+    }
+
+    pub(super) async fn write_stock_at(&self, location: &str, planned: Vec<Planned>) -> Result<Written, StoreError> {
+        Ok(stock::write(&self.client, location, planned).await?)
     }
 
     pub(super) async fn orders_since(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
