@@ -363,7 +363,7 @@ async fn parent(skus: usize, throttle: bool, locations: usize) -> Size {
             print_breakdown(label, &[("Prokip", &prokip), ("Shopify", &shopify), ("WooCommerce", &woo)]);
         }
     }
-    verify_changed(&mocks, &changed).await;
+    verify_changed(&mocks, &changed, locations).await;
     results.print();
     targets.print();
     print_throttle_note(&flat, throttle);
@@ -393,8 +393,10 @@ fn print_breakdown(label: &str, platforms: &[(&str, &BTreeMap<String, u64>)]) {
     }
 }
 
-/// What the stores show after (b): the changed SKUs at Prokip's new quantity.
-async fn verify_changed(mocks: &MocksProcess, changed: &[&Sku]) {
+/// What the stores show after (b): the changed SKUs at Prokip's new quantity (the shops' first
+/// locations draw on the first Prokip location; with `locations` 2 WooCommerce draws on both, the
+/// second stocked as the first was before the change).
+async fn verify_changed(mocks: &MocksProcess, changed: &[&Sku], locations: usize) {
     let shown = [
         ("demo Shopify shop", mocks.shop_quantities(sm::DEMO_SHOP).await),
         ("second Shopify shop", mocks.shop_quantities(SECOND_SHOP).await),
@@ -402,7 +404,8 @@ async fn verify_changed(mocks: &MocksProcess, changed: &[&Sku]) {
     ];
     println!();
     for (store, quantities) in shown {
-        let ok = changed.iter().filter(|s| quantities.get(&s.sku) == Some(&(s.stock + 5))).count();
+        let others = if store.contains("WooCommerce") { locations as i64 - 1 } else { 0 };
+        let ok = changed.iter().filter(|s| quantities.get(&s.sku) == Some(&(s.stock + 5 + others * s.stock))).count();
         println!("after (b), {store} shows Prokip's new quantity for {ok} of {} changed SKUs", changed.len());
     }
 }
