@@ -43,6 +43,7 @@ mod m20261212_000001_allocation_rules;
 mod m20261213_000001_store_sources;
 mod m20261213_000002_store_locations;
 mod m20261213_000003_location_feeds;
+mod m20261214_000001_sku_summary;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000001_store_sources::Migration),
             Box::new(m20261213_000002_store_locations::Migration),
             Box::new(m20261213_000003_location_feeds::Migration),
+            Box::new(m20261214_000001_sku_summary::Migration),
         ]
     }
 }

@@ -242,20 +242,10 @@ pub struct StoreOnly {
 /// Prokip SKUs of the account used by exactly one variation (the only ones a link can name).
 /// Hand-written: GROUP BY … HAVING on a table that has no entity.
 pub async fn unique_prokip_skus<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<String>, DbErr> {
-    first_unique_prokip_skus(db, account_id, None).await
-}
-
-/// The first `limit` of [`unique_prokip_skus`] (all of them with `None`).
-pub async fn first_unique_prokip_skus<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    limit: Option<u64>,
-) -> Result<Vec<String>, DbErr> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT sku FROM prokip_catalog WHERE account_id = $1 AND sku <> '' GROUP BY sku HAVING count(*) = 1 ORDER BY sku
-         LIMIT $2",
-        [account_id.into(), limit.map(|n| n as i64).into()],
+        "SELECT sku FROM prokip_catalog WHERE account_id = $1 AND sku <> '' GROUP BY sku HAVING count(*) = 1 ORDER BY sku",
+        [account_id.into()],
     );
     db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<String>(0)).collect()
 }

@@ -11,6 +11,15 @@ pub async fn stock_push(txn: &DatabaseTransaction, account_id: i64) -> Result<()
         .map(|_| ())
 }
 
+/// Takes the account's SKU summary lock until `txn` ends (one rebuild of the summary at a time).
+pub async fn sku_summary(txn: &DatabaseTransaction, account_id: i64) -> Result<(), DbErr> {
+    // Hand-written: advisory locks are PostgreSQL functions the query builder has no form for.
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended('prokip-sync:sku-summary:' || $1::text, 0))";
+    txn.execute_raw(Statement::from_sql_and_values(txn.get_database_backend(), sql, [account_id.into()]))
+        .await
+        .map(|_| ())
+}
+
 /// Tries to take the account's one waiting place for the stock lock until `txn` ends: `false`
 /// when another push after an order already waits for the stock lock. That push takes every SKU
 /// waiting after it gets the lock, so a push that finds the place taken has nothing left to do.

@@ -3,11 +3,12 @@
 
 use super::{
     allocation::Rules,
+    links,
     sources::{Holdings, Sources, Target},
 };
 use crate::{
     backend::{
-        db::{catalog, connections, inventory_cache, products, prokip_configs},
+        db::{catalog, connections, inventory_cache, locks, products, prokip_configs},
         error::{Kind, ServerError},
         state::AppState,
     },
@@ -16,6 +17,7 @@ use crate::{
     },
 };
 use rust_decimal::Decimal;
+use sea_orm::TransactionTrait;
 
 /// What the page asks for, as the query string has it.
 pub struct Filter<'a> {
@@ -42,6 +44,7 @@ pub async fn view(
         return Err(ServerError::new(Kind::BadRequest, format!("“{sort}” is not a column to sort by.")));
     }
     let page = page.max(1);
+    fresh_summary(state, account_id).await?;
     let stores: Vec<_> = connections::list(&state.db, account_id).await?;
     let query =
         products::Query { q: &q, status, sort, limit: PRODUCTS_PER_PAGE, offset: (page - 1) * PRODUCTS_PER_PAGE };
@@ -49,8 +52,7 @@ pub async fn view(
     let total = rows.first().map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
     let cached = products::store_quantities(&state.db, account_id, &skus).await?;
-    let present = products::store_presence(&state.db, account_id, &skus).await?;
-    let suggestions = super::links::suggestions(state, account_id).await?;
+    let suggestions = products::suggestions(&state.db, account_id).await?;
     let suggested: std::collections::HashMap<&str, &str> =
         suggestions.iter().map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str())).collect();
     let now = chrono::Utc::now();
@@ -70,7 +72,7 @@ pub async fn view(
                             None => qty.map(|q| Rules::of(s).publish(q, r.committed)),
                         },
                         last_known: cached.get(&(s.id, r.sku.clone())).copied(),
-                        in_store: present.contains(&(s.id, r.sku.clone())),
+                        in_store: r.in_stores.contains(&s.id),
                     })
                     .collect(),
                 prokip_qty: qty.map(|q| q.normalize().to_string()),
@@ -102,7 +104,7 @@ pub async fn view(
         q,
         status: status.to_owned(),
         sort: sort.to_owned(),
-        link_choices: link_choices(state, account_id).await?,
+        link_choices: products::link_choices(&state.db, account_id, LINK_CHOICES as u64).await?,
         suggestions,
     })
 }
@@ -143,10 +145,27 @@ async fn holdings(
     Ok(Some((Holdings { prokip, committed }, location)))
 }
 
-/// Prokip SKUs a store SKU can be linked to by hand (the first [`LINK_CHOICES`]).
-async fn link_choices(state: &AppState, account_id: i64) -> Result<Vec<String>, ServerError> {
-    let first = Some(LINK_CHOICES as u64);
-    Ok(crate::backend::db::catalog::first_unique_prokip_skus(&state.db, account_id, first).await?)
+/// Rebuilds the account's SKU summary if the catalog, the links or the stores have changed since
+/// it was built (the first page after a change pays for it; the others read it).
+pub async fn fresh_summary(state: &AppState, account_id: i64) -> Result<(), ServerError> {
+    let (version, built) = products::summary_version(&state.db, account_id).await?;
+    if built == Some(version) {
+        return Ok(());
+    }
+    let txn = state.db.begin().await?;
+    // One rebuild at a time per account; the one that waited finds the summary built.
+    locks::sku_summary(&txn, account_id).await?;
+    let (version, built) = products::summary_version(&txn, account_id).await?;
+    if built == Some(version) {
+        return Ok(());
+    }
+    let suggestions = links::suggest(
+        &catalog::store_only(&txn, account_id).await?,
+        &catalog::unique_prokip_skus(&txn, account_id).await?,
+    );
+    products::rebuild_summary(&txn, account_id, version, &suggestions).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// "just now", "5 min ago", "3 h ago", "2 days ago".
