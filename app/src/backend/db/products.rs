@@ -44,19 +44,23 @@ SELECT $1::bigint AS account_id, coalesce(p.sku, sk.sku) AS sku, coalesce(p.name
 FROM p FULL JOIN sk ON sk.sku = p.sku
 "#;
 
-/// The page's order by what the summary holds: `$6` is the sort (`name`, `-status`, …; SKU order
-/// otherwise, and within equal values).
-const ORDER: &str = "
-  CASE WHEN $6 = 'name' THEN name END ASC, CASE WHEN $6 = '-name' THEN name END DESC,
-  CASE WHEN $6 = 'status' THEN status END ASC, CASE WHEN $6 = '-status' THEN status END DESC,
-  CASE WHEN $6 = '-sku' THEN sku END DESC,
-  sku";
-
-/// The page's order by quantity (`prokip`, `-committed`, …), then as [`ORDER`].
-const ORDER_BY_QUANTITY: &str = "
-  CASE WHEN $6 = 'prokip' THEN prokip_qty::numeric END ASC NULLS LAST,
-  CASE WHEN $6 = '-prokip' THEN prokip_qty::numeric END DESC NULLS LAST,
-  CASE WHEN $6 = 'committed' THEN committed END ASC, CASE WHEN $6 = '-committed' THEN committed END DESC,";
+/// The page's order for its sort (`name`, `-prokip`, …; SKU order otherwise, and within equal
+/// values), and whether it is by quantity. Written out per sort, not chosen by a parameter in SQL:
+/// the planner then reads SKU order from the summary's key instead of sorting every row.
+fn order_by(sort: &str) -> (&'static str, bool) {
+    match sort {
+        "name" => ("name ASC, sku", false),
+        "-name" => ("name DESC, sku", false),
+        "status" => ("status ASC, sku", false),
+        "-status" => ("status DESC, sku", false),
+        "-sku" => ("sku DESC", false),
+        "prokip" => ("prokip_qty::numeric ASC NULLS LAST, sku", true),
+        "-prokip" => ("prokip_qty::numeric DESC NULLS LAST, sku", true),
+        "committed" => ("committed ASC, sku", true),
+        "-committed" => ("committed DESC, sku", true),
+        _ => ("sku", false),
+    }
+}
 
 /// The summary rows matching the search text (`$2`) and status (`$3`, '' = any).
 const FILTER: &str = "account_id = $1
@@ -72,21 +76,22 @@ const COMMITTED: &str = "(SELECT sum(m.qty)::bigint AS qty FROM commitments m
       JOIN connections c ON c.id = m.connection_id AND c.account_id = $1 AND c.status <> 'disconnected'
       WHERE m.sku = r.sku)";
 
-/// One page in any order but by quantity: the page's rows are chosen from the summary alone,
-/// then their quantities read ([`ORDER`]). Parameters: account, search text, status, limit, offset, sort.
-pub fn page_sql() -> String {
+/// One page in an order that is not by quantity: the page's rows are chosen from the summary
+/// alone, then their quantities read. Parameters: account, search text, status, limit, offset.
+pub fn page_sql(order: &str) -> String {
     format!(
-        "WITH r AS (SELECT sku, name, status, linked, in_stores, count(*) OVER ()::bigint AS total
-                  FROM sku_summary WHERE {FILTER} ORDER BY {ORDER} LIMIT $4 OFFSET $5)
-         SELECT r.sku, r.name, r.status, r.linked, r.in_stores, r.total, p.qty::text AS prokip_qty, p.read_at,
-                coalesce(c.qty, 0)::bigint AS committed
+        "WITH r AS (SELECT sku, name, status, linked, in_stores FROM sku_summary WHERE {FILTER}
+                  ORDER BY {order} LIMIT $4 OFFSET $5)
+         SELECT r.sku, r.name, r.status, r.linked, r.in_stores, p.qty::text AS prokip_qty, p.read_at,
+                coalesce(c.qty, 0)::bigint AS committed,
+                (SELECT count(*) FROM sku_summary WHERE {FILTER})::bigint AS total
          FROM r LEFT JOIN LATERAL {PROKIP_QTY} p ON true LEFT JOIN LATERAL {COMMITTED} c ON true
-         ORDER BY {ORDER}"
+         ORDER BY {order}"
     )
 }
 
 /// One page sorted by Prokip's quantity or by what is committed: every matching row's quantities.
-pub fn page_by_quantity_sql() -> String {
+pub fn page_by_quantity_sql(order: &str) -> String {
     format!(
         "WITH p AS (SELECT sku, sum(qty) AS qty, min(qty_read_at) AS read_at FROM prokip_catalog
                     WHERE account_id = $1 AND sku <> '' GROUP BY sku),
@@ -97,7 +102,7 @@ pub fn page_by_quantity_sql() -> String {
                       coalesce(c.qty, 0)::bigint AS committed
                FROM (SELECT * FROM sku_summary WHERE {FILTER}) r
                LEFT JOIN p ON p.sku = r.sku LEFT JOIN c ON c.sku = r.sku)
-         SELECT *, count(*) OVER ()::bigint AS total FROM q ORDER BY {ORDER_BY_QUANTITY} {ORDER} LIMIT $4 OFFSET $5"
+         SELECT *, count(*) OVER ()::bigint AS total FROM q ORDER BY {order} LIMIT $4 OFFSET $5"
     )
 }
 
@@ -131,15 +136,14 @@ pub struct Query<'a> {
 
 /// One page of the account's SKUs, from the summary (current: see [`summary_version`]).
 pub async fn page<C: ConnectionTrait>(db: &C, account_id: i64, query: &Query<'_>) -> Result<Vec<Row>, DbErr> {
-    let by_quantity = matches!(query.sort.trim_start_matches('-'), "prokip" | "committed");
-    let sql = if by_quantity { page_by_quantity_sql() } else { page_sql() };
+    let (order, by_quantity) = order_by(query.sort);
+    let sql = if by_quantity { page_by_quantity_sql(order) } else { page_sql(order) };
     let values = [
         account_id.into(),
         query.q.into(),
         query.status.into(),
         (query.limit as i64).into(),
         (query.offset as i64).into(),
-        query.sort.into(),
     ];
     Row::find_by_statement(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).all(db).await
 }

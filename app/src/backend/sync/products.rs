@@ -55,6 +55,12 @@ pub async fn view(
     let suggestions = products::suggestions(&state.db, account_id).await?;
     let suggested: std::collections::HashMap<&str, &str> =
         suggestions.iter().map(|s| (s.store_sku.as_str(), s.prokip_sku.as_str())).collect();
+    // Linking by hand offers Prokip's SKUs, on rows only in a store that nothing is suggested for.
+    let link_choices = if rows.iter().any(|r| r.status == "store_only" && !suggested.contains_key(r.sku.as_str())) {
+        products::link_choices(&state.db, account_id, LINK_CHOICES as u64).await?
+    } else {
+        Vec::new()
+    };
     let now = chrono::Utc::now();
     let holdings = holdings(state, account_id, &stores, &rows, &skus).await?;
     let rows = rows
@@ -104,7 +110,7 @@ pub async fn view(
         q,
         status: status.to_owned(),
         sort: sort.to_owned(),
-        link_choices: products::link_choices(&state.db, account_id, LINK_CHOICES as u64).await?,
+        link_choices,
         suggestions,
     })
 }
