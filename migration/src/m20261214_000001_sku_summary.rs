@@ -63,8 +63,8 @@ $$;
 
 -- Inserts and deletes are counted per statement (an index replaces thousands of rows at once);
 -- updates per row, and only when a column the summary uses changes: the quantity updates after
--- every sale cost one comparison.
-CREATE FUNCTION prokip_catalog_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- every sale cost one comparison. Rows that carry their account: prokip_catalog, connections.
+CREATE FUNCTION account_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM bump_catalog_versions(ARRAY(SELECT DISTINCT account_id FROM new_rows));
@@ -73,19 +73,19 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE FUNCTION prokip_catalog_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION account_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM bump_catalog_versions(ARRAY[OLD.account_id, NEW.account_id]);
     RETURN NULL;
 END $$;
 CREATE TRIGGER prokip_catalog_inserted AFTER INSERT ON prokip_catalog
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prokip_catalog_changed();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rows_changed();
 CREATE TRIGGER prokip_catalog_deleted AFTER DELETE ON prokip_catalog
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION prokip_catalog_changed();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rows_changed();
 CREATE TRIGGER prokip_catalog_updated AFTER UPDATE ON prokip_catalog FOR EACH ROW
     WHEN (OLD.sku IS DISTINCT FROM NEW.sku OR OLD.name IS DISTINCT FROM NEW.name
           OR OLD.account_id IS DISTINCT FROM NEW.account_id)
-    EXECUTE FUNCTION prokip_catalog_row_changed();
+    EXECUTE FUNCTION account_row_changed();
 
 -- store_catalog and sku_links rows belong to a store; the account is the store's.
 CREATE FUNCTION store_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -121,27 +121,13 @@ CREATE TRIGGER sku_links_updated AFTER UPDATE ON sku_links FOR EACH ROW
     WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION store_row_changed();
 
 -- A store counts while it is not disconnected.
-CREATE FUNCTION connections_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM bump_catalog_versions(ARRAY(SELECT DISTINCT account_id FROM new_rows));
-    ELSE
-        PERFORM bump_catalog_versions(ARRAY(SELECT DISTINCT account_id FROM old_rows));
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION connection_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM bump_catalog_versions(ARRAY[OLD.account_id, NEW.account_id]);
-    RETURN NULL;
-END $$;
 CREATE TRIGGER connections_inserted AFTER INSERT ON connections
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION connections_changed();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rows_changed();
 CREATE TRIGGER connections_deleted AFTER DELETE ON connections
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION connections_changed();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rows_changed();
 CREATE TRIGGER connections_updated AFTER UPDATE ON connections FOR EACH ROW
     WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.account_id IS DISTINCT FROM NEW.account_id)
-    EXECUTE FUNCTION connection_row_changed();
+    EXECUTE FUNCTION account_row_changed();
 "#;
 
 const DOWN: &str = r#"
@@ -157,8 +143,7 @@ DROP TRIGGER IF EXISTS store_catalog_updated ON store_catalog;
 DROP TRIGGER IF EXISTS prokip_catalog_inserted ON prokip_catalog;
 DROP TRIGGER IF EXISTS prokip_catalog_deleted ON prokip_catalog;
 DROP TRIGGER IF EXISTS prokip_catalog_updated ON prokip_catalog;
-DROP FUNCTION IF EXISTS connections_changed(), connection_row_changed(), store_rows_changed(), store_row_changed(),
-    prokip_catalog_changed(), prokip_catalog_row_changed();
+DROP FUNCTION IF EXISTS account_rows_changed(), account_row_changed(), store_rows_changed(), store_row_changed();
 DROP FUNCTION IF EXISTS bump_catalog_versions(BIGINT[]);
 DROP TABLE IF EXISTS link_suggestions, sku_summary, sku_summary_state, catalog_versions;
 "#;
