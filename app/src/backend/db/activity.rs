@@ -122,8 +122,22 @@ pub async fn supersede(db: &DatabaseConnection, a: NewActivity<'_>) -> Result<i6
 }
 
 /// Open problems: failed or needing attention, and not resolved since.
-fn open() -> Condition {
-    Condition::all().add(Column::Status.is_in(ActivityStatus::PROBLEMS)).add(Column::Resolved.eq(false))
+///
+/// Written into the statement, not bound as parameters: PostgreSQL uses a partial index only when
+/// it can prove the query implies the index's predicate, and it cannot with bound values in a
+/// generic plan. The open-problem indexes (`activity_open_failures_idx`,
+/// `activity_connection_open_idx`) keep each lookup as small as the open problems; without them
+/// every resolution reads the account's whole history, once per order.
+fn open() -> Expr {
+    open_with(&ActivityStatus::PROBLEMS)
+}
+
+/// Open (not resolved) entries with one of `statuses` (among [`ActivityStatus::PROBLEMS`]), as
+/// literals (see [`open`]).
+fn open_with(statuses: &[ActivityStatus]) -> Expr {
+    // The statuses are the model's own constant names, never user input.
+    let listed: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    Expr::cust(format!("(status IN ({}) AND NOT resolved)", listed.join(", ")))
 }
 
 /// The newest entries of the account, optionally only open failures.
@@ -272,8 +286,7 @@ pub async fn resolve_covered<C: ConnectionTrait>(
         .col_expr(Column::Resolved, Expr::value(true))
         .filter(Column::AccountId.eq(account_id))
         .filter(Column::Kind.eq(ActivityKind::Stock))
-        .filter(Column::Status.eq(ActivityStatus::Failed))
-        .filter(Column::Resolved.eq(false))
+        .filter(open_with(&[ActivityStatus::Failed]))
         .filter(keys);
     if let Some(skus) = skus {
         // Hand-written: the query builder has no form for "every element of a JSON array is in this list".
@@ -297,7 +310,7 @@ fn resolving(account_id: i64, about: &About) -> sea_orm::UpdateMany<Entity> {
     Entity::update_many()
         .col_expr(Column::Resolved, Expr::value(true))
         .filter(Column::AccountId.eq(account_id))
-        .filter(Column::Status.is_in(ActivityStatus::PROBLEMS))
+        .filter(open())
         .filter(key(Column::ConnectionId, about.connection_id.map(Into::into)))
         .filter(key(Column::Sku, about.sku.clone().map(Into::into)))
         .filter(key(Column::OrderId, about.order_id.clone().map(Into::into)))
