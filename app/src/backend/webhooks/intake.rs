@@ -1,7 +1,7 @@
 //! Group commit for verified deliveries: deliveries that arrive while a write is in flight wait
-//! for the next one, which stores them all, with their jobs, in one statement (after taking their
-//! ids, so each job is built from the job struct itself). Under load each
-//! write carries dozens of deliveries; alone, a delivery is written at once. Every caller is
+//! for the next one, which stores them all, with their jobs, in one statement and one round trip
+//! (each job is written as the job struct encodes around the id the statement takes). Under load
+//! each write carries dozens of deliveries; alone, a delivery is written at once. Every caller is
 //! answered only after its row is committed, so nothing acknowledged can be lost; an event is
 //! never stored without its job; and a batch the database refuses is written again row by row,
 //! so one bad row fails only its own delivery.
@@ -173,10 +173,10 @@ impl Drop for WriterSlot {
 /// last heard from its store (at most once a second, so concurrent writes rarely wait on that
 /// row), and say what became of each row.
 const INSERT: &str = "
-WITH input AS (
-    SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                         $9::int8[], $10::bytea[])
-        WITH ORDINALITY AS t(connection_id, platform, store_url, topic, dedupe_key, event_id, payload, job_id, id, job, n)
+WITH input AS MATERIALIZED (
+    SELECT t.*, nextval(pg_get_serial_sequence('webhook_events', 'id')) AS id
+      FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+        WITH ORDINALITY AS t(connection_id, platform, store_url, topic, dedupe_key, event_id, payload, job_id, n)
 ), matched AS (
     SELECT i.n, i.id, c.id AS connection_id, i.platform, i.topic, i.dedupe_key, i.event_id, i.payload
       FROM input i JOIN connections c ON c.id = i.connection_id AND c.platform = i.platform
@@ -193,7 +193,7 @@ WITH input AS (
     -- The event's job in the same statement, as apalis's own push writes it (queue, the job's
     -- JSON and attempt limit, no metadata): an event is never stored without its job.
     INSERT INTO apalis.jobs (id, job_type, job, status, attempts, max_attempts, run_at, priority, metadata, idempotency_key)
-    SELECT i.job_id, $11, i.job, 'Pending', 0, $12, now(), 0, ''::hstore, NULL
+    SELECT i.job_id, $9, convert_to($11 || i.id::text || $12, 'UTF8'), 'Pending', 0, $10, now(), 0, ''::hstore, NULL
       FROM inserted ins JOIN input i ON i.id = ins.id
 ), touched AS (
     UPDATE connections SET last_webhook_at = now()
@@ -206,8 +206,23 @@ SELECT i.n, m.connection_id, ins.id
   LEFT JOIN inserted ins ON ins.connection_id = m.connection_id AND ins.dedupe_key = m.dedupe_key
  ORDER BY i.n";
 
-/// Takes `n` event ids, so each row's job can be built before the statement that stores both.
-const TAKE_IDS: &str = "SELECT nextval(pg_get_serial_sequence('webhook_events', 'id')) FROM generate_series(1, $1)";
+/// The webhook job's encoding around its event id, `(before, after)`: `before || id || after`
+/// is exactly [`jobs::encode`] of `ProcessWebhook { event_id: id }` (a connect test pins the
+/// row against apalis's own), so the statement that takes each event's id writes its job too.
+fn job_around_id() -> &'static (String, String) {
+    static AROUND: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::new(|| {
+        // A number no other part of the encoding contains; ids print as plain decimals in both
+        // serde_json and PostgreSQL.
+        const MARK: i64 = 7_390_417_265_508_193_461;
+        let encoded = jobs::encode(&ProcessWebhook { event_id: MARK }).expect("the webhook job encodes");
+        let text = String::from_utf8(encoded).expect("the job encodes as UTF-8 JSON");
+        let mark = MARK.to_string();
+        assert_eq!(text.matches(&mark).count(), 1, "the event id appears once in the job: {text}");
+        let (before, after) = text.split_once(&mark).expect("the id is in the job");
+        (before.to_owned(), after.to_owned())
+    });
+    &AROUND
+}
 
 fn db_err(e: sqlx::Error) -> DbErr {
     DbErr::Custom(e.to_string())
@@ -235,12 +250,7 @@ async fn insert(db: &DatabaseConnection, rows: &[Row]) -> Result<Vec<Stored>, sq
     let payloads: Vec<&str> = rows.iter().map(|r| r.payload.as_str()).collect();
     let job_ids: Vec<String> = rows.iter().map(|_| ulid::Ulid::generate().to_string()).collect();
     let pool = db.get_postgres_connection_pool();
-    let ids: Vec<i64> = sqlx::query_scalar(TAKE_IDS).bind(rows.len() as i32).fetch_all(pool).await?;
-    let job_bodies: Vec<Vec<u8>> = ids
-        .iter()
-        .map(|&event_id| jobs::encode(&ProcessWebhook { event_id }))
-        .collect::<Result<_, _>>()
-        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let (before_id, after_id) = job_around_id();
     let found: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(INSERT)
         .bind(&connection_ids)
         .bind(&platforms)
@@ -250,10 +260,10 @@ async fn insert(db: &DatabaseConnection, rows: &[Row]) -> Result<Vec<Stored>, sq
         .bind(&event_ids)
         .bind(&payloads)
         .bind(&job_ids)
-        .bind(&ids)
-        .bind(&job_bodies)
         .bind(ProcessWebhook::QUEUE)
         .bind(ProcessWebhook::RETRY.attempts as i32)
+        .bind(before_id)
+        .bind(after_id)
         .fetch_all(pool)
         .await?;
     // A key sent twice in one batch is one row: the first delivery stored it, the others are duplicates.
