@@ -16,7 +16,8 @@
 //! grow from the smallest. `--two-locations` opens a warehouse in Prokip (stocked like the shop)
 //! and a back room in each Shopify shop: every store draws on both Prokip locations, and in each
 //! shop the warehouse feeds the back room, so Prokip is read at two locations and each shop is read
-//! and written at two.
+//! and written at two. `--woo-latency MS` makes WooCommerce answer every read that much later once
+//! the store is connected, and prints what the reads would take one after another.
 
 mod bench_common;
 
@@ -50,6 +51,10 @@ async fn main() {
     }
     let throttle = args.iter().any(|a| a == "--shopify-throttle");
     let locations = if args.iter().any(|a| a == "--two-locations") { 2 } else { 1 };
+    let woo_latency: Option<u64> = args
+        .iter()
+        .position(|a| a == "--woo-latency")
+        .map(|i| args.get(i + 1).and_then(|ms| ms.parse().ok()).expect("--woo-latency needs milliseconds, e.g. 20"));
     let sizes: Vec<usize> = match args.iter().position(|a| a == "--skus") {
         Some(i) => args
             .get(i + 1)
@@ -61,7 +66,7 @@ async fn main() {
     };
     let mut growth = Vec::new();
     for &skus in &sizes {
-        growth.push(parent(skus, throttle, locations).await);
+        growth.push(parent(skus, throttle, locations, woo_latency).await);
     }
     if growth.len() > 1 {
         print_growth(&growth);
@@ -214,7 +219,7 @@ fn sum(counts: &BTreeMap<String, u64>, keep: impl Fn(&str) -> bool) -> u64 {
     counts.iter().filter(|(k, _)| keep(k)).map(|(_, n)| n).sum()
 }
 
-async fn parent(skus: usize, throttle: bool, locations: usize) -> Size {
+async fn parent(skus: usize, throttle: bool, locations: usize, woo_latency: Option<u64>) -> Size {
     println!(
         "\nReconcile benchmark: {skus} SKUs × 3 stores (demo Shopify shop, {SECOND_SHOP}, demo WooCommerce store){}",
         if locations == 2 { ", two Prokip locations feeding two locations of each shop" } else { "" }
@@ -261,6 +266,12 @@ async fn parent(skus: usize, throttle: bool, locations: usize) -> Size {
             ))
             .await;
         }
+    }
+    if let Some(ms) = woo_latency {
+        // From here on (the store is connected and indexed): every read answered `ms` late, as a
+        // store on the other side of the internet.
+        mocks.add_woo_latency(ms).await;
+        println!("WooCommerce answers every read {ms} ms late from here on");
     }
     let total = flat.len();
     let n_changed = CHANGED.min(total / 10).max(1);
@@ -334,6 +345,12 @@ async fn parent(skus: usize, throttle: bool, locations: usize) -> Size {
             && shop_ok(two)
             && woo_reads as usize == min.woo_reads
             && woo_writes as usize == min.woo_writes;
+        if let Some(ms) = woo_latency.filter(|_| phase == "unchanged") {
+            println!(
+                "  (a) {woo_reads} WooCommerce reads at {ms} ms each: {:.1} s one after another; the reconcile took {secs:.1} s",
+                woo_reads as f64 * ms as f64 / 1000.0
+            );
+        }
         if phase == "unchanged" {
             let minimum = min.prokip + 2 * min.shopify + min.woo_reads + min.woo_writes;
             size = Size {

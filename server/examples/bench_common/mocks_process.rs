@@ -108,6 +108,12 @@ impl MocksProcess {
     }
 
     /// Sets a shop's query-cost bucket (points, points restored per second).
+    /// Delays every WooCommerce read (`GET`) by `ms`, before the mock does its work.
+    pub async fn add_woo_latency(&self, ms: u64) {
+        let rule = json!({ "path_prefix": "", "method": "GET", "type": "latency", "ms": ms });
+        self.post(format!("{}/_control/faults", self.woo), &rule).await;
+    }
+
     pub async fn set_bucket(&self, shop: &str, max: f64, restore_rate: f64) {
         self.post(
             format!("{}/_control/shops/{shop}/bucket", self.shopify),

@@ -118,7 +118,7 @@ pub(super) async fn variations(
     let sku = list.get("sku");
     let name = list.get("name");
     let location_ok = location.is_none_or(|l| store.location_of(c.business_id, l).is_some());
-    let rows: Vec<_> = store
+    let rows = store
         .variations
         .values()
         .filter(|_| location_ok)
@@ -126,9 +126,8 @@ pub(super) async fn variations(
         .filter_map(|v| store.product_of(v).filter(|p| p.business_id == c.business_id).map(|p| (p, v)))
         .filter(|(p, _)| product_ids.as_ref().is_none_or(|ids| ids.contains(&p.id)))
         .filter(|(p, v)| sku.is_none_or(|s| like(&p.sku, s) && like(&v.sub_sku, s)))
-        .filter(|(p, _)| name.is_none_or(|n| like(&p.name, n)))
-        .collect();
-    Json(list.page(&rows, |(p, v)| render::variation_row(&store, p, v, location)))
+        .filter(|(p, _)| name.is_none_or(|n| like(&p.name, n)));
+    Json(list.page_lazily(rows, |(p, v)| render::variation_row(&store, p, v, location)))
 }
 
 /// `GET /contactapi`: `type=customer` also matches `both`; `name` is a LIKE.

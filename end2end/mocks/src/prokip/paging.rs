@@ -37,6 +37,18 @@ impl ListRequest {
     pub fn page<T>(&self, items: &[T], render: impl Fn(&T) -> Value) -> Value {
         paginate(items, &self.params, &self.path_url, render)
     }
+
+    /// The same, without collecting `items`: one pass counts them and the page is rendered from
+    /// its offset, so a page of a large catalog costs a count, as `LIMIT … OFFSET` does.
+    pub fn page_lazily<T>(&self, items: impl Iterator<Item = T> + Clone, render: impl Fn(&T) -> Value) -> Value {
+        let Some(w) = window(&self.params) else {
+            return self.page(&items.collect::<Vec<_>>(), render);
+        };
+        let total = items.clone().count();
+        let start = (w.page - 1).saturating_mul(w.per_page).min(total);
+        let data = items.skip(start).take(w.per_page).map(|item| render(&item)).collect();
+        page_json(&w, total, start, data, &self.path_url)
+    }
 }
 
 /// Which slice of `total` items a request asks for, or `None` for everything (`per_page=-1`).
@@ -64,10 +76,16 @@ pub(super) fn paginate<T>(items: &[T], params: &Params, path_url: &str, render: 
         return json!({ "data": items.iter().map(render).collect::<Vec<_>>() });
     };
     let total = items.len();
-    let last_page = total.div_ceil(w.per_page).max(1);
     let start = (w.page - 1).saturating_mul(w.per_page).min(total);
     let end = start.saturating_add(w.per_page).min(total);
     let data: Vec<Value> = items[start..end].iter().map(render).collect();
+    page_json(&w, total, start, data, path_url)
+}
+
+/// One page as Laravel answers it: `data` (the items from `start` on), `links` and `meta`.
+fn page_json(w: &Window, total: usize, start: usize, data: Vec<Value>, path_url: &str) -> Value {
+    let last_page = total.div_ceil(w.per_page).max(1);
+    let end = start + data.len();
     let link = |p: usize| Value::String(format!("{path_url}?page={p}"));
     let (from, to) = if start < end { (json!(start + 1), json!(end)) } else { (Value::Null, Value::Null) };
     json!({
@@ -118,6 +136,16 @@ mod tests {
         let last = paginate(&items, &params(&[("page", "3")]), "http://h/p", |i| json!(i));
         assert_eq!(last["data"], json!([21, 22, 23]));
         assert_eq!(last["links"]["next"], Value::Null);
+    }
+
+    #[test]
+    fn a_page_read_lazily_is_the_page_of_the_collected_items() {
+        let items: Vec<i64> = (1..=23).collect();
+        for query in [vec![], vec![("page", "3")], vec![("page", "2"), ("per_page", "5")], vec![("per_page", "-1")]] {
+            let list = ListRequest { params: params(&query), path_url: "http://h/p".into() };
+            let lazily = list.page_lazily(items.iter().filter(|i| **i > 0), |i| json!(i));
+            assert_eq!(lazily, list.page(&items, |i| json!(i)), "{query:?}");
+        }
     }
 
     #[test]

@@ -59,6 +59,19 @@ pub(super) async fn list_products(
     // Sorted and cut first, so only the page asked for is rendered (a large catalog is read in
     // hundreds of pages).
     let (total, page) = mock.read_store(&store, |s| {
+        if wanted.is_none() {
+            // Newest first straight from the id-ordered map, as WooCommerce's `ORDER BY ID DESC
+            // LIMIT … OFFSET …`: a page costs its offset, not a sort of the whole catalog.
+            let page = s
+                .products
+                .values()
+                .rev()
+                .skip(paging.offset())
+                .take(paging.per_page)
+                .map(|p| render::product(s, p))
+                .collect();
+            return (s.products.len(), page);
+        }
         let mut keys: Vec<(u64, Option<u64>)> = s
             .products
             .values()
