@@ -15,13 +15,7 @@ const HISTORY: i64 = 20_000;
 async fn resolving_problems_reads_the_open_problems_not_the_history() {
     let app = TestApp::spawn().await;
     let browser = app.new_browser();
-    app.register(&browser, "amina", "correct horse", "Amina shop").await;
-    let account = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
-    app.sql(&format!(
-        "INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, 'shopify', 'amina.myshopify.com')"
-    ))
-    .await;
-    let store = app.scalar("SELECT id FROM connections WHERE store_url = 'amina.myshopify.com'").await;
+    let (account, store) = app.merchant_with_shop_row(&browser).await;
     // History: orders that went through, failures resolved since, stock pushes.
     app.sql(&format!(
         "INSERT INTO activity (account_id, kind, subject, status, resolved, connection_id, order_id, sku, at)

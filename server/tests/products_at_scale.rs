@@ -23,13 +23,7 @@ fn rows_removed_by_joins(node: &Value) -> f64 {
 async fn thousands_of_skus_are_listed_without_comparing_each_with_every_other() {
     let app = TestApp::spawn().await;
     let browser = app.new_browser();
-    app.register(&browser, "amina", "correct horse", "Amina shop").await;
-    let account = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
-    app.sql(&format!(
-        "INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, 'shopify', 'amina.myshopify.com')"
-    ))
-    .await;
-    let store = app.scalar("SELECT id FROM connections WHERE store_url = 'amina.myshopify.com'").await;
+    let (account, store) = app.merchant_with_shop_row(&browser).await;
     // Prokip and the shop share most SKUs; each also has a few of its own.
     app.sql(&format!(
         "INSERT INTO prokip_catalog (account_id, variation_id, product_id, sku, name, qty)
@@ -73,13 +67,7 @@ fn row<'a>(html: &'a str, sku: &str) -> Option<&'a str> {
 async fn the_page_follows_every_change_of_the_catalog_links_and_stores() {
     let app = TestApp::spawn().await;
     let browser = app.new_browser();
-    app.register(&browser, "amina", "correct horse", "Amina shop").await;
-    let account = app.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
-    app.sql(&format!(
-        "INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, 'shopify', 'amina.myshopify.com')"
-    ))
-    .await;
-    let store = app.scalar("SELECT id FROM connections WHERE store_url = 'amina.myshopify.com'").await;
+    let (account, store) = app.merchant_with_shop_row(&browser).await;
     app.sql(&format!(
         "INSERT INTO prokip_catalog (account_id, variation_id, product_id, sku, name, qty)
          SELECT {account}, n, n, 'SKU' || n, 'Product ' || n, 10 FROM generate_series(1, 3) n"

@@ -245,6 +245,19 @@ impl TestApp {
     pub async fn sql(&self, sql: &str) {
         self.probe.execute_raw(Statement::from_string(self.probe.get_database_backend(), sql)).await.unwrap();
     }
+
+    /// Registers "amina" on `browser` and writes a Shopify shop row for her account straight to
+    /// the table (no platform behind it), for tests that seed the rest with SQL: (account, shop) ids.
+    pub async fn merchant_with_shop_row(&self, browser: &reqwest::Client) -> (i64, i64) {
+        self.register(browser, "amina", "correct horse", "Amina shop").await;
+        let account = self.scalar("SELECT account_id FROM users WHERE username = 'amina'").await;
+        self.sql(&format!(
+            "INSERT INTO connections (account_id, platform, store_url) VALUES ({account}, 'shopify', 'amina.myshopify.com')"
+        ))
+        .await;
+        let store = self.scalar("SELECT id FROM connections WHERE store_url = 'amina.myshopify.com'").await;
+        (account, store)
+    }
 }
 
 /// Starts the server binary with `vars` (and an unreachable database) and expects it to refuse to
