@@ -35,11 +35,7 @@ impl Job for ProcessWebhook {
     /// Transient failures retried in-process: 0.2 s doubling up to 10 s, [`MAX_ATTEMPTS`] runs.
     const RETRY: Retry =
         Retry { attempts: MAX_ATTEMPTS as usize, first: Duration::from_millis(200), cap: Duration::from_secs(10) };
-    /// Orders are mostly waiting (on Prokip's sell, on the database), not computing: at 4 one
-    /// process imported about 88 orders a second with two thirds of its CPU idle and fell behind
-    /// at 100/s; at 8 it held 100/s at a p50 of 150 ms (`bench_orders -- --only orders --saturate`).
-    /// No order job holds a database connection while it waits on a platform.
-    const CONCURRENCY: usize = 8;
+    const CONCURRENCY: usize = 4;
 
     async fn run(self, state: &AppState) -> Result<(), BoxDynError> {
         run(state, self.event_id).await.map_err(Into::into)
