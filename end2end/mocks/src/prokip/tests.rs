@@ -62,3 +62,20 @@ fn seeding_ten_thousand_skus_takes_well_under_a_second() {
     assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
     assert_eq!(mock.stock(ids.location_ids[0], "GEN000001"), Some(Decimal::ONE));
 }
+
+#[tokio::test]
+async fn variations_by_id_come_in_id_order_once_each_as_the_full_list_shows_them() {
+    let (_mock, base, token) = serve_demo().await;
+    let get = |path: String| {
+        let req = reqwest::Client::new().get(format!("{base}/connector/api/{path}")).bearer_auth(&token);
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let all = get("variation?per_page=-1".into()).await["data"].as_array().unwrap().clone();
+    let (a, b, c) = (&all[3], &all[17], &all[30]);
+    let ids = [&c["variation_id"], &a["variation_id"], &b["variation_id"], &a["variation_id"], &json!(987_654_321)];
+    let csv = ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
+    let listed = get(format!("variation/{csv}?per_page=-1")).await;
+    assert_eq!(listed["data"], json!([a, b, c]), "unknown ids are skipped, repeats shown once");
+    let paged = get(format!("variation/{csv}?per_page=2&page=2")).await;
+    assert_eq!((&paged["data"], &paged["meta"]["total"]), (&json!([c]), &json!(3)));
+}
