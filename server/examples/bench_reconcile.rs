@@ -154,8 +154,13 @@ async fn run_child(phase: &str, db: &BenchDb, mocks: &MocksProcess, template: &s
         .env("BENCH_PROKIP_API", &mocks.prokip)
         .env("BENCH_SHOPIFY_TEMPLATE", template)
         .env("BENCH_ACCOUNT", account_id.to_string())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())
-        .output()
+        // `spawn` keeps the inherited stderr (`output()` would capture it): the child's logs and
+        // a failure's cause show in the terminal.
+        .spawn()
+        .expect("start the measured reconcile")
+        .wait_with_output()
         .await
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
