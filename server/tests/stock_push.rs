@@ -288,6 +288,38 @@ async fn a_push_waits_for_the_one_before_and_then_reads_prokip_afresh() {
     assert_eq!(both(&w, "AS0010"), (Some(8), Some(8)));
 }
 
+/// Prokip reads of variations: `(catalog pages, reads by id)` since `before`.
+fn prokip_variation_reads(w: &World, before: &std::collections::BTreeMap<String, u64>) -> (u64, u64) {
+    let since = |k: &String, n: &u64| n - before.get(k).copied().unwrap_or(0);
+    let counts = w.prokip.faults().counts();
+    let pages = counts.iter().filter(|(k, _)| *k == "GET /connector/api/variation").map(|(k, n)| since(k, n)).sum();
+    let by_id =
+        counts.iter().filter(|(k, _)| k.starts_with("GET /connector/api/variation/")).map(|(k, n)| since(k, n)).sum();
+    (pages, by_id)
+}
+
+#[tokio::test]
+async fn a_full_push_reads_prokip_by_id_and_refreshes_skus_no_store_sells() {
+    let w = quiet_world().await;
+    let unsold = catalog::DEMO_MISMATCH_PROKIP_SKU;
+    assert_eq!(both(&w, unsold), (None, None), "the demo stores spell it differently");
+    let indexed =
+        w.app.scalar(&format!("SELECT count(*) FROM prokip_catalog WHERE account_id = {}", w.account_id)).await;
+    set_prokip(&w, unsold, 17);
+    set_prokip(&w, "AS0001", 9);
+    let before = w.prokip.faults().counts();
+    reconcile(&w).await;
+
+    assert_eq!(both(&w, "AS0001"), (Some(9), Some(9)));
+    // The Products page's Prokip column for a SKU no store sells is as fresh as the rest.
+    let shown =
+        format!("SELECT qty::bigint FROM prokip_catalog WHERE account_id = {} AND sku = '{unsold}'", w.account_id);
+    assert_eq!(w.app.scalar(&shown).await, 17);
+    // Every indexed variation is read by id, 200 to a request, and the catalog is not walked page
+    // by page (each page of which costs Prokip a count of the whole catalog).
+    assert_eq!(prokip_variation_reads(&w, &before), (0, (indexed as u64).div_ceil(200)));
+}
+
 #[tokio::test]
 async fn a_full_push_records_its_progress_and_the_pages_show_it() {
     let w = quiet_world().await;

@@ -239,6 +239,17 @@ pub struct StoreOnly {
     pub barcode: Option<String>,
 }
 
+/// Every Prokip variation id in the account's index, ascending. Hand-written: a table that has no
+/// entity.
+pub async fn prokip_variation_ids<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<i64>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT variation_id FROM prokip_catalog WHERE account_id = $1 ORDER BY variation_id",
+        [account_id.into()],
+    );
+    db.query_all_raw(stmt).await?.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+}
+
 /// Prokip SKUs of the account used by exactly one variation (the only ones a link can name).
 /// Hand-written: GROUP BY … HAVING on a table that has no entity.
 pub async fn unique_prokip_skus<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<String>, DbErr> {

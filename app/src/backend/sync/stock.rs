@@ -253,10 +253,13 @@ fn location_name(conn: &connections::Model, location: &str) -> String {
     conn.store_locations().into_iter().find(|(id, _)| id == location).map_or_else(|| location.to_owned(), |(_, n)| n)
 }
 
-/// Prokip's quantity per SKU at each of `locations` (one catalog walk per location for a full
-/// push, else just those variations), and what is committed at each location. What is read is
-/// kept: `account_location`'s in the catalog index (the Products page's Prokip column), the other
-/// locations' in `prokip_stock` (each source's part on the SKU page).
+/// Prokip's quantity per SKU at each of `locations`, and what is committed at each location.
+/// Variations are read by id: those of these SKUs, and for a full push every variation the catalog
+/// index knows (so the Products page's Prokip column stays fresh for SKUs no store sells). A
+/// request for a list of ids costs Prokip the same at any catalog size, where each page of a
+/// catalog walk costs it a count of the whole catalog and a scan past its offset. What is read is
+/// kept: `account_location`'s in the catalog index, the other locations' in `prokip_stock` (each
+/// source's part on the SKU page).
 pub(super) async fn holdings(
     state: &AppState,
     job: &PushStock,
@@ -267,18 +270,15 @@ pub(super) async fn holdings(
     let by_sku = sku_map::variations_of_account(&state.db, account_id, skus).await?;
     let client = prokip::client_for(state, account_id).await?;
     let mut ids: Vec<i64> = by_sku.values().copied().collect();
+    if skus.is_none() {
+        ids.extend(catalog::prokip_variation_ids(&state.db, account_id).await?);
+    }
     ids.sort_unstable();
     ids.dedup();
     let mut prokip = HashMap::new();
     for &location in locations {
-        let qty: HashMap<i64, Decimal> = match skus {
-            None => client
-                .variations(location)
-                .await
-                .map(|vs| vs.into_iter().map(|v| (v.variation_id, v.qty_available)).collect()),
-            Some(_) => client.stock_for(location, &ids).await,
-        }
-        .map_err(|e| SyncError::Prokip(e.to_string()))?;
+        let qty: HashMap<i64, Decimal> =
+            client.stock_for(location, &ids).await.map_err(|e| SyncError::Prokip(e.to_string()))?;
         prokip::keep_tokens(state, account_id, &client).await;
         let read: Vec<(i64, Decimal)> = qty.iter().map(|(id, q)| (*id, *q)).collect();
         if location == account_location {
