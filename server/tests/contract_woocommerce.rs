@@ -456,3 +456,50 @@ async fn a_429_with_retry_after_is_retried_and_a_lasting_503_is_unavailable() {
     env.mock.faults().add(rule(FaultKind::Status { status: 503, retry_after: None }, None));
     assert!(matches!(env.demo().products().await, Err(WooError::Unavailable { status: 503 })));
 }
+
+#[tokio::test]
+async fn a_catalog_read_asks_for_four_products_variations_at_once_and_never_more() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let mock = WooMock::new();
+    let keys = mock.create_store("wide").unwrap();
+    let catalog = generated_catalog(200);
+    mock.seed_store("wide", &catalog, |s| s.to_owned()).unwrap();
+    // Each variation list answers 50 ms late; the store counts how many it is answering at once.
+    let slow = FaultRule {
+        path_prefix: "/wide/wp-json/wc/v3/products/".into(),
+        method: Some("GET".into()),
+        kind: FaultKind::Latency { ms: 50 },
+        rate: 1.0,
+        times: None,
+    };
+    mock.faults().add(slow);
+    let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (n, m) = (now.clone(), most.clone());
+    let router = mock.router().layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let (now, most) = (n.clone(), m.clone());
+            async move {
+                let variations = req.uri().path().ends_with("/variations");
+                if variations {
+                    most.fetch_max(now.fetch_add(1, SeqCst) + 1, SeqCst);
+                }
+                let resp = next.run(req).await;
+                if variations {
+                    now.fetch_sub(1, SeqCst);
+                }
+                resp
+            }
+        },
+    ));
+    let addr = mocks::serve(router, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let url = StoreUrl::parse(&format!("http://{addr}{}", keys.url_path), true).unwrap();
+    let client = WooClient::new(url, &keys.consumer_key, Secret::new(&keys.consumer_secret), false);
+
+    let variants = client.all_variants().await.unwrap();
+    assert_eq!(variants.len(), catalog.iter().map(|p| p.variants.len()).sum::<usize>());
+    let variable = catalog.iter().filter(|p| p.kind == "variable").count();
+    assert!(variable > 8, "{variable} variable products");
+    let reads = mock.faults().counts().into_iter().filter(|(k, _)| k.ends_with("/variations")).map(|(_, n)| n);
+    assert_eq!(reads.sum::<u64>(), variable as u64, "one read per variable product");
+    assert_eq!(most.load(SeqCst), 4, "variation lists read at once");
+}

@@ -6,6 +6,11 @@ use reqwest::Method;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+/// Variation lists read at once while reading the whole catalog: a store answering in 300 ms
+/// takes an hour for 12,000 variable products one after another. Four is what a small WordPress
+/// host serves beside its shoppers.
+const VARIATION_READS_AT_ONCE: usize = 4;
+
 /// SKUs per `GET /products?sku=a,b,…` (keeps the URL short).
 const SKUS_PER_LOOKUP: usize = 50;
 
@@ -38,19 +43,30 @@ impl WooClient {
         self.get_all(&format!("/products/{product_id}/variations"), &[]).await
     }
 
-    /// Every sellable SKU: simple products, and the variations of variable products.
+    /// Every sellable SKU: simple products, and the variations of variable products. WooCommerce
+    /// lists variations per product only, so a catalog of many variable products takes one read
+    /// each: [`VARIATION_READS_AT_ONCE`] of them run at a time. Variants come in catalog order.
     pub async fn all_variants(&self) -> Result<Vec<Variant>, WooError> {
-        let mut out = Vec::new();
-        for product in self.products().await? {
-            match product.kind {
-                ProductKind::Variable => {
-                    let variations = self.variations(product.id).await?;
-                    out.extend(variations.iter().map(|v| v.as_variant(&product)));
-                }
-                _ => out.extend(product.as_variant()),
-            }
-        }
-        Ok(out)
+        use futures::{StreamExt, TryStreamExt};
+        let products = self.products().await?;
+        let is_variable = |p: &Product| p.kind == ProductKind::Variable;
+        // Only reads go through the window: a product that needs none would hold a place in it.
+        let variable: Vec<Product> = products.iter().filter(|p| is_variable(p)).cloned().collect();
+        let reads = futures::stream::iter(variable).map(|p| self.variants_of(p)).buffered(VARIATION_READS_AT_ONCE);
+        let mut lists = reads.try_collect::<Vec<Vec<Variant>>>().await?.into_iter();
+        Ok(products
+            .iter()
+            .flat_map(|p| match is_variable(p) {
+                true => lists.next().unwrap_or_default(),
+                false => p.as_variant().into_iter().collect(),
+            })
+            .collect())
+    }
+
+    /// A variable product's variations as variants.
+    async fn variants_of(&self, product: Product) -> Result<Vec<Variant>, WooError> {
+        let variations = self.variations(product.id).await?;
+        Ok(variations.iter().map(|v| v.as_variant(&product)).collect())
     }
 
     /// Products and variations whose SKU is exactly one of `skus` (`GET /products?sku=a,b`,
