@@ -44,6 +44,7 @@ mod m20261213_000001_store_sources;
 mod m20261213_000002_store_locations;
 mod m20261213_000003_location_feeds;
 mod m20261214_000001_sku_summary;
+mod m20261215_000001_activity_lookups;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000002_store_locations::Migration),
             Box::new(m20261213_000003_location_feeds::Migration),
             Box::new(m20261214_000001_sku_summary::Migration),
+            Box::new(m20261215_000001_activity_lookups::Migration),
         ]
     }
 }

@@ -1,19 +1,20 @@
 //! The activity log of a busy account: every order resolves the open problems about it, and that
-//! reads the open problems only, not the account's whole history. Counted as the rows PostgreSQL
-//! read for the calls (its own per-transaction statistics), never as time.
+//! reads the open problems only, not the account's whole history; an order's page and a SKU's page
+//! read that order's or SKU's entries only. Counted as the rows PostgreSQL read for the calls (its
+//! own per-transaction statistics), never as time.
 
 mod common;
 
 use app::backend::db::activity::{self, About, StockScope};
 use common::TestApp;
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, TransactionTrait};
 
 /// Entries of history: a few weeks of orders and stock pushes of a busy store.
 const HISTORY: i64 = 20_000;
 
-#[tokio::test]
-async fn resolving_problems_reads_the_open_problems_not_the_history() {
-    let app = TestApp::spawn().await;
+/// A merchant with a shop whose log holds [`HISTORY`] entries and three open problems: order `o1`,
+/// SKU `SKU7`'s stock and webhook event 5. Returns (account, store connection).
+async fn busy_account(app: &TestApp) -> (i64, i64) {
     let browser = app.new_browser();
     let (account, store) = app.merchant_with_shop_row(&browser).await;
     // History: orders that went through, failures resolved since, stock pushes.
@@ -40,6 +41,27 @@ async fn resolving_problems_reads_the_open_problems_not_the_history() {
     ))
     .await;
     app.sql("ANALYZE activity").await;
+    (account, store)
+}
+
+/// Activity rows PostgreSQL has read in this transaction so far.
+async fn rows_read(txn: &DatabaseTransaction) -> i64 {
+    txn.query_one_raw(Statement::from_string(
+        txn.get_database_backend(),
+        "SELECT (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::int8
+           FROM pg_stat_xact_user_tables WHERE relname = 'activity'",
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get_by_index::<i64>(0)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn resolving_problems_reads_the_open_problems_not_the_history() {
+    let app = TestApp::spawn().await;
+    let (account, store) = busy_account(&app).await;
     assert_eq!(activity::count_open(&app.state.db, account).await.unwrap(), 3);
 
     let txn = app.state.db.begin().await.unwrap();
@@ -56,17 +78,7 @@ async fn resolving_problems_reads_the_open_problems_not_the_history() {
     activity::resolve_covered(&txn, account, StockScope::Items(store, &["SKU7".to_owned()]), Some(&["SKU7".into()]))
         .await
         .unwrap();
-    let read = txn
-        .query_one_raw(Statement::from_string(
-            txn.get_database_backend(),
-            "SELECT (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::int8
-               FROM pg_stat_xact_user_tables WHERE relname = 'activity'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap();
+    let read = rows_read(&txn).await;
     assert_eq!(activity::count_open(&txn, account).await.unwrap(), 0, "each open problem was resolved");
     txn.commit().await.unwrap();
     // 43 calls over 3 open problems: a few hundred rows at most. Reading the history would be
@@ -77,4 +89,38 @@ async fn resolving_problems_reads_the_open_problems_not_the_history() {
         HISTORY / 10 + 3,
         "only the open problems were marked resolved"
     );
+}
+
+#[tokio::test]
+async fn an_order_page_and_a_sku_page_read_their_own_entries_not_the_history() {
+    let app = TestApp::spawn().await;
+    let (account, store) = busy_account(&app).await;
+    let expected = |sql: String| {
+        let app = &app;
+        async move { app.scalar(&sql).await as usize }
+    };
+    let order_entries =
+        expected(format!("SELECT count(*) FROM activity WHERE account_id = {account} AND order_id = 'o4'")).await;
+    let sku_entries =
+        expected(format!("SELECT count(*) FROM activity WHERE account_id = {account} AND sku IN ('SKU7', 'SKU8')"))
+            .await;
+    assert!(order_entries >= 1 && sku_entries > 20, "{order_entries} order entries, {sku_entries} SKU entries");
+
+    let txn = app.state.db.begin().await.unwrap();
+    let skus = ["SKU7".to_owned(), "SKU8".to_owned()];
+    // As many page views as PostgreSQL plans one by one before it may switch to a generic plan.
+    for _ in 0..8 {
+        let entries = activity::for_order(&txn, account, store, "o4").await.unwrap();
+        assert_eq!(entries.len(), order_entries);
+        assert!(entries.iter().all(|e| e.order_id.as_deref() == Some("o4")));
+        let latest = activity::about_skus(&txn, account, &skus, 10).await.unwrap();
+        assert_eq!(latest.len(), 10);
+        assert!(latest.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+        assert_eq!(latest[0].sku.as_deref(), Some("SKU7"), "the open problem is the newest");
+    }
+    let read = rows_read(&txn).await;
+    txn.commit().await.unwrap();
+    // 16 page reads of a few dozen entries each: well under a thousand rows. Reading the history
+    // would be tens of thousands per call.
+    assert!(read < 1_000, "the pages read {read} activity rows in a history of {HISTORY}");
 }
