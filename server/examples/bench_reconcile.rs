@@ -78,6 +78,8 @@ struct Size {
     skus: usize,
     secs: f64,
     peak_mib: f64,
+    /// CPU time of the reconcile's own process (the mocks and PostgreSQL not counted).
+    cpu: f64,
     calls: u64,
     minimum: usize,
 }
@@ -87,7 +89,19 @@ fn print_growth(sizes: &[Size]) {
     let base = &sizes[0];
     let mut t = Table::new(
         "Growth: reconcile with nothing changed (a), each size against the smallest (linear growth = the SKU ratio)",
-        &["SKUs", "× SKUs", "wall s", "× wall", "peak RSS MiB", "× RSS", "calls (all platforms)", "minimum", "× calls"],
+        &[
+            "SKUs",
+            "× SKUs",
+            "wall s",
+            "× wall",
+            "app CPU s",
+            "× app CPU",
+            "peak RSS MiB",
+            "× RSS",
+            "calls (all platforms)",
+            "minimum",
+            "× calls",
+        ],
     );
     for s in sizes {
         t.row(vec![
@@ -95,6 +109,8 @@ fn print_growth(sizes: &[Size]) {
             format!("{:.1}", s.skus as f64 / base.skus as f64),
             format!("{:.2}", s.secs),
             format!("{:.1}", s.secs / base.secs),
+            format!("{:.2}", s.cpu),
+            format!("{:.1}", s.cpu / base.cpu),
             format!("{:.0}", s.peak_mib),
             format!("{:.1}", s.peak_mib / base.peak_mib),
             s.calls.to_string(),
@@ -111,6 +127,12 @@ fn print_growth(sizes: &[Size]) {
         format!("× {:.1}", last.secs / base.secs),
         format!("≤ × {ratio:.0} (linear)"),
         verdict(last.secs / base.secs <= ratio),
+    ]);
+    targets.row(vec![
+        format!("app CPU time, {} → {} SKUs", base.skus, last.skus),
+        format!("× {:.1}", last.cpu / base.cpu),
+        format!("≤ × {ratio:.0} (linear)"),
+        verdict(last.cpu / base.cpu <= ratio),
     ]);
     targets.row(vec![
         format!("peak RSS, {} → {} SKUs", base.skus, last.skus),
@@ -131,11 +153,13 @@ async fn child(phase: &str) {
     let state = bench_common::state(&env("BENCH_DB_URL"), &vars).await;
     let account_id: i64 = env("BENCH_ACCOUNT").parse().unwrap();
     let rss_before = bench_common::peak_rss_mib();
+    let cpu_before = bench_common::cpu_secs();
     let job = PushStock { account_id, skus: None, reason: app::model::PushReason::Reconcile };
     let started = Instant::now();
     let outcomes = stock::push(&state, &job).await.expect("reconcile");
     let secs = started.elapsed().as_secs_f64();
-    let result = json!({ "phase": phase, "secs": secs, "rss_before_mib": rss_before, "rss_peak_mib": bench_common::peak_rss_mib(), "outcomes": outcomes });
+    let cpu = bench_common::cpu_secs() - cpu_before;
+    let result = json!({ "phase": phase, "secs": secs, "cpu_secs": cpu, "rss_before_mib": rss_before, "rss_peak_mib": bench_common::peak_rss_mib(), "outcomes": outcomes });
     println!("RESULT {result}");
 }
 
@@ -282,7 +306,7 @@ async fn parent(skus: usize, throttle: bool, locations: usize, woo_latency: Opti
     let n_changed = CHANGED.min(total / 10).max(1);
     let changed: Vec<&Sku> = flat.iter().step_by(total / n_changed).take(n_changed).collect();
     let changed_label = format!("(b) {n_changed} SKUs changed in Prokip");
-    let mut size = Size { skus: total, secs: f64::NAN, peak_mib: f64::NAN, calls: 0, minimum: 0 };
+    let mut size = Size { skus: total, secs: f64::NAN, peak_mib: f64::NAN, cpu: f64::NAN, calls: 0, minimum: 0 };
 
     let phases = [
         ("first", "first reconcile after connecting"),
@@ -294,6 +318,7 @@ async fn parent(skus: usize, throttle: bool, locations: usize, woo_latency: Opti
         &[
             "phase",
             "wall s",
+            "app CPU s",
             "RSS start MiB",
             "RSS peak MiB",
             "Prokip",
@@ -329,10 +354,12 @@ async fn parent(skus: usize, throttle: bool, locations: usize, woo_latency: Opti
             })
             .collect();
         let (secs, peak) = (r["secs"].as_f64().unwrap_or(f64::NAN), r["rss_peak_mib"].as_f64().unwrap_or(f64::NAN));
+        let cpu = r["cpu_secs"].as_f64().unwrap_or(f64::NAN);
         let pair = |a: u64, m: usize| format!("{a}/{m}");
         results.row(vec![
             label.into(),
             format!("{secs:.2}"),
+            format!("{cpu:.2}"),
             format!("{:.0}", r["rss_before_mib"].as_f64().unwrap_or(f64::NAN)),
             format!("{peak:.0}"),
             pair(prokip_calls, min.prokip),
@@ -362,6 +389,7 @@ async fn parent(skus: usize, throttle: bool, locations: usize, woo_latency: Opti
                 skus: total,
                 secs,
                 peak_mib: peak,
+                cpu,
                 calls: prokip_calls + demo + two + woo_reads + woo_writes,
                 minimum,
             };
