@@ -457,35 +457,43 @@ async fn a_429_with_retry_after_is_retried_and_a_lasting_503_is_unavailable() {
     assert!(matches!(env.demo().products().await, Err(WooError::Unavailable { status: 503 })));
 }
 
+/// Most requests a store answered at once: (catalog pages, variation lists).
+#[derive(Default)]
+struct InFlight {
+    now: [std::sync::atomic::AtomicUsize; 2],
+    most: [std::sync::atomic::AtomicUsize; 2],
+}
+
 #[tokio::test]
-async fn a_catalog_read_asks_for_four_products_variations_at_once_and_never_more() {
-    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+async fn a_catalog_read_sends_four_reads_at_once_and_never_more() {
+    use std::sync::atomic::Ordering::SeqCst;
     let mock = WooMock::new();
     let keys = mock.create_store("wide").unwrap();
-    let catalog = generated_catalog(200);
+    let catalog = generated_catalog(1_000);
     mock.seed_store("wide", &catalog, |s| s.to_owned()).unwrap();
-    // Each variation list answers 50 ms late; the store counts how many it is answering at once.
+    // Every catalog read answers 50 ms late; the store counts how many it is answering at once.
     let slow = FaultRule {
-        path_prefix: "/wide/wp-json/wc/v3/products/".into(),
+        path_prefix: "/wide/wp-json/wc/v3/products".into(),
         method: Some("GET".into()),
         kind: FaultKind::Latency { ms: 50 },
         rate: 1.0,
         times: None,
     };
     mock.faults().add(slow);
-    let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let (n, m) = (now.clone(), most.clone());
+    let seen = Arc::new(InFlight::default());
+    let counter = seen.clone();
     let router = mock.router().layer(axum::middleware::from_fn(
         move |req: axum::extract::Request, next: axum::middleware::Next| {
-            let (now, most) = (n.clone(), m.clone());
+            let seen = counter.clone();
             async move {
-                let variations = req.uri().path().ends_with("/variations");
-                if variations {
-                    most.fetch_max(now.fetch_add(1, SeqCst) + 1, SeqCst);
+                let path = req.uri().path();
+                let kind = [path.ends_with("/products"), path.ends_with("/variations")].iter().position(|k| *k);
+                if let Some(k) = kind {
+                    seen.most[k].fetch_max(seen.now[k].fetch_add(1, SeqCst) + 1, SeqCst);
                 }
                 let resp = next.run(req).await;
-                if variations {
-                    now.fetch_sub(1, SeqCst);
+                if let Some(k) = kind {
+                    seen.now[k].fetch_sub(1, SeqCst);
                 }
                 resp
             }
@@ -496,10 +504,18 @@ async fn a_catalog_read_asks_for_four_products_variations_at_once_and_never_more
     let client = WooClient::new(url, &keys.consumer_key, Secret::new(&keys.consumer_secret), false);
 
     let variants = client.all_variants().await.unwrap();
-    assert_eq!(variants.len(), catalog.iter().map(|p| p.variants.len()).sum::<usize>());
-    let variable = catalog.iter().filter(|p| p.kind == "variable").count();
-    assert!(variable > 8, "{variable} variable products");
-    let reads = mock.faults().counts().into_iter().filter(|(k, _)| k.ends_with("/variations")).map(|(_, n)| n);
-    assert_eq!(reads.sum::<u64>(), variable as u64, "one read per variable product");
-    assert_eq!(most.load(SeqCst), 4, "variation lists read at once");
+    let skus: Vec<String> = catalog.iter().flat_map(|p| p.variants.iter().map(|v| v.sku.clone())).collect();
+    let mut got: Vec<String> = variants.iter().filter_map(|v| v.sku.clone()).collect();
+    got.sort();
+    let mut want = skus.clone();
+    want.sort();
+    assert_eq!(got, want, "every SKU once");
+    let pages = catalog.len().div_ceil(100) as u64;
+    let variable = catalog.iter().filter(|p| p.kind == "variable").count() as u64;
+    assert!(pages > 4 && variable > 8, "{pages} pages, {variable} variable products");
+    let counts = mock.faults().counts();
+    let reads = |suffix: &str| counts.iter().filter(|(k, _)| k.ends_with(suffix)).map(|(_, n)| n).sum::<u64>();
+    assert_eq!((reads("/products"), reads("/variations")), (pages, variable), "each page and list read once");
+    let most = [seen.most[0].load(SeqCst), seen.most[1].load(SeqCst)];
+    assert_eq!(most, [4, 4], "catalog pages, variation lists read at once");
 }

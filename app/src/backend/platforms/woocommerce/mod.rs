@@ -192,25 +192,49 @@ impl WooClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Vec<T>, WooError> {
-        let mut out = Vec::new();
-        let mut page = 1u32;
-        loop {
-            let mut q = query.to_vec();
-            q.push(("per_page", PER_PAGE.to_string()));
-            q.push(("page", page.to_string()));
-            let resp = self.send(Method::GET, path, &q, None).await?;
-            let Page { items, total_pages } = decode::<Vec<T>>(resp).await?;
-            let short = items.len() < PER_PAGE;
-            out.extend(items);
-            let more = match total_pages {
-                Some(total) => page < total,
-                None => !short,
-            };
-            if !more {
-                return Ok(out);
-            }
-            page += 1;
+        self.get_pages(path, query, 1).await
+    }
+
+    /// Every item of a paged collection. Once the first page has told how many there are
+    /// (`X-WP-TotalPages`), the others are read `at_once` at a time and kept in page order;
+    /// without the header, pages are read one by one until a short one.
+    pub(crate) async fn get_pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        at_once: usize,
+    ) -> Result<Vec<T>, WooError> {
+        use futures::{StreamExt, TryStreamExt};
+        let Page { items: mut out, total_pages } = self.page::<T>(path, query, 1).await?;
+        if let Some(total) = total_pages {
+            let rest = futures::stream::iter(2..=total)
+                .map(|n| async move { self.page::<T>(path, query, n).await.map(|p| p.items) })
+                .buffered(at_once.max(1));
+            out.extend(rest.try_collect::<Vec<Vec<T>>>().await?.into_iter().flatten());
+            return Ok(out);
         }
+        let mut short = out.len() < PER_PAGE;
+        let mut page = 1u32;
+        while !short {
+            page += 1;
+            let items = self.page::<T>(path, query, page).await?.items;
+            short = items.len() < PER_PAGE;
+            out.extend(items);
+        }
+        Ok(out)
+    }
+
+    /// Page `page` (from 1) of a collection, `per_page=100`.
+    async fn page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        page: u32,
+    ) -> Result<Page<Vec<T>>, WooError> {
+        let mut q = query.to_vec();
+        q.push(("per_page", PER_PAGE.to_string()));
+        q.push(("page", page.to_string()));
+        decode::<Vec<T>>(self.send(Method::GET, path, &q, None).await?).await
     }
 }
 

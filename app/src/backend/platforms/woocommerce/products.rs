@@ -6,10 +6,10 @@ use reqwest::Method;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-/// Variation lists read at once while reading the whole catalog: a store answering in 300 ms
-/// takes an hour for 12,000 variable products one after another. Four is what a small WordPress
-/// host serves beside its shoppers.
-const VARIATION_READS_AT_ONCE: usize = 4;
+/// Reads sent at once while reading the whole catalog (its pages, then the variation lists): a
+/// store answering in 300 ms takes an hour for 12,000 variable products one after another. Four is
+/// what a small WordPress host serves beside its shoppers.
+const READS_AT_ONCE: usize = 4;
 
 /// SKUs per `GET /products?sku=a,b,…` (keeps the URL short).
 const SKUS_PER_LOOKUP: usize = 50;
@@ -33,9 +33,9 @@ pub struct CreatedVariable {
 }
 
 impl WooClient {
-    /// Every product (any type), all pages.
+    /// Every product (any type), all pages: after the first, [`READS_AT_ONCE`] at a time.
     pub async fn products(&self) -> Result<Vec<Product>, WooError> {
-        self.get_all("/products", &[]).await
+        self.get_pages("/products", &[], READS_AT_ONCE).await
     }
 
     /// Every variation of a variable product, all pages.
@@ -45,14 +45,14 @@ impl WooClient {
 
     /// Every sellable SKU: simple products, and the variations of variable products. WooCommerce
     /// lists variations per product only, so a catalog of many variable products takes one read
-    /// each: [`VARIATION_READS_AT_ONCE`] of them run at a time. Variants come in catalog order.
+    /// each: [`READS_AT_ONCE`] of them run at a time. Variants come in catalog order.
     pub async fn all_variants(&self) -> Result<Vec<Variant>, WooError> {
         use futures::{StreamExt, TryStreamExt};
         let products = self.products().await?;
         let is_variable = |p: &Product| p.kind == ProductKind::Variable;
         // Only reads go through the window: a product that needs none would hold a place in it.
         let variable: Vec<Product> = products.iter().filter(|p| is_variable(p)).cloned().collect();
-        let reads = futures::stream::iter(variable).map(|p| self.variants_of(p)).buffered(VARIATION_READS_AT_ONCE);
+        let reads = futures::stream::iter(variable).map(|p| self.variants_of(p)).buffered(READS_AT_ONCE);
         let mut lists = reads.try_collect::<Vec<Vec<Variant>>>().await?.into_iter();
         Ok(products
             .iter()
